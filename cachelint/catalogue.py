@@ -1,0 +1,145 @@
+"""The rule catalogue: ``rules/*.yaml``, validated against a JSON Schema; the one registry.
+
+Listing rules, ``explain`` and report rule descriptors read it without running any check.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import importlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Callable
+
+import jsonschema
+import yaml
+
+from cachelint.model import KINDS
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (choose from "
+                             f"{', '.join(s.label for s in cls)})") from None
+
+
+class Category(str, enum.Enum):
+    MISSING_TTL = "missing-ttl"
+    CONSISTENCY = "consistency"
+    UNCACHED_HOT_READ = "uncached-hot-read"
+    CACHE_KEY = "cache-key"
+    STAMPEDE = "stampede"
+    ENCRYPTION = "encryption"
+    AVAILABILITY = "availability"
+    COST = "cost"
+    INEFFECTIVE = "ineffective"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    category: Category
+    severity: Severity
+    layer: str
+    applies_to: tuple[str, ...]
+    summary: str
+    message: str
+    rationale: str
+    remediation: str
+    recommended_layer: str | None = None
+    example: str = ""
+    fix_example: str = ""
+    references: tuple[str, ...] = ()
+    peers: tuple[str, ...] = ()
+    condition: Any = None
+    pointer: str | None = None
+    check: str | None = None
+    meta: bool = False
+    sources: tuple[str, ...] = ("terraform",)
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def check_function(self) -> Callable:
+        module, _, attr = self.check.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+
+
+class CatalogueError(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=1)
+def rule_schema() -> dict:
+    text = resources.files("cachelint.schemas").joinpath("rule.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def parse_rule(data: Any, origin: str) -> Rule:
+    try:
+        jsonschema.validate(data, rule_schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
+        raise CatalogueError(f"{origin}: {where}: {exc.message}") from None
+    for kind in data["applies_to"]:
+        if kind not in KINDS and kind != "inventory":
+            raise CatalogueError(f"{origin}: applies_to: unknown model kind {kind!r}")
+    return Rule(
+        id=data["id"], name=data["name"], category=Category(data["category"]),
+        severity=Severity.parse(data["severity"]), layer=data["layer"],
+        applies_to=tuple(data["applies_to"]), summary=data["summary"].strip(),
+        message=data["message"].strip(), rationale=data["rationale"].strip(),
+        remediation=data["remediation"].strip(), recommended_layer=data.get("recommended_layer"),
+        example=data.get("example", ""), fix_example=data.get("fix_example", ""),
+        references=tuple(data.get("references", ())), peers=tuple(data.get("peers", ())),
+        condition=data.get("condition"), pointer=data.get("pointer"), check=data.get("check"),
+        meta=data.get("meta", False), sources=tuple(data.get("sources", ("terraform",))))
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalogue() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    folder = resources.files("cachelint.rules")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        try:
+            docs = list(yaml.safe_load_all(entry.read_text("utf-8")))
+        except yaml.YAMLError as exc:
+            raise CatalogueError(f"rules/{entry.name}: {exc}") from None
+        for data in docs:
+            if data is None:
+                continue
+            rule = parse_rule(data, f"rules/{entry.name}")
+            for key in (rule.id, rule.name):
+                if key in seen:
+                    raise CatalogueError(f"rules/{entry.name}: {key} is already defined in "
+                                         f"{seen[key]}")
+                seen[key] = f"rules/{entry.name}"
+            rules.append(rule)
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def find_rule(code: str) -> Rule | None:
+    code = code.strip()
+    for rule in load_catalogue():
+        if rule.id.lower() == code.lower() or rule.name == code.lower():
+            return rule
+    return None

@@ -1,0 +1,108 @@
+"""Checks over what the user declared of a workload (strongly consistent, hot), across layers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from cachelint.config import matches
+from cachelint.engine import Context, Hit
+from cachelint.model import (
+    ApiMethod, CacheBehavior, DaxCluster, HttpApi, Location, Resource, Source, SourceFile,
+)
+from cachelint.values import UNKNOWN
+
+
+def _declared(res: Resource, patterns: tuple[str, ...], mark: str, *candidates: Any) -> str | None:
+    """Why ``res`` counts as declared (``mark``), or None."""
+    if mark in res.source.annotations:
+        return f"'cachelint: {mark}' on {res.source.address}"
+    for cand in candidates:
+        if matches(patterns, cand):
+            return f"config matches {cand!r}"
+    return None
+
+
+def _method_candidates(m: ApiMethod) -> tuple:
+    path = m.resource_path if isinstance(m.resource_path, str) else None
+    return (m.route if path else None, path, m.source.address.split("@")[0])
+
+
+def _behavior_candidates(b: CacheBehavior) -> tuple:
+    path = b.path_pattern if isinstance(b.path_pattern, str) else None
+    norm = "/" + path.lstrip("/") if path else None
+    return (path, norm, f"GET {norm}" if norm else None, b.distribution, b.source.address)
+
+
+def _behavior_caches(b: CacheBehavior) -> Any:
+    ttls = (b.min_ttl, b.default_ttl)
+    if any(t is UNKNOWN for t in ttls):
+        return UNKNOWN
+    return any((t or 0) > 0 for t in ttls)
+
+
+def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
+    patterns = ctx.config.strongly_consistent
+    mark = "strongly-consistent"
+    inv = ctx.inventory
+    for m in inv.of(ApiMethod):
+        why = _declared(m, patterns, mark, *_method_candidates(m))
+        if why and m.caching_enabled is True:
+            ttl = m.ttl if m.ttl is not None else 300
+            yield Hit(m, "caching_enabled", {
+                "what": f"{m.route}", "why": why,
+                "how": f"API Gateway stage {m.stage} caches it for {ttl} s"})
+    for b in inv.of(CacheBehavior):
+        why = _declared(b, patterns, mark, *_behavior_candidates(b))
+        if why and _behavior_caches(b) is True:
+            yield Hit(b, "default_ttl" if b.min_ttl == 0 else "min_ttl", {
+                "what": f"CloudFront path {b.path_pattern}", "why": why,
+                "how": f"its behaviour caches with min/default TTL {b.min_ttl}/{b.default_ttl} s"})
+    for c in inv.of(DaxCluster):
+        for table in c.tables:
+            why = _declared(table, patterns, mark, table.source.address, table.name)
+            if why:
+                yield Hit(c, "tables", {
+                    "what": f"DynamoDB table {table.name}", "why": why,
+                    "how": f"DAX cluster {c.name} caches its reads"})
+
+
+def uncached_hot_read(ctx: Context) -> Iterator[Hit]:
+    patterns = ctx.config.hot
+    inv = ctx.inventory
+    for m in inv.of(ApiMethod):
+        if m.http_method != "GET":
+            continue
+        why = _declared(m, patterns, "hot", *_method_candidates(m))
+        if why and m.caching_enabled is False:
+            yield Hit(m, "caching_enabled", {
+                "what": m.route, "why": why,
+                "how": f"stage {m.stage} does not cache it"})
+    for b in inv.of(CacheBehavior):
+        why = _declared(b, patterns, "hot", *_behavior_candidates(b))
+        if why and b.caching_disabled is True:
+            yield Hit(b, "max_ttl", {
+                "what": f"CloudFront path {b.path_pattern}", "why": why,
+                "how": "its behaviour has caching disabled"})
+
+
+def hot_http_api_without_cdn(ctx: Context) -> Iterator[Hit]:
+    inv = ctx.inventory
+    fronted = {ref for b in inv.of(CacheBehavior) if b.origin is not None
+               for ref in b.origin.references}
+    for api in inv.of(HttpApi):
+        why = _declared(api, ctx.config.hot, "hot", api.source.address, api.name, *api.routes)
+        if why and api.source.address not in fronted:
+            yield Hit(api, None, {"what": api.name or api.source.address, "why": why})
+
+
+_LINE = re.compile(r"\bline (\d+)")
+
+
+def file_not_parsed(ctx: Context) -> Iterator[Hit]:
+    for error in ctx.inventory.errors:
+        m = _LINE.search(error.message)
+        line = int(m.group(1)) if m else 1
+        loc = Location(error.path, line, line)
+        yield Hit(SourceFile(source=Source(error.path, "file", loc)), None,
+                  {"detail": error.message})

@@ -1,0 +1,116 @@
+"""Run the catalogue over an inventory: decide which rules run, evaluate them, make findings."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from cachelint import conditions
+from cachelint.catalogue import Rule
+from cachelint.config import Config
+from cachelint.findings import Finding
+from cachelint.model import KINDS, Inventory, Resource
+from cachelint.values import UNKNOWN
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a Python check yields: the resource, the field that makes the finding, and values
+    for the rule's message template."""
+
+    resource: Resource
+    pointer: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    inventory: Inventory
+    config: Config
+
+
+class Selection:
+    """select/ignore by longest matching prefix, as flake8 decides; names count as ids."""
+
+    def __init__(self, select: Iterable[str] = (), ignore: Iterable[str] = ()):
+        self.select = tuple(s.strip() for s in select if s.strip())
+        self.ignore = tuple(s.strip() for s in ignore if s.strip())
+
+    @staticmethod
+    def _match(rule: Rule, codes: tuple[str, ...]) -> int:
+        best = -1
+        for code in codes:
+            if code.upper() == "ALL":
+                best = max(best, 0)
+            elif code == rule.name:
+                best = max(best, 100)
+            elif rule.id.startswith(code.upper()):
+                best = max(best, len(code))
+        return best
+
+    def enabled(self, rule: Rule) -> bool:
+        selected = self._match(rule, self.select) if self.select else 0
+        if selected < 0:
+            return False
+        ignored = self._match(rule, self.ignore)
+        return ignored < 0 or selected > ignored
+
+
+class _Fields(string.Formatter):
+    def __init__(self, subject: Any, details: dict):
+        self.subject, self.details = subject, details
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        if field_name in self.details:
+            return self.details[field_name], field_name
+        if field_name == "address":
+            return self.subject.source.address, field_name
+        value = conditions.resolve(self.subject, field_name)
+        return ("an unknown value" if value is UNKNOWN else value), field_name
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, (tuple, list)):
+            value = ", ".join(str(v) for v in value) or "none"
+        elif value is None:
+            value = "unset"
+        return super().format_field(value, format_spec)
+
+
+def render(rule: Rule, subject: Resource, details: dict) -> str:
+    try:
+        return _Fields(subject, details).format(rule.message)
+    except (AttributeError, KeyError, IndexError, ValueError):
+        return rule.summary
+
+
+def run(rules: Iterable[Rule], inventory: Inventory, config: Config) -> list[Finding]:
+    ctx = Context(inventory, config)
+    findings: list[Finding] = []
+    for rule in rules:
+        for hit in _hits(rule, ctx):
+            pointer = hit.pointer or rule.pointer
+            if pointer is None and rule.condition is not None:
+                pointer = conditions.first_field(rule.condition)
+            src = hit.resource.source
+            findings.append(Finding(
+                rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
+                resource_type=src.type, location=src.locate(pointer), pointer=pointer))
+    unique = {(f.rule.id, f.address, f.location, f.message): f for f in findings}
+    return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _hits(rule: Rule, ctx: Context) -> Iterable[Hit]:
+    if rule.check is not None:
+        fn = rule.check_function
+        if rule.applies_to == ("inventory",):
+            yield from fn(ctx)
+            return
+        for kind in rule.applies_to:
+            for res in ctx.inventory.of(KINDS[kind]):
+                yield from fn(res, ctx)
+        return
+    for kind in rule.applies_to:
+        for res in ctx.inventory.of(KINDS[kind]):
+            if conditions.evaluate(rule.condition, res) is True:
+                yield Hit(res)

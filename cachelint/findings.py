@@ -1,0 +1,56 @@
+"""The result of a scan: findings and the errors met on the way."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from cachelint.catalogue import Rule, Severity
+from cachelint.model import Location
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    message: str
+    address: str
+    resource_type: str
+    location: Location
+    pointer: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable when lines move: rule, resource address, pointer and file, not line numbers."""
+        key = "\x1f".join((self.rule.id, self.address, self.pointer or "", self.location.path))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        return (self.location.path, self.location.start_line, self.rule.id, self.address)
+
+
+@dataclass(frozen=True)
+class ScanError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files_scanned: int = 0
+    resources_scanned: int = 0
+
+    def counts(self) -> dict[str, int]:
+        out = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        for f in self.findings:
+            out[f.severity.label] += 1
+        return out

@@ -1,0 +1,230 @@
+"""Terraform CloudFront resources -> cache policies and behaviours with their effective key/TTLs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cachelint import managed
+from cachelint.loaders.terraform.mapping import (
+    SourceBuilder, as_bool, as_int, as_str, as_str_tuple, by_type, location,
+)
+from cachelint.loaders.terraform.module import EvalBody, TfResource
+from cachelint.loaders.terraform.syntax import references
+from cachelint.model import (
+    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
+    CloudFrontOrigin, KeySet, Resource, Source,
+)
+from cachelint.values import UNKNOWN, Symbol
+
+TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy"}
+DATA_TYPES = {"aws_cloudfront_cache_policy"}
+
+
+def map_resources(resources: list[TfResource]) -> list[Resource]:
+    policies = {r.address: _policy(r) for r in resources
+                if r.type == "aws_cloudfront_cache_policy" and r.mode == "managed"}
+    data_policies = {r.address: r for r in resources
+                     if r.type == "aws_cloudfront_cache_policy" and r.mode == "data"}
+    out: list[Resource] = list(policies.values())
+    for dist in by_type(resources, "aws_cloudfront_distribution"):
+        if dist.mode != "managed":
+            continue
+        origins = {}
+        for o in dist.body.all("origin"):
+            origin = _origin(o, dist.module)
+            if isinstance(origin.id, str):
+                origins[origin.id] = origin
+        behaviours = [(f"{dist.address}.default_cache_behavior", b)
+                      for b in dist.body.all("default_cache_behavior")]
+        behaviours += [(f"{dist.address}.ordered_cache_behavior[{i}]", b)
+                       for i, b in enumerate(dist.body.all("ordered_cache_behavior"))]
+        for address, body in behaviours:
+            out.append(_behavior(dist, address, body, origins, policies, data_policies))
+    return out
+
+
+def _keyset(behavior: Any, items: Any) -> KeySet:
+    names = as_str_tuple(items)
+    return KeySet(as_str(behavior) if behavior is not None else "none",
+                  names if names is not UNKNOWN else ())
+
+
+def _items(block: EvalBody | None, list_block: str) -> Any:
+    if block is None:
+        return ()
+    inner = block.block(list_block)
+    return inner.get("items", ()) if inner is not None else ()
+
+
+def _policy(res: TfResource) -> CachePolicy:
+    b = res.body
+    src = SourceBuilder(res)
+    for field in ("min_ttl", "default_ttl", "max_ttl"):
+        src.mark(field, b, field)
+    params = b.block("parameters_in_cache_key_and_forwarded_to_origin")
+    headers = cookies = queries = KeySet()
+    if params is not None:
+        h = params.block("headers_config")
+        c = params.block("cookies_config")
+        q = params.block("query_strings_config")
+        if h is not None:
+            headers = _keyset(h.get("header_behavior", "none"), _items(h, "headers"))
+            src.mark("headers", h, "header_behavior")
+        if c is not None:
+            cookies = _keyset(c.get("cookie_behavior"), _items(c, "cookies"))
+            src.mark("cookies", c, "cookie_behavior")
+        if q is not None:
+            queries = _keyset(q.get("query_string_behavior"), _items(q, "query_strings"))
+            src.mark("query_strings", q, "query_string_behavior")
+    min_ttl = as_int(b.get("min_ttl", 0))
+    # Terraform's (and the API's) defaults: 86400 default, 31536000 max, raised to min if lower.
+    default_ttl = as_int(b.get("default_ttl", CLOUDFRONT_LEGACY_DEFAULT_TTL))
+    max_ttl = as_int(b.get("max_ttl", CLOUDFRONT_LEGACY_MAX_TTL))
+    return CachePolicy(source=src.build(), name=as_str(b.get("name")), managed=False,
+                       min_ttl=min_ttl, default_ttl=default_ttl, max_ttl=max_ttl,
+                       headers=headers, cookies=cookies, query_strings=queries)
+
+
+def _managed(policy: managed.ManagedPolicy, source: Source) -> CachePolicy:
+    return CachePolicy(source=source, name=policy.name, managed=True, min_ttl=policy.min_ttl,
+                       default_ttl=policy.default_ttl, max_ttl=policy.max_ttl,
+                       headers=KeySet(*policy.headers), cookies=KeySet(*policy.cookies),
+                       query_strings=KeySet(*policy.query_strings))
+
+
+def _resolve_policy(value: Any, source: Source, policies: dict, data_policies: dict) -> Any:
+    if isinstance(value, str):
+        found = managed.lookup(value)
+        return _managed(found, source) if found else UNKNOWN
+    if isinstance(value, Symbol):
+        if value.address in policies:
+            return policies[value.address]
+        data = data_policies.get(value.address)
+        if data is not None:
+            key = data.body.get("name") or data.body.get("id")
+            found = managed.lookup(key) if isinstance(key, str) else None
+            if found:
+                return _managed(found, source)
+    return UNKNOWN
+
+
+def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
+    domain = o.get("domain_name")
+    prefix = f"{module}." if module else ""
+    refs = tuple(sorted({f"{prefix}{r[0]}.{r[1]}" for r in references(o.exprs.get("domain_name"))
+                         if len(r) >= 2 and r[0].startswith("aws_")}))
+    if not isinstance(domain, (str, Symbol)) and refs:
+        domain = Symbol(refs[0], "domain")
+    kind = "custom"
+    if o.block("s3_origin_config") is not None:
+        kind = "s3"
+    elif isinstance(domain, Symbol):
+        target = domain.address.split(".")
+        rtype = next((p for p in target if p.startswith("aws_")), "")
+        if rtype.startswith("aws_s3_bucket") and "website" not in domain.attribute:
+            kind = "s3"
+        elif rtype.startswith(("aws_api_gateway", "aws_apigatewayv2")):
+            kind = "apigateway"
+        elif rtype == "aws_lambda_function_url":
+            kind = "lambda-url"
+        elif rtype in ("aws_lb", "aws_alb", "aws_elb"):
+            kind = "elb"
+    elif isinstance(domain, str):
+        d = domain.lower()
+        if ".s3." in d or d.endswith(".s3.amazonaws.com") and "website" not in d:
+            kind = "s3"
+        elif ".execute-api." in d:
+            kind = "apigateway"
+        elif ".lambda-url." in d:
+            kind = "lambda-url"
+        elif ".elb.amazonaws.com" in d:
+            kind = "elb"
+    elif domain is UNKNOWN and o.get("origin_access_control_id") not in (None, UNKNOWN):
+        kind = "s3"
+    else:
+        kind = "unknown"
+    if kind == "custom" and o.get("origin_access_control_id") not in (None, ""):
+        kind = "s3" if o.block("custom_origin_config") is None else kind
+    shield = o.block("origin_shield")
+    return CloudFrontOrigin(id=o.get("origin_id"), domain=domain, kind=kind,
+                            origin_shield=as_bool(shield.get("enabled")) if shield else False,
+                            references=refs)
+
+
+def _legacy_key(fv: EvalBody | None) -> tuple[KeySet, KeySet, KeySet]:
+    if fv is None:
+        return KeySet(), KeySet(), KeySet()
+    headers = as_str_tuple(fv.get("headers"))
+    if headers is UNKNOWN:
+        h = KeySet(UNKNOWN)
+    elif "*" in headers:
+        h = KeySet("all")
+    else:
+        h = KeySet("whitelist" if headers else "none", headers)
+    cookies = fv.block("cookies")
+    forward = as_str(cookies.get("forward")) if cookies else "none"
+    c = KeySet(forward if forward is not None else "none",
+               as_str_tuple(cookies.get("whitelisted_names")) if cookies else ())
+    if c.items is UNKNOWN:
+        c = KeySet(c.behavior)
+    qs = as_bool(fv.get("query_string"))
+    keys = as_str_tuple(fv.get("query_string_cache_keys"))
+    if qs is UNKNOWN or keys is UNKNOWN:
+        q = KeySet(UNKNOWN)
+    elif qs:
+        q = KeySet("whitelist", keys) if keys else KeySet("all")
+    else:
+        q = KeySet()
+    return h, c, q
+
+
+def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
+              policies: dict, data_policies: dict) -> CacheBehavior:
+    src = SourceBuilder(dist)
+    src.fields["behavior"] = location(b.span)
+    for field in ("min_ttl", "default_ttl", "max_ttl", "cache_policy_id", "path_pattern"):
+        src.mark(field, b, field)
+    fv = b.block("forwarded_values")
+    if fv is not None:
+        src.fields["forwarded_values"] = location(fv.span)
+        src.mark("headers", fv, "headers")
+        src.mark("query_strings", fv, "query_string")
+        cookies = fv.block("cookies")
+        if cookies is not None:
+            src.mark("cookies", cookies, "forward")
+    source = src.build()
+    pattern = as_str(b.get("path_pattern", "*"))
+    source = Source(address, dist.type, location(b.span), source.fields, source.annotations)
+    target = b.get("target_origin_id")
+    origin = origins.get(target) if isinstance(target, str) else None
+    policy_id = b.get("cache_policy_id")
+    has_policy = policy_id not in (None, "")
+    written = [f for f in ("min_ttl", "default_ttl", "max_ttl") if f in b.values]
+    common = dict(ttls_written=bool(written), source=source, distribution=dist.address, path_pattern=pattern,
+                  allowed_methods=as_str_tuple(b.get("allowed_methods", ["GET", "HEAD"])),
+                  origin=origin, has_cache_policy_id=has_policy,
+                  has_forwarded_values=fv is not None)
+    if has_policy:
+        policy_source = Source(source.address, source.type, source.locate("cache_policy_id"),
+                               {}, source.annotations)
+        policy = _resolve_policy(policy_id, policy_source, policies, data_policies)
+        if policy is UNKNOWN:
+            return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,
+                                 max_ttl=UNKNOWN, headers=KeySet(UNKNOWN),
+                                 cookies=KeySet(UNKNOWN), query_strings=KeySet(UNKNOWN),
+                                 **common)
+        # TTLs and key come from the policy; point findings about them at the policy.
+        for field in ("min_ttl", "default_ttl", "max_ttl", "headers", "cookies",
+                      "query_strings"):
+            source.fields[field] = policy.source.locate(field) if not policy.managed \
+                else source.locate("cache_policy_id")
+        return CacheBehavior(policy=policy, min_ttl=policy.min_ttl,
+                             default_ttl=policy.default_ttl, max_ttl=policy.max_ttl,
+                             headers=policy.headers, cookies=policy.cookies,
+                             query_strings=policy.query_strings, **common)
+    headers, cookies, queries = _legacy_key(fv)
+    return CacheBehavior(policy=None,
+                         min_ttl=as_int(b.get("min_ttl", 0)),
+                         default_ttl=as_int(b.get("default_ttl", CLOUDFRONT_LEGACY_DEFAULT_TTL)),
+                         max_ttl=as_int(b.get("max_ttl", CLOUDFRONT_LEGACY_MAX_TTL)),
+                         headers=headers, cookies=cookies, query_strings=queries, **common)

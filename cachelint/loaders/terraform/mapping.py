@@ -1,0 +1,116 @@
+"""Shared pieces of the Terraform -> model mapping; one module per layer does the rest."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
+from cachelint.model import Location, Source
+from cachelint.values import UNKNOWN, Symbol, is_known
+
+_ANNOTATION = re.compile(r"cachelint\s*:\s*([a-z][a-z-]*)", re.IGNORECASE)
+# Inline marks that describe the resource (ignore directives are handled elsewhere).
+ANNOTATIONS = {"strongly-consistent", "hot"}
+_TAG_ANNOTATIONS = {("cachelint:consistency", "strong"): "strongly-consistent",
+                    ("cachelint:hot", "true"): "hot"}
+
+
+def location(span: SourceSpan) -> Location:
+    return Location(span.path, span.line, span.end_line)
+
+
+class SourceBuilder:
+    """Collects where each model field was written while a mapper reads a resource."""
+
+    def __init__(self, res: TfResource):
+        self.res = res
+        self.fields: dict[str, Location] = {}
+
+    def mark(self, field: str, body: EvalBody, attr: str) -> None:
+        if attr in body.origins:
+            self.fields[field] = location(body.origins[attr])
+        elif field not in self.fields:
+            self.fields[field] = location(body.span)
+
+    def build(self) -> Source:
+        return Source(self.res.address, self.res.type, location(self.res.body.span),
+                      dict(self.fields), annotations(self.res))
+
+
+def annotations(res: TfResource) -> frozenset[str]:
+    found = set()
+    for comment in res.comments:
+        for m in _ANNOTATION.finditer(comment.text):
+            if m.group(1).lower() in ANNOTATIONS:
+                found.add(m.group(1).lower())
+    tags = res.body.get("tags")
+    if isinstance(tags, dict):
+        for (key, value), mark in _TAG_ANNOTATIONS.items():
+            if str(tags.get(key, "")).lower() == value:
+                found.add(mark)
+    return frozenset(found)
+
+
+def as_bool(value: Any) -> Any:
+    """Terraform booleans may be written as strings ("true")."""
+    if value is None or value is UNKNOWN or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return UNKNOWN
+
+
+def as_int(value: Any) -> Any:
+    if value is None or value is UNKNOWN:
+        return value
+    if isinstance(value, bool):
+        return UNKNOWN
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def as_str(value: Any) -> Any:
+    if value is None or value is UNKNOWN or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return UNKNOWN
+
+
+def as_str_tuple(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, str) for v in value):
+            return UNKNOWN
+        return tuple(value)
+    return UNKNOWN
+
+
+def ref_key(value: Any) -> Any:
+    """A linking key for a reference: the address behind a symbol, or the literal value."""
+    if isinstance(value, Symbol):
+        return value.address
+    if is_known(value) and isinstance(value, (str, int)):
+        return value
+    return None
+
+
+def same_module(res: TfResource, other: TfResource) -> bool:
+    return res.module == other.module
+
+
+def by_type(resources: Iterable[TfResource], *types: str) -> list[TfResource]:
+    return [r for r in resources if r.type in types]
+
+
+def strip_instance(address: str) -> str:
+    """``aws_x.y[0]`` -> ``aws_x.y`` (symbols name the block, not one instance)."""
+    return re.sub(r'\[[^\]]*\]$', "", address)

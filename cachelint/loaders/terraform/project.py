@@ -1,0 +1,245 @@
+"""Find Terraform modules under a path, parse them and evaluate the resources cachelint reads."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from cachelint.loaders.terraform.evaluate import evaluate
+from cachelint.loaders.terraform.hcl import HclSyntaxError, parse_hcl
+from cachelint.loaders.terraform.module import (
+    MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
+)
+from cachelint.loaders.terraform.syntax import ConfigFile
+from cachelint.loaders.terraform.tfjson import JsonSyntaxError, parse_tf_json
+
+SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
+
+
+@dataclass(frozen=True)
+class LoadError:
+    path: str
+    message: str
+
+
+@dataclass
+class TerraformResult:
+    resources: list[TfResource] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+
+
+def is_terraform_file(name: str) -> bool:
+    return name.endswith(".tf") or name.endswith(".tf.json")
+
+
+def read_text(path: str) -> str:
+    size = os.path.getsize(path)
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def parse_file(path: str, display: str) -> ConfigFile:
+    text = read_text(path)
+    if path.endswith(".json"):
+        return parse_tf_json(text, display)
+    return parse_hcl(text, display)
+
+
+class TerraformProject:
+    """All Terraform modules under one scan root."""
+
+    def __init__(self, root: str, relevant_types: set[str], var_files: Iterable[str] = (),
+                 variables: dict[str, str] | None = None, display_base: str | None = None):
+        self.root = os.path.abspath(root)
+        self.display_base = os.path.abspath(display_base or os.getcwd())
+        self.relevant = relevant_types
+        self.var_files = list(var_files)
+        self.cli_vars = variables or {}
+        self.result = TerraformResult()
+        self._dirs: dict[str, list[ConfigFile]] = {}
+        self._noted: set[str] = set()
+
+    def display(self, path: str) -> str:
+        rel = os.path.relpath(path, self.display_base)
+        return path if rel.startswith("..") else rel
+
+    # --- discovery ----------------------------------------------------------------------------
+
+    def module_dirs(self, paths: list[str]) -> list[str]:
+        dirs: set[str] = set()
+        for p in paths:
+            p = os.path.abspath(p)
+            if os.path.isfile(p):
+                dirs.add(os.path.dirname(p))
+                continue
+            for current, subdirs, files in os.walk(p):
+                subdirs[:] = sorted(d for d in subdirs
+                                    if d not in SKIP_DIRS and not d.startswith("."))
+                if any(is_terraform_file(f) for f in files):
+                    dirs.add(current)
+        return sorted(dirs)
+
+    def files_of(self, directory: str) -> list[ConfigFile]:
+        if directory in self._dirs:
+            return self._dirs[directory]
+        parsed: list[ConfigFile] = []
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError as exc:
+            self.result.errors.append(LoadError(self.display(directory), exc.strerror or str(exc)))
+            names = []
+        for name in names:
+            full = os.path.join(directory, name)
+            if not is_terraform_file(name) or not os.path.isfile(full):
+                continue
+            self.result.files += 1
+            try:
+                parsed.append(parse_file(full, self.display(full)))
+            except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
+                message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.result.errors.append(LoadError(self.display(full), message))
+        self._dirs[directory] = parsed
+        return parsed
+
+    # --- evaluation ---------------------------------------------------------------------------
+
+    def load(self, paths: list[str]) -> TerraformResult:
+        dirs = self.module_dirs(paths)
+        called: set[str] = set()
+        for d in dirs:
+            for f in self.files_of(d):
+                for block in f.body.blocks:
+                    if block.type == "module" and "source" in block.body.attributes:
+                        src = evaluate(block.body.attributes["source"].expr, _NoNames())
+                        target = module_source_dir(d, src)
+                        if target and target != d:
+                            called.add(target)
+        for d in dirs:
+            # A module called from elsewhere in the scan is evaluated through its callers, with
+            # their inputs; evaluating it alone too would report the same lines with less context.
+            if d in called:
+                continue
+            inputs, origins = self._root_inputs(d)
+            root = ModuleInstance(self, d, self.files_of(d), "", inputs, origins, 0)
+            self._collect(root)
+        return self.result
+
+    def _root_inputs(self, directory: str) -> tuple[dict[str, Any], dict[str, SourceSpan]]:
+        inputs: dict[str, Any] = {}
+        origins: dict[str, SourceSpan] = {}
+        auto = []
+        for name in sorted(os.listdir(directory)):
+            if name in ("terraform.tfvars", "terraform.tfvars.json"):
+                auto.insert(0, os.path.join(directory, name))
+            elif name.endswith((".auto.tfvars", ".auto.tfvars.json")):
+                auto.append(os.path.join(directory, name))
+        for path in auto + self.var_files:
+            try:
+                f = parse_file(path, self.display(path))
+            except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
+                message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                err = LoadError(self.display(path), message)
+                if err not in self.result.errors:
+                    self.result.errors.append(err)
+                continue
+            attrs = dict(f.body.attributes)
+            if path.endswith(".json"):
+                # JSON tfvars are a single object; its keys are variables.
+                attrs = {}
+                for block in f.body.blocks:
+                    attrs.update(block.body.attributes)
+            for name, attr in attrs.items():
+                inputs[name] = evaluate(attr.expr, _NoNames())
+                origins[name] = SourceSpan(f.path, attr.line, attr.end_line)
+        for name, raw in self.cli_vars.items():
+            inputs[name] = _parse_cli_value(raw)
+        return inputs, origins
+
+    def expand_call(self, parent: ModuleInstance, name: str):
+        block, f = parent.calls[name]
+        attrs = block.body.attributes
+        source = evaluate(attrs["source"].expr, parent) if "source" in attrs else None
+        target = module_source_dir(parent.directory, source)
+        if target is None:
+            if isinstance(source, str) and source not in self._noted:
+                self._noted.add(source)
+                self.result.notes.append(
+                    f"{f.path}:{block.line}: module \"{name}\" comes from {source!r}, which is not "
+                    "a local path; its resources were not scanned")
+            return None
+        if parent.depth >= MAX_MODULE_DEPTH or not os.path.isdir(target):
+            if not os.path.isdir(target):
+                self.result.errors.append(LoadError(
+                    f.path, f"line {block.line}: module \"{name}\" source {source!r} not found"))
+            return None
+        files = self.files_of(target)
+        instances = parent.instances(block)
+        if instances is None:
+            instances = [(None, parent)]  # unknown count: scan one instance, as written
+        out = []
+        for key, scope in instances:
+            inputs: dict[str, Any] = {}
+            origins: dict[str, SourceSpan] = {}
+            for arg, attr in attrs.items():
+                if arg in _META_ARGS:
+                    continue
+                inputs[arg] = evaluate(attr.expr, scope)
+                origins[arg] = parent.origin(attr.expr,
+                                             SourceSpan(f.path, attr.line, attr.end_line))
+            suffix = "" if key is None else (f"[{key}]" if isinstance(key, int) else f'["{key}"]')
+            prefix = f"{parent.prefix}module.{name}{suffix}."
+            out.append((key, ModuleInstance(self, target, files, prefix, inputs, origins,
+                                            parent.depth + 1)))
+        return out
+
+    def _collect(self, module: ModuleInstance, root: str = "") -> None:
+        root = root or module.directory
+        comments_by_path = {f.path: f.comments for f in module.loader.files_of(module.directory)}
+        for (mode, rtype, rname), (block, f) in module.resources.items():
+            if rtype not in self.relevant:
+                continue
+            instances = module.instances(block)
+            if instances is None:
+                instances = [(None, module)]
+            base = f"{module.prefix}{'data.' if mode == 'data' else ''}{rtype}.{rname}"
+            for key, scope in instances:
+                suffix = "" if key is None else (f"[{key}]" if isinstance(key, int)
+                                                 else f'["{key}"]')
+                body = evaluate_body(block.body, scope, module, f.path, block.line,
+                                     block.end_line)
+                comments = tuple(c for c in comments_by_path.get(f.path, ())
+                                 if block.line <= c.line <= block.end_line)
+                self.result.resources.append(TfResource(
+                    base + suffix, mode, rtype, rname, module.prefix.rstrip("."), body, comments,
+                    root))
+        for child in module.child_instances():
+            self._collect(child, root)
+
+
+class _NoNames:
+    def lookup(self, name: str) -> Any:
+        from cachelint.values import UNKNOWN
+        return UNKNOWN
+
+
+def _parse_cli_value(raw: str) -> Any:
+    from cachelint.loaders.terraform.hcl import parse_expression
+
+    expr = parse_expression(raw)
+    value = evaluate(expr, _NoNames())
+    from cachelint.values import is_known
+    return value if is_known(value) else raw

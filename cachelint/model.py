@@ -1,0 +1,373 @@
+"""The normalized cache model every source maps into, so that each rule is written once.
+
+Field values are plain Python values, ``None`` where the source leaves a setting out (so the AWS
+default applies, which the ``effective_*`` properties spell out), or ``UNKNOWN`` where the source
+sets it to something cachelint cannot evaluate statically.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from cachelint.values import UNKNOWN
+
+# --- AWS facts the model applies (see docs/aws-facts.md for sources) ---------------------------
+API_CACHE_DEFAULT_TTL = 300
+API_CACHE_MAX_TTL = 3600
+CLOUDFRONT_LEGACY_DEFAULT_TTL = 86400
+CLOUDFRONT_LEGACY_MAX_TTL = 31536000
+DAX_DEFAULT_TTL_MILLIS = 300000
+NON_IDEMPOTENT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Layer(str, enum.Enum):
+    CLOUDFRONT = "cloudfront"
+    APIGATEWAY = "apigateway"
+    ELASTICACHE = "elasticache"
+    DAX = "dax"
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a normalized resource came from. ``fields`` maps a model field (the pointer a rule
+    reports) to where that value was written; ``annotations`` are inline ``cachelint:`` marks
+    and ``cachelint:*`` tags (``strongly-consistent``, ``hot``)."""
+
+    address: str
+    type: str
+    location: Location
+    fields: dict[str, Location] = field(default_factory=dict, compare=False)
+    annotations: frozenset[str] = frozenset()
+
+    def locate(self, pointer: str | None) -> Location:
+        if pointer and pointer in self.fields:
+            return self.fields[pointer]
+        return self.location
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: ClassVar[str] = ""
+    layer: ClassVar[Layer]
+    source: Source
+
+
+# --- API Gateway -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiStage(Resource):
+    kind: ClassVar[str] = "apigateway.stage"
+    layer: ClassVar[Layer] = Layer.APIGATEWAY
+    api: str = ""
+    name: Any = None
+    cache_cluster_enabled: Any = None
+    cache_cluster_size: Any = None
+    # True if any method setting on this stage turns caching on; UNKNOWN if one might.
+    any_method_caches: Any = False
+
+
+@dataclass(frozen=True)
+class ApiMethodSettings(Resource):
+    """One ``method settings`` entry of a stage: ``*/*`` (stage-wide) or one method's override."""
+
+    kind: ClassVar[str] = "apigateway.method-settings"
+    layer: ClassVar[Layer] = Layer.APIGATEWAY
+    api: str = ""
+    stage: Any = None
+    method_path: Any = "*/*"
+    http_method: Any = "*"
+    caching_enabled: Any = None
+    ttl: Any = None
+    encrypted: Any = None
+    require_authorization_for_cache_control: Any = None
+    unauthorized_strategy: Any = None
+    stage_cache_cluster_enabled: Any = UNKNOWN  # from the linked stage; UNKNOWN if not found
+
+    @property
+    def effective_ttl(self) -> Any:
+        return API_CACHE_DEFAULT_TTL if self.ttl is None else self.ttl
+
+    @property
+    def caches(self) -> Any:
+        """Whether this entry makes API Gateway cache: enabled with a TTL above 0."""
+        if self.caching_enabled is not True:
+            return self.caching_enabled if self.caching_enabled is UNKNOWN else False
+        if self.ttl is UNKNOWN:
+            return UNKNOWN
+        return self.effective_ttl > 0
+
+
+@dataclass(frozen=True)
+class ApiMethod(Resource):
+    """A REST API method as one stage serves it, with the cache settings it ends up with:
+    its own override if there is one, else the stage-wide ``*/*`` entry, which caches GET only."""
+
+    kind: ClassVar[str] = "apigateway.method"
+    layer: ClassVar[Layer] = Layer.APIGATEWAY
+    api: str = ""
+    stage: Any = None
+    http_method: Any = "GET"
+    resource_path: Any = None
+    authorization: Any = "NONE"
+    authorizer_identity_sources: tuple = ()
+    cache_key_parameters: Any = ()
+    caching_enabled: Any = False
+    ttl: Any = None
+    settings: ApiMethodSettings | None = None
+
+    @property
+    def requires_authorization(self) -> Any:
+        if self.authorization is UNKNOWN:
+            return UNKNOWN
+        return str(self.authorization).upper() != "NONE"
+
+    @property
+    def route(self) -> str:
+        return f"{self.http_method} {self.resource_path}"
+
+
+@dataclass(frozen=True)
+class HttpApi(Resource):
+    """An API Gateway v2 HTTP API: it has no response cache."""
+
+    kind: ClassVar[str] = "apigateway.http-api"
+    layer: ClassVar[Layer] = Layer.APIGATEWAY
+    name: Any = None
+    protocol: Any = "HTTP"
+    routes: tuple = ()
+
+
+# --- CloudFront --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """Which headers/cookies/query strings are in a cache key: ``none``, ``whitelist``,
+    ``allExcept`` or ``all``, with the names."""
+
+    behavior: Any = "none"
+    items: tuple = ()
+
+    @property
+    def everything(self) -> Any:
+        if self.behavior is UNKNOWN:
+            return UNKNOWN
+        return self.behavior in ("all", "allExcept")
+
+
+@dataclass(frozen=True)
+class CachePolicy(Resource):
+    kind: ClassVar[str] = "cloudfront.cache-policy"
+    layer: ClassVar[Layer] = Layer.CLOUDFRONT
+    name: Any = None
+    managed: bool = False
+    min_ttl: Any = 0
+    default_ttl: Any = None
+    max_ttl: Any = None
+    headers: KeySet = KeySet()
+    cookies: KeySet = KeySet()
+    query_strings: KeySet = KeySet()
+
+
+@dataclass(frozen=True)
+class CloudFrontOrigin:
+    id: Any
+    domain: Any
+    kind: str  # "s3", "apigateway", "lambda-url", "elb", "custom" or "unknown"
+    origin_shield: Any = None
+    references: tuple = ()  # addresses of the resources its domain name is taken from
+
+
+STATIC_PATTERNS = ("/static/", "/assets/", "/images/", "/img/", "/media/", "/fonts/",
+                   "/css/", "/js/", "/public/", "/dist/", "/_next/static/")
+STATIC_SUFFIXES = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif",
+                   ".ico", ".woff", ".woff2", ".ttf", ".mp4", ".webm", ".map", ".html")
+DYNAMIC_PATTERNS = ("/api/", "/graphql", "/auth/", "/login", "/logout", "/session",
+                    "/account", "/cart", "/checkout", "/user")
+
+
+@dataclass(frozen=True)
+class CacheBehavior(Resource):
+    """A distribution's cache behaviour with its *effective* cache key and TTLs, whether they come
+    from a cache policy (custom or managed) or from legacy ``forwarded_values`` + TTLs."""
+
+    kind: ClassVar[str] = "cloudfront.behavior"
+    layer: ClassVar[Layer] = Layer.CLOUDFRONT
+    distribution: str = ""
+    path_pattern: Any = "*"
+    allowed_methods: Any = ("GET", "HEAD")
+    origin: CloudFrontOrigin | None = None
+    policy: Any = None  # CachePolicy, None (legacy settings) or UNKNOWN (unresolvable id)
+    has_cache_policy_id: bool = False
+    has_forwarded_values: bool = False
+    ttls_written: bool = False  # any of min/default/max_ttl written on the behaviour itself
+    min_ttl: Any = 0
+    default_ttl: Any = None
+    max_ttl: Any = None
+    headers: KeySet = KeySet()
+    cookies: KeySet = KeySet()
+    query_strings: KeySet = KeySet()
+
+    @property
+    def legacy(self) -> bool:
+        return not self.has_cache_policy_id
+
+    @property
+    def managed_policy(self) -> Any:
+        if self.policy is UNKNOWN:
+            return UNKNOWN
+        return isinstance(self.policy, CachePolicy) and self.policy.managed
+
+    @property
+    def caching_disabled(self) -> Any:
+        ttls = (self.min_ttl, self.default_ttl, self.max_ttl)
+        if any(t is UNKNOWN for t in ttls):
+            return UNKNOWN
+        return all((t or 0) == 0 for t in ttls) and self.max_ttl is not None
+
+    @property
+    def serves_static(self) -> Any:
+        """Static content: an S3 origin, or a path pattern that names static files."""
+        if self.origin is not None and self.origin.kind == "s3":
+            return True
+        pattern = self.path_pattern
+        if not isinstance(pattern, str):
+            return UNKNOWN
+        p = pattern.lower()
+        return any(s in p or p.startswith(s.lstrip("/")) for s in STATIC_PATTERNS) or \
+            p.endswith(STATIC_SUFFIXES)
+
+    @property
+    def serves_dynamic(self) -> Any:
+        """Per-request responses: an API Gateway or Lambda URL origin, or an API-like path."""
+        if self.origin is not None and self.origin.kind in ("apigateway", "lambda-url"):
+            return True
+        pattern = self.path_pattern
+        if not isinstance(pattern, str):
+            return UNKNOWN
+        p = "/" + pattern.lower().lstrip("/")
+        return any(p.startswith(s) for s in DYNAMIC_PATTERNS)
+
+
+# --- ElastiCache -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CacheParameterGroup(Resource):
+    kind: ClassVar[str] = "elasticache.parameter-group"
+    layer: ClassVar[Layer] = Layer.ELASTICACHE
+    name: Any = None
+    family: Any = None
+    parameters: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def maxmemory_policy(self) -> Any:
+        return self.parameters.get("maxmemory-policy")
+
+
+@dataclass(frozen=True)
+class CacheCluster(Resource):
+    """An ElastiCache cache: a replication group, a stand-alone cluster or a serverless cache."""
+
+    kind: ClassVar[str] = "elasticache.cache"
+    layer: ClassVar[Layer] = Layer.ELASTICACHE
+    name: Any = None
+    deployment: str = "replication-group"  # "replication-group", "cluster" or "serverless"
+    engine: Any = "redis"  # "redis", "valkey" or "memcached"
+    engine_version: Any = None
+    node_count: Any = 1
+    automatic_failover: Any = None
+    at_rest_encryption: Any = None  # effective, engine-aware; None where the engine cannot
+    transit_encryption: Any = None
+    transit_encryption_supported: Any = True
+    parameter_group: Any = None  # CacheParameterGroup, None (default group) or UNKNOWN
+
+    @property
+    def key_value_engine(self) -> Any:
+        if self.engine is UNKNOWN:
+            return UNKNOWN
+        return self.engine in ("redis", "valkey")
+
+
+# --- DAX / DynamoDB ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DaxParameterGroup(Resource):
+    kind: ClassVar[str] = "dax.parameter-group"
+    layer: ClassVar[Layer] = Layer.DAX
+    name: Any = None
+    record_ttl_millis: Any = None
+    query_ttl_millis: Any = None
+
+
+@dataclass(frozen=True)
+class DynamoTable(Resource):
+    kind: ClassVar[str] = "dynamodb.table"
+    layer: ClassVar[Layer] = Layer.DAX
+    name: Any = None
+    global_table: Any = False
+
+
+@dataclass(frozen=True)
+class DaxCluster(Resource):
+    kind: ClassVar[str] = "dax.cluster"
+    layer: ClassVar[Layer] = Layer.DAX
+    name: Any = None
+    replication_factor: Any = None
+    sse_enabled: Any = None
+    endpoint_encryption: Any = None
+    parameter_group: Any = None  # DaxParameterGroup, None (default.dax1.0) or UNKNOWN
+    tables: tuple = ()  # DynamoTable the cluster's role grants access to
+
+    @property
+    def record_ttl_millis(self) -> Any:
+        return self._ttl("record_ttl_millis")
+
+    @property
+    def query_ttl_millis(self) -> Any:
+        return self._ttl("query_ttl_millis")
+
+    def _ttl(self, name: str) -> Any:
+        if self.parameter_group is None:
+            return None
+        if self.parameter_group is UNKNOWN:
+            return UNKNOWN
+        return getattr(self.parameter_group, name)
+
+
+@dataclass(frozen=True)
+class SourceFile(Resource):
+    """A file as a whole, for findings about the file itself (it could not be parsed)."""
+
+    kind: ClassVar[str] = "file"
+
+
+KINDS: dict[str, type[Resource]] = {
+    cls.kind: cls for cls in (ApiStage, ApiMethodSettings, ApiMethod, HttpApi, CachePolicy,
+                              CacheBehavior, CacheParameterGroup, CacheCluster, DaxParameterGroup,
+                              DynamoTable, DaxCluster)
+}
+
+
+@dataclass
+class Inventory:
+    """Everything one scan found, from every source."""
+
+    resources: list[Resource] = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+
+    def of(self, kind: type) -> list:
+        return [r for r in self.resources if isinstance(r, kind)]

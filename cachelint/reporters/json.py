@@ -1,0 +1,50 @@
+"""JSON output; its shape is cachelint/schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from cachelint import __version__
+from cachelint.findings import Finding, Report
+
+SCHEMA_VERSION = "1"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule.id,
+        "rule_name": f.rule.name,
+        "category": f.rule.category.value,
+        "severity": f.severity.label,
+        "layer": f.rule.layer,
+        "recommended_layer": f.rule.recommended_layer,
+        "message": f.message,
+        "remediation": f.rule.remediation,
+        "resource": {"address": f.address, "type": f.resource_type, "source": "terraform"},
+        "location": {"path": f.location.path, "start_line": f.location.start_line,
+                     "end_line": f.location.end_line},
+        "pointer": f.pointer,
+        "fingerprint": f.fingerprint,
+        "references": list(f.rule.references),
+        "peers": list(f.rule.peers),
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "cachelint", "version": __version__},
+        "findings": [finding_dict(f) for f in report.findings],
+        "errors": [{"path": e.path, "message": e.message} for e in report.errors],
+        "notes": list(report.notes),
+        "summary": {"findings": len(report.findings), "by_severity": report.counts(),
+                    "files_scanned": report.files_scanned,
+                    "resources_scanned": report.resources_scanned,
+                    "errors": len(report.errors)},
+    }
+
+
+def write(report: Report, out: TextIO) -> None:
+    json.dump(report_dict(report), out, indent=2)
+    out.write("\n")

@@ -1,0 +1,56 @@
+"""Human-readable output: one block per finding, then a summary line."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from cachelint.catalogue import Severity
+from cachelint.findings import Report
+
+_COLOURS = {Severity.CRITICAL: "\033[1;31m", Severity.HIGH: "\033[31m",
+            Severity.MEDIUM: "\033[33m", Severity.LOW: "\033[36m", Severity.INFO: "\033[2m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    for end in (". ", ".\n"):
+        if end in flat:
+            return flat[: flat.index(end) + 1]
+    return flat
+
+
+def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False) -> None:
+    def c(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    for f in report.findings:
+        sev = f.severity
+        loc = f"{f.location.path}:{f.location.start_line}"
+        out.write(f"{c(_BOLD, loc)} {c(_COLOURS[sev], f.rule.id)} {f.rule.name} "
+                  f"[{c(_COLOURS[sev], sev.label)}, {f.rule.category.value}]\n")
+        out.write(f"  {f.message}\n")
+        if not quiet:
+            layer = f.rule.recommended_layer
+            hint = f"  (layer: {layer})" if layer else ""
+            out.write(c(_DIM, f"  fix: {_first_sentence(f.rule.remediation)}{hint}") + "\n")
+            out.write(c(_DIM, f"  resource: {f.address}") + "\n")
+    for e in report.errors:
+        out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
+    if not quiet:
+        for note in report.notes:
+            out.write(c(_DIM, f"note: {note}") + "\n")
+    counts = {k: v for k, v in report.counts().items() if v}
+    n = len(report.findings)
+    if n:
+        detail = ", ".join(f"{v} {k}" for k, v in counts.items())
+        summary = f"Found {n} finding{'s' if n != 1 else ''} ({detail})"
+    else:
+        summary = "No findings"
+    summary += (f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''}, "
+                f"{report.resources_scanned} cache resource"
+                f"{'s' if report.resources_scanned != 1 else ''}.")
+    if report.errors:
+        k = len(report.errors)
+        summary += f" {k} file{'s' if k != 1 else ''} could not be read."
+    out.write(("\n" if report.findings or report.errors else "") + c(_BOLD, summary) + "\n")
