@@ -114,11 +114,14 @@ def _read(path: str) -> Config:
 
 
 def matches(patterns: tuple[str, ...], *candidates: Any) -> bool:
-    """Whether any string candidate matches any glob pattern (case-sensitive, like paths)."""
+    """Whether any string candidate matches any glob pattern (case-sensitive, like paths).
+    A pattern ending in ``/*`` also matches the path itself: ``GET /accounts/*`` covers
+    ``GET /accounts``."""
     for cand in candidates:
         if not isinstance(cand, str) or not cand:
             continue
         for pat in patterns:
-            if fnmatch.fnmatchcase(cand, pat):
+            if fnmatch.fnmatchcase(cand, pat) or (
+                    pat.endswith("/*") and fnmatch.fnmatchcase(cand, pat[:-2])):
                 return True
     return False

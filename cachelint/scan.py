@@ -22,6 +22,19 @@ class ScanOptions:
     variables: dict = field(default_factory=dict)
 
 
+class _Scope:
+    def __init__(self, paths: tuple[str, ...]):
+        self.dirs = tuple(os.path.abspath(p) for p in paths if os.path.isdir(p))
+        self.files = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
+
+    def covers(self, path: str) -> bool:
+        if not self.files:
+            return True  # directories: also report local modules they call from elsewhere
+        full = os.path.abspath(path)
+        return full in self.files or any(
+            full == d or full.startswith(d.rstrip(os.sep) + os.sep) for d in self.dirs)
+
+
 def selected_rules(options: ScanOptions) -> list[Rule]:
     selection = engine.Selection(options.select or options.config.select,
                                  tuple(options.config.ignore) + tuple(options.ignore))
@@ -36,7 +49,12 @@ def run_scan(options: ScanOptions) -> Report:
                                var_files=list(options.config.var_files) + list(options.var_files),
                                variables=dict(options.variables))
     findings = engine.run(selected_rules(options), inventory, options.config)
+    # A file named on the command line is evaluated with its whole module (for variables and
+    # references) but only its own findings are reported, as linters do for staged files.
+    scope = _Scope(options.paths)
+    findings = [f for f in findings if scope.covers(f.location.path)]
+    errors = [e for e in inventory.errors if scope.covers(e.path)]
     return Report(findings=findings,
-                  errors=[ScanError(e.path, e.message) for e in inventory.errors],
+                  errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=len(inventory.resources))

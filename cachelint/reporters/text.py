@@ -35,8 +35,11 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
             hint = f"  (layer: {layer})" if layer else ""
             out.write(c(_DIM, f"  fix: {_first_sentence(f.rule.remediation)}{hint}") + "\n")
             out.write(c(_DIM, f"  resource: {f.address}") + "\n")
+    # A file that could not be parsed is usually reported already by rule CL001.
+    reported = {f.location.path for f in report.findings if f.rule.meta}
     for e in report.errors:
-        out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
+        if e.path not in reported:
+            out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
     if not quiet:
         for note in report.notes:
             out.write(c(_DIM, f"note: {note}") + "\n")

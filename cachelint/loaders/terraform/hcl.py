@@ -41,9 +41,18 @@ def parse_hcl(text: str, path: str) -> ConfigFile:
 def _describe(exc: LarkError) -> str:
     line = getattr(exc, "line", None)
     token = getattr(exc, "token", None)
+    char = getattr(exc, "char", None)
     if line is not None and line > 0:
-        what = f"unexpected {token!r}" if token is not None else "unexpected input"
-        return f"syntax error at line {line}: {what}"
+        if token is not None:
+            text = str(token).strip().splitlines()[0] if str(token).strip() else "end of line"
+            what = f"unexpected {text[:40]!r}"
+        elif char is not None:
+            what = f"unexpected character {char!r}"
+        else:
+            what = "unexpected input"
+        column = getattr(exc, "column", None)
+        col = f", column {column}" if isinstance(column, int) and column > 0 else ""
+        return f"syntax error at line {line}{col}: {what}"
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return f"syntax error: {first}"
 

@@ -1,0 +1,50 @@
+# The shop of ../shop with its caching mistakes fixed: `cachelint scan` reports nothing here.
+
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+module "api" {
+  source = "./modules/api"
+
+  name            = "${var.prefix}-api"
+  stage_name      = var.stage
+  cache_size      = "0.5"
+  cache_ttl       = var.api_cache_ttl
+  backend_url     = var.backend_url
+  user_pool_arn   = var.user_pool_arn
+}
+
+module "cdn" {
+  source = "./modules/cdn"
+
+  name            = "${var.prefix}-web"
+  site_bucket     = "${var.prefix}-site-assets"
+  api_domain      = module.api.domain
+  api_stage       = var.stage
+}
+
+module "cache" {
+  source = "./modules/cache"
+
+  name      = "${var.prefix}-sessions"
+  node_type = "cache.t4g.small"
+}
+
+module "reads" {
+  source = "./modules/reads"
+
+  name          = "${var.prefix}-orders"
+  record_ttl_ms = 60000
+  nodes         = 3
+}

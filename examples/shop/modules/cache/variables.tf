@@ -1,0 +1,2 @@
+variable "name" { type = string }
+variable "node_type" { type = string }

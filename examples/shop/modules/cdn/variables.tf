@@ -1,0 +1,4 @@
+variable "name" { type = string }
+variable "site_bucket" { type = string }
+variable "api_domain" { type = string }
+variable "api_stage" { type = string }

@@ -1,0 +1,8 @@
+resource "aws_dax_parameter_group" "reads" {
+  name = "reads"
+
+  parameters {
+    name  = "record-ttl-millis"
+    value = "0" # expect: CL401
+  }
+}

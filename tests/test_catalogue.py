@@ -1,0 +1,78 @@
+"""The rule catalogue is the one registry: schema-validated, unique, and every check resolves."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from cachelint import conditions
+from cachelint.catalogue import CatalogueError, load_catalogue, parse_rule
+from cachelint.model import KINDS
+from cachelint.values import UNKNOWN
+
+RULES = load_catalogue()
+BASE = {
+    "id": "CL900", "name": "some-anti-pattern", "category": "cost", "severity": "low",
+    "layer": "dax", "applies_to": ["dax.cluster"], "summary": "A summary of the rule.",
+    "message": "A message for {name}.", "rationale": "Why it hurts, with the AWS fact.",
+    "remediation": "How to fix it.", "references": ["https://docs.aws.amazon.com/x"],
+    "condition": {"field": "replication_factor", "lt": 3},
+}
+
+
+def test_ids_and_names_are_unique():
+    assert len({r.id for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_is_complete_and_resolvable(rule):
+    assert rule.condition is not None or rule.check
+    if rule.check:
+        assert callable(rule.check_function)
+    for kind in rule.applies_to:
+        assert kind == "inventory" or kind in KINDS
+
+
+def test_the_base_rule_parses():
+    assert parse_rule(BASE, "test").id == "CL900"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"id": "X100"}, "id"),
+    ({"name": "NotKebab"}, "name"),
+    ({"category": "speed"}, "category"),
+    ({"severity": "urgent"}, "severity"),
+    ({"check": "cachelint.checks.dax.x"}, "(top)"),
+    ({"condition": {"field": "ttl", "matches": 3}}, "condition"),
+    ({"applies_to": ["dax.nothing"]}, "unknown model kind"),
+    ({"references": []}, "references"),
+])
+def test_invalid_rules_are_rejected_with_the_place(change, message):
+    data = copy.deepcopy(BASE)
+    data.update(change)
+    with pytest.raises(CatalogueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_rule(data, "rules/test.yaml")
+
+
+class Subject:
+    ttl = UNKNOWN
+    on = True
+    off = False
+    size = 5
+
+
+@pytest.mark.parametrize("cond, expected", [
+    ({"field": "on", "eq": True}, True),
+    ({"field": "ttl", "eq": 0}, UNKNOWN),
+    ({"all": [{"field": "off", "eq": True}, {"field": "ttl", "eq": 0}]}, False),
+    ({"all": [{"field": "on", "eq": True}, {"field": "ttl", "eq": 0}]}, UNKNOWN),
+    ({"any": [{"field": "on", "eq": True}, {"field": "ttl", "eq": 0}]}, True),
+    ({"any": [{"field": "off", "eq": True}, {"field": "ttl", "eq": 0}]}, UNKNOWN),
+    ({"not": {"field": "ttl", "eq": 0}}, UNKNOWN),
+    ({"field": "size", "lt": 3}, False),
+    ({"field": "size", "in": [5, 6]}, True),
+])
+def test_conditions_use_three_valued_logic(cond, expected):
+    assert conditions.evaluate(cond, Subject()) is expected

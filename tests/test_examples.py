@@ -1,0 +1,42 @@
+"""The bundled examples/ stay true to the code: the shop shows every layer, its twin is clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cachelint.config import load_config
+from cachelint.scan import ScanOptions, run_scan
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def scan(path: Path):
+    return run_scan(ScanOptions(paths=(str(path),), config=load_config(None, str(path))))
+
+
+def test_clean_twin_has_no_findings_and_no_errors():
+    report = scan(EXAMPLES / "shop-fixed")
+    assert report.findings == [] and report.errors == []
+    assert report.resources_scanned > 10
+
+
+def test_shop_has_anti_patterns_at_all_four_layers():
+    report = scan(EXAMPLES / "shop")
+    assert not report.errors
+    assert {f.rule.layer for f in report.findings} >= {"apigateway", "cloudfront",
+                                                       "elasticache", "dax"}
+    assert {f.rule.id for f in report.findings} == {
+        "CL101", "CL103", "CL104", "CL105", "CL108", "CL109",
+        "CL201", "CL202", "CL203", "CL204", "CL205", "CL207",
+        "CL301", "CL303", "CL304", "CL305",
+        "CL401", "CL403", "CL404", "CL405", "CL406",
+        "CL501", "CL502"}
+
+
+def test_values_from_tfvars_and_module_inputs_point_where_they_were_written():
+    report = scan(EXAMPLES / "shop")
+    where = {(f.rule.id, f.location.path.split("examples/")[-1], f.location.start_line)
+             for f in report.findings}
+    assert ("CL109", "shop/terraform.tfvars", 1) in where       # api_cache_ttl = 7200
+    assert ("CL401", "shop/main.tf", 50) in where               # record_ttl_ms = 0
+    assert ("CL405", "shop/main.tf", 51) in where               # nodes = 1

@@ -1,0 +1,59 @@
+"""Every rule's fixtures: each case folder is scanned and the full set of (file, line, rule id)
+findings must equal the ``expect: CLnnn`` marks written in its files. Pass cases carry no mark,
+so they must be entirely clean."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from cachelint.catalogue import load_catalogue
+from cachelint.config import load_config
+from cachelint.scan import ScanOptions, run_scan
+
+RULES_DIR = Path(__file__).parent / "rules"
+CASES = sorted(p for p in RULES_DIR.glob("CL*/*/*") if p.is_dir())
+EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)")
+SOURCES = {"terraform"}
+
+
+def expected_findings(case: Path) -> set[tuple[str, int, str]]:
+    found = set()
+    for path in sorted(case.rglob("*")):
+        if not path.is_file() or path.name.startswith(".cachelint"):
+            continue
+        for lineno, line in enumerate(path.read_text().splitlines(), start=1):
+            m = EXPECT.search(line)
+            if m:
+                for code in re.split(r"\s*,\s*", m.group(1)):
+                    found.add((str(path.relative_to(case)), lineno, code))
+    return found
+
+
+def actual_findings(case: Path) -> set[tuple[str, int, str]]:
+    config = load_config(None, str(case))
+    report = run_scan(ScanOptions(paths=(str(case),), config=config))
+    return {(os.path.relpath(os.path.abspath(f.location.path), case), f.location.start_line,
+             f.rule.id) for f in report.findings}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: "/".join(p.parts[-3:]))
+def test_rule_fixture(case: Path) -> None:
+    expected = expected_findings(case)
+    assert actual_findings(case) == expected
+    rule_id = case.parts[-3]
+    if case.name == "fail":
+        assert rule_id in {code for _, _, code in expected}, "a fail case must expect its rule"
+    else:
+        assert case.name == "pass"
+
+
+@pytest.mark.parametrize("rule", load_catalogue(), ids=lambda r: r.id)
+def test_every_rule_has_fail_and_pass_fixtures(rule) -> None:
+    for source in set(rule.sources) & SOURCES:
+        for kind in ("fail", "pass"):
+            folder = RULES_DIR / rule.id / source / kind
+            assert folder.is_dir() and any(folder.iterdir()), f"missing {folder}"
