@@ -206,3 +206,31 @@ resource "aws_dax_cluster" "c" {
     path = tf({"a/main.tf": dax % "0", "b/main.tf": dax % "60000"})
     ttls = {c.source.location.path: c.record_ttl_millis for c in inventory(path).of(DaxCluster)}
     assert ttls == {"a/main.tf": 0, "b/main.tf": 60000}
+
+
+def test_registry_module_installed_by_terraform_init_is_evaluated(tf, inventory):
+    path = tf({
+        "main.tf": 'module "api" {\n  source  = "acme/api/aws"\n  version = "1.0.0"\n'
+                   '  ttl     = 0\n}\n',
+        ".terraform/modules/api/main.tf": 'variable "ttl" {}\n' + SETTINGS % "var.ttl",
+        ".terraform/modules/modules.json": json.dumps({"Modules": [
+            {"Key": "", "Source": "", "Dir": "."},
+            {"Key": "api", "Source": "registry.terraform.io/acme/api/aws", "Version": "1.0.0",
+             "Dir": ".terraform/modules/api"}]}),
+    })
+    inv = inventory(path)
+    ms = only(inv, ApiMethodSettings)
+    assert ms.ttl == 0 and ms.source.address == "module.api.aws_api_gateway_method_settings.all"
+    assert (ms.source.locate("ttl").path, ms.source.locate("ttl").start_line) == ("main.tf", 4)
+    assert not inv.notes
+
+
+def test_module_manifest_cannot_point_outside_the_module(tf, inventory):
+    path = tf({
+        "root/main.tf": 'module "api" {\n  source = "acme/api/aws"\n}\n',
+        "root/.terraform/modules/modules.json": json.dumps(
+            {"Modules": [{"Key": "api", "Dir": "../elsewhere"}]}),
+        "elsewhere/main.tf": SETTINGS % "0",
+    })
+    addresses = [r.source.address for r in inventory(path / "root").of(ApiMethodSettings)]
+    assert addresses == []

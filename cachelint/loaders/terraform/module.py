@@ -68,13 +68,14 @@ class ModuleInstance:
 
     def __init__(self, loader: "TerraformProject", directory: str, files: list[ConfigFile],
                  prefix: str, inputs: dict[str, Any], input_origins: dict[str, SourceSpan],
-                 depth: int):
+                 depth: int, root_dir: str | None = None):
         self.loader = loader
         self.directory = directory
         self.prefix = prefix
         self.inputs = inputs
         self.input_origins = input_origins
         self.depth = depth
+        self.root_dir = root_dir or directory
         self.variables: dict[str, tuple[Block, ConfigFile]] = {}
         self.locals: dict[str, tuple[Attribute, ConfigFile]] = {}
         self.resources: dict[tuple[str, str, str], tuple[Block, ConfigFile]] = {}

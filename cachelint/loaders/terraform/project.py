@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -72,6 +74,7 @@ class TerraformProject:
         self.result = TerraformResult()
         self._dirs: dict[str, list[ConfigFile]] = {}
         self._noted: set[str] = set()
+        self._manifests: dict[str, dict[str, str]] = {}
 
     def display(self, path: str) -> str:
         rel = os.path.relpath(path, self.display_base)
@@ -175,11 +178,14 @@ class TerraformProject:
         source = evaluate(attrs["source"].expr, parent) if "source" in attrs else None
         target = module_source_dir(parent.directory, source)
         if target is None:
+            target = self._installed_module(parent, name)
+        if target is None:
             if isinstance(source, str) and source not in self._noted:
                 self._noted.add(source)
                 self.result.notes.append(
                     f"{f.path}:{block.line}: module \"{name}\" comes from {source!r}, which is not "
-                    "a local path; its resources were not scanned")
+                    "a local path and not installed by `terraform init`; its resources were not "
+                    "scanned")
             return None
         if parent.depth >= MAX_MODULE_DEPTH or not os.path.isdir(target):
             if not os.path.isdir(target):
@@ -203,8 +209,33 @@ class TerraformProject:
             suffix = "" if key is None else (f"[{key}]" if isinstance(key, int) else f'["{key}"]')
             prefix = f"{parent.prefix}module.{name}{suffix}."
             out.append((key, ModuleInstance(self, target, files, prefix, inputs, origins,
-                                            parent.depth + 1)))
+                                            parent.depth + 1, parent.root_dir)))
         return out
+
+    def _installed_module(self, parent: ModuleInstance, name: str) -> str | None:
+        """A registry/git module that ``terraform init`` downloaded into .terraform/modules."""
+        manifest = self._manifests.get(parent.root_dir)
+        if manifest is None:
+            manifest = {}
+            path = os.path.join(parent.root_dir, ".terraform", "modules", "modules.json")
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    for entry in json.load(fh).get("Modules", []):
+                        if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
+                            manifest[entry["Key"]] = entry["Dir"]
+            except (OSError, ValueError, AttributeError):
+                pass
+            self._manifests[parent.root_dir] = manifest
+        chain = [p for p in parent.prefix.split(".") if p and p != "module"]
+        key = ".".join([re.sub(r"\[.*\]$", "", p) for p in chain] + [name])
+        found = manifest.get(key)
+        if not found:
+            return None
+        full = os.path.normpath(os.path.join(parent.root_dir, found))
+        root = os.path.realpath(parent.root_dir)
+        if not os.path.realpath(full).startswith(root + os.sep):
+            return None  # never follow a manifest out of the module's own directory
+        return full
 
     def _collect(self, module: ModuleInstance, root: str = "") -> None:
         root = root or module.directory
