@@ -67,6 +67,8 @@ class _Fields(string.Formatter):
         if field_name == "address":
             return self.subject.source.address, field_name
         value = conditions.resolve(self.subject, field_name)
+        if field_name in ("name", "distribution") and (value is UNKNOWN or value in (None, "")):
+            return self.subject.source.address, field_name  # name the resource some way
         return ("an unknown value" if value is UNKNOWN else value), field_name
 
     def format_field(self, value: Any, format_spec: str) -> str:
@@ -95,7 +97,8 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config) -> list[Fin
             src = hit.resource.source
             findings.append(Finding(
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
-                resource_type=src.type, location=src.locate(pointer), pointer=pointer))
+                resource_type=src.type, location=src.locate(pointer), pointer=pointer,
+                root=src.root))
     unique = {(f.rule.id, f.address, f.location, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
 

@@ -17,6 +17,7 @@ class Finding:
     resource_type: str
     location: Location
     pointer: str | None = None
+    root: str = ""  # the root module the resource was evaluated from
 
     @property
     def severity(self) -> Severity:
@@ -24,8 +25,9 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable when lines move: rule, resource address, pointer and file, not line numbers."""
-        key = "\x1f".join((self.rule.id, self.address, self.pointer or "", self.location.path))
+        """Stable when lines move: rule, address, pointer, file and root module, not lines."""
+        key = "\x1f".join((self.rule.id, self.address, self.pointer or "", self.location.path,
+                            self.root))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:

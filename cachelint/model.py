@@ -47,6 +47,7 @@ class Source:
     location: Location
     fields: dict[str, Location] = field(default_factory=dict, compare=False)
     annotations: frozenset[str] = frozenset()
+    root: str = ""  # the root module (folder) the resource was evaluated from
 
     def locate(self, pointer: str | None) -> Location:
         if pointer and pointer in self.fields:
@@ -208,8 +209,8 @@ class CacheBehavior(Resource):
     allowed_methods: Any = ("GET", "HEAD")
     origin: CloudFrontOrigin | None = None
     policy: Any = None  # CachePolicy, None (legacy settings) or UNKNOWN (unresolvable id)
-    has_cache_policy_id: bool = False
-    has_forwarded_values: bool = False
+    has_cache_policy_id: Any = False  # UNKNOWN when the id may or may not be set
+    has_forwarded_values: Any = False  # UNKNOWN for a dynamic block with unknown for_each
     ttls_written: bool = False  # any of min/default/max_ttl written on the behaviour itself
     min_ttl: Any = 0
     default_ttl: Any = None
@@ -219,7 +220,9 @@ class CacheBehavior(Resource):
     query_strings: KeySet = KeySet()
 
     @property
-    def legacy(self) -> bool:
+    def legacy(self) -> Any:
+        if self.has_cache_policy_id is UNKNOWN:
+            return UNKNOWN
         return not self.has_cache_policy_id
 
     @property

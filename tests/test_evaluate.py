@@ -17,6 +17,13 @@ class Names:
         return self.names.get(name, UNKNOWN)
 
 
+class Unset:
+    """Like Terraform's ``var``: a variable with no value is unknown, not an error."""
+
+    def attribute(self, name):
+        return UNKNOWN
+
+
 def ev(text, **names):
     return evaluate(parse_expression(text), Names(**names))
 
@@ -61,18 +68,18 @@ def test_known_values(text, expected):
     "\"x-${var.missing}\"",
 ])
 def test_unknown_values(text):
-    assert ev(text, var={}) is UNKNOWN
+    assert ev(text, var=Unset()) is UNKNOWN
 
 
 def test_condition_on_unknown_with_equal_branches_is_known():
-    assert ev("var.missing ? 300 : 300", var={}) == 300
-    assert ev("var.missing ? 300 : 0", var={}) is UNKNOWN
+    assert ev("var.missing ? 300 : 300", var=Unset()) == 300
+    assert ev("var.missing ? 300 : 0", var=Unset()) is UNKNOWN
 
 
 def test_short_circuit_logic_with_unknown():
-    assert ev("false && var.missing", var={}) is False
-    assert ev("true || var.missing", var={}) is True
-    assert ev("true && var.missing", var={}) is UNKNOWN
+    assert ev("false && var.missing", var=Unset()) is False
+    assert ev("true || var.missing", var=Unset()) is True
+    assert ev("true && var.missing", var=Unset()) is UNKNOWN
 
 
 def test_symbol_attributes_stay_symbols():
@@ -81,6 +88,34 @@ def test_symbol_attributes_stay_symbols():
         == Symbol("aws_x.y", "arn")
     assert ev("\"${s}\"", s=sym) == sym  # a lone interpolation keeps its value
     assert ev("\"a-${s}\"", s=sym) is UNKNOWN
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('try(local.m["missing"], "fallback")', "fallback"),
+    ('try(coalesce(null, null), "fallback")', "fallback"),
+    ('try(local.m.missing.deeper, null)', None),
+    ('try(local.l[5], local.l[0])', "a"),
+    ('try(local.m["a"], "fallback")', 1),
+    ('can(local.m["missing"])', False),
+    ('can(local.m["a"])', True),
+    ('length([var.unknown, "a"])', 2),
+    ('length({a = var.unknown})', 1),
+    ('length(concat([var.unknown], ["b"])) > 0 ? "some" : "none"', "some"),
+    ('lookup({a = var.unknown, b = 2}, "b")', 2),
+])
+def test_errors_are_seen_by_try_and_can(text, expected):
+    local = {"m": {"a": 1}, "l": ["a"]}
+    assert ev(text, local=local, var=Unset()) == expected
+
+
+@pytest.mark.parametrize("text", [
+    'try(var.unknown, "fallback")',     # could succeed or fail
+    'local.m["missing"]',               # an error outside try() is unknown, never a crash
+    'coalesce(null, null)',
+    'can(var.unknown)',
+])
+def test_unknown_or_error_outside_try_is_unknown(text):
+    assert ev(text, local={"m": {}}, var=Unset()) is UNKNOWN
 
 
 def test_deep_nesting_is_bounded():

@@ -234,3 +234,42 @@ def test_module_manifest_cannot_point_outside_the_module(tf, inventory):
     })
     addresses = [r.source.address for r in inventory(path / "root").of(ApiMethodSettings)]
     assert addresses == []
+
+
+def test_optional_object_attributes_are_null_or_their_default(tf, inventory):
+    path = tf({
+        "main.tf": 'module "cdn" {\n  source = "./cdn"\n  behavior = { forward = "all" }\n}\n',
+        "cdn/main.tf": '''
+variable "behavior" {
+  type = object({
+    forward         = string
+    cache_policy_id = optional(string)
+    headers         = optional(list(string), ["*"])
+  })
+}
+resource "aws_cloudfront_distribution" "d" {
+  default_cache_behavior {
+    target_origin_id = "o"
+    cache_policy_id  = var.behavior.cache_policy_id
+    dynamic "forwarded_values" {
+      for_each = var.behavior.cache_policy_id == null ? [var.behavior] : []
+      content {
+        query_string = false
+        headers      = forwarded_values.value.headers
+        cookies {
+          forward = forwarded_values.value.forward
+        }
+      }
+    }
+  }
+}
+'''})
+    behavior = only(inventory(path), CacheBehavior)
+    assert behavior.has_cache_policy_id is False and behavior.has_forwarded_values is True
+    assert (behavior.headers.behavior, behavior.cookies.behavior) == ("all", "all")
+
+
+def test_variable_type_converts_primitives(tf, inventory):
+    path = tf({"main.tf": 'variable "ttl" {\n  type    = number\n  default = "60"\n}\n'
+               + SETTINGS % "var.ttl"})
+    assert only(inventory(path), ApiMethodSettings).ttl == 60

@@ -34,7 +34,9 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
             layer = f.rule.recommended_layer
             hint = f"  (layer: {layer})" if layer else ""
             out.write(c(_DIM, f"  fix: {_first_sentence(f.rule.remediation)}{hint}") + "\n")
-            out.write(c(_DIM, f"  resource: {f.address}") + "\n")
+            via = f" (evaluated from {f.root})" if f.address.startswith("module.") and f.root \
+                else ""
+            out.write(c(_DIM, f"  resource: {f.address}{via}") + "\n")
     # A file that could not be parsed is usually reported already by rule CL001.
     reported = {f.location.path for f in report.findings if f.rule.meta}
     for e in report.errors:

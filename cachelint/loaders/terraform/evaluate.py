@@ -36,15 +36,31 @@ class _Overlay:
         return self.parent.lookup(name)
 
 
+class EvalError(Exception):
+    """The expression is an error in Terraform too (a missing key, ``coalesce`` of nulls);
+    ``try()`` and ``can()`` see it, everything else sees UNKNOWN."""
+
+
 def evaluate(expr: Any, scope: Scope, depth: int = 0) -> Any:
     """Evaluate ``expr`` in ``scope``; whatever cannot be known is UNKNOWN (never an exception)."""
+    try:
+        return _ev(expr, scope, depth)
+    except EvalError:
+        return UNKNOWN
+
+
+def _ev(expr: Any, scope: Scope, depth: int) -> Any:
     if depth > MAX_DEPTH:
         return UNKNOWN
     try:
         return _eval(expr, scope, depth + 1)
-    except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError,
-            AttributeError, ZeroDivisionError, OverflowError, RecursionError):
+    except EvalError:
+        raise
+    except RecursionError:
         return UNKNOWN
+    except (functions.FunctionError, TypeError, ValueError, KeyError, IndexError,
+            AttributeError, ZeroDivisionError, OverflowError) as exc:
+        raise EvalError(str(exc)) from None
 
 
 def _eval(e: Any, scope: Scope, depth: int) -> Any:  # noqa: C901 - a dispatch over node types
@@ -53,45 +69,48 @@ def _eval(e: Any, scope: Scope, depth: int) -> Any:  # noqa: C901 - a dispatch o
     if isinstance(e, Name):
         return scope.lookup(e.name)
     if isinstance(e, GetAttr):
-        return get_attr(evaluate(e.obj, scope, depth), e.name)
+        return get_attr(_ev(e.obj, scope, depth), e.name)
     if isinstance(e, Index):
-        return index(evaluate(e.obj, scope, depth), evaluate(e.key, scope, depth))
+        return index(_ev(e.obj, scope, depth), _ev(e.key, scope, depth))
     if isinstance(e, Template):
         if len(e.parts) == 1 and not isinstance(e.parts[0], str):
-            return evaluate(e.parts[0], scope, depth)
+            return _ev(e.parts[0], scope, depth)
         out = []
         for part in e.parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
-            value = evaluate(part, scope, depth)
+            value = _ev(part, scope, depth)
             if not is_known(value) or isinstance(value, (list, dict)):
                 return UNKNOWN
             out.append(functions.call("tostring", [value]))
         return "".join(out)
     if isinstance(e, TupleExpr):
-        return [evaluate(i, scope, depth) for i in e.items]
+        return [_ev(i, scope, depth) for i in e.items]
     if isinstance(e, ObjectExpr):
         out: dict = {}
         for k, v in e.items:
-            key = evaluate(k, scope, depth)
+            key = _ev(k, scope, depth)
             if not is_known(key):
                 return UNKNOWN
-            out[functions.call("tostring", [key])] = evaluate(v, scope, depth)
+            out[functions.call("tostring", [key])] = _ev(v, scope, depth)
         return out
     if isinstance(e, Cond):
-        cond = evaluate(e.cond, scope, depth)
+        cond = _ev(e.cond, scope, depth)
         if cond is True:
-            return evaluate(e.then, scope, depth)
+            return _ev(e.then, scope, depth)
         if cond is False:
-            return evaluate(e.other, scope, depth)
+            return _ev(e.other, scope, depth)
         # Both branches agreeing is as good as knowing the condition.
-        a, b = evaluate(e.then, scope, depth), evaluate(e.other, scope, depth)
+        try:
+            a, b = _ev(e.then, scope, depth), _ev(e.other, scope, depth)
+        except EvalError:
+            return UNKNOWN
         return a if is_known(a) and a == b else UNKNOWN
     if isinstance(e, BinOp):
         return _binop(e.op, e, scope, depth)
     if isinstance(e, UnOp):
-        v = evaluate(e.operand, scope, depth)
+        v = _ev(e.operand, scope, depth)
         if not is_known(v):
             return UNKNOWN
         if e.op == "!":
@@ -102,7 +121,7 @@ def _eval(e: Any, scope: Scope, depth: int) -> Any:  # noqa: C901 - a dispatch o
     if isinstance(e, ForExpr):
         return _for(e, scope, depth)
     if isinstance(e, Splat):
-        base = evaluate(e.obj, scope, depth)
+        base = _ev(e.obj, scope, depth)
         if base is UNKNOWN:
             return UNKNOWN
         items = base if isinstance(base, list) else ([] if base is None else [base])
@@ -110,7 +129,7 @@ def _eval(e: Any, scope: Scope, depth: int) -> Any:  # noqa: C901 - a dispatch o
         for item in items:
             for kind, arg in e.steps:
                 item = get_attr(item, arg) if kind == "attr" else index(
-                    item, evaluate(arg, scope, depth))
+                    item, _ev(arg, scope, depth))
             out.append(item)
         return out
     if isinstance(e, Opaque):
@@ -122,22 +141,39 @@ def get_attr(obj: Any, name: str) -> Any:
     if hasattr(obj, "attribute"):
         return obj.attribute(name)
     if isinstance(obj, dict):
-        return obj.get(name, UNKNOWN)
+        if name not in obj:
+            raise EvalError(f"object has no attribute {name!r}")
+        return obj[name]
     if isinstance(obj, Symbol):
         return Symbol(obj.address, f"{obj.attribute}.{name}")
+    if obj is None:
+        raise EvalError(f"attribute {name!r} of null")
+    if isinstance(obj, (str, int, float, bool, list)):
+        raise EvalError(f"attribute {name!r} of a {type(obj).__name__}")
     return UNKNOWN
 
 
 def index(obj: Any, key: Any) -> Any:
-    if not is_known(key):
+    if obj is UNKNOWN or not is_known(key):
         return UNKNOWN
-    if hasattr(obj, "item"):
-        return obj.item(key)
-    if isinstance(obj, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
+    if key is None:
+        raise EvalError("index is null")
+    if obj is None:
+        raise EvalError("index into null")
+    if isinstance(obj, list):
+        if isinstance(key, str) and key.lstrip("-").isdigit():
+            key = int(key)
+        if not isinstance(key, (int, float)) or isinstance(key, bool):
+            raise EvalError(f"list index {key!r}")
         i = int(key)
-        return obj[i] if 0 <= i < len(obj) else UNKNOWN
+        if not 0 <= i < len(obj):
+            raise EvalError(f"list index {i} out of range")
+        return obj[i]
     if isinstance(obj, dict):
-        return obj.get(functions.call("tostring", [key]), UNKNOWN)
+        k = functions.call("tostring", [key])
+        if k not in obj:
+            raise EvalError(f"key {k!r} not found")
+        return obj[k]
     return UNKNOWN
 
 
@@ -152,12 +188,12 @@ def _number(v: Any) -> bool:
 
 
 def _binop(op: str, e: BinOp, scope: Scope, depth: int) -> Any:
-    left = evaluate(e.left, scope, depth)
+    left = _ev(e.left, scope, depth)
     if op == "&&" and left is False:
         return False
     if op == "||" and left is True:
         return True
-    right = evaluate(e.right, scope, depth)
+    right = _ev(e.right, scope, depth)
     if op in ("&&", "||"):
         if op == "&&" and right is False or op == "||" and right is True:
             return right
@@ -186,21 +222,32 @@ def _binop(op: str, e: BinOp, scope: Scope, depth: int) -> Any:
 
 def _call(e: Call, scope: Scope, depth: int) -> Any:
     name = e.name
-    if name in ("try", "coalesce"):
+    if name == "try":
         for arg in e.args:
-            v = evaluate(arg, scope, depth)
-            if v is UNKNOWN:
-                # try(): an unknown first argument could succeed or fail; we cannot say.
-                return UNKNOWN
-            if name == "try" or v not in (None, ""):
+            try:
+                v = _ev(arg, scope, depth)
+            except EvalError:
+                continue
+            # An unknown argument could still succeed or fail: the result is unknown.
+            return UNKNOWN if v is UNKNOWN else v
+        raise EvalError("try: no argument succeeded")
+    if name == "coalesce":
+        for arg in e.args:
+            v = _ev(arg, scope, depth)
+            if v is UNKNOWN or isinstance(v, Symbol):
+                return v if isinstance(v, Symbol) else UNKNOWN
+            if v not in (None, ""):
                 return v
-        return UNKNOWN
+        raise EvalError("coalesce: no non-null argument")
     if name == "can":
-        v = evaluate(e.args[0], scope, depth) if e.args else UNKNOWN
-        return True if is_known(v) else UNKNOWN
+        try:
+            v = _ev(e.args[0], scope, depth) if e.args else UNKNOWN
+        except EvalError:
+            return False
+        return UNKNOWN if v is UNKNOWN else True
     if name in ("nonsensitive", "sensitive"):
-        return evaluate(e.args[0], scope, depth) if e.args else UNKNOWN
-    args = [evaluate(a, scope, depth) for a in e.args]
+        return _ev(e.args[0], scope, depth) if e.args else UNKNOWN
+    args = [_ev(a, scope, depth) for a in e.args]
     if e.expand_last and args:
         last = args.pop()
         if not isinstance(last, list):
@@ -225,7 +272,7 @@ def _call(e: Call, scope: Scope, depth: int) -> Any:
 
 
 def _for(e: ForExpr, scope: Scope, depth: int) -> Any:
-    coll = evaluate(e.collection, scope, depth)
+    coll = _ev(e.collection, scope, depth)
     if not isinstance(coll, (list, dict)):
         return UNKNOWN
     pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
@@ -239,19 +286,19 @@ def _for(e: ForExpr, scope: Scope, depth: int) -> Any:
             names[e.key_var] = k
         inner = _Overlay(scope, names)
         if e.cond is not None:
-            c = evaluate(e.cond, inner, depth)
+            c = _ev(e.cond, inner, depth)
             if c is False:
                 continue
             if c is not True:
                 return UNKNOWN
         if e.key is None:
-            result_list.append(evaluate(e.value, inner, depth))
+            result_list.append(_ev(e.value, inner, depth))
             continue
-        key = evaluate(e.key, inner, depth)
+        key = _ev(e.key, inner, depth)
         if not is_known(key):
             return UNKNOWN
         key = functions.call("tostring", [key])
-        value = evaluate(e.value, inner, depth)
+        value = _ev(e.value, inner, depth)
         if e.grouping:
             result_obj.setdefault(key, []).append(value)
         else:

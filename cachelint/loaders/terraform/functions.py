@@ -195,11 +195,28 @@ SPECIAL = {"try", "can", "coalesce", "coalescelist", "alltrue", "anytrue", "nons
            "sensitive", "type"}
 
 
+# Functions whose result depends on a collection's shape, not on its elements: an unknown
+# element does not make ``length([x, "a"])`` unknown, as in Terraform.
+_SHALLOW = {"length", "keys", "concat", "merge", "flatten", "tolist", "tomap", "reverse",
+            "slice", "element", "lookup", "one", "coalescelist", "zipmap", "values"}
+
+
+def _shallow_known(value: Any) -> bool:
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list):
+        return all(_shallow_known(v) if isinstance(v, list) else True for v in value)
+    return is_known(value)
+
+
 def call(name: str, args: list) -> Any:
-    """Apply a pure built-in; UNKNOWN when the function or any argument is not known."""
+    """Apply a pure built-in; UNKNOWN when the function or an argument it needs is not known."""
     name = name.removeprefix("provider::terraform::")
     fn = FUNCTIONS.get(name)
-    if fn is None or not all(is_known(a) for a in args):
+    if fn is None:
+        return UNKNOWN
+    known = _shallow_known if name in _SHALLOW else is_known
+    if not all(known(a) for a in args):
         return UNKNOWN
     try:
         return fn(*args)

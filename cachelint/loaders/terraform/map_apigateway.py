@@ -26,6 +26,11 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
     settings = [_link_stage(s, stage_by_key) for s in settings]
     stages = [_with_method_caching(s, settings) for s in stages]
     methods = _methods(resources, paths, stages, settings)
+    # Where every method of an API is declared here (no OpenAPI body), whether a stage caches
+    # anything is decided by its methods: a "*/*" setting caches nothing on an API of POSTs.
+    openapi = {r.address for r in by_type(resources, "aws_api_gateway_rest_api")
+               if r.body.get("body") is not None}
+    stages = [_with_known_methods(s, methods) if s.api not in openapi else s for s in stages]
     http_apis = _http_apis(resources)
     return [*stages, *settings, *methods, *http_apis]
 
@@ -60,8 +65,8 @@ def _settings(res: TfResource) -> ApiMethodSettings:
                 ("require_authorization_for_cache_control",
                  "require_authorization_for_cache_control", as_bool),
                 ("unauthorized_strategy", "unauthorized_cache_control_header_strategy", as_str)):
-            if attr in s.values:
-                values[field] = conv(s.values[attr])
+            if s.has(attr):
+                values[field] = conv(s.get(attr))
                 src.mark(field, s, attr)
             else:
                 src.fields.setdefault(field, location(s.span))
@@ -92,11 +97,25 @@ def _with_method_caching(stage: ApiStage, settings: list[ApiMethodSettings]) -> 
     flags = [s.caches for s in mine]
     if any(f is True for f in flags):
         caches: Any = True
-    elif any(f is UNKNOWN for f in flags) or any(s.stage is UNKNOWN for s in settings):
+    elif any(f is UNKNOWN for f in flags) or any(
+            s.stage is UNKNOWN or s.api == "?" for s in settings):
+        # Settings we cannot attribute to a stage might be this stage's.
         caches = UNKNOWN
     else:
         caches = False
     return replace(stage, any_method_caches=caches)
+
+
+def _with_known_methods(stage: ApiStage, methods: list[ApiMethod]) -> ApiStage:
+    from dataclasses import replace
+
+    mine = [m for m in methods if m.api == stage.api and m.stage == stage.name]
+    if not mine or stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
+        return stage
+    flags = [m.caching_enabled for m in mine]
+    if any(f is True for f in flags) or any(f is UNKNOWN for f in flags):
+        return stage
+    return replace(stage, any_method_caches=False)
 
 
 def _resource_paths(resources: list[TfResource]) -> dict[str, Any]:
@@ -156,7 +175,7 @@ def _methods(resources: list[TfResource], paths: dict[str, Any], stages: list[Ap
             az = authorizers[authorizer_id.address].body
             raw = az.get("identity_source", DEFAULT_IDENTITY_SOURCE)
             identity = tuple(p.strip() for p in raw.split(",")) if isinstance(raw, str) else ()
-            if az.get("type") == "REQUEST" and "identity_source" not in az.values:
+            if az.get("type") == "REQUEST" and not az.has("identity_source"):
                 identity = ()
         elif isinstance(auth, str) and auth.upper() in ("COGNITO_USER_POOLS", "CUSTOM"):
             identity = (DEFAULT_IDENTITY_SOURCE,)
@@ -183,7 +202,7 @@ def _methods(resources: list[TfResource], paths: dict[str, Any], stages: list[Ap
                 source.fields["cache_key_parameters"] = location(ib.where("cache_key_parameters"))
             out.append(ApiMethod(
                 source=Source(f"{r.address}@{stage.name}", r.type, source.location,
-                              source.fields, annotations(r)),
+                              source.fields, annotations(r), r.root),
                 api=api, stage=stage.name, http_method=verb, resource_path=rpath,
                 authorization=auth if auth is not None else "NONE",
                 authorizer_identity_sources=identity, cache_key_parameters=key_params,

@@ -194,19 +194,29 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
             src.mark("cookies", cookies, "forward")
     source = src.build()
     pattern = as_str(b.get("path_pattern", "*"))
-    source = Source(address, dist.type, location(b.span), source.fields, source.annotations)
+    source = Source(address, dist.type, location(b.span), source.fields, source.annotations,
+                    dist.root)
     target = b.get("target_origin_id")
     origin = origins.get(target) if isinstance(target, str) else None
     policy_id = b.get("cache_policy_id")
-    has_policy = policy_id not in (None, "")
-    written = [f for f in ("min_ttl", "default_ttl", "max_ttl") if f in b.values]
+    has_policy: Any = policy_id not in (None, "")
+    has_fv: Any = fv is not None
+    if policy_id is UNKNOWN:
+        has_policy = UNKNOWN
+    if fv is not None and fv.conditional:
+        has_fv = UNKNOWN
+    written = [f for f in ("min_ttl", "default_ttl", "max_ttl") if b.has(f)]
     common = dict(ttls_written=bool(written), source=source, distribution=dist.address, path_pattern=pattern,
                   allowed_methods=as_str_tuple(b.get("allowed_methods", ["GET", "HEAD"])),
                   origin=origin, has_cache_policy_id=has_policy,
-                  has_forwarded_values=fv is not None)
+                  has_forwarded_values=has_fv)
+    if has_policy is UNKNOWN:
+        return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,
+                             max_ttl=UNKNOWN, headers=KeySet(UNKNOWN), cookies=KeySet(UNKNOWN),
+                             query_strings=KeySet(UNKNOWN), **common)
     if has_policy:
         policy_source = Source(source.address, source.type, source.locate("cache_policy_id"),
-                               {}, source.annotations)
+                               {}, source.annotations, source.root)
         policy = _resolve_policy(policy_id, policy_source, policies, data_policies)
         if policy is UNKNOWN:
             return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,

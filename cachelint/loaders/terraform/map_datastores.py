@@ -119,6 +119,14 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                             transit_encryption_supported=supported,
                             parameter_group=_group_for(b.get("parameter_group_name"), groups))
     # Replication group (Redis OSS or Valkey).
+    if b.get("global_replication_group_id") not in (None, ""):
+        # A secondary of a global datastore inherits engine and encryption from the primary.
+        return CacheCluster(source=src.build(), name=as_str(b.get("replication_group_id")),
+                            deployment="replication-group", engine=UNKNOWN,
+                            engine_version=version, node_count=as_int(b.get("num_cache_clusters")),
+                            automatic_failover=as_bool(b.get("automatic_failover_enabled")),
+                            at_rest_encryption=None, transit_encryption=None,
+                            parameter_group=_group_for(b.get("parameter_group_name"), groups))
     if engine is None:
         engine = "redis"
     groups_n = as_int(b.get("num_node_groups"))
@@ -169,7 +177,7 @@ def _tables(resources: list[TfResource]) -> dict[str, DynamoTable]:
             is_global = bool(replicas)
             if replicas:
                 src.fields["global_table"] = location(replicas[0].span)
-            if any(rep.get("__conditional__") for rep in replicas):
+            if any(rep.conditional for rep in replicas):
                 is_global = UNKNOWN
         out[r.address] = DynamoTable(source=src.build(), name=as_str(r.body.get("name")),
                                      global_table=is_global)

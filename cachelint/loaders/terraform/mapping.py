@@ -35,7 +35,7 @@ class SourceBuilder:
 
     def build(self) -> Source:
         return Source(self.res.address, self.res.type, location(self.res.body.span),
-                      dict(self.fields), annotations(self.res))
+                      dict(self.fields), annotations(self.res), self.res.root)
 
 
 def annotations(res: TfResource) -> frozenset[str]:

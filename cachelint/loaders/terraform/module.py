@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
+from cachelint.loaders.terraform.types import convert
 from cachelint.loaders.terraform.syntax import (
     Attribute, Block, Body, ConfigFile, GetAttr, Name,
 )
@@ -36,9 +37,16 @@ class EvalBody:
     origins: dict[str, SourceSpan] = field(default_factory=dict)
     exprs: dict[str, Any] = field(default_factory=dict)
     blocks: dict[str, list["EvalBody"]] = field(default_factory=dict)
+    # From a ``dynamic`` block whose for_each is unknown: it may or may not exist.
+    conditional: bool = False
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self.values.get(name, default)
+        """The argument's value; an argument set to null counts as left out, as in Terraform."""
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def has(self, name: str) -> bool:
+        return self.values.get(name) is not None
 
     def block(self, name: str) -> "EvalBody | None":
         found = self.blocks.get(name)
@@ -123,12 +131,14 @@ class ModuleInstance:
         if name in self._var_cache:
             return self._var_cache[name]
         value: Any = UNKNOWN
+        block = self.variables[name][0] if name in self.variables else None
         if name in self.inputs:
             value = self.inputs[name]
-        elif name in self.variables:
-            block, _ = self.variables[name]
-            if "default" in block.body.attributes:
-                value = evaluate(block.body.attributes["default"].expr, _Root(self))
+        elif block is not None and "default" in block.body.attributes:
+            value = evaluate(block.body.attributes["default"].expr, _Root(self))
+        if block is not None and "type" in block.body.attributes:
+            value = convert(value, block.body.attributes["type"].expr,
+                            lambda e: evaluate(e, _Root(self)))
         self._var_cache[name] = value
         return value
 
@@ -310,7 +320,7 @@ def _expand_dynamic(block: Block, scope: Any, module: ModuleInstance, path: str,
         inner = overlay(scope, {iterator: {"key": UNKNOWN, "value": UNKNOWN}})
         body = evaluate_body(content.body, inner, module, path, content.line, content.end_line,
                              depth + 1)
-        body.values.setdefault("__conditional__", True)
+        body.conditional = True
         out.blocks.setdefault(name, []).append(body)
         return
     for key, value in items[:MAX_INSTANCES]:

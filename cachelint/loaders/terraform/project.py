@@ -256,7 +256,7 @@ class TerraformProject:
                                  if block.line <= c.line <= block.end_line)
                 self.result.resources.append(TfResource(
                     base + suffix, mode, rtype, rname, module.prefix.rstrip("."), body, comments,
-                    root))
+                    self.display(root)))
         for child in module.child_instances():
             self._collect(child, root)
 
