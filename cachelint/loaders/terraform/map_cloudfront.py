@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint import managed
 from cachelint.loaders.terraform.mapping import (
     SourceBuilder, as_bool, as_int, as_str, as_str_tuple, by_type, location,
 )
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
+from cachelint.linking import cache_behavior, legacy_cache_key, managed_policy, origin_kind
 from cachelint.model import (
     CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
     CloudFrontOrigin, KeySet, Resource, Source,
@@ -85,26 +85,16 @@ def _policy(res: TfResource) -> CachePolicy:
                        headers=headers, cookies=cookies, query_strings=queries)
 
 
-def _managed(policy: managed.ManagedPolicy, source: Source) -> CachePolicy:
-    return CachePolicy(source=source, name=policy.name, managed=True, min_ttl=policy.min_ttl,
-                       default_ttl=policy.default_ttl, max_ttl=policy.max_ttl,
-                       headers=KeySet(*policy.headers), cookies=KeySet(*policy.cookies),
-                       query_strings=KeySet(*policy.query_strings))
-
-
 def _resolve_policy(value: Any, source: Source, policies: dict, data_policies: dict) -> Any:
     if isinstance(value, str):
-        found = managed.lookup(value)
-        return _managed(found, source) if found else UNKNOWN
+        return managed_policy(value, source) or UNKNOWN
     if isinstance(value, Symbol):
         if value.address in policies:
             return policies[value.address]
         data = data_policies.get(value.address)
         if data is not None:
-            key = data.body.get("name") or data.body.get("id")
-            found = managed.lookup(key) if isinstance(key, str) else None
-            if found:
-                return _managed(found, source)
+            return managed_policy(data.body.get("name") or data.body.get("id"), source) \
+                or UNKNOWN
     return UNKNOWN
 
 
@@ -115,13 +105,12 @@ def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
                          if len(r) >= 2 and r[0].startswith("aws_")}))
     if not isinstance(domain, (str, Symbol)) and refs:
         domain = Symbol(refs[0], "domain")
-    kind = "custom"
-    if o.block("s3_origin_config") is not None:
-        kind = "s3"
-    elif isinstance(domain, Symbol):
-        target = domain.address.split(".")
-        rtype = next((p for p in target if p.startswith("aws_")), "")
-        if rtype.startswith("aws_s3_bucket") and "website" not in domain.attribute:
+    oac = o.get("origin_access_control_id")
+    if isinstance(domain, Symbol):
+        rtype = next((p for p in domain.address.split(".") if p.startswith("aws_")), "")
+        kind = "custom"
+        if o.block("s3_origin_config") is not None or (
+                rtype.startswith("aws_s3_bucket") and "website" not in domain.attribute):
             kind = "s3"
         elif rtype.startswith(("aws_api_gateway", "aws_apigatewayv2")):
             kind = "apigateway"
@@ -129,22 +118,9 @@ def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
             kind = "lambda-url"
         elif rtype in ("aws_lb", "aws_alb", "aws_elb"):
             kind = "elb"
-    elif isinstance(domain, str):
-        d = domain.lower()
-        if ".s3." in d or d.endswith(".s3.amazonaws.com") and "website" not in d:
-            kind = "s3"
-        elif ".execute-api." in d:
-            kind = "apigateway"
-        elif ".lambda-url." in d:
-            kind = "lambda-url"
-        elif ".elb.amazonaws.com" in d:
-            kind = "elb"
-    elif domain is UNKNOWN and o.get("origin_access_control_id") not in (None, UNKNOWN):
-        kind = "s3"
     else:
-        kind = "unknown"
-    if kind == "custom" and o.get("origin_access_control_id") not in (None, ""):
-        kind = "s3" if o.block("custom_origin_config") is None else kind
+        kind = origin_kind(domain, o.block("s3_origin_config") is not None,
+                           o.block("custom_origin_config") is not None, oac)
     shield = o.block("origin_shield")
     return CloudFrontOrigin(id=o.get("origin_id"), domain=domain, kind=kind,
                             origin_shield=as_bool(shield.get("enabled")) if shield else False,
@@ -154,28 +130,12 @@ def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
 def _legacy_key(fv: EvalBody | None) -> tuple[KeySet, KeySet, KeySet]:
     if fv is None:
         return KeySet(), KeySet(), KeySet()
-    headers = as_str_tuple(fv.get("headers"))
-    if headers is UNKNOWN:
-        h = KeySet(UNKNOWN)
-    elif "*" in headers:
-        h = KeySet("all")
-    else:
-        h = KeySet("whitelist" if headers else "none", headers)
     cookies = fv.block("cookies")
-    forward = as_str(cookies.get("forward")) if cookies else "none"
-    c = KeySet(forward if forward is not None else "none",
-               as_str_tuple(cookies.get("whitelisted_names")) if cookies else ())
-    if c.items is UNKNOWN:
-        c = KeySet(c.behavior)
-    qs = as_bool(fv.get("query_string"))
-    keys = as_str_tuple(fv.get("query_string_cache_keys"))
-    if qs is UNKNOWN or keys is UNKNOWN:
-        q = KeySet(UNKNOWN)
-    elif qs:
-        q = KeySet("whitelist", keys) if keys else KeySet("all")
-    else:
-        q = KeySet()
-    return h, c, q
+    names = as_str_tuple(cookies.get("whitelisted_names")) if cookies else ()
+    return legacy_cache_key(
+        as_str_tuple(fv.get("headers")), as_str(cookies.get("forward")) if cookies else None,
+        names if names is not UNKNOWN else (), as_bool(fv.get("query_string")),
+        as_str_tuple(fv.get("query_string_cache_keys")))
 
 
 def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
@@ -206,35 +166,15 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
     if fv is not None and fv.conditional:
         has_fv = UNKNOWN
     written = [f for f in ("min_ttl", "default_ttl", "max_ttl") if b.has(f)]
-    common = dict(ttls_written=bool(written), source=source, distribution=dist.address, path_pattern=pattern,
-                  allowed_methods=as_str_tuple(b.get("allowed_methods", ["GET", "HEAD"])),
-                  origin=origin, has_cache_policy_id=has_policy,
-                  has_forwarded_values=has_fv)
-    if has_policy is UNKNOWN:
-        return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,
-                             max_ttl=UNKNOWN, headers=KeySet(UNKNOWN), cookies=KeySet(UNKNOWN),
-                             query_strings=KeySet(UNKNOWN), **common)
-    if has_policy:
+    policy: Any = None
+    if has_policy is True:
         policy_source = Source(source.address, source.type, source.locate("cache_policy_id"),
                                {}, source.annotations, source.root)
         policy = _resolve_policy(policy_id, policy_source, policies, data_policies)
-        if policy is UNKNOWN:
-            return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,
-                                 max_ttl=UNKNOWN, headers=KeySet(UNKNOWN),
-                                 cookies=KeySet(UNKNOWN), query_strings=KeySet(UNKNOWN),
-                                 **common)
-        # TTLs and key come from the policy; point findings about them at the policy.
-        for field in ("min_ttl", "default_ttl", "max_ttl", "headers", "cookies",
-                      "query_strings"):
-            source.fields[field] = policy.source.locate(field) if not policy.managed \
-                else source.locate("cache_policy_id")
-        return CacheBehavior(policy=policy, min_ttl=policy.min_ttl,
-                             default_ttl=policy.default_ttl, max_ttl=policy.max_ttl,
-                             headers=policy.headers, cookies=policy.cookies,
-                             query_strings=policy.query_strings, **common)
-    headers, cookies, queries = _legacy_key(fv)
-    return CacheBehavior(policy=None,
-                         min_ttl=as_int(b.get("min_ttl", 0)),
-                         default_ttl=as_int(b.get("default_ttl", CLOUDFRONT_LEGACY_DEFAULT_TTL)),
-                         max_ttl=as_int(b.get("max_ttl", CLOUDFRONT_LEGACY_MAX_TTL)),
-                         headers=headers, cookies=cookies, query_strings=queries, **common)
+    return cache_behavior(
+        source=source, distribution=dist.address, path_pattern=pattern,
+        allowed_methods=as_str_tuple(b.get("allowed_methods", ["GET", "HEAD"])), origin=origin,
+        has_policy=has_policy, policy=policy, has_forwarded_values=has_fv,
+        legacy_key=_legacy_key(fv), min_ttl=as_int(b.get("min_ttl")),
+        default_ttl=as_int(b.get("default_ttl")), max_ttl=as_int(b.get("max_ttl")),
+        ttls_written=bool(written))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
 from cachelint.loaders.terraform.types import convert
@@ -16,6 +16,9 @@ from cachelint.loaders.terraform.syntax import (
     Attribute, Block, Body, ConfigFile, GetAttr, Name,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
+
+if TYPE_CHECKING:
+    from cachelint.loaders.terraform.project import TerraformProject
 
 MAX_MODULE_DEPTH = 12
 MAX_INSTANCES = 256

@@ -1,0 +1,234 @@
+"""Source-agnostic derivations of the model: every loader declares what it read, and these
+functions apply AWS semantics once (stage-wide settings flowing to methods, legacy CloudFront
+cache keys, managed policies), so Terraform, CloudFormation and live AWS agree by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cachelint import managed
+from cachelint.model import (
+    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, ApiMethod, ApiMethodSettings,
+    ApiStage, CacheBehavior, CachePolicy, KeySet, Resource, Source,
+)
+from cachelint.values import UNKNOWN
+
+DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
+
+
+# --- API Gateway ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A REST API method as its source declares it, before stages apply their settings."""
+
+    source: Source
+    api: str
+    http_method: Any
+    resource_path: Any
+    authorization: Any = "NONE"
+    identity_sources: tuple = ()
+    cache_key_parameters: Any = ()
+
+
+def method_path_parts(path: Any) -> tuple[Any, Any]:
+    """``"users/{id}/GET"`` or ``"/~1users~1{id}/GET"`` -> (normalized path, verb)."""
+    if not isinstance(path, str):
+        return UNKNOWN, UNKNOWN
+    path = path.replace("~1", "/")
+    if path in ("*/*", "/*/*"):
+        return "*/*", "*"
+    resource, _, verb = path.rpartition("/")
+    resource = resource.lstrip("/")
+    return f"{resource}/{verb.upper()}", verb.upper()
+
+
+def link_api(stages: list[ApiStage], settings: list[ApiMethodSettings],
+             methods: list[MethodSpec], openapi_apis: set[str] = frozenset()) -> list[Resource]:
+    """Stages, their settings entries, and each method's effective caching on each stage."""
+    by_stage = {(s.api, s.name): s for s in stages}
+    settings = [_link_stage(s, by_stage) for s in settings]
+    stages = [_with_method_caching(s, settings) for s in stages]
+    effective = [m for spec in methods for m in _per_stage(spec, stages, settings)]
+    # Where every method of an API is declared (no OpenAPI body), whether a stage caches
+    # anything is decided by its methods: a "*/*" setting caches nothing on an API of POSTs.
+    stages = [s if s.api in openapi_apis else _with_known_methods(s, effective) for s in stages]
+    return [*stages, *settings, *effective]
+
+
+def _link_stage(ms: ApiMethodSettings, stages: dict) -> ApiMethodSettings:
+    stage = stages.get((ms.api, ms.stage))
+    if stage is None:
+        return ms
+    enabled = stage.cache_cluster_enabled
+    return replace(ms, stage_cache_cluster_enabled=False if enabled is None else enabled)
+
+
+def _with_method_caching(stage: ApiStage, settings: list[ApiMethodSettings]) -> ApiStage:
+    mine = [s for s in settings if (s.api, s.stage) == (stage.api, stage.name)]
+    flags = [s.caches for s in mine]
+    if any(f is True for f in flags):
+        caches: Any = True
+    elif any(f is UNKNOWN for f in flags) or any(
+            s.stage is UNKNOWN or s.api == "?" for s in settings):
+        # Settings we cannot attribute to a stage might be this stage's.
+        caches = UNKNOWN
+    else:
+        caches = False
+    return replace(stage, any_method_caches=caches)
+
+
+def _with_known_methods(stage: ApiStage, methods: list[ApiMethod]) -> ApiStage:
+    mine = [m for m in methods if m.api == stage.api and m.stage == stage.name]
+    if not mine or stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
+        return stage
+    flags = [m.caching_enabled for m in mine]
+    if any(f is True for f in flags) or any(f is UNKNOWN for f in flags):
+        return stage
+    return replace(stage, any_method_caches=False)
+
+
+def entry_for(settings: list[ApiMethodSettings], api: str, stage: Any, rpath: Any,
+              verb: Any) -> ApiMethodSettings | None:
+    """The settings entry that governs a method: its own override, else ``*/*`` for GET
+    (API Gateway caches only GET methods unless a method's own settings say otherwise)."""
+    mine = [s for s in settings if s.api == api and s.stage == stage]
+    if isinstance(rpath, str) and isinstance(verb, str):
+        want = f"{rpath.lstrip('/')}/{verb}"
+        for s in mine:
+            if isinstance(s.method_path, str) and s.method_path.lstrip("/") == want:
+                return s
+    if verb == "GET":
+        for s in mine:
+            if s.method_path == "*/*":
+                return s
+    return None
+
+
+def _per_stage(spec: MethodSpec, stages: list[ApiStage],
+               settings: list[ApiMethodSettings]) -> list[ApiMethod]:
+    out = []
+    for stage in [s for s in stages if s.api == spec.api]:
+        entry = entry_for(settings, spec.api, stage.name, spec.resource_path, spec.http_method)
+        caching: Any = False
+        if entry is not None:
+            caching = entry.caches
+            if caching is True and stage.cache_cluster_enabled is not True:
+                caching = UNKNOWN if stage.cache_cluster_enabled is UNKNOWN else False
+        fields = dict(spec.source.fields)
+        if entry is not None:
+            # The caching decision was written in the settings entry, not on the method.
+            fields["caching_enabled"] = entry.source.locate("caching_enabled")
+            fields["ttl"] = entry.source.locate("ttl")
+        src = replace(spec.source, address=f"{spec.source.address}@{stage.name}", fields=fields)
+        out.append(ApiMethod(
+            source=src, api=spec.api, stage=stage.name, http_method=spec.http_method,
+            resource_path=spec.resource_path,
+            authorization=spec.authorization if spec.authorization is not None else "NONE",
+            authorizer_identity_sources=spec.identity_sources,
+            cache_key_parameters=spec.cache_key_parameters, caching_enabled=caching,
+            ttl=entry.ttl if entry else None, settings=entry))
+    return out
+
+
+def identity_sources(authorization: Any, authorizer_type: Any = None,
+                     identity_source: Any = None, has_authorizer: bool = False) -> tuple:
+    """Request values that identify the caller for a method's authorizer."""
+    if has_authorizer:
+        if identity_source is None:
+            return () if authorizer_type == "REQUEST" else (DEFAULT_IDENTITY_SOURCE,)
+        if isinstance(identity_source, str):
+            return tuple(p.strip() for p in identity_source.split(",") if p.strip())
+        return ()
+    if isinstance(authorization, str) and authorization.upper() in ("COGNITO_USER_POOLS",
+                                                                     "CUSTOM"):
+        return (DEFAULT_IDENTITY_SOURCE,)
+    return ()
+
+
+# --- CloudFront ----------------------------------------------------------------------------------
+
+
+def managed_policy(value: Any, source: Source) -> CachePolicy | None:
+    found = managed.lookup(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return CachePolicy(source=source, name=found.name, managed=True, min_ttl=found.min_ttl,
+                       default_ttl=found.default_ttl, max_ttl=found.max_ttl,
+                       headers=KeySet(*found.headers), cookies=KeySet(*found.cookies),
+                       query_strings=KeySet(*found.query_strings))
+
+
+def legacy_cache_key(headers: Any, cookie_forward: Any, cookie_names: Any, query_string: Any,
+                     query_keys: Any) -> tuple[KeySet, KeySet, KeySet]:
+    """The cache key of legacy ``ForwardedValues``: ``*`` in headers means all headers."""
+    if headers is UNKNOWN:
+        h = KeySet(UNKNOWN)
+    elif "*" in headers:
+        h = KeySet("all")
+    else:
+        h = KeySet("whitelist" if headers else "none", tuple(headers))
+    forward = cookie_forward if cookie_forward is not None else "none"
+    c = KeySet(forward, tuple(cookie_names) if isinstance(cookie_names, (list, tuple)) else ())
+    if query_string is UNKNOWN or query_keys is UNKNOWN:
+        q = KeySet(UNKNOWN)
+    elif query_string:
+        q = KeySet("whitelist", tuple(query_keys)) if query_keys else KeySet("all")
+    else:
+        q = KeySet()
+    return h, c, q
+
+
+def origin_kind(domain: Any, s3_config: bool, custom_config: bool, oac: Any) -> str:
+    """s3, apigateway, lambda-url, elb, custom or unknown, from what an origin declares."""
+    if s3_config:
+        return "s3"
+    if isinstance(domain, str):
+        d = domain.lower()
+        if ".s3." in d or d.endswith(".s3.amazonaws.com") and "website" not in d:
+            return "s3"
+        if ".execute-api." in d:
+            return "apigateway"
+        if ".lambda-url." in d:
+            return "lambda-url"
+        if ".elb.amazonaws.com" in d:
+            return "elb"
+        return "custom"
+    if oac not in (None, "", UNKNOWN) and not custom_config:
+        return "s3"
+    return "unknown"
+
+
+def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
+                   allowed_methods: Any, origin: Any, has_policy: Any, policy: Any,
+                   has_forwarded_values: Any, legacy_key: tuple[KeySet, KeySet, KeySet],
+                   min_ttl: Any, default_ttl: Any, max_ttl: Any,
+                   ttls_written: bool) -> CacheBehavior:
+    """A behaviour's effective key and TTLs: from its cache policy if it has one (custom or
+    managed), else from legacy ForwardedValues and TTLs with CloudFront's defaults."""
+    common = dict(source=source, distribution=distribution, path_pattern=path_pattern,
+                  allowed_methods=allowed_methods, origin=origin, has_cache_policy_id=has_policy,
+                  has_forwarded_values=has_forwarded_values, ttls_written=ttls_written)
+    if has_policy is UNKNOWN or (has_policy and not isinstance(policy, CachePolicy)):
+        return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,
+                             max_ttl=UNKNOWN, headers=KeySet(UNKNOWN), cookies=KeySet(UNKNOWN),
+                             query_strings=KeySet(UNKNOWN), **common)
+    if has_policy:
+        # TTLs and key come from the policy; point findings about them at the policy.
+        for field in ("min_ttl", "default_ttl", "max_ttl", "headers", "cookies",
+                      "query_strings"):
+            source.fields[field] = source.locate("cache_policy_id") if policy.managed \
+                else policy.source.locate(field)
+        return CacheBehavior(policy=policy, min_ttl=policy.min_ttl,
+                             default_ttl=policy.default_ttl, max_ttl=policy.max_ttl,
+                             headers=policy.headers, cookies=policy.cookies,
+                             query_strings=policy.query_strings, **common)
+    headers, cookies, queries = legacy_key
+    return CacheBehavior(
+        policy=None, min_ttl=0 if min_ttl is None else min_ttl,
+        default_ttl=CLOUDFRONT_LEGACY_DEFAULT_TTL if default_ttl is None else default_ttl,
+        max_ttl=CLOUDFRONT_LEGACY_MAX_TTL if max_ttl is None else max_ttl,
+        headers=headers, cookies=cookies, query_strings=queries, **common)
