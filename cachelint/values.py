@@ -54,3 +54,57 @@ def is_known(value: Any) -> bool:
     if isinstance(value, dict):
         return all(is_known(v) for v in value.values())
     return True
+
+
+# --- conversions every loader applies to what it read -------------------------------------
+
+
+def as_bool(value: Any) -> Any:
+    """Terraform booleans may be written as strings ("true")."""
+    if value is None or value is UNKNOWN or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return UNKNOWN
+
+
+def as_int(value: Any) -> Any:
+    if value is None or value is UNKNOWN:
+        return value
+    if isinstance(value, bool):
+        return UNKNOWN
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def as_str(value: Any) -> Any:
+    if value is None or value is UNKNOWN or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return UNKNOWN
+
+
+def as_str_tuple(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, str) for v in value):
+            return UNKNOWN
+        return tuple(value)
+    return UNKNOWN
+
+
+def ref_key(value: Any) -> Any:
+    """A linking key for a reference: the address behind a symbol, or the literal value."""
+    if isinstance(value, Symbol):
+        return value.address
+    if is_known(value) and isinstance(value, (str, int)):
+        return value
+    return None

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.loaders.terraform.mapping import (
-    SourceBuilder, as_bool, as_int, as_str, as_str_tuple, by_type, location, ref_key,
-)
+from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.linking import MethodSpec, identity_sources, link_api, method_path_parts
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
-from cachelint.values import UNKNOWN, Symbol
+from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple, ref_key
 
 TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gateway_method",
          "aws_api_gateway_integration", "aws_api_gateway_authorizer", "aws_api_gateway_stage",

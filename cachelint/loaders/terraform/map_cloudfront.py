@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.loaders.terraform.mapping import (
-    SourceBuilder, as_bool, as_int, as_str, as_str_tuple, by_type, location,
-)
+from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
 from cachelint.linking import cache_behavior, legacy_cache_key, managed_policy, origin_kind
@@ -14,7 +12,7 @@ from cachelint.model import (
     CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
     CloudFrontOrigin, KeySet, Resource, Source,
 )
-from cachelint.values import UNKNOWN, Symbol
+from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple
 
 TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy"}
 DATA_TYPES = {"aws_cloudfront_cache_policy"}

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cachelint.loaders.terraform.mapping import (
-    SourceBuilder, as_bool, as_int, as_str, by_type, location, ref_key,
-)
+from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
 from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
 )
-from cachelint.values import UNKNOWN, Symbol
+from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, ref_key
 
 TYPES = {"aws_elasticache_cluster", "aws_elasticache_replication_group",
          "aws_elasticache_serverless_cache", "aws_elasticache_parameter_group",

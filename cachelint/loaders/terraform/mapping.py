@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Iterable
 
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
 from cachelint.model import Location, Source
-from cachelint.values import UNKNOWN, Symbol, is_known
 
 _ANNOTATION = re.compile(r"cachelint\s*:\s*([a-z][a-z-]*)", re.IGNORECASE)
 # Inline marks that describe the resource (ignore directives are handled elsewhere).
@@ -50,57 +49,6 @@ def annotations(res: TfResource) -> frozenset[str]:
             if str(tags.get(key, "")).lower() == value:
                 found.add(mark)
     return frozenset(found)
-
-
-def as_bool(value: Any) -> Any:
-    """Terraform booleans may be written as strings ("true")."""
-    if value is None or value is UNKNOWN or isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return UNKNOWN
-
-
-def as_int(value: Any) -> Any:
-    if value is None or value is UNKNOWN:
-        return value
-    if isinstance(value, bool):
-        return UNKNOWN
-    if isinstance(value, (int, float)):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(float(value))
-        except ValueError:
-            return UNKNOWN
-    return UNKNOWN
-
-
-def as_str(value: Any) -> Any:
-    if value is None or value is UNKNOWN or isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return UNKNOWN
-
-
-def as_str_tuple(value: Any) -> Any:
-    if value is None:
-        return ()
-    if isinstance(value, (list, tuple)):
-        if not all(isinstance(v, str) for v in value):
-            return UNKNOWN
-        return tuple(value)
-    return UNKNOWN
-
-
-def ref_key(value: Any) -> Any:
-    """A linking key for a reference: the address behind a symbol, or the literal value."""
-    if isinstance(value, Symbol):
-        return value.address
-    if is_known(value) and isinstance(value, (str, int)):
-        return value
-    return None
 
 
 def same_module(res: TfResource, other: TfResource) -> bool:

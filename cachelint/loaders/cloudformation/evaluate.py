@@ -1,0 +1,231 @@
+"""Evaluate CloudFormation intrinsic functions as far as they can be known statically.
+
+Parameters take their override or ``Default``; ``!Ref``/``!GetAtt`` of a resource is a
+:class:`Symbol` naming it; ``Conditions`` are evaluated, and an ``!If`` whose condition is unknown
+is known only if both branches agree. Everything else is UNKNOWN: rules never fire on it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cachelint.loaders.cloudformation.template import CfnDict, CfnList
+from cachelint.values import UNKNOWN, Symbol, is_known
+
+
+class _NoValue:
+    def __repr__(self) -> str:
+        return "AWS::NoValue"
+
+
+NO_VALUE: Any = _NoValue()
+MAX_DEPTH = 64
+_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+class Template:
+    def __init__(self, data: CfnDict, overrides: dict[str, str] | None = None):
+        self.data = data
+        self.resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+        self.parameters = data.get("Parameters") if isinstance(data.get("Parameters"), dict) \
+            else {}
+        self.mappings = data.get("Mappings") if isinstance(data.get("Mappings"), dict) else {}
+        self.conditions = data.get("Conditions") if isinstance(data.get("Conditions"), dict) \
+            else {}
+        self.overrides = overrides or {}
+        self._condition_cache: dict[str, Any] = {}
+        self._in_progress: set[str] = set()
+
+    # --- values ---------------------------------------------------------------------------------
+
+    def value(self, raw: Any, depth: int = 0) -> Any:
+        """Evaluate ``raw``; containers keep their line information."""
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(raw, dict):
+            if len(raw) == 1:
+                (key, arg), = raw.items()
+                if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+                    return self._intrinsic(key, arg, depth + 1)
+            out = CfnDict()
+            out.line, out.end_line = getattr(raw, "line", 1), getattr(raw, "end_line", 1)
+            for k, v in raw.items():
+                ev = self.value(v, depth + 1)
+                if ev is not NO_VALUE:
+                    out[k] = ev
+                    if hasattr(raw, "key_lines") and k in raw.key_lines:
+                        out.key_lines[k] = raw.key_lines[k]
+            return out
+        if isinstance(raw, list):
+            out_list = CfnList()
+            out_list.line, out_list.end_line = getattr(raw, "line", 1), getattr(raw, "end_line", 1)
+            for i, v in enumerate(raw):
+                ev = self.value(v, depth + 1)
+                if ev is not NO_VALUE:
+                    out_list.append(ev)
+                    if hasattr(raw, "item_lines") and i < len(raw.item_lines):
+                        out_list.item_lines.append(raw.item_lines[i])
+            return out_list
+        return raw
+
+    def _intrinsic(self, key: str, arg: Any, depth: int) -> Any:  # noqa: C901 - a dispatch
+        if key == "Ref":
+            return self.ref(arg)
+        fn = key[4:]
+        if fn == "GetAtt":
+            parts = arg.split(".", 1) if isinstance(arg, str) else arg
+            if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str):
+                attr = self.value(parts[1], depth)
+                if parts[0] in self.resources and isinstance(attr, str):
+                    return Symbol(parts[0], attr)
+            return UNKNOWN
+        if fn == "If":
+            if not (isinstance(arg, list) and len(arg) == 3):
+                return UNKNOWN
+            cond = self.condition(arg[0])
+            if cond is True:
+                return self.value(arg[1], depth)
+            if cond is False:
+                return self.value(arg[2], depth)
+            a, b = self.value(arg[1], depth), self.value(arg[2], depth)
+            return a if is_known(a) and a == b else UNKNOWN
+        if fn == "Sub":
+            return self._sub(arg, depth)
+        if fn == "Join":
+            if isinstance(arg, list) and len(arg) == 2:
+                sep, items = self.value(arg[0], depth), self.value(arg[1], depth)
+                if isinstance(sep, str) and isinstance(items, list) and all(
+                        isinstance(i, (str, int, float)) for i in items):
+                    return sep.join(str(i) for i in items)
+            return UNKNOWN
+        if fn == "Select":
+            if isinstance(arg, list) and len(arg) == 2:
+                idx, items = self.value(arg[0], depth), self.value(arg[1], depth)
+                try:
+                    i = int(idx)
+                except (TypeError, ValueError):
+                    return UNKNOWN
+                if isinstance(items, list) and 0 <= i < len(items):
+                    return items[i]
+            return UNKNOWN
+        if fn == "Split":
+            if isinstance(arg, list) and len(arg) == 2:
+                sep, text = self.value(arg[0], depth), self.value(arg[1], depth)
+                if isinstance(sep, str) and isinstance(text, str) and sep:
+                    return text.split(sep)
+            return UNKNOWN
+        if fn == "FindInMap":
+            if isinstance(arg, list) and len(arg) >= 3:
+                keys = [self.value(a, depth) for a in arg[:3]]
+                if all(isinstance(k, str) for k in keys):
+                    try:
+                        return self.value(self.mappings[keys[0]][keys[1]][keys[2]], depth)
+                    except (KeyError, TypeError):
+                        if len(arg) == 4 and isinstance(arg[3], dict):
+                            return self.value(arg[3].get("DefaultValue", UNKNOWN), depth)
+            return UNKNOWN
+        if fn in ("Equals", "And", "Or", "Not"):
+            return self._condition_expr({key: arg}, depth)
+        return UNKNOWN  # ImportValue, GetAZs, Base64, Cidr, Transform, ...
+
+    def ref(self, name: Any) -> Any:
+        if not isinstance(name, str):
+            return UNKNOWN
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in self.overrides:
+            return self._typed(name, self.overrides[name])
+        if name in self.parameters:
+            param = self.parameters[name]
+            if isinstance(param, dict) and "Default" in param:
+                return self._typed(name, param["Default"])
+            return UNKNOWN
+        if name in self.resources:
+            return Symbol(name, "Ref")
+        return UNKNOWN  # pseudo parameters: AWS::Region, AWS::AccountId, ...
+
+    def _typed(self, name: str, value: Any) -> Any:
+        param = self.parameters.get(name)
+        kind = param.get("Type") if isinstance(param, dict) else None
+        if kind == "Number" and isinstance(value, str):
+            try:
+                f = float(value)
+                return int(f) if f.is_integer() else f
+            except ValueError:
+                return UNKNOWN
+        if kind == "CommaDelimitedList" and isinstance(value, str):
+            return [v.strip() for v in value.split(",")]
+        return value
+
+    def _sub(self, arg: Any, depth: int) -> Any:
+        variables: dict = {}
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+            text, variables = arg[0], arg[1]
+        else:
+            text = arg
+        if not isinstance(text, str):
+            return UNKNOWN
+        result = []
+        pos = 0
+        for m in _SUB_VAR.finditer(text):
+            result.append(text[pos:m.start()])
+            name = m.group(1).strip()
+            if name in variables:
+                value = self.value(variables[name], depth)
+            elif "." in name:
+                res, attr = name.split(".", 1)
+                value = Symbol(res, attr) if res in self.resources else UNKNOWN
+            else:
+                value = self.ref(name)
+            if isinstance(value, Symbol) and len(text) == m.end() - m.start():
+                return value  # "${Bucket.Arn}" alone keeps the reference
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                return UNKNOWN
+            result.append(str(value))
+            pos = m.end()
+        result.append(text[pos:])
+        return "".join(result).replace("${!", "${")
+
+    # --- conditions -----------------------------------------------------------------------------
+
+    def condition(self, name: Any) -> Any:
+        if not isinstance(name, str) or name not in self.conditions:
+            return UNKNOWN
+        if name in self._condition_cache:
+            return self._condition_cache[name]
+        if name in self._in_progress:
+            return UNKNOWN
+        self._in_progress.add(name)
+        try:
+            value = self._condition_expr(self.conditions[name], 0)
+        finally:
+            self._in_progress.discard(name)
+        self._condition_cache[name] = value
+        return value
+
+    def _condition_expr(self, expr: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH or not isinstance(expr, dict) or len(expr) != 1:
+            return UNKNOWN
+        (key, arg), = expr.items()
+        if key == "Condition":
+            return self.condition(arg)
+        if key == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            a, b = self.value(arg[0], depth + 1), self.value(arg[1], depth + 1)
+            if not (is_known(a) and is_known(b)):
+                return UNKNOWN
+            return str(a) == str(b)
+        if key == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
+            v = self._condition_expr(arg[0], depth + 1)
+            return UNKNOWN if v is UNKNOWN else not v
+        if key in ("Fn::And", "Fn::Or") and isinstance(arg, list):
+            values = [self._condition_expr(a, depth + 1) for a in arg]
+            decisive = key == "Fn::Or"
+            if any(v is decisive for v in values):
+                return decisive
+            return (not decisive) if all(isinstance(v, bool) for v in values) else UNKNOWN
+        return UNKNOWN
+
+    def resource_exists(self, resource: dict) -> Any:
+        cond = resource.get("Condition")
+        return True if cond is None else self.condition(cond)

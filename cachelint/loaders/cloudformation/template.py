@@ -1,0 +1,170 @@
+"""CloudFormation/SAM templates (YAML or JSON) -> Python values that remember their lines.
+
+A small PyYAML safe loader: short-form intrinsics (``!Ref``, ``!GetAtt A.B``, ``!Sub`` …) become
+their long form, timestamps stay strings, duplicate keys are an error, and every mapping and
+sequence records the 1-based lines of its entries. YAML aliases are refused rather than
+expanded, so an alias bomb cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+
+class TemplateError(ValueError):
+    """The file is a template (or looks like one) but cannot be read."""
+
+
+class CfnDict(dict):
+    """A mapping with the lines of itself (``line``/``end_line``) and of each key's value."""
+
+    line = 1
+    end_line = 1
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict = {}
+
+    def lines(self, key) -> tuple[int, int]:
+        return self.key_lines.get(key, (self.line, self.end_line))
+
+
+class CfnList(list):
+    line = 1
+    end_line = 1
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.item_lines: list = []
+
+    def lines(self, index: int) -> tuple[int, int]:
+        if 0 <= index < len(self.item_lines):
+            return self.item_lines[index]
+        return (self.line, self.end_line)
+
+
+def _end(node) -> int:
+    end = node.end_mark.line + 1
+    # A block ends at the start of the next line; report the last line with content.
+    if node.end_mark.column == 0 and end > node.start_mark.line + 1:
+        end -= 1
+    return end
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# No timestamps: "2010-09-09" is a string to CloudFormation.
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _compose_node(self, parent, index):
+    if self.check_event(yaml.AliasEvent):
+        event = self.peek_event()
+        raise TemplateError(f"YAML alias '*{event.anchor}' at line {event.start_mark.line + 1}: "
+                            "aliases are not supported in templates")
+    return yaml.SafeLoader.compose_node(self, parent, index)
+
+
+_Loader.compose_node = _compose_node
+
+
+def _mapping(loader, node):
+    out = CfnDict()
+    out.line, out.end_line = node.start_mark.line + 1, _end(node)
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise TemplateError(f"line {key_node.start_mark.line + 1}: unsupported mapping key")
+        if key in out:
+            raise TemplateError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = (key_node.start_mark.line + 1, _end(value_node))
+    return out
+
+
+def _sequence(loader, node):
+    out = CfnList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line, out.end_line = node.start_mark.line + 1, _end(node)
+    out.item_lines = [(c.start_mark.line + 1, _end(c)) for c in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+_INTRINSICS = ("And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs", "If", "ImportValue",
+               "Join", "Length", "Not", "Or", "Select", "Split", "Sub", "ToJsonString",
+               "Transform")
+
+
+def _intrinsic(name: str):
+    def construct(loader, node):
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = _sequence(loader, node)
+        else:
+            value = _mapping(loader, node)
+        if name == "GetAtt" and isinstance(value, str):
+            value = CfnList(value.split(".", 1))
+        key = name if name in ("Ref", "Condition") else f"Fn::{name}"
+        out = CfnDict({key: value})
+        out.line, out.end_line = node.start_mark.line + 1, _end(node)
+        out.key_lines[key] = (out.line, out.end_line)
+        return out
+    return construct
+
+
+for _name in _INTRINSICS + ("Ref", "Condition", "GetAtt"):
+    _Loader.add_constructor(f"!{_name}", _intrinsic(_name))
+
+
+def _unknown_tag(loader, suffix, node):
+    raise TemplateError(f"line {node.start_mark.line + 1}: unknown tag !{suffix}")
+
+
+_Loader.add_multi_constructor("!", _unknown_tag)
+
+
+def parse_template_text(text: str) -> object:
+    """Parse YAML or JSON template text. JSON is YAML here, once its tab characters (which JSON
+    allows only as whitespace) are spaces."""
+    if text.lstrip().startswith(("{", "[")):
+        text = text.replace("\t", " ")
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except TemplateError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TemplateError(f"{where}{problem}") from None
+    except RecursionError:
+        raise TemplateError("nesting too deep to parse") from None
+
+
+_PREFILTER = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+
+
+def looks_like_template(text: str) -> bool:
+    """Cheap text test before parsing: other YAML/JSON (Kubernetes, workflows) is skipped."""
+    return "Resources" in text and _PREFILTER.search(text) is not None
+
+
+def is_template(data: object) -> bool:
+    if not isinstance(data, dict):
+        return False
+    resources = data.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        return "AWSTemplateFormatVersion" in data and isinstance(resources, dict)
+    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) and "::" in r["Type"]
+               for r in resources.values())
