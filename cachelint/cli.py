@@ -24,11 +24,11 @@ def _split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
-def _parse_vars(values: tuple[str, ...]) -> dict[str, str]:
+def _parse_vars(values: tuple[str, ...], option: str = "--var") -> dict[str, str]:
     out = {}
     for item in values:
         if "=" not in item:
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--var")
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint=option)
         name, value = item.split("=", 1)
         out[name.strip()] = value
     return out
@@ -58,6 +58,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Terraform variables file, as for terraform plan (repeatable).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable value (repeatable).")
+@click.option("--parameter-overrides", "parameters", multiple=True, metavar="KEY=VALUE",
+              help="CloudFormation parameter values, as for `sam deploy` (repeatable).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: .cachelint.yaml or [tool.cachelint] in "
                    "pyproject.toml, searched upwards).")
@@ -66,9 +68,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.pass_context
 def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output_file: str | None,
          fail_on: str | None, exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-         var_file: tuple[str, ...], variables: tuple[str, ...], config_path: str | None,
+         var_file: tuple[str, ...], variables: tuple[str, ...], parameters: tuple[str, ...],
+         config_path: str | None,
          quiet: bool, color: bool | None) -> None:
-    """Scan Terraform files or directories for caching anti-patterns."""
+    """Scan Terraform, CloudFormation/SAM templates or directories for caching anti-patterns."""
     from cachelint.scan import ScanOptions, run_scan
 
     missing = [p for p in paths if not os.path.exists(p)]
@@ -80,7 +83,9 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output_file: str 
         raise click.UsageError(str(exc)) from None
     options = ScanOptions(paths=paths, config=config, select=_split_codes(select),
                           ignore=_split_codes(ignore), var_files=var_file,
-                          variables=_parse_vars(variables))
+                          variables=_parse_vars(variables),
+                          parameters=_parse_vars(tuple(p for v in parameters for p in v.split()),
+                                                 "--parameter-overrides"))
     report = run_scan(options)
     threshold = Severity.parse(fail_on or config.fail_on or "low")
 

@@ -66,6 +66,9 @@ class _Fields(string.Formatter):
             return self.details[field_name], field_name
         if field_name == "address":
             return self.subject.source.address, field_name
+        if field_name.startswith("attr."):
+            name = field_name[5:]
+            return self.subject.source.names.get(name, name), field_name
         value = conditions.resolve(self.subject, field_name)
         if field_name in ("name", "distribution") and (value is UNKNOWN or value in (None, "")):
             return self.subject.source.address, field_name  # name the resource some way

@@ -5,6 +5,7 @@ cache keys, managed policies), so Terraform, CloudFormation and live AWS agree b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -232,3 +233,17 @@ def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
         default_ttl=CLOUDFRONT_LEGACY_DEFAULT_TTL if default_ttl is None else default_ttl,
         max_ttl=CLOUDFRONT_LEGACY_MAX_TTL if max_ttl is None else max_ttl,
         headers=headers, cookies=cookies, query_strings=queries, **common)
+
+
+# --- ElastiCache ---------------------------------------------------------------------------------
+
+
+def version_at_least(version: Any, minimum: tuple[int, ...]) -> Any:
+    if version is None:
+        return True  # unset: AWS picks the latest engine version
+    if not isinstance(version, str):
+        return UNKNOWN
+    parts = re.findall(r"\d+", version)
+    if not parts:
+        return UNKNOWN
+    return tuple(int(p) for p in parts[:3]) >= minimum

@@ -48,6 +48,9 @@ class Source:
     fields: dict[str, Location] = field(default_factory=dict, compare=False)
     annotations: frozenset[str] = frozenset()
     root: str = ""  # the root module (folder) the resource was evaluated from
+    # The source's own name for each field ("cache_ttl_in_seconds", "CacheTtlInSeconds"), so
+    # messages speak the user's language.
+    names: dict[str, str] = field(default_factory=dict, compare=False)
 
     def locate(self, pointer: str | None) -> Location:
         if pointer and pointer in self.fields:
@@ -374,3 +377,9 @@ class Inventory:
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
+
+    def merge(self, other: "Inventory") -> None:
+        self.resources.extend(other.resources)
+        self.errors.extend(other.errors)
+        self.notes.extend(other.notes)
+        self.files += other.files

@@ -9,6 +9,7 @@ from cachelint import engine
 from cachelint.catalogue import Rule, load_catalogue
 from cachelint.config import Config
 from cachelint.findings import Report, ScanError
+from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import load_terraform
 
 
@@ -20,6 +21,7 @@ class ScanOptions:
     ignore: tuple[str, ...] = ()
     var_files: tuple[str, ...] = ()
     variables: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)  # CloudFormation parameter overrides
 
 
 class _Scope:
@@ -48,6 +50,7 @@ def run_scan(options: ScanOptions) -> Report:
     inventory = load_terraform(list(options.paths),
                                var_files=list(options.config.var_files) + list(options.var_files),
                                variables=dict(options.variables))
+    inventory.merge(load_cloudformation(list(options.paths), dict(options.parameters)))
     findings = engine.run(selected_rules(options), inventory, options.config)
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.

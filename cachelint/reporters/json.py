@@ -11,6 +11,12 @@ from cachelint.findings import Finding, Report
 SCHEMA_VERSION = "1"
 
 
+def source_kind(resource_type: str) -> str:
+    if resource_type == "file":
+        return "file"
+    return "cloudformation" if "::" in resource_type else "terraform"
+
+
 def finding_dict(f: Finding) -> dict[str, Any]:
     return {
         "rule_id": f.rule.id,
@@ -22,7 +28,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "message": f.message,
         "remediation": f.rule.remediation,
         "resource": {"address": f.address, "type": f.resource_type,
-                     "source": "file" if f.resource_type == "file" else "terraform",
+                     "source": source_kind(f.resource_type),
                      "root": f.root},
         "location": {"path": f.location.path, "start_line": f.location.start_line,
                      "end_line": f.location.end_line},

@@ -46,8 +46,13 @@ class CfnList(list):
 
 
 def _end(node) -> int:
+    """The last line with content of a node (a block collection's end mark is the next
+    token's position, so it is taken from its last child instead)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style \
+            and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
     end = node.end_mark.line + 1
-    # A block ends at the start of the next line; report the last line with content.
     if node.end_mark.column == 0 and end > node.start_mark.line + 1:
         end -= 1
     return end

@@ -55,6 +55,7 @@ def _settings(res: TfResource) -> ApiMethodSettings:
                 ("require_authorization_for_cache_control",
                  "require_authorization_for_cache_control", as_bool),
                 ("unauthorized_strategy", "unauthorized_cache_control_header_strategy", as_str)):
+            src.names[field] = attr
             if s.has(attr):
                 values[field] = conv(s.get(attr))
                 src.mark(field, s, attr)

@@ -8,6 +8,7 @@ from typing import Any
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
+from cachelint.linking import version_at_least
 from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
 )
@@ -67,17 +68,6 @@ def _cache_params(r: TfResource) -> CacheParameterGroup:
                                family=as_str(r.body.get("family")), parameters=params)
 
 
-def _version_at_least(version: Any, minimum: tuple[int, ...]) -> Any:
-    if version is None:
-        return True  # unset: AWS picks the latest engine version
-    if not isinstance(version, str):
-        return UNKNOWN
-    parts = re.findall(r"\d+", version)
-    if not parts:
-        return UNKNOWN
-    return tuple(int(p) for p in parts[:3]) >= minimum
-
-
 def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
     b = r.body
     src = SourceBuilder(r)
@@ -104,7 +94,7 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
         src.mark("node_count", b, "num_cache_nodes")
         transit = as_bool(b.get("transit_encryption_enabled"))
         if engine == "memcached":
-            supported = _version_at_least(version, (1, 6, 12))
+            supported = version_at_least(version, (1, 6, 12))
             at_rest = None  # node-based Memcached cannot encrypt at rest at all
         else:
             supported = True

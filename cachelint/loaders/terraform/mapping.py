@@ -25,8 +25,10 @@ class SourceBuilder:
     def __init__(self, res: TfResource):
         self.res = res
         self.fields: dict[str, Location] = {}
+        self.names: dict[str, str] = {}
 
     def mark(self, field: str, body: EvalBody, attr: str) -> None:
+        self.names.setdefault(field, attr)
         if attr in body.origins:
             self.fields[field] = location(body.origins[attr])
         elif field not in self.fields:
@@ -34,7 +36,8 @@ class SourceBuilder:
 
     def build(self) -> Source:
         return Source(self.res.address, self.res.type, location(self.res.body.span),
-                      dict(self.fields), annotations(self.res), self.res.root)
+                      dict(self.fields), annotations(self.res), self.res.root,
+                      dict(self.names))
 
 
 def annotations(res: TfResource) -> frozenset[str]:

@@ -1,0 +1,102 @@
+"""CloudFormation, SAM and CDK output (``cdk.out/*.template.json``) -> the normalized model.
+
+Templates are recognised among other YAML/JSON files by their content: a Kubernetes manifest, a
+workflow or a compose file is skipped silently, never reported as an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from cachelint.loaders.cloudformation import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders.cloudformation.evaluate import Template
+from cachelint.loaders.cloudformation.mapping import CfnResource
+from cachelint.loaders.cloudformation.template import (
+    CfnDict, TemplateError, is_template, looks_like_template, parse_template_text,
+)
+from cachelint.loaders.terraform.project import LoadError, read_text
+from cachelint.model import Inventory
+
+SUFFIXES = (".yaml", ".yml", ".json", ".template")
+SKIP_DIRS = {".git", "node_modules", ".terraform", ".venv", "__pycache__", ".aws-sam"}
+_COMMENT = re.compile(r"(?:^|\s)#(.*cachelint.*)$", re.IGNORECASE)
+
+
+def is_candidate(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(SUFFIXES) and not lower.endswith((".tf.json", ".tfvars.json"))
+
+
+def candidate_files(paths: list[str]) -> list[str]:
+    found: list[str] = []
+    for p in paths:
+        if os.path.isfile(p):
+            if is_candidate(p):
+                found.append(p)
+            continue
+        for current, subdirs, files in os.walk(p):
+            # cdk.out is hidden from nobody: it is where the CDK writes its templates.
+            subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS
+                                and (not d.startswith(".") or d == ".cdk.out"))
+            found.extend(os.path.join(current, f) for f in sorted(files) if is_candidate(f))
+    return found
+
+
+def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = None,
+                        display_base: str | None = None) -> Inventory:
+    base = os.path.abspath(display_base or os.getcwd())
+    inventory = Inventory()
+    for path in candidate_files(paths):
+        rel = os.path.relpath(os.path.abspath(path), base)
+        display = path if rel.startswith("..") else rel
+        try:
+            text = read_text(path)
+        except (ValueError, OSError) as exc:
+            if _looks_like_template_file(path):
+                message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                inventory.errors.append(LoadError(display, message))
+            continue
+        if not looks_like_template(text):
+            continue
+        try:
+            data = parse_template_text(text)
+        except TemplateError as exc:
+            inventory.errors.append(LoadError(display, str(exc)))
+            inventory.files += 1
+            continue
+        if not is_template(data):
+            continue
+        inventory.files += 1
+        resources = _resources(data, display, overrides or {}, text)
+        for mapper in (map_apigateway, map_cloudfront, map_datastores):
+            inventory.resources.extend(mapper.map_resources(resources))
+    return inventory
+
+
+def _looks_like_template_file(path: str) -> bool:
+    return path.lower().endswith((".template", ".template.json", ".template.yaml"))
+
+
+def _resources(data: CfnDict, display: str, overrides: dict[str, str],
+               text: str) -> list[CfnResource]:
+    template = Template(data, overrides)
+    comments = [(i, m.group(1)) for i, line in enumerate(text.splitlines(), start=1)
+                for m in [_COMMENT.search(line)] if m]
+    out = []
+    for logical, raw in template.resources.items():
+        if not isinstance(raw, dict) or not isinstance(raw.get("Type"), str):
+            continue
+        if template.resource_exists(raw) is False:
+            continue  # its Condition is false: the resource is not created
+        props = template.value(raw.get("Properties") or CfnDict())
+        if not isinstance(props, dict):
+            props = CfnDict()
+        resources = template.resources
+        start, end = resources.lines(logical) if isinstance(resources, CfnDict) else (
+            getattr(raw, "line", 1), getattr(raw, "end_line", 1))
+        out.append(CfnResource(
+            logical_id=str(logical), type=raw["Type"], props=props, raw=raw, path=display,
+            template=template, comments=[c for c in comments if start <= c[0] <= end],
+            line=start, end_line=end))
+    return out

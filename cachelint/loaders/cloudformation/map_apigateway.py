@@ -1,0 +1,304 @@
+"""CloudFormation and SAM API Gateway resources -> stages, settings and methods.
+
+CloudFormation's ``MethodSetting`` has no ``RequireAuthorizationForCacheControl``: the API then
+requires authorization to invalidate, so its absence is not a finding (the field stays unset).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cachelint.linking import MethodSpec, identity_sources, link_api, method_path_parts
+from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
+from cachelint.loaders.cloudformation.template import CfnDict
+from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple, ref_key
+
+IMPLICIT_REST_API = "ServerlessRestApi"
+IMPLICIT_HTTP_API = "ServerlessHttpApi"
+
+
+def _api(value: Any) -> str:
+    key = ref_key(value)
+    return str(key) if key is not None else "?"
+
+
+def map_resources(resources: list[CfnResource]) -> list[Resource]:
+    stages: list[ApiStage] = []
+    settings: list[ApiMethodSettings] = []
+    for r in of_type(resources, "AWS::ApiGateway::Stage"):
+        stage = _stage(r, _api(r.get("RestApiId")), as_str(r.get("StageName")), r.props)
+        stages.append(stage)
+        settings += _method_settings(r, stage, r.props.get("MethodSettings"))
+    for r in of_type(resources, "AWS::ApiGateway::Deployment"):
+        desc = r.props.get("StageDescription")
+        if isinstance(desc, dict) and r.get("StageName") is not None:
+            stage = _stage(r, _api(r.get("RestApiId")), as_str(r.get("StageName")), desc,
+                           address=f"{r.logical_id}.StageDescription")
+            stages.append(stage)
+            settings += _stage_wide(r, stage, desc)
+            settings += _method_settings(r, stage, desc.get("MethodSettings"))
+    sam_stages, sam_settings, sam_methods = _sam(resources)
+    stages += sam_stages
+    settings += sam_settings
+    openapi = {r.logical_id for r in of_type(resources, "AWS::ApiGateway::RestApi")
+               if r.get("Body") is not None or r.get("BodyS3Location") is not None}
+    methods = _methods(resources) + sam_methods
+    return [*link_api(stages, settings, methods, openapi), *_http_apis(resources)]
+
+
+def _stage(r: CfnResource, api: str, name: Any, props: dict, address: str | None = None
+           ) -> ApiStage:
+    src = CfnSourceBuilder(r, address)
+    src.mark("cache_cluster_enabled", props, "CacheClusterEnabled")
+    src.mark("cache_cluster_size", props, "CacheClusterSize")
+    return ApiStage(source=src.build(), api=api, name=name,
+                    cache_cluster_enabled=as_bool(props.get("CacheClusterEnabled")),
+                    cache_cluster_size=as_str(props.get("CacheClusterSize")))
+
+
+_FIELDS = (("caching_enabled", "CachingEnabled", as_bool),
+           ("ttl", "CacheTtlInSeconds", as_int),
+           ("encrypted", "CacheDataEncrypted", as_bool))
+
+
+def _entry(r: CfnResource, stage: ApiStage, item: dict, address: str, path: Any, verb: Any
+           ) -> ApiMethodSettings:
+    src = CfnSourceBuilder(r, address, item)
+    src.mark("method_path", item, "ResourcePath")
+    values = {}
+    for field, key, conv in _FIELDS:
+        src.mark(field, item, key)
+        if item.get(key) is not None:
+            values[field] = conv(item.get(key))
+    return ApiMethodSettings(source=src.build(), api=stage.api, stage=stage.name,
+                             method_path=path, http_method=verb, **values)
+
+
+def _method_settings(r: CfnResource, stage: ApiStage, items: Any) -> list[ApiMethodSettings]:
+    if not isinstance(items, list):
+        return []
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        rp, verb = as_str(item.get("ResourcePath")), as_str(item.get("HttpMethod"))
+        path, verb = method_path_parts(f"{rp}/{verb}") if isinstance(rp, str) and \
+            isinstance(verb, str) else (UNKNOWN, UNKNOWN)
+        out.append(_entry(r, stage, item, f"{stage.source.address}.MethodSettings[{i}]",
+                          path, verb))
+    return out
+
+
+def _stage_wide(r: CfnResource, stage: ApiStage, desc: dict) -> list[ApiMethodSettings]:
+    """A Deployment's StageDescription caching properties apply to every method (``*/*``)."""
+    if not any(desc.get(key) is not None for _, key, _ in _FIELDS):
+        return []
+    return [_entry(r, stage, desc, f"{stage.source.address}.*/*", "*/*", "*")]
+
+
+def _resource_paths(resources: list[CfnResource]) -> dict[str, Any]:
+    nodes = {r.logical_id: r for r in of_type(resources, "AWS::ApiGateway::Resource")}
+    cache: dict[str, Any] = {}
+
+    def path_of(logical: str, depth: int = 0) -> Any:
+        if logical in cache:
+            return cache[logical]
+        node = nodes.get(logical)
+        if node is None or depth > 32:
+            return UNKNOWN
+        parent, part = node.get("ParentId"), node.get("PathPart")
+        if isinstance(parent, Symbol) and parent.attribute == "RootResourceId":
+            base: Any = ""
+        elif isinstance(parent, Symbol):
+            base = path_of(parent.address, depth + 1)
+        else:
+            base = UNKNOWN
+        cache[logical] = f"{base}/{part}" if isinstance(base, str) and isinstance(part, str) \
+            else UNKNOWN
+        return cache[logical]
+
+    return {logical: path_of(logical) for logical in nodes}
+
+
+def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
+    paths = _resource_paths(resources)
+    authorizers = {r.logical_id: r for r in of_type(resources, "AWS::ApiGateway::Authorizer")}
+    out = []
+    for r in of_type(resources, "AWS::ApiGateway::Method"):
+        rid = r.get("ResourceId")
+        if isinstance(rid, Symbol):
+            rpath = "/" if rid.attribute == "RootResourceId" else paths.get(rid.address, UNKNOWN)
+        else:
+            rpath = UNKNOWN
+        verb = as_str(r.get("HttpMethod"))
+        auth = as_str(r.get("AuthorizationType", "NONE"))
+        az_ref = r.get("AuthorizerId")
+        az = authorizers.get(az_ref.address) if isinstance(az_ref, Symbol) else None
+        identity = identity_sources(auth, az.get("Type") if az else None,
+                                    az.get("IdentitySource") if az else None,
+                                    has_authorizer=az is not None)
+        integ = r.props.get("Integration")
+        src = CfnSourceBuilder(r)
+        src.mark("authorization", r.props, "AuthorizationType")
+        keys: Any = ()
+        if isinstance(integ, dict):
+            keys = as_str_tuple(integ.get("CacheKeyParameters"))
+            src.mark("cache_key_parameters", integ, "CacheKeyParameters")
+        out.append(MethodSpec(source=src.build(), api=_api(r.get("RestApiId")),
+                              http_method=verb.upper() if isinstance(verb, str) else verb,
+                              resource_path=rpath, authorization=auth,
+                              identity_sources=identity, cache_key_parameters=keys))
+    return out
+
+
+# --- SAM -----------------------------------------------------------------------------------------
+
+
+def _merge_globals(globals_: Any, props: dict) -> dict:
+    """SAM's Globals: maps merge, lists add up, scalars are overridden by the resource."""
+    if not isinstance(globals_, dict):
+        return props
+    out = CfnDict(globals_)
+    out.key_lines = dict(getattr(globals_, "key_lines", {}))
+    out.line, out.end_line = getattr(globals_, "line", 1), getattr(globals_, "end_line", 1)
+    for key, value in props.items():
+        if isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = list(out[key]) + list(value)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge_globals(out[key], value)
+        else:
+            out[key] = value
+        if key in getattr(props, "key_lines", {}):
+            out.key_lines[key] = props.key_lines[key]
+    return out
+
+
+def _sam_globals(resources: list[CfnResource], section: str) -> Any:
+    if not resources:
+        return None
+    template = resources[0].template
+    raw = template.data.get("Globals", {})
+    section_raw = raw.get(section) if isinstance(raw, dict) else None
+    return template.value(section_raw) if section_raw is not None else None
+
+
+def _sam(resources: list[CfnResource]):
+    stages: list[ApiStage] = []
+    settings: list[ApiMethodSettings] = []
+    methods: list[MethodSpec] = []
+    sam_apis = of_type(resources, "AWS::Serverless::Api")
+    functions = of_type(resources, "AWS::Serverless::Function")
+    globals_api = _sam_globals(resources, "Api")
+    auth_by_api: dict[str, Any] = {}
+    for r in sam_apis:
+        props = _merge_globals(globals_api, r.props)
+        stage = _stage(r, r.logical_id, as_str(props.get("StageName")), props)
+        stages.append(stage)
+        settings += _method_settings(r, stage, props.get("MethodSettings"))
+        auth_by_api[r.logical_id] = props.get("Auth")
+    implicit = [(f, name, ev) for f in functions for name, ev in _api_events(f)
+                if ev.get("RestApiId") is None]
+    if implicit and isinstance(globals_api, dict):
+        first = implicit[0][0]
+        stage = _stage(first, IMPLICIT_REST_API, "Prod", globals_api,
+                       address=IMPLICIT_REST_API)
+        stages.append(stage)
+        settings += _method_settings(first, stage, globals_api.get("MethodSettings"))
+        auth_by_api[IMPLICIT_REST_API] = globals_api.get("Auth")
+    for f in functions:
+        for name, ev in _api_events(f):
+            api = _api(ev.get("RestApiId")) if ev.get("RestApiId") is not None \
+                else IMPLICIT_REST_API
+            methods.append(_sam_method(f, name, ev, api, auth_by_api.get(api)))
+    return stages, settings, methods
+
+
+def _api_events(f: CfnResource) -> list[tuple[str, dict]]:
+    events = f.props.get("Events")
+    if not isinstance(events, dict):
+        return []
+    out = []
+    for name, ev in events.items():
+        if isinstance(ev, dict) and ev.get("Type") == "Api" and isinstance(
+                ev.get("Properties"), dict):
+            out.append((name, ev["Properties"]))
+    return out
+
+
+def _sam_method(f: CfnResource, name: str, ev: dict, api: str, api_auth: Any) -> MethodSpec:
+    verb = as_str(ev.get("Method"))
+    verb = verb.upper() if isinstance(verb, str) else verb
+    authorizer_name: Any = None
+    if isinstance(api_auth, dict):
+        authorizer_name = api_auth.get("DefaultAuthorizer")
+    ev_auth = ev.get("Auth")
+    if isinstance(ev_auth, dict) and ev_auth.get("Authorizer") is not None:
+        authorizer_name = ev_auth.get("Authorizer")
+    auth, identity = "NONE", ()
+    if authorizer_name == "AWS_IAM":
+        auth = "AWS_IAM"
+    elif isinstance(authorizer_name, str) and authorizer_name != "NONE":
+        defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
+        definition = defs.get(authorizer_name) if isinstance(defs, dict) else None
+        auth = "COGNITO_USER_POOLS" if isinstance(definition, dict) and \
+            definition.get("UserPoolArn") is not None else "CUSTOM"
+        header = "Authorization"
+        if isinstance(definition, dict) and isinstance(definition.get("Identity"), dict):
+            header = definition["Identity"].get("Header", header)
+        identity = (f"method.request.header.{header}",)
+    elif authorizer_name is UNKNOWN:
+        auth = UNKNOWN
+    keys: list[str] = []
+    for item in ev.get("RequestParameters") or []:
+        if isinstance(item, dict):
+            for param, options in item.items():
+                if isinstance(options, dict) and as_bool(options.get("Caching")) is True:
+                    keys.append(param)
+    events = f.props.get("Events")
+    container = events.get(name) if isinstance(events, dict) else None
+    src = CfnSourceBuilder(f, f"{f.logical_id}.Events.{name}", container)
+    if isinstance(ev, dict):
+        src.mark("cache_key_parameters", ev, "RequestParameters")
+        src.mark("authorization", ev, "Auth")
+    return MethodSpec(source=src.build(), api=api, http_method=verb,
+                      resource_path=as_str(ev.get("Path")), authorization=auth,
+                      identity_sources=identity, cache_key_parameters=tuple(keys))
+
+
+# --- HTTP APIs (v2) ------------------------------------------------------------------------------
+
+
+def _http_apis(resources: list[CfnResource]) -> list[HttpApi]:
+    routes: dict[str, list[str]] = {}
+    for r in of_type(resources, "AWS::ApiGatewayV2::Route"):
+        key, rk = ref_key(r.get("ApiId")), r.get("RouteKey")
+        if key is not None and isinstance(rk, str):
+            routes.setdefault(str(key), []).append(rk)
+    implicit_routes = []
+    for f in of_type(resources, "AWS::Serverless::Function"):
+        events = f.props.get("Events")
+        for ev in (events.values() if isinstance(events, dict) else []):
+            if isinstance(ev, dict) and ev.get("Type") == "HttpApi":
+                p = ev.get("Properties") if isinstance(ev.get("Properties"), dict) else {}
+                rk = f"{str(p.get('Method', 'ANY')).upper()} {p.get('Path', '/')}" \
+                    if p else "$default"
+                api = ref_key(p.get("ApiId")) if p.get("ApiId") is not None else IMPLICIT_HTTP_API
+                if api == IMPLICIT_HTTP_API:
+                    implicit_routes.append((f, rk))
+                else:
+                    routes.setdefault(str(api), []).append(rk)
+    out = []
+    for r in of_type(resources, "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"):
+        protocol = "HTTP" if r.type == "AWS::Serverless::HttpApi" else as_str(
+            r.get("ProtocolType"))
+        if protocol == "HTTP":
+            out.append(HttpApi(source=CfnSourceBuilder(r).build(), name=as_str(r.get("Name")),
+                               protocol="HTTP", routes=tuple(routes.get(r.logical_id, ()))))
+    if implicit_routes:
+        f = implicit_routes[0][0]
+        src = CfnSourceBuilder(f, IMPLICIT_HTTP_API)
+        out.append(HttpApi(source=src.build(), name=IMPLICIT_HTTP_API, protocol="HTTP",
+                           routes=tuple(rk for _, rk in implicit_routes)))
+    return out
+

@@ -1,0 +1,151 @@
+"""CloudFormation CloudFront distributions and cache policies -> the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cachelint.linking import cache_behavior, legacy_cache_key, managed_policy, origin_kind
+from cachelint.loaders.cloudformation.mapping import (
+    CfnResource, CfnSourceBuilder, logical_refs, of_type,
+)
+from cachelint.model import CachePolicy, CloudFrontOrigin, KeySet, Resource
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
+
+
+def map_resources(resources: list[CfnResource]) -> list[Resource]:
+    by_id = {r.logical_id: r for r in resources}
+    policies = {r.logical_id: _policy(r) for r in of_type(resources, "AWS::CloudFront::CachePolicy")}
+    out: list[Resource] = list(policies.values())
+    for dist in of_type(resources, "AWS::CloudFront::Distribution"):
+        config = dist.props.get("DistributionConfig")
+        if not isinstance(config, dict):
+            continue
+        raw_config = dist.raw.get("Properties", {}).get("DistributionConfig", {})
+        raw_origins = raw_config.get("Origins") if isinstance(raw_config, dict) else None
+        origins = {}
+        for i, o in enumerate(config.get("Origins") or []):
+            if isinstance(o, dict):
+                raw = raw_origins[i] if isinstance(raw_origins, list) and i < len(raw_origins) \
+                    else {}
+                origin = _origin(o, raw, by_id)
+                if isinstance(origin.id, str):
+                    origins[origin.id] = origin
+        behaviours = []
+        if isinstance(config.get("DefaultCacheBehavior"), dict):
+            behaviours.append((f"{dist.logical_id}.DefaultCacheBehavior",
+                               config["DefaultCacheBehavior"]))
+        for i, b in enumerate(config.get("CacheBehaviors") or []):
+            if isinstance(b, dict):
+                behaviours.append((f"{dist.logical_id}.CacheBehaviors[{i}]", b))
+        for address, b in behaviours:
+            out.append(_behavior(dist, address, b, origins, policies))
+    return out
+
+
+def _keyset(config: Any, behavior_key: str, items_key: str) -> KeySet:
+    if not isinstance(config, dict):
+        return KeySet()
+    behavior = as_str(config.get(behavior_key))
+    items = as_str_tuple(config.get(items_key))
+    return KeySet(behavior if behavior is not None else "none",
+                  items if items is not UNKNOWN else ())
+
+
+def _policy(r: CfnResource) -> CachePolicy:
+    config = r.props.get("CachePolicyConfig")
+    config = config if isinstance(config, dict) else {}
+    src = CfnSourceBuilder(r)
+    for field, key in (("min_ttl", "MinTTL"), ("default_ttl", "DefaultTTL"),
+                       ("max_ttl", "MaxTTL")):
+        src.mark(field, config, key)
+    params = config.get("ParametersInCacheKeyAndForwardedToOrigin")
+    params = params if isinstance(params, dict) else {}
+    h, c, q = (params.get("HeadersConfig"), params.get("CookiesConfig"),
+               params.get("QueryStringsConfig"))
+    for field, block, key in (("headers", h, "HeaderBehavior"), ("cookies", c, "CookieBehavior"),
+                              ("query_strings", q, "QueryStringBehavior")):
+        if isinstance(block, dict):
+            src.mark(field, block, key)
+    return CachePolicy(source=src.build(), name=as_str(config.get("Name")), managed=False,
+                       min_ttl=as_int(config.get("MinTTL", 0)),
+                       default_ttl=as_int(config.get("DefaultTTL", 86400)),
+                       max_ttl=as_int(config.get("MaxTTL", 31536000)),
+                       headers=_keyset(h, "HeaderBehavior", "Headers"),
+                       cookies=_keyset(c, "CookieBehavior", "Cookies"),
+                       query_strings=_keyset(q, "QueryStringBehavior", "QueryStrings"))
+
+
+def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigin:
+    domain = o.get("DomainName")
+    refs = tuple(sorted(r for r in logical_refs(raw.get("DomainName") if isinstance(raw, dict)
+                                                else None) if r in by_id))
+    text = raw.get("DomainName") if isinstance(raw, dict) else None
+    sub = text.get("Fn::Sub") if isinstance(text, dict) else None
+    sub = sub[0] if isinstance(sub, list) and sub else sub
+    kind: str
+    targets = [by_id[r].type for r in refs]
+    if o.get("S3OriginConfig") is not None or (
+            isinstance(domain, Symbol) and by_id.get(domain.address) is not None
+            and by_id[domain.address].type == "AWS::S3::Bucket"
+            and "Website" not in domain.attribute):
+        kind = "s3"
+    elif any(t.startswith(("AWS::ApiGateway", "AWS::Serverless::Api",
+                           "AWS::Serverless::HttpApi")) for t in targets) or (
+            isinstance(sub, str) and ".execute-api." in sub):
+        kind = "apigateway"
+    elif any(t == "AWS::Lambda::Url" for t in targets):
+        kind = "lambda-url"
+    elif any(t == "AWS::ElasticLoadBalancingV2::LoadBalancer" for t in targets):
+        kind = "elb"
+    else:
+        kind = origin_kind(domain, False, o.get("CustomOriginConfig") is not None,
+                           o.get("OriginAccessControlId"))
+    shield = o.get("OriginShield")
+    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind,
+                            origin_shield=as_bool(shield.get("Enabled"))
+                            if isinstance(shield, dict) else False,
+                            references=refs)
+
+
+def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies: dict):
+    src = CfnSourceBuilder(dist, address, b)
+    for field, key in (("min_ttl", "MinTTL"), ("default_ttl", "DefaultTTL"),
+                       ("max_ttl", "MaxTTL"), ("cache_policy_id", "CachePolicyId"),
+                       ("path_pattern", "PathPattern")):
+        src.mark(field, b, key)
+    fv = b.get("ForwardedValues")
+    legacy = (KeySet(), KeySet(), KeySet())
+    if isinstance(fv, dict):
+        src.mark("forwarded_values", b, "ForwardedValues")
+        src.mark("headers", fv, "Headers")
+        src.mark("query_strings", fv, "QueryString")
+        cookies = fv.get("Cookies") if isinstance(fv.get("Cookies"), dict) else {}
+        if cookies:
+            src.mark("cookies", cookies, "Forward")
+        names = as_str_tuple(cookies.get("WhitelistedNames"))
+        legacy = legacy_cache_key(as_str_tuple(fv.get("Headers")), as_str(cookies.get("Forward")),
+                                  names if names is not UNKNOWN else (),
+                                  as_bool(fv.get("QueryString")),
+                                  as_str_tuple(fv.get("QueryStringCacheKeys")))
+    source = src.build()
+    policy_id = b.get("CachePolicyId")
+    has_policy: Any = UNKNOWN if policy_id is UNKNOWN else policy_id not in (None, "")
+    policy: Any = None
+    if has_policy is True:
+        if isinstance(policy_id, Symbol) and policy_id.address in policies:
+            policy = policies[policy_id.address]
+        else:
+            policy_src = source.__class__(source.address, source.type,
+                                          source.locate("cache_policy_id"), {},
+                                          source.annotations, source.root)
+            policy = managed_policy(policy_id, policy_src) or UNKNOWN
+    target = b.get("TargetOriginId")
+    written = [k for k in ("MinTTL", "DefaultTTL", "MaxTTL") if b.get(k) is not None]
+    return cache_behavior(
+        source=source, distribution=dist.logical_id,
+        path_pattern=as_str(b.get("PathPattern", "*")),
+        allowed_methods=as_str_tuple(b.get("AllowedMethods", ["GET", "HEAD"])),
+        origin=origins.get(target) if isinstance(target, str) else None,
+        has_policy=has_policy, policy=policy, has_forwarded_values=isinstance(fv, dict),
+        legacy_key=legacy, min_ttl=as_int(b.get("MinTTL")), default_ttl=as_int(b.get("DefaultTTL")),
+        max_ttl=as_int(b.get("MaxTTL")), ttls_written=bool(written))
