@@ -72,7 +72,7 @@ class Rule:
     pointer: str | None = None
     check: str | None = None
     meta: bool = False
-    sources: tuple[str, ...] = ("terraform",)
+    sources: tuple[str, ...] = ("terraform", "cloudformation")
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -109,7 +109,8 @@ def parse_rule(data: Any, origin: str) -> Rule:
         example=data.get("example", ""), fix_example=data.get("fix_example", ""),
         references=tuple(data.get("references", ())), peers=tuple(data.get("peers", ())),
         condition=data.get("condition"), pointer=data.get("pointer"), check=data.get("check"),
-        meta=data.get("meta", False), sources=tuple(data.get("sources", ("terraform",))))
+        meta=data.get("meta", False),
+        sources=tuple(data.get("sources", ("terraform", "cloudformation"))))
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,13 +17,22 @@ from cachelint.scan import ScanOptions, run_scan
 RULES_DIR = Path(__file__).parent / "rules"
 CASES = sorted(p for p in RULES_DIR.glob("CL*/*/*") if p.is_dir())
 EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)")
-SOURCES = {"terraform"}
+SOURCES = {"terraform", "cloudformation"}
 
 
 def expected_findings(case: Path) -> set[tuple[str, int, str]]:
+    """``expect: CLnnn`` comments, or for JSON (no comments) a sidecar ``FILE.expect`` with
+    ``LINE CLnnn`` lines."""
     found = set()
     for path in sorted(case.rglob("*")):
         if not path.is_file() or path.name.startswith(".cachelint"):
+            continue
+        if path.name.endswith(".expect"):
+            target = str(path.relative_to(case))[: -len(".expect")]
+            for entry in path.read_text().split("\n"):
+                if entry.strip():
+                    line, code = entry.split()
+                    found.add((target, int(line), code))
             continue
         for lineno, line in enumerate(path.read_text().splitlines(), start=1):
             m = EXPECT.search(line)
@@ -57,3 +66,17 @@ def test_every_rule_has_fail_and_pass_fixtures(rule) -> None:
         for kind in ("fail", "pass"):
             folder = RULES_DIR / rule.id / source / kind
             assert folder.is_dir() and any(folder.iterdir()), f"missing {folder}"
+
+
+TWINS = sorted({(p.parts[-3], p.name) for p in CASES
+                if (p.parent.parent / "terraform" / p.name).is_dir()
+                and (p.parent.parent / "cloudformation" / p.name).is_dir()})
+
+
+@pytest.mark.parametrize("rule_id, kind", TWINS, ids=[f"{r}/{k}" for r, k in TWINS])
+def test_terraform_and_cloudformation_twins_find_the_same_rules(rule_id, kind):
+    """The same infrastructure written for each source gives the same rule ids."""
+    folder = RULES_DIR / rule_id
+    ids = {src: {code for _, _, code in actual_findings(folder / src / kind)}
+           for src in ("terraform", "cloudformation")}
+    assert ids["terraform"] == ids["cloudformation"]

@@ -157,12 +157,15 @@ def parse_template_text(text: str) -> object:
         raise TemplateError("nesting too deep to parse") from None
 
 
-_PREFILTER = re.compile(r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::[A-Za-z0-9]+")
+_RESOURCES = re.compile(r'^(?:Resources|"Resources")\s*:|[{,]\s*"Resources"\s*:', re.M)
+_TYPED = re.compile(r"""AWSTemplateFormatVersion|^\s*"?Type"?\s*:\s*["']?(?:AWS|Custom|Alexa)::""",
+                    re.M)
 
 
 def looks_like_template(text: str) -> bool:
-    """Cheap text test before parsing: other YAML/JSON (Kubernetes, workflows) is skipped."""
-    return "Resources" in text and _PREFILTER.search(text) is not None
+    """Cheap text test before parsing: a top-level Resources key and a typed resource (or a
+    format version). Other YAML/JSON (Kubernetes, workflows) is skipped silently."""
+    return _RESOURCES.search(text) is not None and _TYPED.search(text) is not None
 
 
 def is_template(data: object) -> bool:
