@@ -10,7 +10,8 @@ from cachelint.catalogue import Rule, load_catalogue
 from cachelint.config import Config
 from cachelint.findings import Report, ScanError
 from cachelint.loaders.cloudformation import load_cloudformation
-from cachelint.loaders.terraform import load_terraform
+from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
+from cachelint.model import Inventory
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ class ScanOptions:
 class _Scope:
     def __init__(self, paths: tuple[str, ...]):
         self.dirs = tuple(os.path.abspath(p) for p in paths if os.path.isdir(p))
-        self.files = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
+        # A plan's findings point into its configuration, wherever that is.
+        self.files = {os.path.abspath(p) for p in paths
+                      if not os.path.isdir(p) and not is_plan_file(p)}
 
     def covers(self, path: str) -> bool:
         if not self.files:
@@ -47,10 +50,18 @@ def run_scan(options: ScanOptions) -> Report:
     for path in options.paths:
         if not os.path.exists(path):
             raise FileNotFoundError(path)
-    inventory = load_terraform(list(options.paths),
+    plans = [p for p in options.paths if is_plan_file(p)]
+    # Directories given with a plan are its configuration: they locate the plan's findings
+    # and are not scanned a second time as HCL.
+    config_dirs = [p for p in options.paths if plans and os.path.isdir(p)]
+    sources = [p for p in options.paths if p not in plans and p not in config_dirs]
+    inventory = load_terraform(sources,
                                var_files=list(options.config.var_files) + list(options.var_files),
-                               variables=dict(options.variables))
-    inventory.merge(load_cloudformation(list(options.paths), dict(options.parameters)))
+                               variables=dict(options.variables)) if sources else Inventory()
+    if sources:
+        inventory.merge(load_cloudformation(sources, dict(options.parameters)))
+    if plans:
+        inventory.merge(load_plans(plans, config_dirs))
     findings = engine.run(selected_rules(options), inventory, options.config)
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.

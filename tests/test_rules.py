@@ -17,7 +17,7 @@ from cachelint.scan import ScanOptions, run_scan
 RULES_DIR = Path(__file__).parent / "rules"
 CASES = sorted(p for p in RULES_DIR.glob("CL*/*/*") if p.is_dir())
 EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)")
-SOURCES = {"terraform", "cloudformation"}
+SOURCES = {"terraform", "cloudformation"}  # plan fixtures exist where a plan adds information
 
 
 def expected_findings(case: Path) -> set[tuple[str, int, str]]:
@@ -44,7 +44,12 @@ def expected_findings(case: Path) -> set[tuple[str, int, str]]:
 
 def actual_findings(case: Path) -> set[tuple[str, int, str]]:
     config = load_config(None, str(case))
-    report = run_scan(ScanOptions(paths=(str(case),), config=config))
+    paths: tuple[str, ...] = (str(case),)
+    if (case / "plan.json").is_file():
+        # A plan, with its configuration folder when there is one (as users run it).
+        has_config = any(case.rglob("*.tf"))
+        paths = (str(case / "plan.json"),) + ((str(case),) if has_config else ())
+    report = run_scan(ScanOptions(paths=paths, config=config))
     return {(os.path.relpath(os.path.abspath(f.location.path), case), f.location.start_line,
              f.rule.id) for f in report.findings}
 
@@ -69,14 +74,15 @@ def test_every_rule_has_fail_and_pass_fixtures(rule) -> None:
 
 
 TWINS = sorted({(p.parts[-3], p.name) for p in CASES
-                if (p.parent.parent / "terraform" / p.name).is_dir()
-                and (p.parent.parent / "cloudformation" / p.name).is_dir()})
+                if sum((p.parent.parent / src / p.name).is_dir()
+                       for src in ("terraform", "cloudformation", "plan")) > 1})
 
 
 @pytest.mark.parametrize("rule_id, kind", TWINS, ids=[f"{r}/{k}" for r, k in TWINS])
-def test_terraform_and_cloudformation_twins_find_the_same_rules(rule_id, kind):
-    """The same infrastructure written for each source gives the same rule ids."""
+def test_twins_in_every_source_find_the_same_rules(rule_id, kind):
+    """The same infrastructure written as Terraform, CloudFormation/SAM or a plan gives the
+    same rule ids."""
     folder = RULES_DIR / rule_id
     ids = {src: {code for _, _, code in actual_findings(folder / src / kind)}
-           for src in ("terraform", "cloudformation")}
-    assert ids["terraform"] == ids["cloudformation"]
+           for src in ("terraform", "cloudformation", "plan") if (folder / src / kind).is_dir()}
+    assert len(set(map(frozenset, ids.values()))) == 1, ids

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders.terraform.plan import is_plan_file, load_plan
 from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.model import Inventory
+
+__all__ = ["RELEVANT_TYPES", "is_plan_file", "load_plans", "load_terraform"]
 
 RELEVANT_TYPES = map_apigateway.TYPES | map_cloudfront.TYPES | map_datastores.TYPES
 
@@ -17,11 +22,41 @@ def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict 
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
                           files=result.files)
-    # Each root module is its own namespace of addresses: map them one at a time.
-    roots: dict[str, list] = {}
-    for res in result.resources:
-        roots.setdefault(res.root, []).append(res)
-    for _, resources in sorted(roots.items()):
-        for mapper in (map_apigateway, map_cloudfront, map_datastores):
-            inventory.resources.extend(mapper.map_resources(resources))
+    _map(result.resources, inventory)
     return inventory
+
+
+def load_plans(plans: list[str], config_dirs: list[str], display_base: str | None = None
+               ) -> Inventory:
+    """Terraform plan JSON files; ``config_dirs`` (the configuration) only locate findings."""
+    base = os.path.abspath(display_base or os.getcwd())
+    inventory = Inventory()
+    resources = []
+    for path in plans:
+        rel = os.path.relpath(os.path.abspath(path), base)
+        display = path if rel.startswith("..") else rel
+        dirs = config_dirs or ([os.path.dirname(os.path.abspath(path))]
+                               if _has_terraform(os.path.dirname(os.path.abspath(path))) else [])
+        found, errors = load_plan(path, display, dirs, RELEVANT_TYPES, base)
+        resources.extend(found)
+        inventory.errors.extend(errors)
+        inventory.files += 1
+    _map(resources, inventory)
+    return inventory
+
+
+def _has_terraform(directory: str) -> bool:
+    try:
+        return any(n.endswith((".tf", ".tf.json")) for n in os.listdir(directory))
+    except OSError:
+        return False
+
+
+def _map(resources: list, inventory: Inventory) -> None:
+    # Each root module (or plan) is its own namespace of addresses: map them one at a time.
+    roots: dict[str, list] = {}
+    for res in resources:
+        roots.setdefault(res.root, []).append(res)
+    for _, group in sorted(roots.items()):
+        for mapper in (map_apigateway, map_cloudfront, map_datastores):
+            inventory.resources.extend(mapper.map_resources(group))

@@ -1,0 +1,8 @@
+variable "ttl" {
+  type = number
+}
+
+module "api" {
+  source = "./modules/api"
+  ttl    = var.ttl
+}
