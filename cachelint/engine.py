@@ -93,6 +93,8 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config) -> list[Fin
     ctx = Context(inventory, config)
     findings: list[Finding] = []
     for rule in rules:
+        if rule.meta and rule.check is None:
+            continue  # reported by the scan itself (suppression directives)
         for hit in _hits(rule, ctx):
             pointer = hit.pointer or rule.pointer
             if pointer is None and rule.condition is not None:
@@ -101,7 +103,7 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config) -> list[Fin
             findings.append(Finding(
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
-                root=src.root))
+                root=src.root, resource_location=src.location))
     unique = {(f.rule.id, f.address, f.location, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
 

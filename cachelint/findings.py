@@ -10,6 +10,13 @@ from cachelint.model import Location
 
 
 @dataclass(frozen=True)
+class Suppression:
+    kind: str  # "inSource" (a comment) or "external" (CloudFormation Metadata)
+    justification: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: Rule
     message: str
@@ -18,6 +25,8 @@ class Finding:
     location: Location
     pointer: str | None = None
     root: str = ""  # the root module the resource was evaluated from
+    resource_location: Location | None = None  # the whole resource (block) the finding is in
+    suppression: Suppression | None = None
 
     @property
     def severity(self) -> Severity:
@@ -46,6 +55,7 @@ class ScanError:
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files_scanned: int = 0

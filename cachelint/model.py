@@ -374,6 +374,7 @@ class Inventory:
     errors: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: int = 0
+    directives: list = field(default_factory=list)  # suppression directives (suppressions.py)
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -383,3 +384,4 @@ class Inventory:
         self.errors.extend(other.errors)
         self.notes.extend(other.notes)
         self.files += other.files
+        self.directives.extend(other.directives)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from cachelint import engine
+from cachelint import engine, suppressions
+from cachelint.engine import render
+from cachelint.findings import Finding
 from cachelint.catalogue import Rule, load_catalogue
 from cachelint.config import Config
 from cachelint.findings import Report, ScanError
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
-from cachelint.model import Inventory
+from cachelint.model import Inventory, Source, SourceFile
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,23 @@ def run_scan(options: ScanOptions) -> Report:
         inventory.merge(load_cloudformation(sources, dict(options.parameters)))
     if plans:
         inventory.merge(load_plans(plans, config_dirs))
-    findings = engine.run(selected_rules(options), inventory, options.config)
+    rules = selected_rules(options)
+    findings = engine.run(rules, inventory, options.config)
+    enabled = {r.id for r in rules}
+    outcome = suppressions.apply(findings, inventory.directives, enabled)
+    findings = outcome.findings + [
+        Finding(rule=rule, message=render(rule, SourceFile(source=Source(loc.path, "file", loc)),
+                                          {"detail": detail}),
+                address=loc.path, resource_type="file", location=loc, resource_location=loc)
+        for rule, loc, detail in outcome.directive_findings if rule.id in enabled]
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.
     scope = _Scope(options.paths)
-    findings = [f for f in findings if scope.covers(f.location.path)]
+    findings = sorted((f for f in findings if scope.covers(f.location.path)),
+                      key=Finding.sort_key)
     errors = [e for e in inventory.errors if scope.covers(e.path)]
     return Report(findings=findings,
+                  suppressed=[f for f in outcome.suppressed if scope.covers(f.location.path)],
                   errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=len(inventory.resources))

@@ -36,6 +36,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "references": list(f.rule.references),
         "peers": list(f.rule.peers),
+        **({"suppression": {"kind": f.suppression.kind,
+                            "justification": f.suppression.justification}}
+           if f.suppression else {}),
     }
 
 
@@ -44,11 +47,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "tool": {"name": "cachelint", "version": __version__},
         "findings": [finding_dict(f) for f in report.findings],
+        "suppressed": [finding_dict(f) for f in report.suppressed],
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
         "notes": list(report.notes),
         "summary": {"findings": len(report.findings), "by_severity": report.counts(),
                     "files_scanned": report.files_scanned,
                     "resources_scanned": report.resources_scanned,
+                    "suppressed": len(report.suppressed),
                     "errors": len(report.errors)},
     }
 

@@ -55,6 +55,8 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
     summary += (f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''}, "
                 f"{report.resources_scanned} cache resource"
                 f"{'s' if report.resources_scanned != 1 else ''}.")
+    if report.suppressed:
+        summary += f" {len(report.suppressed)} suppressed."
     if report.errors:
         k = len(report.errors)
         summary += f" {k} file{'s' if k != 1 else ''} could not be read."

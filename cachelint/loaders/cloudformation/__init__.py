@@ -17,6 +17,7 @@ from cachelint.loaders.cloudformation.template import (
 )
 from cachelint.loaders.terraform.project import LoadError, read_text
 from cachelint.model import Inventory
+from cachelint.suppressions import Directive, parse_comment
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIP_DIRS = {".git", "node_modules", ".terraform", ".venv", "__pycache__", ".aws-sam"}
@@ -68,6 +69,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         if not is_template(data):
             continue
         inventory.files += 1
+        inventory.directives.extend(_directives(data, display, text))
         resources = _resources(data, display, overrides or {}, text)
         for mapper in (map_apigateway, map_cloudfront, map_datastores):
             inventory.resources.extend(mapper.map_resources(resources))
@@ -76,6 +78,29 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
 
 def _looks_like_template_file(path: str) -> bool:
     return path.lower().endswith((".template", ".template.json", ".template.yaml"))
+
+
+def _directives(data: CfnDict, display: str, text: str) -> list[Directive]:
+    """``# cachelint:ignore`` comments (YAML) and ``Metadata: {cachelint: {ignore: [...]}}``."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _COMMENT.search(line)
+        if m:
+            directive = parse_comment(display, number, m.group(1))
+            if directive is not None:
+                out.append(directive)
+    resources = data.get("Resources")
+    for logical, raw in (resources.items() if isinstance(resources, dict) else []):
+        meta = raw.get("Metadata") if isinstance(raw, dict) else None
+        declared = meta.get("cachelint") if isinstance(meta, dict) else None
+        ignores = declared.get("ignore") if isinstance(declared, dict) else None
+        start = resources.lines(logical)[0] if isinstance(resources, CfnDict) else 1
+        for entry in ignores if isinstance(ignores, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                out.append(Directive(display, start, (entry["id"],),
+                                     str(entry.get("reason") or "").strip(),
+                                     address=str(logical), kind="external"))
+    return out
 
 
 def _resources(data: CfnDict, display: str, overrides: dict[str, str],

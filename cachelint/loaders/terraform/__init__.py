@@ -21,7 +21,7 @@ def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict 
                                display_base)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
-                          files=result.files)
+                          files=result.files, directives=list(result.directives))
     _map(result.resources, inventory)
     return inventory
 

@@ -15,6 +15,7 @@ from cachelint.loaders.terraform.module import (
 )
 from cachelint.loaders.terraform.syntax import ConfigFile
 from cachelint.loaders.terraform.tfjson import JsonSyntaxError, parse_tf_json
+from cachelint.suppressions import parse_comment
 
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -33,6 +34,7 @@ class TerraformResult:
     errors: list[LoadError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: int = 0
+    directives: list = field(default_factory=list)
 
 
 def is_terraform_file(name: str) -> bool:
@@ -74,6 +76,7 @@ class TerraformProject:
         self._dirs: dict[str, list[ConfigFile]] = {}
         self._noted: set[str] = set()
         self._manifests: dict[str, dict[str, str]] = {}
+        self._directive_paths: set[str] = set()
 
     def display(self, path: str) -> str:
         rel = os.path.relpath(path, self.display_base)
@@ -110,11 +113,22 @@ class TerraformProject:
                 continue
             self.result.files += 1
             try:
-                parsed.append(parse_file(full, self.display(full)))
+                parsed.append(self._parse(full))
             except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 self.result.errors.append(LoadError(self.display(full), message))
         self._dirs[directory] = parsed
+        return parsed
+
+    def _parse(self, path: str) -> ConfigFile:
+        parsed = parse_file(path, self.display(path))
+        if parsed.path not in self._directive_paths:
+            self._directive_paths.add(parsed.path)
+            for comment in parsed.comments:
+                if "cachelint" in comment.text.lower():
+                    directive = parse_comment(parsed.path, comment.line, comment.text)
+                    if directive is not None:
+                        self.result.directives.append(directive)
         return parsed
 
     # --- evaluation ---------------------------------------------------------------------------
@@ -151,7 +165,7 @@ class TerraformProject:
                 auto.append(os.path.join(directory, name))
         for path in auto + self.var_files:
             try:
-                f = parse_file(path, self.display(path))
+                f = self._parse(path)
             except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 err = LoadError(self.display(path), message)
