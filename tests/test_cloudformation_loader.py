@@ -1,0 +1,236 @@
+"""CloudFormation/SAM loader: intrinsics, parameters, conditions, lines, and what it skips."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from cachelint.loaders.cloudformation import load_cloudformation
+from cachelint.loaders.cloudformation.template import TemplateError, parse_template_text
+from cachelint.model import ApiMethodSettings, CacheBehavior, DaxCluster, DaxParameterGroup
+from cachelint.values import UNKNOWN, Symbol
+
+
+def load(tmp_path, text, name="template.yaml", overrides=None):
+    (tmp_path / name).write_text(textwrap.dedent(text))
+    return load_cloudformation([str(tmp_path)], overrides, display_base=str(tmp_path))
+
+
+def only(inv, kind):
+    found = inv.of(kind)
+    assert len(found) == 1, found
+    return found[0]
+
+
+DAX = """
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: dev
+  Nodes:
+    Type: Number
+Mappings:
+  Sizes:
+    dev: {Nodes: 1}
+    prod: {Nodes: 3}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+Resources:
+  Reads:
+    Type: AWS::DAX::Cluster
+    Properties:
+      ClusterName: !Sub "reads-${Env}"
+      NodeType: dax.t3.small
+      ReplicationFactor: !FindInMap [Sizes, !Ref Env, Nodes]
+      ClusterEndpointEncryptionType: !If [IsProd, TLS, !Ref "AWS::NoValue"]
+      IAMRoleARN: !GetAtt Role.Arn
+      SSESpecification:
+        SSEEnabled: !If [NotProd, false, true]
+  Role:
+    Type: AWS::IAM::Role
+  Unknown:
+    Type: AWS::DAX::Cluster
+    Properties:
+      ReplicationFactor: !Ref Nodes
+"""
+
+
+def test_parameters_mappings_conditions_and_sub(tmp_path):
+    inv = load(tmp_path, DAX)
+    reads = next(c for c in inv.of(DaxCluster) if c.source.address == "Reads")
+    assert reads.name == "reads-dev"
+    assert reads.replication_factor == 1
+    assert reads.endpoint_encryption == "NONE"  # AWS::NoValue removes the property
+    assert reads.sse_enabled is False
+    other = next(c for c in inv.of(DaxCluster) if c.source.address == "Unknown")
+    assert other.replication_factor is UNKNOWN  # a parameter without default
+
+
+def test_parameter_overrides(tmp_path):
+    inv = load(tmp_path, DAX, overrides={"Env": "prod", "Nodes": "5"})
+    clusters = {c.source.address: c for c in inv.of(DaxCluster)}
+    assert clusters["Reads"].replication_factor == 3
+    assert clusters["Reads"].endpoint_encryption == "TLS"
+    assert clusters["Reads"].sse_enabled is True
+    assert clusters["Unknown"].replication_factor == 5
+
+
+def test_unknown_condition_with_disagreeing_branches_is_unknown(tmp_path):
+    inv = load(tmp_path, """
+        Parameters:
+          Env: {Type: String}
+        Conditions:
+          IsProd: !Equals [!Ref Env, prod]
+        Resources:
+          Reads:
+            Type: AWS::DAX::Cluster
+            Properties:
+              ReplicationFactor: !If [IsProd, 3, 1]
+              ClusterName: !If [IsProd, reads, reads]
+    """)
+    cluster = only(inv, DaxCluster)
+    assert cluster.replication_factor is UNKNOWN
+    assert cluster.name == "reads"
+
+
+def test_resources_whose_condition_is_false_do_not_exist(tmp_path):
+    inv = load(tmp_path, """
+        Parameters:
+          Env: {Type: String, Default: dev}
+        Conditions:
+          IsProd: !Equals [!Ref Env, prod]
+        Resources:
+          Reads:
+            Type: AWS::DAX::Cluster
+            Condition: IsProd
+            Properties:
+              ReplicationFactor: 1
+    """)
+    assert inv.of(DaxCluster) == []
+
+
+def test_lines_of_resources_and_properties(tmp_path):
+    inv = load(tmp_path, DAX)
+    reads = next(c for c in inv.of(DaxCluster) if c.source.address == "Reads")
+    assert (reads.source.location.path, reads.source.location.start_line) == (
+        "template.yaml", 17)
+    assert reads.source.locate("replication_factor").start_line == 22
+    assert reads.source.names["replication_factor"] == "ReplicationFactor"
+
+
+def test_json_templates_with_tabs_and_getatt_lists(tmp_path):
+    doc = {"Resources": {"Params": {"Type": "AWS::DAX::ParameterGroup", "Properties": {
+        "ParameterNameValues": {"record-ttl-millis": "0"}}}}}
+    text = json.dumps(doc, indent="\t")
+    inv = load(tmp_path, text, name="stack.json")
+    group = only(inv, DaxParameterGroup)
+    assert group.record_ttl_millis == 0
+    assert "record-ttl-millis" in text.splitlines()[group.source.locate(
+        "record_ttl_millis").start_line - 1]
+
+
+def test_cdk_output_is_scanned(tmp_path):
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    doc = {"Resources": {"Dist1234": {
+        "Type": "AWS::CloudFront::Distribution",
+        "Metadata": {"aws:cdk:path": "Web/Dist/Resource"},
+        "Properties": {"DistributionConfig": {
+            "Enabled": True,
+            "Origins": [{"Id": "o", "DomainName": "example.com",
+                         "CustomOriginConfig": {"OriginProtocolPolicy": "https-only"}}],
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+                                     "ForwardedValues": {"QueryString": False,
+                                                         "Headers": ["*"]}}}}}}}
+    (out / "Web.template.json").write_text(json.dumps(doc, indent=1))
+    inv = load_cloudformation([str(tmp_path)], display_base=str(tmp_path))
+    behavior = only(inv, CacheBehavior)
+    assert behavior.headers.behavior == "all"
+    assert behavior.source.location.path == "cdk.out/Web.template.json"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("k8s.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+    ("compose.yml", "services:\n  web:\n    image: nginx\n"),
+    ("workflow.yml", "on: push\njobs:\n  t:\n    steps:\n      - run: echo Resources\n"),
+    ("package.json", '{"name": "x", "version": "1.0.0"}'),
+    ("helm.yaml", "Resources: {{ .Values.x }}\n  bad: [\n"),
+])
+def test_other_yaml_and_json_is_skipped_silently(tmp_path, name, text):
+    inv = load(tmp_path, text, name=name)
+    assert inv.errors == [] and inv.resources == [] and inv.files == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Resources:\n  A:\n    Type: AWS::DAX::Cluster\n    Type: AWS::DAX::Cluster\n",
+     "duplicate key 'Type' at line 4"),
+    ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: &a\n    Type: AWS::DAX::Cluster\n"
+     "  B: *a\n", "aliases are not supported"),
+    ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: AWS::DAX::Cluster\n"
+     "    Properties: {ReplicationFactor: !Bogus 1}\n", "unknown tag !Bogus"),
+    ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: [\n", "line"),
+])
+def test_broken_templates_are_one_line_errors(tmp_path, text, message):
+    inv = load(tmp_path, text)
+    assert len(inv.errors) == 1
+    assert message in inv.errors[0].message and "\n" not in inv.errors[0].message
+
+
+def test_alias_bomb_is_refused_without_expanding(tmp_path):
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "x0: &x0 [a, a, a, a, a, a, a, a, a]"]
+    for i in range(1, 12):
+        lines.append(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]")
+    lines.append("Resources:\n  A:\n    Type: AWS::DAX::Cluster\n")
+    with pytest.raises(TemplateError, match="aliases are not supported"):
+        parse_template_text("\n".join(lines))
+
+
+def test_timestamps_stay_strings():
+    data = parse_template_text('AWSTemplateFormatVersion: 2010-09-09\nResources: {}\n')
+    assert data["AWSTemplateFormatVersion"] == "2010-09-09"
+
+
+def test_sam_globals_and_events(tmp_path):
+    inv = load(tmp_path, """
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Api:
+            CacheClusterEnabled: true
+            CacheClusterSize: "0.5"
+            MethodSettings:
+              - ResourcePath: "/*"
+                HttpMethod: "*"
+                CachingEnabled: true
+                CacheTtlInSeconds: 0
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              Events:
+                Get:
+                  Type: Api
+                  Properties: {Path: /items, Method: get}
+    """)
+    settings = only(inv, ApiMethodSettings)
+    assert (settings.api, settings.stage, settings.ttl) == ("ServerlessRestApi", "Prod", 0)
+    assert settings.source.locate("ttl").start_line == 11  # the text starts with a newline
+
+
+def test_getatt_of_a_resource_is_a_symbol(tmp_path):
+    from cachelint.loaders.cloudformation.evaluate import Template
+
+    data = parse_template_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    template = Template(data)
+    assert template.value({"Fn::GetAtt": ["B", "Arn"]}) == Symbol("B", "Arn")
+    assert template.value({"Fn::Sub": "${B.Arn}"}) == Symbol("B", "Arn")
+    assert template.value({"Fn::Sub": "${B.Arn}/*"}) is UNKNOWN
+    assert template.value({"Fn::Join": ["-", ["a", "b"]]}) == "a-b"
+    assert template.value({"Fn::Select": [1, ["a", "b"]]}) == "b"
+    assert template.value({"Fn::Split": [",", "a,b"]}) == ["a", "b"]
+    assert template.value({"Fn::ImportValue": "x"}) is UNKNOWN
