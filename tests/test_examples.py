@@ -40,3 +40,17 @@ def test_values_from_tfvars_and_module_inputs_point_where_they_were_written():
     assert ("CL109", "shop/terraform.tfvars", 1) in where       # api_cache_ttl = 7200
     assert ("CL401", "shop/main.tf", 50) in where               # record_ttl_ms = 0
     assert ("CL405", "shop/main.tf", 51) in where               # nodes = 1
+
+
+def test_sam_stack_has_the_terraform_shop_anti_patterns():
+    terraform = {f.rule.id for f in scan(EXAMPLES / "shop").findings}
+    sam = scan(EXAMPLES / "shop-sam")
+    assert not sam.errors
+    # CloudFormation cannot set RequireAuthorizationForCacheControl (CL105): the API default
+    # requires authorization, so that one mistake cannot be written in a template.
+    assert {f.rule.id for f in sam.findings} == terraform - {"CL105"}
+
+
+def test_sam_clean_twin_has_no_findings():
+    report = scan(EXAMPLES / "shop-sam-fixed")
+    assert report.findings == [] and report.errors == [] and report.resources_scanned > 10
