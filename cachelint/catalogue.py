@@ -75,6 +75,9 @@ class Rule:
     sources: tuple[str, ...] = ("terraform", "cloudformation")
     extra: dict = field(default_factory=dict, compare=False)
 
+    def __hash__(self) -> int:
+        return hash(self.id)  # ids are unique in the catalogue
+
     @property
     def check_function(self) -> Callable:
         module, _, attr = self.check.rpartition(".")

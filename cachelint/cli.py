@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import textwrap
 import traceback
 
 import click
@@ -13,6 +12,7 @@ import click
 from cachelint import __version__
 from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalogue
 from cachelint.config import ConfigError, load_config
+from cachelint.explain import render_markdown
 from cachelint.reporters import json as json_reporter
 from cachelint.reporters import text as text_reporter
 
@@ -34,6 +34,22 @@ def _parse_vars(values: tuple[str, ...], option: str = "--var") -> dict[str, str
     return out
 
 
+def _parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
+    """``Key=Value`` pairs (space-separated in one value, or repeated), or the AWS CLI's
+    ``ParameterKey=K,ParameterValue=V``."""
+    out: dict[str, str] = {}
+    for item in (p for v in values for p in v.split()):
+        if item.startswith("ParameterKey="):
+            fields = dict(part.split("=", 1) for part in item.split(",") if "=" in part)
+            if "ParameterValue" not in fields:
+                raise click.BadParameter(f"{item!r} has no ParameterValue",
+                                         param_hint="--parameter-overrides")
+            out[fields["ParameterKey"]] = fields["ParameterValue"]
+        else:
+            out.update(_parse_vars((item,), "--parameter-overrides"))
+    return out
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cachelint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -43,35 +59,33 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False),
-              help="Write the report to this file instead of standard output.")
-@click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
-              help="Exit 1 if a finding has this severity or higher (default: low).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--select", multiple=True, help="Rule ids, prefixes or names to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule ids, prefixes or names to skip (comma-separated).")
-@click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Terraform variables file, as for terraform plan (repeatable).")
-@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
-              help="Terraform variable value (repeatable).")
-@click.option("--parameter-overrides", "parameters", multiple=True, metavar="KEY=VALUE",
-              help="CloudFormation parameter values, as for `sam deploy` (repeatable).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: .cachelint.yaml or [tool.cachelint] in "
-                   "pyproject.toml, searched upwards).")
-@click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
-@click.pass_context
-def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output_file: str | None,
-         fail_on: str | None, exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-         var_file: tuple[str, ...], variables: tuple[str, ...], parameters: tuple[str, ...],
-         config_path: str | None,
-         quiet: bool, color: bool | None) -> None:
-    """Scan Terraform, CloudFormation/SAM templates or directories for caching anti-patterns."""
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+
+
+def _scan_options(fn):
+    """Options shared by ``scan`` and ``baseline create``: what to scan and how."""
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path()),
+        click.option("--select", multiple=True,
+                     help="Rule ids, prefixes or names to run (comma-separated)."),
+        click.option("--ignore", multiple=True,
+                     help="Rule ids, prefixes or names to skip (comma-separated)."),
+        click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Terraform variables file, as for terraform plan (repeatable)."),
+        click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+                     help="Terraform variable value (repeatable)."),
+        click.option("--parameter-overrides", "parameters", multiple=True, metavar="KEY=VALUE",
+                     help="CloudFormation parameter values, as for `sam deploy` (repeatable)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                     help="Configuration file (default: .cachelint.yaml or [tool.cachelint] in "
+                          "pyproject.toml, searched upwards)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _run(paths, select, ignore, var_file, variables, parameters, config_path):
     from cachelint.scan import ScanOptions, run_scan
 
     missing = [p for p in paths if not os.path.exists(p)]
@@ -84,26 +98,114 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output_file: str 
     options = ScanOptions(paths=paths, config=config, select=_split_codes(select),
                           ignore=_split_codes(ignore), var_files=var_file,
                           variables=_parse_vars(variables),
-                          parameters=_parse_vars(tuple(p for v in parameters for p in v.split()),
-                                                 "--parameter-overrides"))
-    report = run_scan(options)
-    threshold = Severity.parse(fail_on or config.fail_on or "low")
+                          parameters=_parse_parameters(parameters))
+    return config, run_scan(options)
 
-    if output_file:
-        with open(output_file, "w", encoding="utf-8") as out:
-            _write(report, fmt, out, False, quiet)
-    else:
-        use_colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
-        _write(report, fmt, sys.stdout, use_colour, quiet)
+
+def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Pair each ``--format`` (``FMT`` or ``FMT:PATH``) with an output file, in order; at most
+    one goes to standard output."""
+    pairs: list[tuple[str, str | None]] = []
+    pending = list(files)
+    for value in formats or ("text",):
+        name, _, path = value.partition(":")
+        if name not in FORMATS:
+            raise click.BadParameter(f"{name!r} is not one of {', '.join(FORMATS)}",
+                                     param_hint="--format")
+        pairs.append((name, path or (pending.pop(0) if pending else None)))
+    if pending:
+        raise click.BadParameter("more --output-file than --format values",
+                                 param_hint="--output-file")
+    if sum(1 for _, path in pairs if path is None) > 1:
+        raise click.BadParameter("only one format can go to standard output; give the others "
+                                 "an --output-file or FORMAT:PATH", param_hint="--format")
+    return pairs
+
+
+@cli.command()
+@_scan_options
+@click.option("--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
+              help=f"Output format, repeatable: {', '.join(FORMATS)} (default: text).")
+@click.option("--output-file", "-o", "output_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report to this file (paired in order with --format).")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), default=None,
+              help="Exit 1 if a finding has this severity or higher (default: low).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report and fail only on findings not in this baseline file.")
+@click.option("--statistics", is_flag=True, help="Show counts per rule instead of findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
+@click.pass_context
+def scan(ctx: click.Context, paths, select, ignore, var_file, variables, parameters, config_path,
+         formats, output_files, fail_on, exit_zero, baseline_path, statistics, quiet,
+         color) -> None:
+    """Scan Terraform, CloudFormation/SAM templates or directories for caching anti-patterns."""
+    from cachelint import baseline
+
+    outputs = _outputs(formats, output_files)
+    config, report = _run(paths, select, ignore, var_file, variables, parameters, config_path)
+    threshold = Severity.parse(fail_on or config.fail_on or "low")
+    if baseline_path:
+        try:
+            entries = baseline.load(baseline_path)
+        except baseline.BaselineError as exc:
+            raise click.UsageError(str(exc)) from None
+        comparison = baseline.compare(report.findings, entries)
+        report.findings = comparison.new
+        report.notes.append(f"baseline {baseline_path}: {len(comparison.known)} known finding"
+                            f"{'s' if len(comparison.known) != 1 else ''} not reported, "
+                            f"{comparison.fixed} baseline entr"
+                            f"{'ies' if comparison.fixed != 1 else 'y'} fixed")
+    for fmt, path in outputs:
+        if path:
+            with open(path, "w", encoding="utf-8") as out:
+                _write(report, fmt, out, False, quiet, statistics)
+        else:
+            colour = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None \
+                else color
+            _write(report, fmt, sys.stdout, colour, quiet, statistics)
     failing = any(f.severity >= threshold for f in report.findings)
     ctx.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
 
 
-def _write(report, fmt: str, out, colour: bool, quiet: bool) -> None:
-    if fmt == "json":
-        json_reporter.write(report, out)
-    else:
+def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool) -> None:
+    from cachelint.reporters import github, junit, markdown, sarif
+
+    if fmt == "text" and statistics:
+        text_reporter.write_statistics(report, out)
+    elif fmt == "text":
         text_reporter.write(report, out, colour=colour, quiet=quiet)
+    elif fmt == "json":
+        json_reporter.write(report, out)
+    elif fmt == "sarif":
+        sarif.write(report, out)
+    elif fmt == "junit":
+        junit.write(report, out)
+    elif fmt == "markdown":
+        markdown.write(report, out)
+    else:
+        github.write(report, out)
+
+
+@cli.group()
+def baseline() -> None:
+    """Record today's findings so that only new ones fail a scan."""
+
+
+@baseline.command("create")
+@_scan_options
+@click.option("--output-file", "-o", "output", default=".cachelint-baseline.json",
+              show_default=True, type=click.Path(dir_okay=False), help="Baseline file to write.")
+def baseline_create(paths, select, ignore, var_file, variables, parameters, config_path,
+                    output) -> None:
+    """Scan PATHS and write their findings to a baseline file."""
+    from cachelint import baseline as baselines
+
+    _, report = _run(paths, select, ignore, var_file, variables, parameters, config_path)
+    baselines.save(baselines.create(report.findings), output)
+    click.echo(f"Wrote {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
+               f"to {output}; `cachelint scan --baseline {output}` reports only new ones.")
 
 
 @cli.command(name="rules")
@@ -129,26 +231,7 @@ def explain(code: str) -> None:
     rule = find_rule(code)
     if rule is None:
         raise click.UsageError(f"no rule {code!r}; `cachelint rules` lists them")
-    click.echo(render_explain(rule))
-
-
-def render_explain(rule) -> str:
-    parts = [f"# {rule.id} {rule.name}", "",
-             f"Category: {rule.category.value}   Severity: {rule.severity.label}   "
-             f"Layer: {rule.layer}", "",
-             "## What it does", "", rule.summary, "",
-             "## Why is this bad?", "", rule.rationale, ""]
-    if rule.example:
-        parts += ["## Example", "", textwrap.indent(rule.example.rstrip(), "    "), ""]
-    parts += ["## Use instead", "", rule.remediation, ""]
-    if rule.fix_example:
-        parts += [textwrap.indent(rule.fix_example.rstrip(), "    "), ""]
-    if rule.recommended_layer:
-        parts += [f"Recommended layer: {rule.recommended_layer}", ""]
-    parts += ["## References", ""] + [f"- {r}" for r in rule.references]
-    if rule.peers:
-        parts += ["", "Overlapping checks in other tools: " + ", ".join(rule.peers)]
-    return "\n".join(parts)
+    click.echo(render_markdown(rule))
 
 
 def main() -> None:

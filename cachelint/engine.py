@@ -89,8 +89,17 @@ def render(rule: Rule, subject: Resource, details: dict) -> str:
         return rule.summary
 
 
-def run(rules: Iterable[Rule], inventory: Inventory, config: Config) -> list[Finding]:
+def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
+        evaluations: dict | None = None) -> list[Finding]:
+    """Findings of ``rules``; ``evaluations`` (if given) receives, per rule id, every resource
+    the rule checked, for reports that list passing checks too (JUnit)."""
     ctx = Context(inventory, config)
+    if evaluations is not None:
+        for rule in rules:
+            if rule.applies_to != ("inventory",):
+                evaluations[rule.id] = {
+                    (res.source.location.path, res.source.address): res.source.location
+                    for kind in rule.applies_to for res in inventory.of(KINDS[kind])}
     findings: list[Finding] = []
     for rule in rules:
         if rule.meta and rule.check is None:

@@ -60,6 +60,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     files_scanned: int = 0
     resources_scanned: int = 0
+    # rule id -> {(path, resource address): location} for every resource a rule checked.
+    evaluations: dict = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         out = {s.label: 0 for s in sorted(Severity, reverse=True)}

@@ -40,11 +40,12 @@ def method_path_parts(path: Any) -> tuple[Any, Any]:
     if not isinstance(path, str):
         return UNKNOWN, UNKNOWN
     path = path.replace("~1", "/")
-    if path in ("*/*", "/*/*"):
-        return "*/*", "*"
     resource, _, verb = path.rpartition("/")
-    resource = resource.lstrip("/")
-    return f"{resource}/{verb.upper()}", verb.upper()
+    resource = resource.strip("/")
+    verb = verb.upper()
+    if resource == "*":
+        return f"*/{verb}", verb  # "*/*" (every method) or "*/GET" (every resource, one verb)
+    return f"{resource}/{verb}", verb
 
 
 def link_api(stages: list[ApiStage], settings: list[ApiMethodSettings],
@@ -98,9 +99,12 @@ def entry_for(settings: list[ApiMethodSettings], api: str, stage: Any, rpath: An
     (API Gateway caches only GET methods unless a method's own settings say otherwise)."""
     mine = [s for s in settings if s.api == api and s.stage == stage]
     if isinstance(rpath, str) and isinstance(verb, str):
-        want = f"{rpath.lstrip('/')}/{verb}"
+        want = f"{rpath.strip('/')}/{verb}".strip("/")
         for s in mine:
-            if isinstance(s.method_path, str) and s.method_path.lstrip("/") == want:
+            if isinstance(s.method_path, str) and s.method_path.strip("/") == want:
+                return s
+        for s in mine:  # every resource, this verb
+            if s.method_path == f"*/{verb}":
                 return s
     if verb == "GET":
         for s in mine:
@@ -115,7 +119,12 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
     for stage in [s for s in stages if s.api == spec.api]:
         entry = entry_for(settings, spec.api, stage.name, spec.resource_path, spec.http_method)
         caching: Any = False
-        if entry is not None:
+        if entry is None and spec.http_method == "ANY":
+            # Whether stage-wide caching covers GET requests to an ANY method is not
+            # documented: unknown, so no rule relies on it either way.
+            wide = entry_for(settings, spec.api, stage.name, None, "GET")
+            caching = UNKNOWN if wide is not None and wide.caches is not False else False
+        elif entry is not None:
             caching = entry.caches
             if caching is True and stage.cache_cluster_enabled is not True:
                 caching = UNKNOWN if stage.cache_cluster_enabled is UNKNOWN else False

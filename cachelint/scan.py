@@ -65,7 +65,8 @@ def run_scan(options: ScanOptions) -> Report:
     if plans:
         inventory.merge(load_plans(plans, config_dirs))
     rules = selected_rules(options)
-    findings = engine.run(rules, inventory, options.config)
+    evaluations: dict = {}
+    findings = engine.run(rules, inventory, options.config, evaluations)
     enabled = {r.id for r in rules}
     outcome = suppressions.apply(findings, inventory.directives, enabled)
     findings = outcome.findings + [
@@ -79,7 +80,9 @@ def run_scan(options: ScanOptions) -> Report:
     findings = sorted((f for f in findings if scope.covers(f.location.path)),
                       key=Finding.sort_key)
     errors = [e for e in inventory.errors if scope.covers(e.path)]
-    return Report(findings=findings,
+    evaluations = {rule_id: {k: loc for k, loc in checked.items() if scope.covers(loc.path)}
+                   for rule_id, checked in evaluations.items()}
+    return Report(findings=findings, evaluations=evaluations,
                   suppressed=[f for f in outcome.suppressed if scope.covers(f.location.path)],
                   errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,

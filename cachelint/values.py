@@ -108,3 +108,8 @@ def ref_key(value: Any) -> Any:
     if is_known(value) and isinstance(value, (str, int)):
         return value
     return None
+
+
+def text_or(value: Any, fallback: str) -> str:
+    """``value`` if it is a known, non-empty string, else ``fallback`` (a name to show)."""
+    return value if isinstance(value, str) and value else fallback

@@ -142,3 +142,19 @@ def test_rules_and_explain_read_the_catalogue():
 def test_version_and_console_script():
     result = cachelint("--version")
     assert result.returncode == 0 and "cachelint" in result.stdout
+
+
+def test_cloudformation_parameter_overrides_both_forms(tmp_path):
+    (tmp_path / "t.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Nodes: {Type: Number, Default: 3}\n"
+        "Resources:\n  Reads:\n    Type: AWS::DAX::Cluster\n    Properties:\n"
+        "      ReplicationFactor: !Ref Nodes\n      ClusterEndpointEncryptionType: TLS\n"
+        "      SSESpecification: {SSEEnabled: true}\n")
+    def ids(*args):
+        out = cachelint("scan", "t.yaml", "--format", "json", "--select", "CL405", *args,
+                        cwd=tmp_path)
+        return {f["rule_id"] for f in json.loads(out.stdout)["findings"]}
+    assert ids() == set()
+    assert ids("--parameter-overrides", "Nodes=1") == {"CL405"}
+    assert ids("--parameter-overrides", "ParameterKey=Nodes,ParameterValue=1") == {"CL405"}
+    assert ids("--parameter-overrides", "Other=x Nodes=1") == {"CL405"}

@@ -170,8 +170,6 @@ def test_other_yaml_and_json_is_skipped_silently(tmp_path, name, text):
      "duplicate key 'Type' at line 4"),
     ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: &a\n    Type: AWS::DAX::Cluster\n"
      "  B: *a\n", "aliases are not supported"),
-    ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: AWS::DAX::Cluster\n"
-     "    Properties: {ReplicationFactor: !Bogus 1}\n", "unknown tag !Bogus"),
     ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: [\n", "line"),
 ])
 def test_broken_templates_are_one_line_errors(tmp_path, text, message):
@@ -187,6 +185,20 @@ def test_alias_bomb_is_refused_without_expanding(tmp_path):
     lines.append("Resources:\n  A:\n    Type: AWS::DAX::Cluster\n")
     with pytest.raises(TemplateError, match="aliases are not supported"):
         parse_template_text("\n".join(lines))
+
+
+def test_preprocessor_tags_are_unknown_values_not_errors(tmp_path):
+    inv = load(tmp_path, """
+        Resources:
+          Reads:
+            Type: AWS::DAX::Cluster
+            Properties:
+              ReplicationFactor: !Rain::Constant nodes
+              ClusterEndpointEncryptionType: !ValueOf [Env, Tls]
+    """)
+    cluster = only(inv, DaxCluster)
+    assert inv.errors == []
+    assert cluster.replication_factor is UNKNOWN and cluster.endpoint_encryption is UNKNOWN
 
 
 def test_timestamps_stay_strings():

@@ -61,3 +61,14 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
         k = len(report.errors)
         summary += f" {k} file{'s' if k != 1 else ''} could not be read."
     out.write(("\n" if report.findings or report.errors else "") + c(_BOLD, summary) + "\n")
+
+
+def write_statistics(report: Report, out: TextIO) -> None:
+    """Counts per rule, most frequent first (like ``ruff --statistics``)."""
+    counts: dict = {}
+    for f in report.findings:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    for rule, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].id)):
+        out.write(f"{count:>5}  {rule.id}  {rule.name:<48} [{rule.severity.label}]\n")
+    total = sum(counts.values())
+    out.write(f"Found {total} finding{'s' if total != 1 else ''}.\n")

@@ -15,7 +15,7 @@ from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
     CfnDict, TemplateError, is_template, looks_like_template, parse_template_text,
 )
-from cachelint.loaders.terraform.project import LoadError, read_text
+from cachelint.loaders.terraform.project import LoadError, internal_error, read_text
 from cachelint.model import Inventory
 from cachelint.suppressions import Directive, parse_comment
 
@@ -70,9 +70,14 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             continue
         inventory.files += 1
         inventory.directives.extend(_directives(data, display, text))
-        resources = _resources(data, display, overrides or {}, text)
-        for mapper in (map_apigateway, map_cloudfront, map_datastores):
-            inventory.resources.extend(mapper.map_resources(resources))
+        try:
+            resources = _resources(data, display, overrides or {}, text)
+            mapped = [r for mapper in (map_apigateway, map_cloudfront, map_datastores)
+                      for r in mapper.map_resources(resources)]
+        except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
+            inventory.errors.append(LoadError(display, internal_error(exc)))
+            continue
+        inventory.resources.extend(mapped)
     return inventory
 
 

@@ -77,8 +77,12 @@ def _policy(r: CfnResource) -> CachePolicy:
 
 def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigin:
     domain = o.get("DomainName")
-    refs = tuple(sorted(r for r in logical_refs(raw.get("DomainName") if isinstance(raw, dict)
-                                                else None) if r in by_id))
+    raw_refs = logical_refs(raw.get("DomainName") if isinstance(raw, dict) else None)
+    refs = tuple(sorted(r for r in raw_refs if r in by_id))
+    # SAM names a function's URL "<Function>Url" without declaring it in the template.
+    sam_urls = [r for r in raw_refs if r not in by_id and r.endswith("Url")
+                and getattr(by_id.get(r[:-3]), "type", "") == "AWS::Serverless::Function"
+                and by_id[r[:-3]].props.get("FunctionUrlConfig") is not None]
     text = raw.get("DomainName") if isinstance(raw, dict) else None
     sub = text.get("Fn::Sub") if isinstance(text, dict) else None
     sub = sub[0] if isinstance(sub, list) and sub else sub
@@ -93,7 +97,7 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigi
                            "AWS::Serverless::HttpApi")) for t in targets) or (
             isinstance(sub, str) and ".execute-api." in sub):
         kind = "apigateway"
-    elif any(t == "AWS::Lambda::Url" for t in targets):
+    elif any(t == "AWS::Lambda::Url" for t in targets) or sam_urls:
         kind = "lambda-url"
     elif any(t == "AWS::ElasticLoadBalancingV2::LoadBalancer" for t in targets):
         kind = "elb"

@@ -12,7 +12,7 @@ from cachelint.loaders.cloudformation.mapping import (
 from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
 )
-from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, text_or
 
 _TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
 _DAX_TTLS = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
@@ -88,14 +88,14 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
         transit = as_bool(r.get("TransitEncryptionEnabled"))
         memcached = engine == "memcached"
         return CacheCluster(
-            source=src.build(), name=as_str(r.get("ClusterName")) or r.logical_id,
+            source=src.build(), name=text_or(r.get("ClusterName"), r.logical_id),
             deployment="cluster", engine=engine, engine_version=version,
             node_count=as_int(r.get("NumCacheNodes")), automatic_failover=False,
             at_rest_encryption=None if memcached else False,
             transit_encryption=False if transit is None else transit,
             transit_encryption_supported=version_at_least(version, (1, 6, 12))
             if memcached else True, parameter_group=group)
-    name = as_str(r.get("ReplicationGroupId")) or r.logical_id
+    name = text_or(r.get("ReplicationGroupId"), r.logical_id)
     if r.get("GlobalReplicationGroupId") is not None:
         # A secondary of a global datastore inherits engine and encryption from the primary.
         return CacheCluster(source=src.build(), name=name, deployment="replication-group",
@@ -134,7 +134,7 @@ def _dax_params(r: CfnResource) -> DaxParameterGroup:
                 values[field] = as_int(params.get(name))
                 src.mark(field, params, name)
     return DaxParameterGroup(source=src.build(),
-                             name=as_str(r.get("ParameterGroupName")) or r.logical_id, **values)
+                             name=text_or(r.get("ParameterGroupName"), r.logical_id), **values)
 
 
 def _table(r: CfnResource) -> DynamoTable:
@@ -142,7 +142,7 @@ def _table(r: CfnResource) -> DynamoTable:
     is_global: Any = r.type == "AWS::DynamoDB::GlobalTable"
     if is_global:
         src.mark("global_table", r.props, "Replicas")
-    return DynamoTable(source=src.build(), name=as_str(r.get("TableName")) or r.logical_id,
+    return DynamoTable(source=src.build(), name=text_or(r.get("TableName"), r.logical_id),
                        global_table=is_global)
 
 
@@ -193,7 +193,7 @@ def _dax(r: CfnResource, groups: dict, tables: dict, resources: list[CfnResource
             src.fields[field] = group.source.locate(field)
         else:
             src.mark(field, p, "ParameterGroupName")
-    return DaxCluster(source=src.build(), name=as_str(p.get("ClusterName")) or r.logical_id,
+    return DaxCluster(source=src.build(), name=text_or(p.get("ClusterName"), r.logical_id),
                       replication_factor=as_int(p.get("ReplicationFactor")),
                       sse_enabled=False if sse_enabled is None else sse_enabled,
                       endpoint_encryption=as_str(p.get("ClusterEndpointEncryptionType", "NONE")),

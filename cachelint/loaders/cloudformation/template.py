@@ -107,7 +107,9 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 _INTRINSICS = ("And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs", "If", "ImportValue",
                "Join", "Length", "Not", "Or", "Select", "Split", "Sub", "ToJsonString",
-               "Transform")
+               "Transform",
+               # Rules-section functions.
+               "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll")
 
 
 def _intrinsic(name: str):
@@ -133,7 +135,9 @@ for _name in _INTRINSICS + ("Ref", "Condition", "GetAtt"):
 
 
 def _unknown_tag(loader, suffix, node):
-    raise TemplateError(f"line {node.start_mark.line + 1}: unknown tag !{suffix}")
+    """A tag of a template pre-processor (Rain's ``!Rain::Embed``, ...): kept as an opaque
+    function, so its value is unknown rather than the whole file unreadable."""
+    return _intrinsic(f"Tag:{suffix}")(loader, node)
 
 
 _Loader.add_multi_constructor("!", _unknown_tag)

@@ -6,7 +6,7 @@ import os
 
 from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
 from cachelint.loaders.terraform.plan import is_plan_file, load_plan
-from cachelint.loaders.terraform.project import TerraformProject
+from cachelint.loaders.terraform.project import LoadError, TerraformProject, internal_error
 from cachelint.model import Inventory
 
 __all__ = ["RELEVANT_TYPES", "is_plan_file", "load_plans", "load_terraform"]
@@ -57,6 +57,11 @@ def _map(resources: list, inventory: Inventory) -> None:
     roots: dict[str, list] = {}
     for res in resources:
         roots.setdefault(res.root, []).append(res)
-    for _, group in sorted(roots.items()):
-        for mapper in (map_apigateway, map_cloudfront, map_datastores):
-            inventory.resources.extend(mapper.map_resources(group))
+    for root, group in sorted(roots.items()):
+        try:
+            mapped = [r for mapper in (map_apigateway, map_cloudfront, map_datastores)
+                      for r in mapper.map_resources(group)]
+        except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
+            inventory.errors.append(LoadError(root or ".", internal_error(exc)))
+            continue
+        inventory.resources.extend(mapped)

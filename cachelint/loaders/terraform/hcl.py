@@ -19,6 +19,9 @@ from cachelint.loaders.terraform.syntax import (
 )
 
 
+_TRAILING_BLANKS = re.compile(r"[ \t]+$", re.M)
+
+
 class HclSyntaxError(ValueError):
     """The file is not valid HCL; the message names the line."""
 
@@ -26,6 +29,9 @@ class HclSyntaxError(ValueError):
 def parse_hcl(text: str, path: str) -> ConfigFile:
     import hcl2
 
+    # Terraform accepts a heredoc's closing marker followed by spaces; the grammar does not.
+    # Trailing blanks matter nowhere else (strings cannot span lines), and lines stay put.
+    text = _TRAILING_BLANKS.sub("", text)
     try:
         tree = hcl2.parses_to_tree(text)
     except LarkError as exc:

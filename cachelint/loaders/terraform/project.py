@@ -37,6 +37,12 @@ class TerraformResult:
     directives: list = field(default_factory=list)
 
 
+def internal_error(exc: Exception) -> str:
+    """A bug of cachelint's met while modelling one file or module: say so, keep scanning."""
+    return (f"cachelint could not model this file (internal error: {type(exc).__name__}: "
+            f"{exc}); the rest of the scan went on. Please report it.")
+
+
 def is_terraform_file(name: str) -> bool:
     return name.endswith(".tf") or name.endswith(".tf.json")
 
@@ -151,7 +157,10 @@ class TerraformProject:
                 continue
             inputs, origins = self._root_inputs(d)
             root = ModuleInstance(self, d, self.files_of(d), "", inputs, origins, 0)
-            self._collect(root)
+            try:
+                self._collect(root)
+            except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
+                self.result.errors.append(LoadError(self.display(d), internal_error(exc)))
         return self.result
 
     def _root_inputs(self, directory: str) -> tuple[dict[str, Any], dict[str, SourceSpan]]:

@@ -1,0 +1,27 @@
+"""A rule's documentation page, from the catalogue (``cachelint explain``, SARIF help)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from cachelint.catalogue import Rule
+
+
+def render_markdown(rule: Rule) -> str:
+    """A rule's page: what it does, why it is bad, example, what to use instead."""
+    parts = [f"# {rule.id} {rule.name}", "",
+             f"Category: {rule.category.value}   Severity: {rule.severity.label}   "
+             f"Layer: {rule.layer}", "",
+             "## What it does", "", rule.summary, "",
+             "## Why is this bad?", "", rule.rationale, ""]
+    if rule.example:
+        parts += ["## Example", "", textwrap.indent(rule.example.rstrip(), "    "), ""]
+    parts += ["## Use instead", "", rule.remediation, ""]
+    if rule.fix_example:
+        parts += [textwrap.indent(rule.fix_example.rstrip(), "    "), ""]
+    if rule.recommended_layer:
+        parts += [f"Recommended layer: {rule.recommended_layer}", ""]
+    parts += ["## References", ""] + [f"- {r}" for r in rule.references]
+    if rule.peers:
+        parts += ["", "Overlapping checks in other tools: " + ", ".join(rule.peers)]
+    return "\n".join(parts)
