@@ -17,15 +17,18 @@ hot:                       # hot read paths: evidence for uncached-hot-read rule
 from __future__ import annotations
 
 import fnmatch
+import functools
+import json
 import os
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
+import jsonschema
 import yaml
 
 CONFIG_NAMES = (".cachelint.yaml", ".cachelint.yml")
-_KEYS = {"select", "ignore", "fail_on", "var_files", "strongly_consistent", "hot"}
 
 
 class ConfigError(ValueError):
@@ -40,16 +43,30 @@ class Config:
     var_files: tuple[str, ...] = ()
     strongly_consistent: tuple[str, ...] = ()
     hot: tuple[str, ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    parameter_overrides: tuple[tuple[str, str], ...] = ()
+    thresholds: tuple[tuple[str, int], ...] = ()
     path: str | None = None
 
+    @property
+    def base(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
 
-def _strings(data: dict, key: str, origin: str) -> tuple[str, ...]:
-    value = data.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{origin}: '{key}' must be a list of strings")
-    return tuple(value)
+    def threshold(self, name: str, default: int) -> int:
+        return dict(self.thresholds).get(name, default)
+
+    def ignored_here(self, path: str) -> tuple[str, ...]:
+        """Rule codes ignored for ``path`` by per_path_ignores."""
+        rel = os.path.relpath(os.path.abspath(path), self.base).replace(os.sep, "/")
+        return tuple(code for pattern, codes in self.per_path_ignores
+                     if fnmatch.fnmatchcase(rel, pattern) for code in codes)
+
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict:
+    text = resources.files("cachelint.schemas").joinpath("config.schema.json").read_text("utf-8")
+    return json.loads(text)
 
 
 def parse_config(data: Any, origin: str) -> Config:
@@ -57,20 +74,35 @@ def parse_config(data: Any, origin: str) -> Config:
         return Config(path=origin)
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: the configuration must be a mapping")
-    unknown = set(data) - _KEYS
+    known = set(_schema()["properties"])
+    unknown = set(data) - known
     if unknown:
-        raise ConfigError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))} "
-                          f"(known: {', '.join(sorted(_KEYS))})")
-    fail_on = data.get("fail_on")
-    if fail_on is not None and not isinstance(fail_on, str):
-        raise ConfigError(f"{origin}: 'fail_on' must be a severity name")
+        raise ConfigError(f"{origin}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                          f"(known: {', '.join(sorted(known))})")
+    try:
+        jsonschema.validate(data, _schema())
+    except jsonschema.ValidationError as exc:
+        where = ".".join(str(p) for p in exc.absolute_path) or "(top)"
+        raise ConfigError(f"{origin}: {where}: {exc.message}") from None
     base = os.path.dirname(os.path.abspath(origin))
+    from cachelint.catalogue import find_rule
+
+    for code in data.get("severity", {}):
+        if find_rule(code) is None:
+            raise ConfigError(f"{origin}: severity: no rule {code!r} (`cachelint rules` lists them)")
+
+    def strings(key: str) -> tuple[str, ...]:
+        return tuple(data.get(key, ()))
+
     return Config(
-        select=_strings(data, "select", origin), ignore=_strings(data, "ignore", origin),
-        fail_on=fail_on,
-        var_files=tuple(os.path.join(base, p) for p in _strings(data, "var_files", origin)),
-        strongly_consistent=_strings(data, "strongly_consistent", origin),
-        hot=_strings(data, "hot", origin), path=origin)
+        select=strings("select"), ignore=strings("ignore"), fail_on=data.get("fail_on"),
+        var_files=tuple(os.path.join(base, p) for p in strings("var_files")),
+        strongly_consistent=strings("strongly_consistent"), hot=strings("hot"),
+        per_path_ignores=tuple((k, tuple(v)) for k, v in data.get("per_path_ignores", {}).items()),
+        severity=tuple(data.get("severity", {}).items()),
+        parameter_overrides=tuple((k, str(v)) for k, v in
+                                  data.get("parameter_overrides", {}).items()),
+        thresholds=tuple(data.get("thresholds", {}).items()), path=origin)
 
 
 def load_config(explicit: str | None, start: str) -> Config:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cachelint import engine, suppressions
 from cachelint.engine import render
 from cachelint.findings import Finding
-from cachelint.catalogue import Rule, load_catalogue
+from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.config import Config
 from cachelint.findings import Report, ScanError
 from cachelint.loaders.cloudformation import load_cloudformation
@@ -43,9 +43,21 @@ class _Scope:
 
 
 def selected_rules(options: ScanOptions) -> list[Rule]:
+    """The rules to run, with the configuration's severity overrides applied."""
     selection = engine.Selection(options.select or options.config.select,
                                  tuple(options.config.ignore) + tuple(options.ignore))
-    return [r for r in load_catalogue() if selection.enabled(r)]
+    overrides = {code.lower(): Severity.parse(level) for code, level in options.config.severity}
+    rules = []
+    for rule in load_catalogue():
+        if selection.enabled(rule):
+            level = overrides.get(rule.id.lower()) or overrides.get(rule.name)
+            rules.append(replace(rule, severity=level) if level is not None else rule)
+    return rules
+
+
+def _per_path_ignored(finding: Finding, config: Config) -> bool:
+    codes = config.ignored_here(finding.location.path)
+    return bool(codes) and not engine.Selection((), codes).enabled(finding.rule)
 
 
 def run_scan(options: ScanOptions) -> Report:
@@ -61,7 +73,8 @@ def run_scan(options: ScanOptions) -> Report:
                                var_files=list(options.config.var_files) + list(options.var_files),
                                variables=dict(options.variables)) if sources else Inventory()
     if sources:
-        inventory.merge(load_cloudformation(sources, dict(options.parameters)))
+        parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
+        inventory.merge(load_cloudformation(sources, parameters))
     if plans:
         inventory.merge(load_plans(plans, config_dirs))
     rules = selected_rules(options)
@@ -77,8 +90,8 @@ def run_scan(options: ScanOptions) -> Report:
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.
     scope = _Scope(options.paths)
-    findings = sorted((f for f in findings if scope.covers(f.location.path)),
-                      key=Finding.sort_key)
+    findings = sorted((f for f in findings if scope.covers(f.location.path)
+                       and not _per_path_ignored(f, options.config)), key=Finding.sort_key)
     errors = [e for e in inventory.errors if scope.covers(e.path)]
     evaluations = {rule_id: {k: loc for k, loc in checked.items() if scope.covers(loc.path)}
                    for rule_id, checked in evaluations.items()}

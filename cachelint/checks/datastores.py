@@ -41,3 +41,10 @@ def dax_fronts_global_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     for table in cluster.tables:
         if table.global_table is True:
             yield Hit(cluster, "tables", {"table": table.name or table.source.address})
+
+
+def dax_replication_factor_low(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
+    minimum = ctx.config.threshold("dax_min_nodes", 3)
+    factor = cluster.replication_factor
+    if isinstance(factor, int) and factor < minimum:
+        yield Hit(cluster, "replication_factor", {"minimum": minimum})
