@@ -77,3 +77,16 @@ class Subject:
 ])
 def test_conditions_use_three_valued_logic(cond, expected):
     assert conditions.evaluate(cond, Subject()) is expected
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject.toml lists packages explicitly (rules/ and templates/ are mapped in)."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    on_disk = {".".join(p.parent.relative_to(root).parts)
+               for p in (root / "cachelint").rglob("__init__.py")}
+    assert on_disk <= listed

@@ -273,3 +273,11 @@ def test_variable_type_converts_primitives(tf, inventory):
     path = tf({"main.tf": 'variable "ttl" {\n  type    = number\n  default = "60"\n}\n'
                + SETTINGS % "var.ttl"})
     assert only(inventory(path), ApiMethodSettings).ttl == 60
+
+
+def test_duplicate_resources_are_an_error_and_the_first_is_scanned(tf, inventory):
+    path = tf({"a.tf": SETTINGS % "0", "b.tf": SETTINGS % "60"})
+    inv = inventory(path)
+    assert only(inv, ApiMethodSettings).ttl == 0
+    assert [(e.path, e.message.split(";")[0]) for e in inv.errors] == [
+        ("b.tf", 'line 2: duplicate resource "aws_api_gateway_method_settings" "all"')]

@@ -105,7 +105,13 @@ class ModuleInstance:
                         self.locals[name] = (attr, f)
                 elif block.type in ("resource", "data") and len(block.labels) == 2:
                     mode = "managed" if block.type == "resource" else "data"
-                    self.resources[(mode, block.labels[0], block.labels[1])] = (block, f)
+                    key = (mode, block.labels[0], block.labels[1])
+                    if key in self.resources:
+                        first_block, first = self.resources[key]
+                        loader.duplicate(f.path, block, f"{block.type} \"{block.labels[0]}\" "
+                                         f"\"{block.labels[1]}\"", first.path, first_block.line)
+                        continue
+                    self.resources[key] = (block, f)
                 elif block.type == "module" and block.labels:
                     self.calls[block.labels[0]] = (block, f)
                 elif block.type == "output" and block.labels:

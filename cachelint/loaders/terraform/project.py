@@ -126,6 +126,12 @@ class TerraformProject:
         self._dirs[directory] = parsed
         return parsed
 
+    def duplicate(self, path: str, block, what: str, first_path: str, first_line: int) -> None:
+        error = LoadError(path, f"line {block.line}: duplicate {what}; the first one, at "
+                                f"{first_path}:{first_line}, is the one scanned")
+        if error not in self.result.errors:
+            self.result.errors.append(error)
+
     def _parse(self, path: str) -> ConfigFile:
         parsed = parse_file(path, self.display(path))
         if parsed.path not in self._directive_paths:
