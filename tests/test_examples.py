@@ -54,3 +54,31 @@ def test_sam_stack_has_the_terraform_shop_anti_patterns():
 def test_sam_clean_twin_has_no_findings():
     report = scan(EXAMPLES / "shop-sam-fixed")
     assert report.findings == [] and report.errors == [] and report.resources_scanned > 10
+
+
+def test_ci_examples_run_as_written(tmp_path):
+    """The cachelint commands in examples/ci are accepted and produce their reports."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    import yaml
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "shop", repo / "infra")
+    subprocess.run([sys.executable, "-m", "cachelint", "baseline", "create", "."], cwd=repo,
+                   check=True, capture_output=True)
+    gha = yaml.safe_load((EXAMPLES / "ci" / "github-actions.yml").read_text())
+    gitlab = yaml.safe_load((EXAMPLES / "ci" / "gitlab-ci.yml").read_text())
+    commands = [step["run"] for step in gha["jobs"]["cachelint"]["steps"]
+                if "cachelint scan" in step.get("run", "")]
+    commands += [line for line in gitlab["cachelint"]["script"] if "cachelint scan" in line]
+    assert len(commands) == 2
+    for command in commands:
+        args = shlex.split(command)[2:]
+        result = subprocess.run([sys.executable, "-m", "cachelint", "scan", *args], cwd=repo,
+                                capture_output=True, text=True)
+        assert result.returncode in (0, 1), result.stderr
+    assert (repo / "cachelint.sarif").is_file() and (repo / "cachelint.md").is_file()
+    assert (repo / "cachelint-junit.xml").is_file() and (repo / "cachelint.json").is_file()
