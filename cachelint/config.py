@@ -74,6 +74,8 @@ def parse_config(data: Any, origin: str) -> Config:
         return Config(path=origin)
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: the configuration must be a mapping")
+    # pyproject.toml users write kebab-case keys (fail-on, per-path-ignores): same settings.
+    data = {k.replace("-", "_") if isinstance(k, str) else k: v for k, v in data.items()}
     known = set(_schema()["properties"])
     unknown = set(data) - known
     if unknown:

@@ -30,6 +30,11 @@ def test_typos_are_errors_naming_file_and_key(data, message):
     assert message in str(exc.value)
 
 
+def test_kebab_case_keys_are_accepted():
+    config = parse_config({"fail-on": "high", "per-path-ignores": {"a/*": ["CL1"]}}, "x.toml")
+    assert config.fail_on == "high" and config.per_path_ignores == (("a/*", ("CL1",)),)
+
+
 def test_config_is_found_walking_up_from_the_scanned_path(tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".cachelint.yml").write_text("ignore: [CL402]\n")
