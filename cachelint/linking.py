@@ -14,7 +14,7 @@ from cachelint.model import (
     CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, ApiMethod, ApiMethodSettings,
     ApiStage, CacheBehavior, CachePolicy, KeySet, Resource, Source,
 )
-from cachelint.values import UNKNOWN
+from cachelint.values import UNKNOWN, Symbol
 
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
 
@@ -256,3 +256,35 @@ def version_at_least(version: Any, minimum: tuple[int, ...]) -> Any:
     if not parts:
         return UNKNOWN
     return tuple(int(p) for p in parts[:3]) >= minimum
+
+
+def parameter_group_for(value: Any, groups: dict) -> Any:
+    """A parameter group by reference (a symbol naming it) or by name; None when the cache uses
+    the default group (unset, or a ``default.*`` name), UNKNOWN when it cannot be told."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Symbol):
+        return groups.get(value.address, UNKNOWN)
+    if isinstance(value, str):
+        if value.startswith("default."):
+            return None
+        for group in groups.values():
+            if group.name == value:
+                return group
+    return UNKNOWN
+
+
+# --- DynamoDB --------------------------------------------------------------------------------------
+
+TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
+
+
+def strings_in(value: Any) -> list[str]:
+    """Every string inside a value (an IAM policy document), to find table ARNs in it."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    return []

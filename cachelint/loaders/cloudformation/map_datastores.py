@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from cachelint.linking import version_at_least
+from cachelint.linking import TABLE_ARN, parameter_group_for, strings_in, version_at_least
 from cachelint.loaders.cloudformation.mapping import (
     CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
@@ -14,7 +13,6 @@ from cachelint.model import (
 )
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, text_or
 
-_TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
 _DAX_TTLS = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
 
 
@@ -36,20 +34,6 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
     for r in of_type(resources, "AWS::DAX::Cluster"):
         out.append(_dax(r, dax_groups, tables, resources))
     return out
-
-
-def _group_for(value: Any, groups: dict) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Symbol):
-        return groups.get(value.address, UNKNOWN)
-    if isinstance(value, str):
-        if value.startswith("default."):
-            return None
-        for g in groups.values():
-            if g.name == value:
-                return g
-    return UNKNOWN
 
 
 def _cache_params(r: CfnResource) -> CacheParameterGroup:
@@ -77,7 +61,7 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
     engine = as_str(r.get("Engine"))
     engine = engine.lower() if isinstance(engine, str) else engine
     version = as_str(r.get("EngineVersion"))
-    group = _group_for(r.get("CacheParameterGroupName"), groups)
+    group = parameter_group_for(r.get("CacheParameterGroupName"), groups)
     if r.type == "AWS::ElastiCache::ServerlessCache":
         return CacheCluster(source=src.build(), name=as_str(r.get("ServerlessCacheName")),
                             deployment="serverless", engine=engine, engine_version=version,
@@ -146,15 +130,6 @@ def _table(r: CfnResource) -> DynamoTable:
                        global_table=is_global)
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    return []
-
 
 def _dax_tables(cluster: CfnResource, resources: list[CfnResource],
                 tables: dict[str, DynamoTable]) -> tuple:
@@ -171,7 +146,7 @@ def _dax_tables(cluster: CfnResource, resources: list[CfnResource],
                 | logical_refs(r.raw.get("Properties", {}).get("RoleName")):
             docs.append(r.raw.get("Properties", {}).get("PolicyDocument"))
     found = {ref for doc in docs for ref in logical_refs(doc) if ref in tables}
-    names = {m for doc in docs for text in _strings(doc) for m in _TABLE_ARN.findall(text)}
+    names = {m for doc in docs for text in strings_in(doc) for m in TABLE_ARN.findall(text)}
     found |= {logical for logical, t in tables.items() if t.name in names}
     return tuple(tables[t] for t in sorted(found))
 
@@ -187,7 +162,7 @@ def _dax(r: CfnResource, groups: dict, tables: dict, resources: list[CfnResource
     src.mark("replication_factor", p, "ReplicationFactor")
     src.mark("parameter_group", p, "ParameterGroupName")
     src.mark("tables", p, "IAMRoleARN")
-    group = _group_for(p.get("ParameterGroupName"), groups)
+    group = parameter_group_for(p.get("ParameterGroupName"), groups)
     for field in _DAX_TTLS.values():
         if isinstance(group, DaxParameterGroup):
             src.fields[field] = group.source.locate(field)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.linking import version_at_least
+from cachelint.linking import TABLE_ARN, parameter_group_for, strings_in, version_at_least
 from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
 )
@@ -20,7 +19,6 @@ TYPES = {"aws_elasticache_cluster", "aws_elasticache_replication_group",
          "aws_dynamodb_global_table", "aws_iam_role", "aws_iam_role_policy", "aws_iam_policy",
          "aws_iam_role_policy_attachment", "aws_iam_policy_document"}
 
-_TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -39,21 +37,6 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
     for r in by_type(resources, "aws_dax_cluster"):
         out.append(_dax(r, dax_groups, tables, resources))
     return out
-
-
-def _group_for(value: Any, groups: dict) -> Any:
-    """A parameter group by reference or by name; None if unset (the default group)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, Symbol):
-        return groups.get(value.address, UNKNOWN)
-    if isinstance(value, str):
-        if value.startswith("default."):
-            return None
-        for g in groups.values():
-            if g.name == value:
-                return g
-    return UNKNOWN
 
 
 def _cache_params(r: TfResource) -> CacheParameterGroup:
@@ -105,7 +88,7 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                             at_rest_encryption=at_rest,
                             transit_encryption=False if transit is None else transit,
                             transit_encryption_supported=supported,
-                            parameter_group=_group_for(b.get("parameter_group_name"), groups))
+                            parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
     # Replication group (Redis OSS or Valkey).
     if b.get("global_replication_group_id") not in (None, ""):
         # A secondary of a global datastore inherits engine and encryption from the primary.
@@ -114,7 +97,7 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                             engine_version=version, node_count=as_int(b.get("num_cache_clusters")),
                             automatic_failover=as_bool(b.get("automatic_failover_enabled")),
                             at_rest_encryption=None, transit_encryption=None,
-                            parameter_group=_group_for(b.get("parameter_group_name"), groups))
+                            parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
     if engine is None:
         engine = "redis"
     groups_n = as_int(b.get("num_node_groups"))
@@ -136,7 +119,7 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                         automatic_failover=False if failover is None else failover,
                         at_rest_encryption=at_rest,
                         transit_encryption=False if transit is None else transit,
-                        parameter_group=_group_for(b.get("parameter_group_name"), groups))
+                        parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
 
 
 def _dax_params(r: TfResource) -> DaxParameterGroup:
@@ -182,16 +165,6 @@ def _body_refs(body: EvalBody) -> list[tuple[str, ...]]:
     return found
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    return []
-
-
 def _policy_tables(policy: TfResource, by_address: dict[str, TfResource],
                    tables: dict[str, DynamoTable], seen: set[str]) -> set[str]:
     """Table addresses a policy grants access to: by reference, or by a literal table ARN."""
@@ -207,10 +180,10 @@ def _policy_tables(policy: TfResource, by_address: dict[str, TfResource],
             doc = by_address.get(f"{prefix}data.aws_iam_policy_document.{ref[2]}")
             if doc is not None:
                 found |= _policy_tables(doc, by_address, tables, seen)
-    for text in _strings(policy.body.values) + [
+    for text in strings_in(policy.body.values) + [
             s for blocks in policy.body.blocks.values() for b in blocks
-            for s in _strings(b.values)]:
-        for name in _TABLE_ARN.findall(text):
+            for s in strings_in(b.values)]:
+        for name in TABLE_ARN.findall(text):
             found.update(a for a, t in tables.items() if t.name == name)
     return {a for a in found if a in tables} | {
         a for a in tables if any(a.startswith(f + "[") for f in found)}
@@ -254,7 +227,7 @@ def _dax(r: TfResource, groups: dict, tables: dict, resources: list[TfResource])
     src.mark("replication_factor", b, "replication_factor")
     src.mark("parameter_group", b, "parameter_group_name")
     src.mark("tables", b, "iam_role_arn")
-    group = _group_for(b.get("parameter_group_name"), groups)
+    group = parameter_group_for(b.get("parameter_group_name"), groups)
     if isinstance(group, DaxParameterGroup):
         for field in ("record_ttl_millis", "query_ttl_millis"):
             src.fields[field] = group.source.locate(field)
