@@ -208,6 +208,63 @@ def baseline_create(paths, select, ignore, var_file, variables, parameters, conf
                f"to {output}; `cachelint scan --baseline {output}` reports only new ones.")
 
 
+@cli.command()
+@click.option("--layer", type=click.Choice(["cloudfront", "apigateway", "elasticache", "dax"]),
+              help="The caching layer to write a module for.")
+@click.option("--name", default=None, help="Module and resource name (default: LAYER-cache).")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write into (default: ./cachelint-modules/NAME).")
+@click.option("--from-scan", "from_scan", type=click.Path(exists=True, dir_okay=False),
+              help="A `scan --format json` report: write the modules its findings recommend, "
+                   "wired to the scanned resources.")
+@click.option("--ttl", type=int, default=None,
+              help="Cache TTL in seconds (apigateway: default 300, max 3600; dax: default 60).")
+@click.option("--cache-size", default="0.5", show_default=True,
+              help="API Gateway cache cluster size in GB.")
+@click.option("--cache-key", "cache_keys", multiple=True,
+              help="API Gateway cache key parameter, e.g. method.request.querystring.page.")
+@click.option("--engine", type=click.Choice(["valkey", "redis", "memcached", "serverless"]),
+              default="valkey", show_default=True, help="ElastiCache engine.")
+@click.option("--api-path-pattern", default="/api/*", show_default=True,
+              help="CloudFront path pattern of the API behaviour.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, api_path_pattern,
+             force) -> None:
+    """Write a Terraform module for a caching layer, secure and cache-correct by default."""
+    from cachelint import generate as gen
+
+    if from_scan:
+        try:
+            with open(from_scan, encoding="utf-8") as fh:
+                report = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(f"{from_scan}: not a cachelint JSON report ({exc})") from None
+        plans = gen.plans_from_report(report if isinstance(report, dict) else {})
+        if layer:
+            plans = [p for p in plans if p.layer == layer]
+        if not plans:
+            click.echo(f"{from_scan}: no finding recommends a caching layer; nothing to write.")
+            return
+    elif layer:
+        plans = [gen.Options(layer=layer, name=name or f"{layer}-cache")]
+    else:
+        raise click.UsageError("give --layer or --from-scan")
+    for plan in plans:
+        default_ttl = 300 if plan.layer == "apigateway" else 60
+        plan = gen.Options(layer=plan.layer, name=name or plan.name,
+                           ttl=ttl if ttl is not None else default_ttl, cache_size=cache_size,
+                           cache_keys=tuple(cache_keys), engine=engine,
+                           api_path_pattern=api_path_pattern, wiring=plan.wiring)
+        target = out if out and len(plans) == 1 else os.path.join(
+            out or "cachelint-modules", plan.name)
+        try:
+            written = gen.write(gen.render(plan), target, force=force)
+        except gen.GenerateError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
+                   f"({len(written)} files); see {target}/README.md")
+
+
 @cli.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)

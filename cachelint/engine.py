@@ -112,7 +112,8 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
             findings.append(Finding(
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
-                root=src.root, resource_location=src.location))
+                root=src.root, resource_location=src.location,
+                context=hit.resource.context()))
     unique = {(f.rule.id, f.address, f.location, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
 

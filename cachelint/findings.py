@@ -26,6 +26,7 @@ class Finding:
     pointer: str | None = None
     root: str = ""  # the root module the resource was evaluated from
     resource_location: Location | None = None  # the whole resource (block) the finding is in
+    context: dict = field(default_factory=dict, compare=False, hash=False)  # for generate
     suppression: Suppression | None = None
 
     @property

@@ -58,11 +58,27 @@ class Source:
         return self.location
 
 
+def _known_strings(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, str) and value:
+            out[key] = value
+        elif isinstance(value, (list, tuple)):
+            items = [v for v in value if isinstance(v, str) and v]
+            if items:
+                out[key] = items
+    return out
+
+
 @dataclass(frozen=True)
 class Resource:
     kind: ClassVar[str] = ""
     layer: ClassVar[Layer]
     source: Source
+
+    def context(self) -> dict[str, Any]:
+        """What identifies the resource for a generated fix (known strings only)."""
+        return {}
 
 
 # --- API Gateway -------------------------------------------------------------------------------
@@ -78,6 +94,9 @@ class ApiStage(Resource):
     cache_cluster_size: Any = None
     # True if any method setting on this stage turns caching on; UNKNOWN if one might.
     any_method_caches: Any = False
+
+    def context(self) -> dict[str, Any]:
+        return _known_strings({"rest_api": self.api, "stage": self.name})
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,9 @@ class ApiMethodSettings(Resource):
     require_authorization_for_cache_control: Any = None
     unauthorized_strategy: Any = None
     stage_cache_cluster_enabled: Any = UNKNOWN  # from the linked stage; UNKNOWN if not found
+
+    def context(self) -> dict[str, Any]:
+        return _known_strings({"rest_api": self.api, "stage": self.stage})
 
     @property
     def effective_ttl(self) -> Any:
@@ -129,6 +151,10 @@ class ApiMethod(Resource):
     ttl: Any = None
     settings: ApiMethodSettings | None = None
 
+    def context(self) -> dict[str, Any]:
+        route = self.route if isinstance(self.resource_path, str) else None
+        return _known_strings({"rest_api": self.api, "stage": self.stage, "route": route})
+
     @property
     def requires_authorization(self) -> Any:
         if self.authorization is UNKNOWN:
@@ -149,6 +175,9 @@ class HttpApi(Resource):
     name: Any = None
     protocol: Any = "HTTP"
     routes: tuple = ()
+
+    def context(self) -> dict[str, Any]:
+        return _known_strings({"http_api": self.source.address, "route": list(self.routes)})
 
 
 # --- CloudFront --------------------------------------------------------------------------------
@@ -221,6 +250,10 @@ class CacheBehavior(Resource):
     headers: KeySet = KeySet()
     cookies: KeySet = KeySet()
     query_strings: KeySet = KeySet()
+
+    def context(self) -> dict[str, Any]:
+        domain = self.origin.domain if self.origin is not None else None
+        return _known_strings({"distribution": self.distribution, "origin_domain": domain})
 
     @property
     def legacy(self) -> Any:
@@ -324,6 +357,9 @@ class DynamoTable(Resource):
     name: Any = None
     global_table: Any = False
 
+    def context(self) -> dict[str, Any]:
+        return _known_strings({"tables": [self.name]})
+
 
 @dataclass(frozen=True)
 class DaxCluster(Resource):
@@ -335,6 +371,10 @@ class DaxCluster(Resource):
     endpoint_encryption: Any = None
     parameter_group: Any = None  # DaxParameterGroup, None (default.dax1.0) or UNKNOWN
     tables: tuple = ()  # DynamoTable the cluster's role grants access to
+
+    def context(self) -> dict[str, Any]:
+        return _known_strings({"cluster": self.name,
+                               "tables": [t.name for t in self.tables]})
 
     @property
     def record_ttl_millis(self) -> Any:

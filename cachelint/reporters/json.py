@@ -33,6 +33,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "location": {"path": f.location.path, "start_line": f.location.start_line,
                      "end_line": f.location.end_line},
         "pointer": f.pointer,
+        "context": f.context,
         "fingerprint": f.fingerprint,
         "references": list(f.rule.references),
         "peers": list(f.rule.peers),

@@ -1,0 +1,194 @@
+"""``cachelint generate``: write a Terraform module for a caching layer from templates/<layer>/.
+
+Safe by construction: every value that reaches a template is validated (no quotes, ``${``,
+``%{`` or newlines can inject HCL), templates use StrictUndefined, files are written atomically
+inside ``--out`` only, and an existing file is never overwritten without ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
+ENGINES = ("valkey", "redis", "memcached", "serverless")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
+_SAFE = re.compile(r"^[A-Za-z0-9_.:/*{}@+=,-]{1,256}$")
+_TF_ADDRESS = re.compile(r"^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[0-9]+\]|\[\"[A-Za-z0-9_-]+\"\])?$")
+CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
+
+
+class GenerateError(ValueError):
+    """A value or a path that cachelint refuses to write."""
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What a scan knows about the resources the module is for (from ``--from-scan``)."""
+
+    rest_api: str | None = None      # a Terraform address or an API id
+    stage: str | None = None
+    routes: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    origin_domain: str | None = None
+    http_api: str | None = None
+    findings: tuple[str, ...] = ()   # "CL502 examples/x.tf:12" lines, for the README
+
+
+@dataclass(frozen=True)
+class Options:
+    layer: str
+    name: str
+    ttl: int = 300                   # apigateway seconds / dax seconds
+    cache_size: str = "0.5"
+    cache_keys: tuple[str, ...] = ()
+    engine: str = "valkey"
+    api_path_pattern: str = "/api/*"
+    wiring: Wiring = field(default_factory=Wiring)
+
+
+def safe_value(value: str, what: str) -> str:
+    """A value that goes into HCL: refuse anything that could break out of a string."""
+    if not isinstance(value, str) or not _SAFE.match(value) or "${" in value or "%{" in value:
+        raise GenerateError(f"{what} {value!r} is not allowed: use letters, digits and "
+                            "_ . : / * { } @ + = , - only (no quotes, interpolation or newlines)")
+    return value
+
+
+def validate(options: Options) -> Options:
+    if options.layer not in LAYERS:
+        raise GenerateError(f"unknown layer {options.layer!r} (choose from {', '.join(LAYERS)})")
+    if not _NAME.match(options.name):
+        raise GenerateError(f"name {options.name!r} must be 2-40 lowercase letters, digits or "
+                            "hyphens, starting with a letter")
+    if options.layer == "dax" and len(options.name) > 20:
+        raise GenerateError(f"name {options.name!r}: DAX cluster names have at most 20 characters")
+    if options.layer == "apigateway" and not 1 <= options.ttl <= 3600:
+        raise GenerateError(f"--ttl {options.ttl}: API Gateway caches 1 to 3600 seconds")
+    if options.layer == "dax" and not 1 <= options.ttl <= 86400:
+        raise GenerateError(f"--ttl {options.ttl}: choose 1 to 86400 seconds for DAX")
+    if options.cache_size not in CACHE_SIZES:
+        raise GenerateError(f"--cache-size {options.cache_size!r}: one of {', '.join(CACHE_SIZES)}")
+    if options.engine not in ENGINES:
+        raise GenerateError(f"--engine {options.engine!r}: one of {', '.join(ENGINES)}")
+    for key in options.cache_keys:
+        if not re.match(r"^method\.request\.(header|querystring|path)\.[A-Za-z0-9_.-]+$", key):
+            raise GenerateError(f"--cache-key {key!r}: expected method.request.(header|"
+                                "querystring|path).NAME")
+    safe_value(options.api_path_pattern, "--api-path-pattern")
+    w = options.wiring
+    for value in (w.rest_api, w.stage, w.origin_domain, w.http_api, *w.routes, *w.tables):
+        if value is not None:
+            safe_value(value, "a value from the scan")
+    return options
+
+
+def _reference(value: str | None, attribute: str) -> str | None:
+    """A Terraform expression for a scanned root-module resource, else None."""
+    if value and _TF_ADDRESS.match(value):
+        return f"{value}.{attribute}"
+    return None
+
+
+def _environment(layer: str) -> jinja2.Environment:
+    folder = resources.files("cachelint.templates").joinpath(layer)
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True)
+
+
+def template_names(layer: str) -> list[str]:
+    folder = resources.files("cachelint.templates").joinpath(layer)
+    names = []
+    stack = [("", folder)]
+    while stack:
+        prefix, node = stack.pop()
+        for entry in node.iterdir():
+            if entry.is_dir():
+                stack.append((f"{prefix}{entry.name}/", entry))
+            elif entry.name.endswith(".j2"):
+                names.append(prefix + entry.name)
+    return sorted(names)
+
+
+def render(options: Options) -> dict[str, str]:
+    """Relative path -> file text for the module and its example."""
+    options = validate(options)
+    env = _environment(options.layer)
+    w = options.wiring
+    context: dict[str, Any] = {
+        "name": options.name, "ttl": options.ttl, "cache_size": options.cache_size,
+        "cache_keys": list(options.cache_keys), "engine": options.engine,
+        "api_path_pattern": options.api_path_pattern,
+        "wiring": w, "findings": list(w.findings),
+        "rest_api_ref": _reference(w.rest_api, "id"),
+        "stage_ref": _reference(w.stage, "stage_name"),
+        "tables": list(w.tables), "routes": list(w.routes),
+        "json": json.dumps,
+    }
+    return {name[:-3]: env.get_template(name).render(**context)
+            for name in template_names(options.layer)}
+
+
+def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
+    """Write files under ``out`` atomically; refuse to escape it or to overwrite."""
+    root = os.path.realpath(out)
+    targets = []
+    for rel in files:
+        target = os.path.realpath(os.path.join(root, rel))
+        if os.path.commonpath([root, target]) != root:
+            raise GenerateError(f"{rel}: would be written outside {out}")
+        if os.path.exists(target) and not force:
+            raise GenerateError(f"{os.path.join(out, rel)} exists; use --force to overwrite it")
+        targets.append((rel, target))
+    written = []
+    for rel, target in targets:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cachelint-", dir=os.path.dirname(target))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(files[rel])
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        written.append(os.path.join(out, rel))
+    return written
+
+
+# --- from a scan ---------------------------------------------------------------------------------
+
+def plans_from_report(report: dict) -> list[Options]:
+    """One module per recommended layer, wired to the resources the findings are about."""
+    by_layer: dict[str, list[dict]] = {}
+    for f in report.get("findings", []):
+        layer = f.get("recommended_layer")
+        if layer in LAYERS:
+            by_layer.setdefault(layer, []).append(f)
+    plans = []
+    for layer, findings in sorted(by_layer.items()):
+        ctx: dict[str, list] = {}
+        for f in findings:
+            for key, value in (f.get("context") or {}).items():
+                values = value if isinstance(value, list) else [value]
+                for v in values:
+                    if isinstance(v, str) and v not in ctx.setdefault(key, []):
+                        ctx[key].append(v)
+        first = {k: v[0] for k, v in ctx.items() if v}
+        wiring = Wiring(
+            rest_api=first.get("rest_api"), stage=first.get("stage"),
+            routes=tuple(ctx.get("route", ())), tables=tuple(ctx.get("tables", ())),
+            origin_domain=first.get("origin_domain"), http_api=first.get("http_api"),
+            findings=tuple(f"{f['rule_id']} {f['location']['path']}:{f['location']['start_line']}"
+                           for f in findings))
+        plans.append(Options(layer=layer, name=f"{layer}-cache", wiring=wiring))
+    return plans

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Regenerate tests/provider-schema/aws.json: the attribute and block names of the AWS provider
+resources that `cachelint generate` writes, read from the npm package @cdktf/provider-aws
+(21.x = Terraform AWS provider 6.x), which carries each resource's schema in its
+`synthesizeHclAttributes()` / `*ToHclTerraform()` functions.
+
+    python scripts/provider_schema.py            # npm pack @cdktf/provider-aws@21, then extract
+    python scripts/provider_schema.py --package DIR   # an unpacked package/ folder
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "provider-schema" / "aws.json"
+RESOURCES = sorted({
+    "aws_cloudfront_distribution", "aws_cloudfront_cache_policy",
+    "aws_cloudfront_origin_access_control", "aws_cloudfront_origin_request_policy",
+    "aws_cloudfront_response_headers_policy",
+    "aws_s3_bucket_policy", "aws_api_gateway_stage", "aws_api_gateway_method_settings",
+    "aws_api_gateway_integration", "aws_api_gateway_method", "aws_api_gateway_rest_api",
+    "aws_api_gateway_resource", "aws_api_gateway_deployment", "aws_api_gateway_request_validator",
+    "aws_elasticache_replication_group", "aws_elasticache_parameter_group",
+    "aws_elasticache_subnet_group", "aws_elasticache_cluster", "aws_elasticache_serverless_cache",
+    "aws_elasticache_user_group", "aws_security_group", "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule", "aws_dax_cluster", "aws_dax_parameter_group",
+    "aws_dax_subnet_group", "aws_iam_role", "aws_iam_role_policy", "aws_cloudwatch_log_group",
+    "aws_kms_key", "aws_s3_bucket",
+})
+DATA_SOURCES = sorted({"aws_iam_policy_document", "aws_cloudfront_cache_policy",
+                       "aws_cloudfront_origin_request_policy",
+                       "aws_cloudfront_response_headers_policy", "aws_region",
+                       "aws_caller_identity", "aws_partition"})
+_ENTRY = re.compile(r'(\w+): \{\s*value: (.*?),\s*isBlock: (true|false),\s*type: "(\w+)",'
+                    r'\s*storageClassType: "(\w+)",\s*\}', re.S)
+
+
+def _entries(body: str) -> list[tuple[str, bool, str | None]]:
+    out = []
+    for m in _ENTRY.finditer(body):
+        name, value, is_block = m.group(1), m.group(2), m.group(3) == "true"
+        child = None
+        for f in re.finditer(r"(?<![.\w])(\w+)ToHclTerraform\b", value):
+            child = f.group(1)
+        out.append((name, is_block, child))
+    return out
+
+
+def _schema(entries, functions, depth=0) -> dict:
+    node: dict = {"attributes": [], "blocks": {}}
+    for name, is_block, child in entries:
+        if is_block and child in functions and depth < 8:
+            node["blocks"][name] = _schema(functions[child], functions, depth + 1)
+        else:
+            node["attributes"].append(name)
+    node["attributes"].sort()
+    return node
+
+
+def extract(lib: Path, kind: str, name: str) -> dict:
+    folder = lib / (("data-aws-" if kind == "data" else "") + name.removeprefix("aws_")
+                    .replace("_", "-"))
+    src = (folder / "index.js").read_text()
+    functions = {m.group(1): _entries(m.group(2)) for m in re.finditer(
+        r"function (\w+)ToHclTerraform\(struct\) \{(.*?)\n\}", src, re.S)}
+    main = re.search(r"synthesizeHclAttributes\(\) \{(.*?)\n    \}", src, re.S)
+    return _schema(_entries(main.group(1)), functions)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--package", type=Path, help="an unpacked package/ folder")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        package = args.package
+        if package is None:
+            subprocess.run(["npm", "pack", "@cdktf/provider-aws@21", "--silent"], cwd=tmp,
+                           check=True, capture_output=True)
+            tgz = next(Path(tmp).glob("*.tgz"))
+            with tarfile.open(tgz) as tar:
+                tar.extractall(tmp, filter="data")
+            package = Path(tmp) / "package"
+        meta = json.loads((package / "package.json").read_text())
+        lib = package / "lib"
+        schema = {
+            "source": f"@cdktf/provider-aws {meta['version']}",
+            "provider": meta.get("cdktf", {}).get("provider", {}),
+            "resources": {n: extract(lib, "resource", n) for n in RESOURCES},
+            "data_sources": {n: extract(lib, "data", n) for n in DATA_SOURCES},
+        }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(schema, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {OUT} ({len(RESOURCES)} resources, {len(DATA_SOURCES)} data sources)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
