@@ -20,7 +20,7 @@ import jinja2
 LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
 ENGINES = ("valkey", "redis", "memcached", "serverless")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
-_SAFE = re.compile(r"^[A-Za-z0-9_.:/*{}@+=,-]{1,256}$")
+_SAFE = re.compile(r"^[A-Za-z0-9_.:/*{}@+=, -]{1,256}$")
 _TF_ADDRESS = re.compile(r"^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[0-9]+\]|\[\"[A-Za-z0-9_-]+\"\])?$")
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
@@ -134,8 +134,57 @@ def render(options: Options) -> dict[str, str]:
         "tables": list(w.tables), "routes": list(w.routes),
         "json": json.dumps,
     }
-    return {name[:-3]: env.get_template(name).render(**context)
-            for name in template_names(options.layer)}
+    names = template_names(options.layer)
+    files = {name[:-3]: env.get_template(name).render(**context)
+             for name in names if not name.endswith(".md.j2")}
+    # The README's tables are read from the module itself, so they cannot drift from it.
+    context["inputs_table"] = _inputs_table(files.get("variables.tf", ""))
+    context["outputs_table"] = _outputs_table(files.get("outputs.tf", ""))
+    files.update({name[:-3]: env.get_template(name).render(**context)
+                  for name in names if name.endswith(".md.j2")})
+    return files
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _literal(expr: Any) -> str:
+    from cachelint.loaders.terraform.evaluate import evaluate
+    from cachelint.values import is_known
+
+    class _NoNames:
+        def lookup(self, name: str) -> Any:
+            from cachelint.values import UNKNOWN
+            return UNKNOWN
+
+    value = evaluate(expr, _NoNames())
+    if not is_known(value):
+        return "computed"
+    return "`" + json.dumps(value) + "`"
+
+
+def _inputs_table(text: str) -> str:
+    from cachelint.loaders.terraform.hcl import parse_hcl
+
+    rows = ["| name | description | default |", "|---|---|---|"]
+    for block in parse_hcl(text, "variables.tf").body.blocks_of("variable"):
+        attrs = block.body.attributes
+        description = attrs["description"].expr.value if "description" in attrs else ""
+        default = _literal(attrs["default"].expr) if "default" in attrs else "required"
+        rows.append(f"| `{block.labels[0]}` | {_cell(description)} | {_cell(default)} |")
+    return "\n".join(rows)
+
+
+def _outputs_table(text: str) -> str:
+    from cachelint.loaders.terraform.hcl import parse_hcl
+
+    rows = ["| name | description |", "|---|---|"]
+    for block in parse_hcl(text, "outputs.tf").body.blocks_of("output"):
+        attrs = block.body.attributes
+        description = attrs["description"].expr.value if "description" in attrs else ""
+        rows.append(f"| `{block.labels[0]}` | {_cell(description)} |")
+    return "\n".join(rows)
 
 
 def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:

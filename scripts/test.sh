@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Install cachelint with its test dependencies into .venv and run the whole test suite.
-# Works on a fresh machine with Python 3.11; safe to run again.
+# Install cachelint with its test dependencies into .venv, checkov into its own .venv-checkov
+# (it ships a conflicting `hcl2` module, so it never shares an environment with cachelint),
+# and run the whole test suite. Works on a fresh machine with Python 3.11; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+PIP_FLAGS=(--quiet --disable-pip-version-check)
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install "${PIP_FLAGS[@]}" -e '.[test]'
+if [ ! -x .venv-checkov/bin/checkov ]; then
+  "$PYTHON" -m venv .venv-checkov
+  .venv-checkov/bin/python -m pip install "${PIP_FLAGS[@]}" checkov==3.3.30
+fi
 exec .venv/bin/python -m pytest "$@"
