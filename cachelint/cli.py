@@ -79,13 +79,23 @@ def _scan_options(fn):
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Configuration file (default: .cachelint.yaml or [tool.cachelint] in "
                           "pyproject.toml, searched upwards)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+                     help="Parse cache folder (default: $XDG_CACHE_HOME/cachelint or "
+                          "~/.cache/cachelint)."),
+        click.option("--no-cache", is_flag=True, help="Parse every file again."),
+        click.option("--no-prefilter", is_flag=True, hidden=True,
+                     help="Parse every folder, even those with no checked resource type."),
+        click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                     help="Parser processes (default: one per CPU)."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
 
 
-def _run(paths, select, ignore, var_file, variables, parameters, config_path):
+def _run(paths, select, ignore, var_file, variables, parameters, config_path, cache_dir,
+         no_cache, no_prefilter, jobs):
+    from cachelint.loaders.terraform.parsecache import default_dir
     from cachelint.scan import ScanOptions, run_scan
 
     missing = [p for p in paths if not os.path.exists(p)]
@@ -98,7 +108,9 @@ def _run(paths, select, ignore, var_file, variables, parameters, config_path):
     options = ScanOptions(paths=paths, config=config, select=_split_codes(select),
                           ignore=_split_codes(ignore), var_files=var_file,
                           variables=_parse_vars(variables),
-                          parameters=_parse_parameters(parameters))
+                          parameters=_parse_parameters(parameters),
+                          cache_dir=None if no_cache else (cache_dir or default_dir()),
+                          prefilter=not no_prefilter, jobs=jobs)
     return config, run_scan(options)
 
 
@@ -138,13 +150,14 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
 @click.pass_context
 def scan(ctx: click.Context, paths, select, ignore, var_file, variables, parameters, config_path,
-         formats, output_files, fail_on, exit_zero, baseline_path, statistics, quiet,
-         color) -> None:
+         cache_dir, no_cache, no_prefilter, jobs, formats, output_files, fail_on, exit_zero,
+         baseline_path, statistics, quiet, color) -> None:
     """Scan Terraform, CloudFormation/SAM templates or directories for caching anti-patterns."""
     from cachelint import baseline
 
     outputs = _outputs(formats, output_files)
-    config, report = _run(paths, select, ignore, var_file, variables, parameters, config_path)
+    config, report = _run(paths, select, ignore, var_file, variables, parameters, config_path,
+                          cache_dir, no_cache, no_prefilter, jobs)
     threshold = Severity.parse(fail_on or config.fail_on or "low")
     if baseline_path:
         try:
@@ -198,11 +211,12 @@ def baseline() -> None:
 @click.option("--output-file", "-o", "output", default=".cachelint-baseline.json",
               show_default=True, type=click.Path(dir_okay=False), help="Baseline file to write.")
 def baseline_create(paths, select, ignore, var_file, variables, parameters, config_path,
-                    output) -> None:
+                    cache_dir, no_cache, no_prefilter, jobs, output) -> None:
     """Scan PATHS and write their findings to a baseline file."""
     from cachelint import baseline as baselines
 
-    _, report = _run(paths, select, ignore, var_file, variables, parameters, config_path)
+    _, report = _run(paths, select, ignore, var_file, variables, parameters, config_path,
+                     cache_dir, no_cache, no_prefilter, jobs)
     baselines.save(baselines.create(report.findings), output)
     click.echo(f"Wrote {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
                f"to {output}; `cachelint scan --baseline {output}` reports only new ones.")

@@ -25,6 +25,9 @@ class ScanOptions:
     var_files: tuple[str, ...] = ()
     variables: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)  # CloudFormation parameter overrides
+    cache_dir: str | None = None  # parse cache folder; None: no cache
+    prefilter: bool = True  # skip folders that cannot hold a checked resource (exact)
+    jobs: int | None = None  # parser processes (None: one per CPU)
 
 
 class _Scope:
@@ -71,7 +74,9 @@ def run_scan(options: ScanOptions) -> Report:
     sources = [p for p in options.paths if p not in plans and p not in config_dirs]
     inventory = load_terraform(sources,
                                var_files=list(options.config.var_files) + list(options.var_files),
-                               variables=dict(options.variables)) if sources else Inventory()
+                               variables=dict(options.variables), cache_dir=options.cache_dir,
+                               prefilter=options.prefilter, jobs=options.jobs) \
+        if sources else Inventory()
     if sources:
         parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
         inventory.merge(load_cloudformation(sources, parameters))

@@ -15,10 +15,11 @@ RELEVANT_TYPES = map_apigateway.TYPES | map_cloudfront.TYPES | map_datastores.TY
 
 
 def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict | None = None,
-                   display_base: str | None = None) -> Inventory:
+                   display_base: str | None = None, cache_dir: str | None = None,
+                   prefilter: bool = True, jobs: int | None = None) -> Inventory:
     """Parse and evaluate every Terraform module under ``paths`` into one inventory."""
     project = TerraformProject(paths[0] if paths else ".", RELEVANT_TYPES, var_files, variables,
-                               display_base)
+                               display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
                           files=result.files, directives=list(result.directives))

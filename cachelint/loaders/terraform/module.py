@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
 from cachelint.loaders.terraform.types import convert
 from cachelint.loaders.terraform.syntax import (
-    Attribute, Block, Body, ConfigFile, GetAttr, Name,
+    Attribute, Block, Body, ConfigFile, GetAttr, Lit, Name,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
 
@@ -218,9 +218,20 @@ class ModuleInstance:
             return {k: _ModuleRef(m) for k, m in children}
         return UNKNOWN
 
-    def child_instances(self) -> list["ModuleInstance"]:
+    def child_instances(self, needed: Callable[[str], bool] | None = None
+                        ) -> list["ModuleInstance"]:
+        """Instances of the modules this one calls; with ``needed``, only of module folders
+        that can hold a checked resource (others are still expanded when their outputs are
+        used)."""
         out = []
         for name in self.calls:
+            if needed is not None:
+                block, _ = self.calls[name]
+                source = block.body.attributes.get("source")
+                target = module_source_dir(self.directory, source.expr.value) \
+                    if source is not None and isinstance(source.expr, Lit) else None
+                if target is not None and not needed(target):
+                    continue
             self.child(name)
             children = self._children.get(name)
             if isinstance(children, list):

@@ -15,6 +15,7 @@ from cachelint.loaders.terraform.module import (
 )
 from cachelint.loaders.terraform.syntax import ConfigFile
 from cachelint.loaders.terraform.tfjson import JsonSyntaxError, parse_tf_json
+from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.suppressions import parse_comment
 
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
@@ -61,18 +62,45 @@ def read_text(path: str) -> str:
         raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
 
 
-def parse_file(path: str, display: str) -> ConfigFile:
+def parse_file(path: str, display: str, cache: ParseCache | None = None) -> ConfigFile:
     text = read_text(path)
-    if path.endswith(".json"):
-        return parse_tf_json(text, display)
-    return parse_hcl(text, display)
+    kind = "json" if path.endswith(".json") else "hcl"
+    key = cache.key(kind, text.encode("utf-8")) if cache is not None else ""
+    if cache is not None:
+        cached = cache.get(key, display)
+        if cached is not None:
+            return cached
+    parsed = parse_tf_json(text, display) if kind == "json" else parse_hcl(text, display)
+    if cache is not None:
+        cache.put(key, parsed)
+    return parsed
+
+
+def _parse_worker(job: tuple[str, str, str | None]) -> tuple[str, object]:
+    """Parse one file in a worker process: the parsed file, or the error message."""
+    path, display, cache_dir = job
+    try:
+        return path, parse_file(path, display, ParseCache(cache_dir) if cache_dir else None)
+    except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return path, LoadError(display, message)
+    except RecursionError:
+        return path, LoadError(display, "nesting too deep to parse")
+
+
+_LOCAL_SOURCE = re.compile(r'source\s*=\s*"(\.{1,2}/[^"]*)"')
+_REMOTE_SOURCE = re.compile(r'source\s*=\s*"(?!\.{1,2}/)')
+_MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)
+RELEVANT_WORDS = ("aws_api_gateway", "aws_apigatewayv2", "aws_cloudfront", "aws_elasticache",
+                  "aws_dax", "aws_dynamodb")
 
 
 class TerraformProject:
     """All Terraform modules under one scan root."""
 
     def __init__(self, root: str, relevant_types: set[str], var_files: Iterable[str] = (),
-                 variables: dict[str, str] | None = None, display_base: str | None = None):
+                 variables: dict[str, str] | None = None, display_base: str | None = None,
+                 cache_dir: str | None = None, prefilter: bool = True, jobs: int | None = None):
         self.root = os.path.abspath(root)
         self.display_base = os.path.abspath(display_base or os.getcwd())
         self.relevant = relevant_types
@@ -83,6 +111,12 @@ class TerraformProject:
         self._noted: set[str] = set()
         self._manifests: dict[str, dict[str, str]] = {}
         self._directive_paths: set[str] = set()
+        self.cache_dir = cache_dir
+        self.cache = ParseCache(cache_dir) if cache_dir else None
+        self.prefilter = prefilter
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self._needed: dict[str, bool] = {}
+        self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
 
     def display(self, path: str) -> str:
         rel = os.path.relpath(path, self.display_base)
@@ -123,6 +157,8 @@ class TerraformProject:
             except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 self.result.errors.append(LoadError(self.display(full), message))
+            except _PreParsedError as exc:
+                self.result.errors.append(exc.error)
         self._dirs[directory] = parsed
         return parsed
 
@@ -133,7 +169,10 @@ class TerraformProject:
             self.result.errors.append(error)
 
     def _parse(self, path: str) -> ConfigFile:
-        parsed = parse_file(path, self.display(path))
+        early = self._parsed.pop(path, None)
+        if isinstance(early, LoadError):
+            raise _PreParsedError(early)
+        parsed = early if early is not None else parse_file(path, self.display(path), self.cache)
         if parsed.path not in self._directive_paths:
             self._directive_paths.add(parsed.path)
             for comment in parsed.comments:
@@ -145,8 +184,81 @@ class TerraformProject:
 
     # --- evaluation ---------------------------------------------------------------------------
 
+    # --- prefilter: which folders can hold what cachelint checks -----------------------------
+
+    def _texts(self, directory: str) -> list[str]:
+        texts = []
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return texts
+        for name in names:
+            full = os.path.join(directory, name)
+            if is_terraform_file(name) and os.path.isfile(full):
+                try:
+                    with open(full, "rb") as fh:
+                        texts.append(fh.read(MAX_FILE_BYTES).decode("utf-8", "replace"))
+                except OSError:
+                    texts.append("")
+        return texts
+
+    def _local_calls(self, directory: str) -> set[str]:
+        return {os.path.normpath(os.path.join(directory, m.group(1)))
+                for text in self._texts(directory) for m in _LOCAL_SOURCE.finditer(text)}
+
+    def needed(self, directory: str) -> bool:
+        """Whether a module folder (or a local module it calls) mentions a resource type
+        cachelint checks. Decided on raw text, before parsing; exact, because a folder that
+        mentions none and calls none cannot produce a finding (its outputs are still parsed
+        on demand when a needed module uses them)."""
+        if not self.prefilter:
+            return True
+        if directory in self._needed:
+            return self._needed[directory]
+        self._needed[directory] = False  # cycles
+        texts = self._texts(directory)
+        found = any(word in text for text in texts for word in RELEVANT_WORDS)
+        if not found and any(_MODULE_BLOCK.search(text) for text in texts):
+            # Registry modules installed by `terraform init` are checked when they are expanded.
+            found = any(_REMOTE_SOURCE.search(t) for t in texts) or any(
+                self.needed(target) for target in self._local_calls(directory))
+        self._needed[directory] = found
+        return found
+
+    def _preparse(self, dirs: list[str]) -> None:
+        """Parse the files of the needed folders (and the local modules they call) in a process
+        pool: the same parse, in parallel, so results are identical to a serial run."""
+        todo: list[str] = []
+        seen: set[str] = set()
+        stack = list(dirs)
+        while stack:
+            d = stack.pop()
+            if d in seen or d in self._dirs:
+                continue
+            seen.add(d)
+            try:
+                names = sorted(os.listdir(d))
+            except OSError:
+                continue
+            todo += [os.path.join(d, n) for n in names
+                     if is_terraform_file(n) and os.path.isfile(os.path.join(d, n))]
+            stack.extend(t for t in self._local_calls(d) if self.needed(t))
+        if self.jobs <= 1 or len(todo) < 32:
+            return
+        import concurrent.futures
+
+        jobs = [(path, self.display(path), self.cache_dir) for path in todo]
+        try:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                for path, outcome in pool.map(_parse_worker, jobs, chunksize=16):
+                    self._parsed[path] = outcome
+        except (OSError, concurrent.futures.process.BrokenProcessPool):
+            self._parsed.clear()  # no pool here: parse serially instead
+
     def load(self, paths: list[str]) -> TerraformResult:
-        dirs = self.module_dirs(paths)
+        all_dirs = self.module_dirs(paths)
+        dirs = [d for d in all_dirs if self.needed(d)]
+        self._preparse(dirs)
         called: set[str] = set()
         for d in dirs:
             for f in self.files_of(d):
@@ -167,6 +279,9 @@ class TerraformProject:
                 self._collect(root)
             except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
                 self.result.errors.append(LoadError(self.display(d), internal_error(exc)))
+        # Files the prefilter skipped were read (as text) and count as scanned.
+        skipped = sum(len(self._texts(d)) for d in all_dirs if d not in self._dirs)
+        self.result.files += skipped
         return self.result
 
     def _root_inputs(self, directory: str) -> tuple[dict[str, Any], dict[str, SourceSpan]]:
@@ -285,8 +400,13 @@ class TerraformProject:
                 self.result.resources.append(TfResource(
                     base + suffix, mode, rtype, rname, module.prefix.rstrip("."), body, comments,
                     self.display(root)))
-        for child in module.child_instances():
+        for child in module.child_instances(self.needed):
             self._collect(child, root)
+
+
+class _PreParsedError(Exception):
+    def __init__(self, error: LoadError):
+        self.error = error
 
 
 class _NoNames:
