@@ -220,6 +220,19 @@ resource "aws_api_gateway_method_settings" "all" {{
 ''',
 }
 
+LOCALS = '''locals {{
+  service     = "{kind}-{n}"
+  environment = var.stage
+  common_tags = merge(var.tags, {{
+    Service     = local.service
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }})
+  ports = {{ for idx, port in [80, 443, 8080] : "port-${{idx}}" => port }}
+  azs   = slice(var.azs, 0, min(length(var.azs), 3))
+}}
+'''
+
 VARIABLES = '''variable "name" {
   type = string
 }
@@ -298,15 +311,17 @@ def generate(root: Path, files: int, seed: int = 7, cache_share: float = 0.03) -
         folder.mkdir(parents=True, exist_ok=True)
         parts = rng.randint(2, 4)
         for p in range(parts):
+            # Real modules hold 100-400 lines per file: several resources of a few kinds.
             body = "".join(ORDINARY[k].format(i=f"{n}_{p}_{j}")
-                           for j, k in enumerate(rng.sample(sorted(ORDINARY), 2)))
+                           for j, k in enumerate(rng.choices(sorted(ORDINARY), k=rng.randint(4, 7))))
             if rng.random() < cache_share * 3 / parts:
                 body += CACHE[rng.choice(sorted(CACHE))].format()
             (folder / f"{kind}_{p}.tf").write_text(body)
         (folder / "variables.tf").write_text(VARIABLES)
+        (folder / "locals.tf").write_text(LOCALS.format(kind=kind, n=n))
         (folder / "outputs.tf").write_text(
             'output "name" {\n  value = var.name\n}\n')
-        written += parts + 2
+        written += parts + 3
         modules.append(folder.name)
         n += 1
     envs = ["dev", "staging", "prod"]

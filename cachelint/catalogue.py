@@ -94,9 +94,21 @@ def rule_schema() -> dict:
     return json.loads(text)
 
 
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    # One validator for the whole catalogue: jsonschema.validate() would check the schema
+    # itself again for every rule, which costs most of a scan's start-up.
+    schema = rule_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
 def parse_rule(data: Any, origin: str) -> Rule:
     try:
-        jsonschema.validate(data, rule_schema())
+        error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+        if error is not None:
+            raise error
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
         raise CatalogueError(f"{origin}: {where}: {exc.message}") from None

@@ -82,7 +82,10 @@ def parse_config(data: Any, origin: str) -> Config:
         raise ConfigError(f"{origin}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
                           f"(known: {', '.join(sorted(known))})")
     try:
-        jsonschema.validate(data, _schema())
+        error = jsonschema.exceptions.best_match(
+            jsonschema.validators.validator_for(_schema())(_schema()).iter_errors(data))
+        if error is not None:
+            raise error
     except jsonschema.ValidationError as exc:
         where = ".".join(str(p) for p in exc.absolute_path) or "(top)"
         raise ConfigError(f"{origin}: {where}: {exc.message}") from None

@@ -144,8 +144,10 @@ class ParseCache:
         except OSError:
             return  # a cache that cannot be written only makes the next run slower
         try:
+            # json.dumps uses the C encoder; json.dump streams through the slow Python one.
+            text = json.dumps(payload, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, separators=(",", ":"))
+                fh.write(text)
             os.replace(tmp, target)
         except (OSError, TypeError, ValueError, RecursionError):
             if os.path.exists(tmp):

@@ -243,7 +243,8 @@ class TerraformProject:
             todo += [os.path.join(d, n) for n in names
                      if is_terraform_file(n) and os.path.isfile(os.path.join(d, n))]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
-        if self.jobs <= 1 or len(todo) < 32:
+        # A pool pays for itself only on enough text (forking and returning parsed files cost).
+        if self.jobs <= 1 or len(todo) < 16 or sum(_size(p) for p in todo) < 64 * 1024:
             return
         import concurrent.futures
 
@@ -402,6 +403,13 @@ class TerraformProject:
                     self.display(root)))
         for child in module.child_instances(self.needed):
             self._collect(child, root)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class _PreParsedError(Exception):
