@@ -35,5 +35,6 @@ def scan():
 @pytest.fixture
 def inventory():
     def load(path: Path, **kwargs):
+        kwargs.setdefault("jobs", 1)
         return load_terraform([str(path)], display_base=str(path), **kwargs)
     return load

@@ -180,13 +180,28 @@ def test_tf_json_files_with_line_numbers(tf, inventory):
 
 def test_bad_files_are_errors_and_the_rest_still_loads(tf, inventory):
     path = tf({"broken.tf": 'resource "aws_dax_cluster" "x" {\n  a = \n',
-               "broken.tf.json": "{not json",
+               "broken.tf.json": '{"resource": {"aws_dax_cluster": {not json',
                "ok.tf": SETTINGS % "0"})
-    (path / "binary.tf").write_bytes(b"\x00\x01\x02")
+    (path / "binary.tf").write_bytes(b"\x00\x01aws_dax_cluster\x02")
     inv = inventory(path)
     assert {e.path for e in inv.errors} == {"broken.tf", "broken.tf.json", "binary.tf"}
     assert all("\n" not in e.message for e in inv.errors)
     assert only(inv, ApiMethodSettings).ttl == 0
+
+
+def test_files_that_cannot_hold_a_checked_resource_are_not_parsed(tf, inventory):
+    """Their syntax errors are for `terraform validate`; --no-prefilter parses everything."""
+    path = tf({"ok.tf": SETTINGS % "0",
+               "ec2.tf": 'resource "aws_instance" "web" {\n  ami = \n'})
+    assert inventory(path).errors == []
+    assert [e.path for e in inventory(path, prefilter=False).errors] == ["ec2.tf"]
+
+
+def test_deferred_files_are_parsed_when_a_checked_resource_refers_to_them(tf, inventory):
+    path = tf({"dax.tf": 'resource "aws_dax_cluster" "c" {\n  cluster_name = "c"\n'
+                         '  replication_factor = aws_autoscaling_group.web.min_size\n}\n',
+               "asg.tf": 'resource "aws_autoscaling_group" "web" {\n  min_size = 1\n}\n'})
+    assert only(inventory(path), DaxCluster).replication_factor == 1
 
 
 def test_two_roots_with_the_same_addresses_do_not_mix(tf, inventory):

@@ -96,26 +96,37 @@ class ModuleInstance:
         self._in_progress: set[str] = set()
         self._children: dict[str, Any] = {}
         self._var_cache: dict[str, Any] = {}
-        for f in files:
-            for block in f.body.blocks:
-                if block.type == "variable" and block.labels:
-                    self.variables[block.labels[0]] = (block, f)
-                elif block.type == "locals":
-                    for name, attr in block.body.attributes.items():
-                        self.locals[name] = (attr, f)
-                elif block.type in ("resource", "data") and len(block.labels) == 2:
-                    mode = "managed" if block.type == "resource" else "data"
-                    key = (mode, block.labels[0], block.labels[1])
-                    if key in self.resources:
-                        first_block, first = self.resources[key]
-                        loader.duplicate(f.path, block, f"{block.type} \"{block.labels[0]}\" "
-                                         f"\"{block.labels[1]}\"", first.path, first_block.line)
-                        continue
-                    self.resources[key] = (block, f)
-                elif block.type == "module" and block.labels:
-                    self.calls[block.labels[0]] = (block, f)
-                elif block.type == "output" and block.labels:
-                    self.outputs[block.labels[0]] = (block, f)
+        self.files = files  # shared with the loader, which may add deferred files to it
+        self._registered = 0
+        self._sync()
+
+    def _sync(self) -> None:
+        """Take in files added to the folder since (deferred files parsed on demand)."""
+        while self._registered < len(self.files):
+            self._register(self.files[self._registered])
+            self._registered += 1
+
+    def _register(self, f: ConfigFile) -> None:
+        loader = self.loader
+        for block in f.body.blocks:
+            if block.type == "variable" and block.labels:
+                self.variables[block.labels[0]] = (block, f)
+            elif block.type == "locals":
+                for name, attr in block.body.attributes.items():
+                    self.locals[name] = (attr, f)
+            elif block.type in ("resource", "data") and len(block.labels) == 2:
+                mode = "managed" if block.type == "resource" else "data"
+                key = (mode, block.labels[0], block.labels[1])
+                if key in self.resources:
+                    first_block, first = self.resources[key]
+                    loader.duplicate(f.path, block, f"{block.type} \"{block.labels[0]}\" "
+                                     f"\"{block.labels[1]}\"", first.path, first_block.line)
+                    continue
+                self.resources[key] = (block, f)
+            elif block.type == "module" and block.labels:
+                self.calls[block.labels[0]] = (block, f)
+            elif block.type == "output" and block.labels:
+                self.outputs[block.labels[0]] = (block, f)
 
     # --- name resolution ----------------------------------------------------------------------
 
@@ -166,6 +177,9 @@ class ModuleInstance:
 
     def resource_value(self, mode: str, rtype: str, name: str) -> Any:
         key = (mode, rtype, name)
+        if key not in self.resources:
+            self.loader.load_deferred(self.directory, rtype, name)
+            self._sync()
         if key not in self.resources:
             return UNKNOWN
         block, _ = self.resources[key]

@@ -116,6 +116,7 @@ class TerraformProject:
         self.prefilter = prefilter
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self._needed: dict[str, bool] = {}
+        self._deferred: dict[str, list[str]] = {}
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
 
     def display(self, path: str) -> str:
@@ -139,6 +140,10 @@ class TerraformProject:
         return sorted(dirs)
 
     def files_of(self, directory: str) -> list[ConfigFile]:
+        """The parsed files of a module folder. In a folder the prefilter keeps, files that
+        declare only resources of unchecked types (and no variable, local, output, module, data
+        source or cachelint comment) are deferred: parsed only if an expression refers to one
+        of their resources (see load_deferred)."""
         if directory in self._dirs:
             return self._dirs[directory]
         parsed: list[ConfigFile] = []
@@ -147,20 +152,39 @@ class TerraformProject:
         except OSError as exc:
             self.result.errors.append(LoadError(self.display(directory), exc.strerror or str(exc)))
             names = []
-        for name in names:
-            full = os.path.join(directory, name)
-            if not is_terraform_file(name) or not os.path.isfile(full):
-                continue
+        paths = [os.path.join(directory, n) for n in names
+                 if is_terraform_file(n) and os.path.isfile(os.path.join(directory, n))]
+        deferred = []
+        if self.prefilter and self.needed(directory):
+            texts = dict(zip(paths, self._texts(directory)))
+            dax = any("aws_dax" in t for t in texts.values())
+            deferred = [p for p in paths if not _file_matters(texts.get(p, ""), dax)]
+        self._deferred[directory] = deferred
+        for full in paths:
             self.result.files += 1
-            try:
-                parsed.append(self._parse(full))
-            except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
-                message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                self.result.errors.append(LoadError(self.display(full), message))
-            except _PreParsedError as exc:
-                self.result.errors.append(exc.error)
+            if full not in deferred:
+                self._parse_into(full, parsed)
         self._dirs[directory] = parsed
         return parsed
+
+    def _parse_into(self, full: str, parsed: list[ConfigFile]) -> None:
+        try:
+            parsed.append(self._parse(full))
+        except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
+            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.result.errors.append(LoadError(self.display(full), message))
+        except _PreParsedError as exc:
+            self.result.errors.append(exc.error)
+
+    def load_deferred(self, directory: str, rtype: str, name: str) -> None:
+        """Parse the deferred files of a folder that may declare ``rtype.name`` (a reference to
+        it is being evaluated), adding them to the folder's files."""
+        pending = self._deferred.get(directory) or []
+        wanted = [p for p, text in zip(pending, (_read(p) for p in pending))
+                  if f'"{rtype}"' in text and f'"{name}"' in text]
+        for path in wanted:
+            pending.remove(path)
+            self._parse_into(path, self._dirs.setdefault(directory, []))
 
     def duplicate(self, path: str, block, what: str, first_path: str, first_line: int) -> None:
         error = LoadError(path, f"line {block.line}: duplicate {what}; the first one, at "
@@ -240,8 +264,11 @@ class TerraformProject:
                 names = sorted(os.listdir(d))
             except OSError:
                 continue
-            todo += [os.path.join(d, n) for n in names
+            paths = [os.path.join(d, n) for n in names
                      if is_terraform_file(n) and os.path.isfile(os.path.join(d, n))]
+            texts = dict(zip(paths, self._texts(d)))
+            dax = any("aws_dax" in t for t in texts.values())
+            todo += [p for p in paths if _file_matters(texts.get(p, ""), dax)]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
         # A pool pays for itself only on enough text (forking and returning parsed files cost).
         if self.jobs <= 1 or len(todo) < 16 or sum(_size(p) for p in todo) < 64 * 1024:
@@ -403,6 +430,26 @@ class TerraformProject:
                     self.display(root)))
         for child in module.child_instances(self.needed):
             self._collect(child, root)
+
+
+_TOP_BLOCKS = re.compile(r'^\s*(variable|locals|output|module|data)\b'
+                         r'|"(variable|locals|output|module|data)"\s*:', re.M)
+
+
+def _file_matters(text: str, dax_folder: bool) -> bool:
+    """Whether a file of a kept folder must be parsed up front (see files_of)."""
+    return (any(word in text for word in RELEVANT_WORDS) or "cachelint" in text
+            or _TOP_BLOCKS.search(text) is not None
+            # A DAX cluster's tables are found through the IAM policies of its role.
+            or (dax_folder and "aws_iam" in text))
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_FILE_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _size(path: str) -> int:
