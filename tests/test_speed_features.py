@@ -80,3 +80,20 @@ def test_scan_writes_nothing_into_the_scanned_tree(monorepo, tmp_path):
     before = snapshot()
     findings(monorepo, cache_dir=str(tmp_path / "cache"))
     assert snapshot() == before
+
+
+def test_concurrent_runs_share_the_cache_safely(monorepo, tmp_path):
+    import subprocess
+
+    cache = tmp_path / "cache"
+    cmd = [sys.executable, "-m", "cachelint", "scan", str(monorepo), "--format", "json",
+           "--cache-dir", str(cache), "--exit-zero", "--no-prefilter"]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outputs = [json.loads(p.communicate(timeout=300)[0]) for p in runs]
+    assert all(p.returncode == 0 for p in runs)
+    assert len({json.dumps(o["findings"], sort_keys=True) for o in outputs}) == 1
+    for entry in (cache / "parse").rglob("*"):
+        if entry.is_file():
+            assert entry.suffix == ".json"  # no temporary file left behind
+            json.loads(entry.read_text())  # and every entry whole
