@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from cachelint import __version__
 from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.findings import Finding, Report
+from cachelint.loaders.terraform.project import repository_root
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
@@ -18,19 +19,6 @@ SECURITY_SCORES = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDI
                    Severity.LOW: "3.0", Severity.INFO: "0.5"}
 # Categories whose harm is a security one: data exposed to the wrong reader or to an attacker.
 SECURITY_CATEGORIES = {"encryption", "cache-key", "consistency", "stampede"}
-
-
-def repository_root(start: str) -> str:
-    """The enclosing git work tree, else ``start``: SARIF URIs are relative to it."""
-    current = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
-    probe = current
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return os.path.abspath(os.getcwd())
-        probe = parent
 
 
 def _uri(path: str, root: str) -> str:

@@ -40,7 +40,9 @@ def candidate_files(paths: list[str]) -> list[str]:
             # cdk.out is hidden from nobody: it is where the CDK writes its templates.
             subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS
                                 and (not d.startswith(".") or d == ".cdk.out"))
-            found.extend(os.path.join(current, f) for f in sorted(files) if is_candidate(f))
+            # Regular files only: a FIFO named like a template would block the scan.
+            found.extend(os.path.join(current, f) for f in sorted(files)
+                         if is_candidate(f) and os.path.isfile(os.path.join(current, f)))
     return found
 
 

@@ -38,6 +38,19 @@ class TerraformResult:
     directives: list = field(default_factory=list)
 
 
+def repository_root(path: str) -> str:
+    """The git work tree holding ``path``, else the folder itself."""
+    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    probe = start
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return start
+        probe = parent
+
+
 def internal_error(exc: Exception) -> str:
     """A bug of cachelint's met while modelling one file or module: say so, keep scanning."""
     return (f"cachelint could not model this file (internal error: {type(exc).__name__}: "
@@ -117,6 +130,7 @@ class TerraformProject:
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self._needed: dict[str, bool] = {}
         self._deferred: dict[str, list[str]] = {}
+        self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
 
     def display(self, path: str) -> str:
@@ -153,12 +167,14 @@ class TerraformProject:
             self.result.errors.append(LoadError(self.display(directory), exc.strerror or str(exc)))
             names = []
         paths = [os.path.join(directory, n) for n in names
-                 if is_terraform_file(n) and os.path.isfile(os.path.join(directory, n))]
+                 if is_terraform_file(n) and self._readable(os.path.join(directory, n))]
         deferred = []
         if self.prefilter and self.needed(directory):
             texts = dict(zip(paths, self._texts(directory)))
             dax = any("aws_dax" in t for t in texts.values())
-            deferred = [p for p in paths if not _file_matters(texts.get(p, ""), dax)]
+            # A file over the size limit is not read in full: it is reported, never deferred.
+            deferred = [p for p in paths if not _file_matters(texts.get(p, ""), dax)
+                        and _size(p) <= MAX_FILE_BYTES]
         self._deferred[directory] = deferred
         for full in paths:
             self.result.files += 1
@@ -166,6 +182,28 @@ class TerraformProject:
                 self._parse_into(full, parsed)
         self._dirs[directory] = parsed
         return parsed
+
+    def _readable(self, full: str) -> bool:
+        """A regular file inside the repository; links that dangle, loop or lead out of it are
+        reported (one line each) and not followed; FIFOs and devices are never opened."""
+        if os.path.islink(full):
+            real = os.path.realpath(full)
+            problem = None
+            if not os.path.exists(real):
+                problem = "symbolic link to a missing file (or a link loop); not followed"
+            elif not self.within(real):
+                problem = f"symbolic link to {real}, outside the scanned repository; not followed"
+            if problem:
+                error = LoadError(self.display(full), problem)
+                if error not in self.result.errors:
+                    self.result.errors.append(error)
+                return False
+        return os.path.isfile(full)
+
+    def within(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(real == b or real.startswith(b.rstrip(os.sep) + os.sep)
+                   for b in self.boundaries)
 
     def _parse_into(self, full: str, parsed: list[ConfigFile]) -> None:
         try:
@@ -241,7 +279,9 @@ class TerraformProject:
             return self._needed[directory]
         self._needed[directory] = False  # cycles
         texts = self._texts(directory)
-        found = any(word in text for text in texts for word in RELEVANT_WORDS)
+        found = any(word in text for text in texts for word in RELEVANT_WORDS) or any(
+            _size(os.path.join(directory, n)) > MAX_FILE_BYTES
+            for n in _listdir(directory) if is_terraform_file(n))
         if not found and any(_MODULE_BLOCK.search(text) for text in texts):
             # Registry modules installed by `terraform init` are checked when they are expanded.
             found = any(_REMOTE_SOURCE.search(t) for t in texts) or any(
@@ -284,6 +324,10 @@ class TerraformProject:
             self._parsed.clear()  # no pool here: parse serially instead
 
     def load(self, paths: list[str]) -> TerraformResult:
+        # Module sources and links may lead anywhere inside the repositories being scanned
+        # (examples call "../../"), never out of them.
+        self.boundaries = sorted({os.path.realpath(repository_root(p)) for p in paths} |
+                                 {os.path.realpath(p) for p in paths})
         all_dirs = self.module_dirs(paths)
         dirs = [d for d in all_dirs if self.needed(d)]
         self._preparse(dirs)
@@ -357,6 +401,11 @@ class TerraformProject:
                     f"{f.path}:{block.line}: module \"{name}\" comes from {source!r}, which is not "
                     "a local path and not installed by `terraform init`; its resources were not "
                     "scanned")
+            return None
+        if not self.within(target):
+            self.result.errors.append(LoadError(
+                f.path, f"line {block.line}: module \"{name}\" source {source!r} leads out of "
+                        "the scanned repository; not followed"))
             return None
         if parent.depth >= MAX_MODULE_DEPTH or not os.path.isdir(target):
             if not os.path.isdir(target):
@@ -450,6 +499,13 @@ def _read(path: str) -> str:
             return fh.read(MAX_FILE_BYTES).decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def _listdir(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
 
 
 def _size(path: str) -> int:
