@@ -84,6 +84,10 @@ class Rule:
         return getattr(importlib.import_module(module), attr)
 
 
+# libyaml's safe loader when PyYAML was built with it: ten times faster at start-up.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class CatalogueError(Exception):
     pass
 
@@ -137,7 +141,7 @@ def load_catalogue() -> tuple[Rule, ...]:
         if not entry.name.endswith(".yaml"):
             continue
         try:
-            docs = list(yaml.safe_load_all(entry.read_text("utf-8")))
+            docs = list(yaml.load_all(entry.read_text("utf-8"), Loader=_YAML_LOADER))
         except yaml.YAMLError as exc:
             raise CatalogueError(f"rules/{entry.name}: {exc}") from None
         for data in docs:

@@ -130,6 +130,7 @@ class TerraformProject:
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self._needed: dict[str, bool] = {}
         self._deferred: dict[str, list[str]] = {}
+        self._facts_cache: dict[str, dict[str, _Facts]] = {}
         self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
 
@@ -170,11 +171,9 @@ class TerraformProject:
                  if is_terraform_file(n) and self._readable(os.path.join(directory, n))]
         deferred = []
         if self.prefilter and self.needed(directory):
-            texts = dict(zip(paths, self._texts(directory)))
-            dax = any("aws_dax" in t for t in texts.values())
-            # A file over the size limit is not read in full: it is reported, never deferred.
-            deferred = [p for p in paths if not _file_matters(texts.get(p, ""), dax)
-                        and _size(p) <= MAX_FILE_BYTES]
+            facts = self._facts(directory)
+            dax = any(f.dax for f in facts.values())
+            deferred = [p for p in paths if p in facts and not facts[p].matters(dax)]
         self._deferred[directory] = deferred
         for full in paths:
             self.result.files += 1
@@ -218,8 +217,8 @@ class TerraformProject:
         """Parse the deferred files of a folder that may declare ``rtype.name`` (a reference to
         it is being evaluated), adding them to the folder's files."""
         pending = self._deferred.get(directory) or []
-        wanted = [p for p, text in zip(pending, (_read(p) for p in pending))
-                  if f'"{rtype}"' in text and f'"{name}"' in text]
+        facts = self._facts(directory)
+        wanted = [p for p in pending if p in facts and (rtype, name) in facts[p].declares]
         for path in wanted:
             pending.remove(path)
             self._parse_into(path, self._dirs.setdefault(directory, []))
@@ -248,25 +247,22 @@ class TerraformProject:
 
     # --- prefilter: which folders can hold what cachelint checks -----------------------------
 
-    def _texts(self, directory: str) -> list[str]:
-        texts = []
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            return texts
-        for name in names:
+    def _facts(self, directory: str) -> dict[str, "_Facts"]:
+        """Path -> what the prefilter needs to know of each Terraform file of a folder, read
+        from its raw text once; only these facts are kept, not the text."""
+        if directory in self._facts_cache:
+            return self._facts_cache[directory]
+        facts = {}
+        for name in sorted(_listdir(directory)):
             full = os.path.join(directory, name)
             if is_terraform_file(name) and os.path.isfile(full):
-                try:
-                    with open(full, "rb") as fh:
-                        texts.append(fh.read(MAX_FILE_BYTES).decode("utf-8", "replace"))
-                except OSError:
-                    texts.append("")
-        return texts
+                facts[full] = _Facts.of(_read(full), full.endswith(".json"), _size(full))
+        self._facts_cache[directory] = facts
+        return facts
 
     def _local_calls(self, directory: str) -> set[str]:
-        return {os.path.normpath(os.path.join(directory, m.group(1)))
-                for text in self._texts(directory) for m in _LOCAL_SOURCE.finditer(text)}
+        return {os.path.normpath(os.path.join(directory, source))
+                for facts in self._facts(directory).values() for source in facts.local_sources}
 
     def needed(self, directory: str) -> bool:
         """Whether a module folder (or a local module it calls) mentions a resource type
@@ -278,13 +274,11 @@ class TerraformProject:
         if directory in self._needed:
             return self._needed[directory]
         self._needed[directory] = False  # cycles
-        texts = self._texts(directory)
-        found = any(word in text for text in texts for word in RELEVANT_WORDS) or any(
-            _size(os.path.join(directory, n)) > MAX_FILE_BYTES
-            for n in _listdir(directory) if is_terraform_file(n))
-        if not found and any(_MODULE_BLOCK.search(text) for text in texts):
+        facts = list(self._facts(directory).values())
+        found = any(f.relevant or f.oversize for f in facts)
+        if not found and any(f.module_block for f in facts):
             # Registry modules installed by `terraform init` are checked when they are expanded.
-            found = any(_REMOTE_SOURCE.search(t) for t in texts) or any(
+            found = any(f.remote_source for f in facts) or any(
                 self.needed(target) for target in self._local_calls(directory))
         self._needed[directory] = found
         return found
@@ -306,9 +300,9 @@ class TerraformProject:
                 continue
             paths = [os.path.join(d, n) for n in names
                      if is_terraform_file(n) and os.path.isfile(os.path.join(d, n))]
-            texts = dict(zip(paths, self._texts(d)))
-            dax = any("aws_dax" in t for t in texts.values())
-            todo += [p for p in paths if _file_matters(texts.get(p, ""), dax)]
+            facts = self._facts(d)
+            dax = any(f.dax for f in facts.values())
+            todo += [p for p in paths if p not in facts or facts[p].matters(dax)]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
         # A pool pays for itself only on enough text (forking and returning parsed files cost).
         if self.jobs <= 1 or len(todo) < 16 or sum(_size(p) for p in todo) < 64 * 1024:
@@ -352,7 +346,7 @@ class TerraformProject:
             except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
                 self.result.errors.append(LoadError(self.display(d), internal_error(exc)))
         # Files the prefilter skipped were read (as text) and count as scanned.
-        skipped = sum(len(self._texts(d)) for d in all_dirs if d not in self._dirs)
+        skipped = sum(len(self._facts(d)) for d in all_dirs if d not in self._dirs)
         self.result.files += skipped
         return self.result
 
@@ -481,16 +475,46 @@ class TerraformProject:
             self._collect(child, root)
 
 
-_TOP_BLOCKS = re.compile(r'^\s*(variable|locals|output|module|data)\b'
-                         r'|"(variable|locals|output|module|data)"\s*:', re.M)
+# Data sources are deferred like resources: parsed when an expression refers to them.
+_TOP_BLOCKS = re.compile(r'^\s*(variable|locals|output|module)\b'
+                         r'|"(variable|locals|output|module)"\s*:', re.M)
 
 
-def _file_matters(text: str, dax_folder: bool) -> bool:
-    """Whether a file of a kept folder must be parsed up front (see files_of)."""
-    return (any(word in text for word in RELEVANT_WORDS) or "cachelint" in text
-            or _TOP_BLOCKS.search(text) is not None
-            # A DAX cluster's tables are found through the IAM policies of its role.
-            or (dax_folder and "aws_iam" in text))
+_DECLARES = re.compile(r'^\s*(?:resource|data)\s+"([^"]+)"\s+"([^"]+)"', re.M)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the prefilter reads of one file's raw text."""
+
+    relevant: bool  # mentions a resource type cachelint checks
+    dax: bool
+    iam: bool
+    evaluation: bool  # declares a variable, local, output or module call; or a directive
+    module_block: bool
+    remote_source: bool
+    local_sources: tuple[str, ...]
+    declares: frozenset  # (type, name) of its resources and data sources
+    opaque: bool  # JSON syntax or over the size limit: never deferred
+    oversize: bool
+
+    @classmethod
+    def of(cls, text: str, json_syntax: bool, size: int) -> "_Facts":
+        oversize = size > MAX_FILE_BYTES
+        return cls(
+            relevant=any(word in text for word in RELEVANT_WORDS), dax="aws_dax" in text,
+            iam="aws_iam" in text,
+            evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
+            module_block=_MODULE_BLOCK.search(text) is not None,
+            remote_source=_REMOTE_SOURCE.search(text) is not None,
+            local_sources=tuple(m.group(1) for m in _LOCAL_SOURCE.finditer(text)),
+            declares=frozenset(_DECLARES.findall(text)), opaque=json_syntax or oversize,
+            oversize=oversize)
+
+    def matters(self, dax_folder: bool) -> bool:
+        """Parsed up front in a kept folder (see files_of); otherwise deferred."""
+        # A DAX cluster's tables are found through the IAM policies of its role.
+        return self.relevant or self.evaluation or self.opaque or (dax_folder and self.iam)
 
 
 def _read(path: str) -> str:
