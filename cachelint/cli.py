@@ -279,6 +279,47 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
                    f"({len(written)} files); see {target}/README.md")
 
 
+@cli.group()
+def export() -> None:
+    """Export cachelint's rules for other tools."""
+
+
+@export.command("checkov")
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def export_checkov(out: str, force: bool) -> None:
+    """Write checkov custom checks (for --external-checks-dir) that run cachelint's rules."""
+    from cachelint import generate as gen
+    from cachelint.checkov_bridge import exportable
+
+    files: dict[str, str] = {}
+    skipped = []
+    for rule in load_catalogue():
+        why = exportable(rule)
+        if why:
+            skipped.append((rule, why))
+            continue
+        files[f"{rule.id}_{rule.name.replace('-', '_')}.py"] = (
+            f"# cachelint {rule.id} {rule.name}, exported by `cachelint export checkov`.\n"
+            f"# It runs cachelint's own rule: cachelint must be importable in checkov's\n"
+            f"# environment, without its dependencies: pip install --no-deps "
+            f"cachelint=={__version__}\n"
+            "from cachelint.checkov_bridge import make_check\n\n"
+            f'check = make_check("{rule.id}")\n')
+    files["__init__.py"] = "# checkov imports the checks of this folder as a package.\n"
+    files["NOT_EXPORTED.md"] = (
+        "# cachelint rules not exported to checkov\n\nA checkov resource check sees one "
+        "resource; these rules need more.\n\n| rule | why |\n|---|---|\n" +
+        "".join(f"| {r.id} {r.name} | {why} |\n" for r, why in skipped))
+    try:
+        gen.write(files, out, force=force)
+    except gen.GenerateError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Wrote {len(files) - 2} checkov checks to {out}/ ({len(skipped)} rules not "
+               f"exportable: see {out}/NOT_EXPORTED.md). Run: checkov -d DIR "
+               f"--external-checks-dir {out}")
+
+
 @cli.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)

@@ -13,4 +13,7 @@ if [ ! -x .venv-checkov/bin/checkov ]; then
   "$PYTHON" -m venv .venv-checkov
   .venv-checkov/bin/python -m pip install "${PIP_FLAGS[@]}" checkov==3.3.30
 fi
+# cachelint's rules exported to checkov import cachelint: without its dependencies, so that
+# checkov keeps its own hcl2 module.
+.venv-checkov/bin/python -m pip install "${PIP_FLAGS[@]}" --no-deps -e .
 exec .venv/bin/python -m pytest "$@"

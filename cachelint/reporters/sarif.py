@@ -33,6 +33,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "tags": ["caching", rule.category.value, rule.layer],
         "precision": "high",
         "problem.severity": LEVELS[rule.severity],
+        # Overlapping checks of other tools (checkov, trivy, cfn-lint), to join results.
+        "peers": list(rule.peers),
     }
     if rule.category.value in SECURITY_CATEGORIES:
         properties["tags"].append("security")
@@ -58,7 +60,7 @@ def _result(f: Finding, index: int, root: str) -> dict[str, Any]:
         "message": {"text": f.message},
         "partialFingerprints": {"cachelint/v1": f.fingerprint},
         "properties": {"resource": f.address, "resourceType": f.resource_type,
-                       "category": f.rule.category.value},
+                       "category": f.rule.category.value, "peers": list(f.rule.peers)},
     }
     if f.location.path.startswith("arn:"):
         result["locations"] = [{"logicalLocations": [{"fullyQualifiedName": f.location.path,

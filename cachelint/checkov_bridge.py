@@ -1,0 +1,147 @@
+"""Run cachelint's own rules inside checkov (``cachelint export checkov DIR``).
+
+Exported check files are three lines that call :func:`make_check`: the rule's logic is not
+rewritten for checkov, it is cachelint's catalogue, model and mappers, fed with checkov's parsed
+resource. That needs cachelint importable in checkov's environment without its dependencies
+(python-hcl2 would replace checkov's own ``hcl2`` module): ``pip install --no-deps cachelint``.
+
+Only rules that can be decided from one resource are exported; the others need several
+resources, a configuration or traffic evidence, which a checkov resource check never sees.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cachelint import conditions
+from cachelint.catalogue import Rule, find_rule
+from cachelint.config import Config
+from cachelint.engine import Context
+from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
+from cachelint.model import KINDS, Inventory
+from cachelint.values import UNKNOWN, Symbol
+
+# Model kind -> the Terraform resource types it is built from, one resource at a time.
+SINGLE_RESOURCE_KINDS = {
+    "dax.cluster": ("aws_dax_cluster",),
+    "dax.parameter-group": ("aws_dax_parameter_group",),
+    "elasticache.cache": ("aws_elasticache_replication_group", "aws_elasticache_cluster",
+                          "aws_elasticache_serverless_cache"),
+    "elasticache.parameter-group": ("aws_elasticache_parameter_group",),
+    "apigateway.method-settings": ("aws_api_gateway_method_settings",),
+    "cloudfront.behavior": ("aws_cloudfront_distribution",),
+}
+# Rules of those kinds that still need another resource, and why.
+NEEDS_OTHER_RESOURCES = {
+    "CL107": "needs the stage, to know whether it has a cache cluster",
+    "CL402": "needs the parameter group the cluster names",
+    "CL406": "needs the cluster's IAM role, its policies and the tables they name",
+}
+_MAPPERS = {t: m for m in (map_apigateway, map_cloudfront, map_datastores)
+            for kind, types in SINGLE_RESOURCE_KINDS.items() for t in types
+            if t in m.TYPES}
+_REFERENCE = re.compile(r"^((?:module\.[\w-]+\.)*(?:data\.)?aws_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?)"
+                        r"\.([\w.]+)$")
+
+
+def exportable(rule: Rule) -> str | None:
+    """None if the rule can run as a checkov resource check, else why not."""
+    if rule.meta:
+        return "reports on files and suppressions, not on resources"
+    if rule.id in NEEDS_OTHER_RESOURCES:
+        return NEEDS_OTHER_RESOURCES[rule.id]
+    if any(kind not in SINGLE_RESOURCE_KINDS for kind in rule.applies_to):
+        return "needs several resources, the configuration's declarations or traffic evidence"
+    return None
+
+
+def terraform_types(rule: Rule) -> list[str]:
+    return sorted({t for kind in rule.applies_to for t in SINGLE_RESOURCE_KINDS[kind]})
+
+
+def _value(value: Any) -> Any:
+    """checkov's rendered value -> cachelint's: unresolved expressions are unknown, references
+    to resources are symbols (they still name the resource)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("${") and text.endswith("}") and text.count("${") == 1:
+            text = text[2:-1].strip()
+        match = _REFERENCE.match(text)
+        if match:
+            return Symbol(match.group(1), match.group(2))
+        if "${" in text or re.match(r"^(var|local|module|each|count|data)\.", text):
+            return UNKNOWN
+        return value
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    return value
+
+
+def body_from_conf(conf: dict, path: str = "checkov") -> EvalBody:
+    body = EvalBody(SourceSpan(path, int(conf.get("__start_line__", 1) or 1),
+                               int(conf.get("__end_line__", 1) or 1)))
+    for key, raw in conf.items():
+        if key.startswith("__") or key in ("count", "for_each", "depends_on", "lifecycle",
+                                           "provider", "dynamic"):
+            continue
+        if isinstance(raw, list) and raw and all(isinstance(v, dict) for v in raw):
+            body.blocks[key] = [body_from_conf(v, path) for v in raw]
+            body.values[key] = _value(raw)
+            continue
+        value = raw[0] if isinstance(raw, list) and len(raw) == 1 else raw
+        body.values[key] = _value(value)
+    return body
+
+
+def evaluate_rule(rule: Rule, resource_type: str, conf: dict) -> Any:
+    """True (the rule fires), False, or UNKNOWN, for one checkov resource."""
+    address = str(conf.get("__address__") or f"{resource_type}.resource")
+    name = address.rsplit(".", 1)[-1]
+    res = TfResource(address, "managed", resource_type, name, "", body_from_conf(conf), (), "")
+    inventory = Inventory(resources=_MAPPERS[resource_type].map_resources([res]))
+    ctx = Context(inventory, Config())
+    outcome: Any = False
+    for kind in rule.applies_to:
+        for model in inventory.of(KINDS[kind]):
+            if rule.check is not None:
+                if any(True for _ in rule.check_function(model, ctx)):
+                    return True
+                continue
+            result = conditions.evaluate(rule.condition, model)
+            if result is True:
+                return True
+            if result is UNKNOWN:
+                outcome = UNKNOWN
+    return outcome
+
+
+def make_check(rule_id: str):
+    """A checkov resource check object for a cachelint rule (call it from an exported file)."""
+    from checkov.common.models.enums import CheckCategories, CheckResult
+    from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+    rule = find_rule(rule_id)
+    if rule is None or exportable(rule) is not None:
+        raise ValueError(f"{rule_id} cannot run inside checkov")
+    category = CheckCategories.ENCRYPTION if rule.category.value == "encryption" else (
+        CheckCategories.BACKUP_AND_RECOVERY if rule.category.value == "availability"
+        else CheckCategories.GENERAL_SECURITY)
+
+    class CachelintCheck(BaseResourceCheck):
+        def __init__(self) -> None:
+            super().__init__(name=f"{rule.name}: {rule.summary}", id=rule.id,
+                             categories=[category], supported_resources=terraform_types(rule),
+                             guideline=rule.references[0])
+
+        def scan_resource_conf(self, conf: dict) -> Any:
+            result = evaluate_rule(rule, self.entity_type, conf)
+            if result is True:
+                return CheckResult.FAILED
+            return CheckResult.UNKNOWN if result is UNKNOWN else CheckResult.PASSED
+
+    CachelintCheck.__name__ = f"Cachelint{rule.id}"
+    return CachelintCheck()
