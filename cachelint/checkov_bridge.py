@@ -121,6 +121,7 @@ def evaluate_rule(rule: Rule, resource_type: str, conf: dict) -> Any:
 
 def make_check(rule_id: str):
     """A checkov resource check object for a cachelint rule (call it from an exported file)."""
+    from checkov.common.bridgecrew.severities import get_severity
     from checkov.common.models.enums import CheckCategories, CheckResult
     from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
@@ -136,6 +137,7 @@ def make_check(rule_id: str):
             super().__init__(name=f"{rule.name}: {rule.summary}", id=rule.id,
                              categories=[category], supported_resources=terraform_types(rule),
                              guideline=rule.references[0])
+            self.severity = get_severity(rule.severity.label)  # shown in checkov's reports
 
         def scan_resource_conf(self, conf: dict) -> Any:
             result = evaluate_rule(rule, self.entity_type, conf)

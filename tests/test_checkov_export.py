@@ -60,8 +60,13 @@ def test_checkov_with_exported_checks_agrees_with_cachelint(tmp_path):
     data = json.loads(result.stdout)
     reports = data if isinstance(data, list) else [data]
     checkov_failed = set()
+    rules = {r.id: r for r in load_catalogue()}
     for report in reports:
         for check in report.get("results", {}).get("failed_checks", []):
+            rule = rules[check["check_id"]]  # cachelint's id, name, severity and guideline
+            assert check["check_name"].startswith(rule.name)
+            assert check["severity"] == rule.severity.label.upper()
+            assert check["guideline"] == rule.references[0]
             case = str(Path(check["file_abs_path"]).resolve().relative_to(RULES)).split("/")
             if case[1] == "terraform":
                 checkov_failed.add(("/".join(case[:3]), check["check_id"], check["resource"]))
