@@ -48,7 +48,7 @@ def test_golden(report, ext):
     if os.environ.get("CACHELINT_UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(out.getvalue())
-    assert out.getvalue() == golden.read_text(), f"regenerate with CACHELINT_UPDATE_GOLDEN=1"
+    assert out.getvalue() == golden.read_text(), "regenerate with CACHELINT_UPDATE_GOLDEN=1"
 
 
 def sarif_schema() -> dict:

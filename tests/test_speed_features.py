@@ -4,7 +4,6 @@ it finds. (Speed itself is measured by benchmarks/bench.py, not by tests.)"""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 

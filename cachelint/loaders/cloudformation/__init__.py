@@ -15,7 +15,7 @@ from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
     CfnDict, TemplateError, is_template, looks_like_template, parse_template_text,
 )
-from cachelint.loaders.terraform.project import LoadError, internal_error, read_text
+from cachelint.loaders.terraform.files import LoadError, internal_error, read_text
 from cachelint.model import Inventory
 from cachelint.suppressions import Directive, parse_comment
 

@@ -6,7 +6,8 @@ import os
 
 from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
 from cachelint.loaders.terraform.plan import is_plan_file, load_plan
-from cachelint.loaders.terraform.project import LoadError, TerraformProject, internal_error
+from cachelint.loaders.terraform.files import LoadError, internal_error
+from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.model import Inventory
 
 __all__ = ["RELEVANT_TYPES", "is_plan_file", "load_plans", "load_terraform"]

@@ -16,7 +16,8 @@ from typing import Any
 from cachelint.loaders.cloudformation.template import CfnDict, TemplateError, parse_template_text
 from cachelint.loaders.terraform.hcl import parse_expression
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
-from cachelint.loaders.terraform.project import LoadError, TerraformProject, read_text
+from cachelint.loaders.terraform.files import LoadError, read_text
+from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.loaders.terraform.syntax import TupleExpr
 from cachelint.values import UNKNOWN, Symbol
 

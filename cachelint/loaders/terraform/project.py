@@ -9,24 +9,21 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from cachelint.loaders.terraform.evaluate import evaluate
-from cachelint.loaders.terraform.hcl import HclSyntaxError, parse_hcl
+from cachelint.loaders.terraform.files import (
+    LoadError, internal_error, is_terraform_file, parse_file, parse_worker, repository_root,
+)
+from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
     MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
 )
-from cachelint.loaders.terraform.syntax import ConfigFile
-from cachelint.loaders.terraform.tfjson import JsonSyntaxError, parse_tf_json
 from cachelint.loaders.terraform.parsecache import ParseCache
+from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size
+from cachelint.loaders.terraform.syntax import ConfigFile
+from cachelint.loaders.terraform.tfjson import JsonSyntaxError
 from cachelint.suppressions import parse_comment
 
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
-MAX_FILE_BYTES = 5 * 1024 * 1024
 _META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
-
-
-@dataclass(frozen=True)
-class LoadError:
-    path: str
-    message: str
 
 
 @dataclass
@@ -36,76 +33,6 @@ class TerraformResult:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     directives: list = field(default_factory=list)
-
-
-def repository_root(path: str) -> str:
-    """The git work tree holding ``path``, else the folder itself."""
-    start = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-    probe = start
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return start
-        probe = parent
-
-
-def internal_error(exc: Exception) -> str:
-    """A bug of cachelint's met while modelling one file or module: say so, keep scanning."""
-    return (f"cachelint could not model this file (internal error: {type(exc).__name__}: "
-            f"{exc}); the rest of the scan went on. Please report it.")
-
-
-def is_terraform_file(name: str) -> bool:
-    return name.endswith(".tf") or name.endswith(".tf.json")
-
-
-def read_text(path: str) -> str:
-    size = os.path.getsize(path)
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit")
-    with open(path, "rb") as fh:
-        data = fh.read()
-    if b"\x00" in data[:8192]:
-        raise ValueError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
-
-
-def parse_file(path: str, display: str, cache: ParseCache | None = None) -> ConfigFile:
-    text = read_text(path)
-    kind = "json" if path.endswith(".json") else "hcl"
-    key = cache.key(kind, text.encode("utf-8")) if cache is not None else ""
-    if cache is not None:
-        cached = cache.get(key, display)
-        if cached is not None:
-            return cached
-    parsed = parse_tf_json(text, display) if kind == "json" else parse_hcl(text, display)
-    if cache is not None:
-        cache.put(key, parsed)
-    return parsed
-
-
-def _parse_worker(job: tuple[str, str, str | None]) -> tuple[str, object]:
-    """Parse one file in a worker process: the parsed file, or the error message."""
-    path, display, cache_dir = job
-    try:
-        return path, parse_file(path, display, ParseCache(cache_dir) if cache_dir else None)
-    except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
-        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return path, LoadError(display, message)
-    except RecursionError:
-        return path, LoadError(display, "nesting too deep to parse")
-
-
-_LOCAL_SOURCE = re.compile(r'source\s*=\s*"(\.{1,2}/[^"]*)"')
-_REMOTE_SOURCE = re.compile(r'source\s*=\s*"(?!\.{1,2}/)')
-_MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)
-RELEVANT_WORDS = ("aws_api_gateway", "aws_apigatewayv2", "aws_cloudfront", "aws_elasticache",
-                  "aws_dax", "aws_dynamodb")
 
 
 class TerraformProject:
@@ -130,7 +57,7 @@ class TerraformProject:
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self._needed: dict[str, bool] = {}
         self._deferred: dict[str, list[str]] = {}
-        self._facts_cache: dict[str, dict[str, _Facts]] = {}
+        self._facts_cache: dict[str, dict[str, Facts]] = {}
         self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
 
@@ -247,16 +174,16 @@ class TerraformProject:
 
     # --- prefilter: which folders can hold what cachelint checks -----------------------------
 
-    def _facts(self, directory: str) -> dict[str, "_Facts"]:
+    def _facts(self, directory: str) -> dict[str, "Facts"]:
         """Path -> what the prefilter needs to know of each Terraform file of a folder, read
         from its raw text once; only these facts are kept, not the text."""
         if directory in self._facts_cache:
             return self._facts_cache[directory]
         facts = {}
-        for name in sorted(_listdir(directory)):
+        for name in sorted(listdir(directory)):
             full = os.path.join(directory, name)
             if is_terraform_file(name) and os.path.isfile(full):
-                facts[full] = _Facts.of(_read(full), full.endswith(".json"), _size(full))
+                facts[full] = Facts.of(read_head(full), full.endswith(".json"), size(full))
         self._facts_cache[directory] = facts
         return facts
 
@@ -305,14 +232,14 @@ class TerraformProject:
             todo += [p for p in paths if p not in facts or facts[p].matters(dax)]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
         # A pool pays for itself only on enough text (forking and returning parsed files cost).
-        if self.jobs <= 1 or len(todo) < 16 or sum(_size(p) for p in todo) < 64 * 1024:
+        if self.jobs <= 1 or len(todo) < 16 or sum(size(p) for p in todo) < 64 * 1024:
             return
         import concurrent.futures
 
         jobs = [(path, self.display(path), self.cache_dir) for path in todo]
         try:
             with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                for path, outcome in pool.map(_parse_worker, jobs, chunksize=16):
+                for path, outcome in pool.map(parse_worker, jobs, chunksize=16):
                     self._parsed[path] = outcome
         except (OSError, concurrent.futures.process.BrokenProcessPool):
             self._parsed.clear()  # no pool here: parse serially instead
@@ -473,70 +400,6 @@ class TerraformProject:
                     self.display(root)))
         for child in module.child_instances(self.needed):
             self._collect(child, root)
-
-
-# Data sources are deferred like resources: parsed when an expression refers to them.
-_TOP_BLOCKS = re.compile(r'^\s*(variable|locals|output|module)\b'
-                         r'|"(variable|locals|output|module)"\s*:', re.M)
-
-
-_DECLARES = re.compile(r'^\s*(?:resource|data)\s+"([^"]+)"\s+"([^"]+)"', re.M)
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What the prefilter reads of one file's raw text."""
-
-    relevant: bool  # mentions a resource type cachelint checks
-    dax: bool
-    iam: bool
-    evaluation: bool  # declares a variable, local, output or module call; or a directive
-    module_block: bool
-    remote_source: bool
-    local_sources: tuple[str, ...]
-    declares: frozenset  # (type, name) of its resources and data sources
-    opaque: bool  # JSON syntax or over the size limit: never deferred
-    oversize: bool
-
-    @classmethod
-    def of(cls, text: str, json_syntax: bool, size: int) -> "_Facts":
-        oversize = size > MAX_FILE_BYTES
-        return cls(
-            relevant=any(word in text for word in RELEVANT_WORDS), dax="aws_dax" in text,
-            iam="aws_iam" in text,
-            evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
-            module_block=_MODULE_BLOCK.search(text) is not None,
-            remote_source=_REMOTE_SOURCE.search(text) is not None,
-            local_sources=tuple(m.group(1) for m in _LOCAL_SOURCE.finditer(text)),
-            declares=frozenset(_DECLARES.findall(text)), opaque=json_syntax or oversize,
-            oversize=oversize)
-
-    def matters(self, dax_folder: bool) -> bool:
-        """Parsed up front in a kept folder (see files_of); otherwise deferred."""
-        # A DAX cluster's tables are found through the IAM policies of its role.
-        return self.relevant or self.evaluation or self.opaque or (dax_folder and self.iam)
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def _listdir(directory: str) -> list[str]:
-    try:
-        return os.listdir(directory)
-    except OSError:
-        return []
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 class _PreParsedError(Exception):

@@ -41,7 +41,6 @@ def parse_tf_json(text: str, path: str) -> ConfigFile:
     if not isinstance(node, yaml.MappingNode):
         raise JsonSyntaxError("a .tf.json file must hold a JSON object")
     blocks: list[Block] = []
-    attributes: dict[str, Attribute] = {}
     for key_node, value_node in node.value:
         btype = key_node.value
         depth = _LABELS.get(btype)
@@ -50,11 +49,9 @@ def parse_tf_json(text: str, path: str) -> ConfigFile:
         for labels, body_node in _nest(value_node, depth, ()):
             for obj in _objects(body_node):
                 body = _body(obj)
-                if btype == "locals":
-                    attributes.update({})
                 blocks.append(Block(btype, labels, body, obj.start_mark.line + 1,
                                     obj.end_mark.line + 1))
-    return ConfigFile(path=path, body=Body(attributes, tuple(blocks)))
+    return ConfigFile(path=path, body=Body({}, tuple(blocks)))
 
 
 def _nest(node, depth: int, labels: tuple):

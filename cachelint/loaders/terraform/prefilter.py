@@ -1,0 +1,80 @@
+"""What the prefilter reads of a file's raw text, before any parsing, to decide what to parse."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from cachelint.loaders.terraform.files import MAX_FILE_BYTES
+
+LOCAL_SOURCE = re.compile(r'source\s*=\s*"(\.{1,2}/[^"]*)"')
+REMOTE_SOURCE = re.compile(r'source\s*=\s*"(?!\.{1,2}/)')
+MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)
+RELEVANT_WORDS = ("aws_api_gateway", "aws_apigatewayv2", "aws_cloudfront", "aws_elasticache",
+                  "aws_dax", "aws_dynamodb")
+
+
+
+# Data sources are deferred like resources: parsed when an expression refers to them.
+_TOP_BLOCKS = re.compile(r'^\s*(variable|locals|output|module)\b'
+                         r'|"(variable|locals|output|module)"\s*:', re.M)
+
+
+_DECLARES = re.compile(r'^\s*(?:resource|data)\s+"([^"]+)"\s+"([^"]+)"', re.M)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the prefilter reads of one file's raw text."""
+
+    relevant: bool  # mentions a resource type cachelint checks
+    dax: bool
+    iam: bool
+    evaluation: bool  # declares a variable, local, output or module call; or a directive
+    module_block: bool
+    remote_source: bool
+    local_sources: tuple[str, ...]
+    declares: frozenset  # (type, name) of its resources and data sources
+    opaque: bool  # JSON syntax or over the size limit: never deferred
+    oversize: bool
+
+    @classmethod
+    def of(cls, text: str, json_syntax: bool, size: int) -> "Facts":
+        oversize = size > MAX_FILE_BYTES
+        return cls(
+            relevant=any(word in text for word in RELEVANT_WORDS), dax="aws_dax" in text,
+            iam="aws_iam" in text,
+            evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
+            module_block=MODULE_BLOCK.search(text) is not None,
+            remote_source=REMOTE_SOURCE.search(text) is not None,
+            local_sources=tuple(m.group(1) for m in LOCAL_SOURCE.finditer(text)),
+            declares=frozenset(_DECLARES.findall(text)), opaque=json_syntax or oversize,
+            oversize=oversize)
+
+    def matters(self, dax_folder: bool) -> bool:
+        """Parsed up front in a kept folder (see files_of); otherwise deferred."""
+        # A DAX cluster's tables are found through the IAM policies of its role.
+        return self.relevant or self.evaluation or self.opaque or (dax_folder and self.iam)
+
+
+def read_head(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_FILE_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def listdir(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
+
+
+def size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
