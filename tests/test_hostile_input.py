@@ -118,3 +118,29 @@ def test_the_expression_evaluator_takes_any_text(text):
             return {"a": 1, "s": "x", "l": [1, 2], "m": {"k": "v"}}.get(name)
 
     evaluate(parse_expression(text), Names())  # never raises
+
+
+def test_secrets_never_reach_any_output(tmp_path):
+    import io
+
+    from cachelint.reporters import github, junit, markdown, sarif, text
+    from cachelint.reporters import json as json_reporter
+    from cachelint.scan import ScanOptions, run_scan
+
+    secret = "s3cr3t-AUTH-token-0123456789"
+    (tmp_path / "main.tf").write_text(
+        'variable "token" {\n  default   = "' + secret + '"\n  sensitive = true\n}\n'
+        'resource "aws_elasticache_replication_group" "c" {\n  replication_group_id = "c"\n'
+        '  description = "c"\n  auth_token = var.token\n  num_cache_clusters = 1\n}\n')
+    (tmp_path / "t.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  C:\n"
+        "    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n"
+        f"      ReplicationGroupDescription: c\n      AuthToken: {secret}\n"
+        "      NumCacheClusters: 1\n")
+    report = run_scan(ScanOptions(paths=(str(tmp_path),), jobs=1))
+    assert report.findings
+    for write in (json_reporter.write, github.write, junit.write, markdown.write,
+                  lambda r, o: text.write(r, o), lambda r, o: sarif.write(r, o, str(tmp_path))):
+        out = io.StringIO()
+        write(report, out)
+        assert secret not in out.getvalue()
