@@ -199,9 +199,14 @@ def test_files_that_cannot_hold_a_checked_resource_are_not_parsed(tf, inventory)
 
 def test_deferred_files_are_parsed_when_a_checked_resource_refers_to_them(tf, inventory):
     path = tf({"dax.tf": 'resource "aws_dax_cluster" "c" {\n  cluster_name = "c"\n'
-                         '  replication_factor = aws_autoscaling_group.web.min_size\n}\n',
-               "asg.tf": 'resource "aws_autoscaling_group" "web" {\n  min_size = 1\n}\n'})
-    assert only(inventory(path), DaxCluster).replication_factor == 1
+                         '  replication_factor = aws_autoscaling_group.web.min_size\n}\n'
+                         'resource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n'
+                         '  replication_factor = data.aws_autoscaling_group.other.min_size\n}\n',
+               "asg.tf": 'resource "aws_autoscaling_group" "web" {\n  min_size = 1\n}\n'
+                         'data "aws_autoscaling_group" "other" {\n  name = "o"\n}\n'})
+    inv = inventory(path)
+    assert inv.errors == []
+    assert {c.name: c.replication_factor for c in inv.of(DaxCluster)}["c"] == 1
 
 
 def test_two_roots_with_the_same_addresses_do_not_mix(tf, inventory):

@@ -381,7 +381,8 @@ class TerraformProject:
     def _collect(self, module: ModuleInstance, root: str = "") -> None:
         root = root or module.directory
         comments_by_path = {f.path: f.comments for f in module.loader.files_of(module.directory)}
-        for (mode, rtype, rname), (block, f) in module.resources.items():
+        # A snapshot: evaluating a body may parse deferred files, which adds resources.
+        for (mode, rtype, rname), (block, f) in list(module.resources.items()):
             if rtype not in self.relevant:
                 continue
             instances = module.instances(block)
