@@ -37,7 +37,9 @@ class Wiring:
     stage: str | None = None
     routes: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
-    origin_domain: str | None = None
+    origin_domain: str | None = None  # the API origin's domain
+    s3_bucket: str | None = None     # the Terraform address of the site bucket
+    s3_domain: str | None = None     # the site bucket's regional domain name
     http_api: str | None = None
     findings: tuple[str, ...] = ()   # "CL502 examples/x.tf:12" lines, for the README
 
@@ -84,7 +86,8 @@ def validate(options: Options) -> Options:
                                 "querystring|path).NAME")
     safe_value(options.api_path_pattern, "--api-path-pattern")
     w = options.wiring
-    for value in (w.rest_api, w.stage, w.origin_domain, w.http_api, *w.routes, *w.tables):
+    for value in (w.rest_api, w.stage, w.origin_domain, w.http_api, w.s3_bucket, w.s3_domain,
+                  *w.routes, *w.tables):
         if value is not None:
             safe_value(value, "a value from the scan")
     return options
@@ -131,6 +134,8 @@ def render(options: Options) -> dict[str, str]:
         "wiring": w, "findings": list(w.findings),
         "rest_api_ref": _reference(w.rest_api, "id"),
         "stage_ref": _reference(w.stage, "stage_name"),
+        "bucket_ref": _reference(w.s3_bucket, "id"),
+        "bucket_domain_ref": _reference(w.s3_bucket, "bucket_regional_domain_name"),
         "tables": list(w.tables), "routes": list(w.routes),
         "json": json.dumps,
     }
@@ -236,7 +241,8 @@ def plans_from_report(report: dict) -> list[Options]:
         wiring = Wiring(
             rest_api=first.get("rest_api"), stage=first.get("stage"),
             routes=tuple(ctx.get("route", ())), tables=tuple(ctx.get("tables", ())),
-            origin_domain=first.get("origin_domain"), http_api=first.get("http_api"),
+            origin_domain=first.get("api_origin_domain"), http_api=first.get("http_api"),
+            s3_bucket=first.get("s3_bucket"), s3_domain=first.get("s3_domain"),
             findings=tuple(f"{f['rule_id']} {f['location']['path']}:{f['location']['start_line']}"
                            for f in findings))
         plans.append(Options(layer=layer, name=f"{layer}-cache", wiring=wiring))

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from cachelint.values import UNKNOWN
+from cachelint.values import UNKNOWN, Symbol
 
 # --- AWS facts the model applies (see docs/aws-facts.md for sources) ---------------------------
 API_CACHE_DEFAULT_TTL = 300
@@ -252,8 +252,14 @@ class CacheBehavior(Resource):
     query_strings: KeySet = KeySet()
 
     def context(self) -> dict[str, Any]:
-        domain = self.origin.domain if self.origin is not None else None
-        return _known_strings({"distribution": self.distribution, "origin_domain": domain})
+        values: dict[str, Any] = {"distribution": self.distribution}
+        if self.origin is not None and self.origin.kind == "s3":
+            domain = self.origin.domain
+            values["s3_bucket"] = domain.address if isinstance(domain, Symbol) else None
+            values["s3_domain"] = domain
+        elif self.origin is not None:
+            values["api_origin_domain"] = self.origin.domain
+        return _known_strings(values)
 
     @property
     def legacy(self) -> Any:

@@ -196,3 +196,34 @@ def test_from_scan_writes_wired_modules(tmp_path):
                             str(report), "--out", str(tmp_path / "modules")],
                            capture_output=True, text=True)
     assert again.returncode == 2 and "use --force" in again.stderr
+
+
+def test_from_scan_wires_the_cloudfront_bucket_and_not_as_the_api(tmp_path):
+    (tmp_path / "main.tf").write_text('''
+resource "aws_s3_bucket" "site" {
+  bucket = "site"
+}
+
+resource "aws_cloudfront_distribution" "web" {
+  enabled = true
+  origin {
+    origin_id   = "s3"
+    domain_name = aws_s3_bucket.site.bucket_regional_domain_name
+  }
+  default_cache_behavior {
+    target_origin_id = "s3"
+    cache_policy_id  = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  }
+}
+''')
+    report = tmp_path / "r.json"
+    subprocess.run([sys.executable, "-m", "cachelint", "scan", str(tmp_path), "--format",
+                    f"json:{report}"], capture_output=True)
+    subprocess.run([sys.executable, "-m", "cachelint", "generate", "--from-scan", str(report),
+                    "--out", str(tmp_path / "m")], capture_output=True, check=True)
+    readme = (tmp_path / "m" / "README.md").read_text()
+    assert "s3_bucket_name                 = aws_s3_bucket.site.id" in readme
+    assert "aws_s3_bucket.site.bucket_regional_domain_name" in readme
+    variables = (tmp_path / "m" / "variables.tf").read_text()
+    api = variables.split('variable "api_origin_domain"')[1].split("}")[0]
+    assert "default     = null" in api
