@@ -146,12 +146,15 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report and fail only on findings not in this baseline file.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of findings.")
+@click.option("--generate", "generate_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write the Terraform modules the findings recommend into this folder "
+                   "(as `generate --from-scan`).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
 @click.pass_context
 def scan(ctx: click.Context, paths, select, ignore, var_file, variables, parameters, config_path,
          cache_dir, no_cache, no_prefilter, jobs, formats, output_files, fail_on, exit_zero,
-         baseline_path, statistics, quiet, color) -> None:
+         baseline_path, statistics, generate_dir, quiet, color) -> None:
     """Scan Terraform, CloudFormation/SAM templates or directories for caching anti-patterns."""
     from cachelint import baseline
 
@@ -178,8 +181,35 @@ def scan(ctx: click.Context, paths, select, ignore, var_file, variables, paramet
             colour = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None \
                 else color
             _write(report, fmt, sys.stdout, colour, quiet, statistics)
+    if generate_dir:
+        from cachelint.generate import plans_from_report
+
+        _write_modules(plans_from_report(json_reporter.report_dict(report)), generate_dir,
+                       force=False, one_folder=False)
     failing = any(f.severity >= threshold for f in report.findings)
     ctx.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str | None = None,
+                   ttl: int | None = None, cache_size: str = "0.5", cache_keys=(),
+                   engine: str = "valkey", api_path_pattern: str = "/api/*") -> None:
+    """Render and write each planned module (generate and scan --generate)."""
+    from cachelint import generate as gen
+
+    for plan in plans:
+        # One --name cannot name several modules: it applies when there is one.
+        plan = gen.Options(layer=plan.layer, name=(name if len(plans) == 1 else None) or plan.name,
+                           ttl=ttl if ttl is not None else (300 if plan.layer == "apigateway"
+                                                            else 60),
+                           cache_size=cache_size, cache_keys=tuple(cache_keys), engine=engine,
+                           api_path_pattern=api_path_pattern, wiring=plan.wiring)
+        target = out if one_folder and len(plans) == 1 else os.path.join(out, plan.name)
+        try:
+            written = gen.write(gen.render(plan), target, force=force)
+        except gen.GenerateError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
+                   f"({len(written)} files); see {target}/README.md", err=True)
 
 
 def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool) -> None:
@@ -263,20 +293,9 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
         plans = [gen.Options(layer=layer, name=name or f"{layer}-cache")]
     else:
         raise click.UsageError("give --layer or --from-scan")
-    for plan in plans:
-        default_ttl = 300 if plan.layer == "apigateway" else 60
-        plan = gen.Options(layer=plan.layer, name=name or plan.name,
-                           ttl=ttl if ttl is not None else default_ttl, cache_size=cache_size,
-                           cache_keys=tuple(cache_keys), engine=engine,
-                           api_path_pattern=api_path_pattern, wiring=plan.wiring)
-        target = out if out and len(plans) == 1 else os.path.join(
-            out or "cachelint-modules", plan.name)
-        try:
-            written = gen.write(gen.render(plan), target, force=force)
-        except gen.GenerateError as exc:
-            raise click.UsageError(str(exc)) from None
-        click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
-                   f"({len(written)} files); see {target}/README.md")
+    _write_modules(plans, out or "cachelint-modules", force=force, one_folder=bool(out),
+                   name=name, ttl=ttl, cache_size=cache_size, cache_keys=cache_keys,
+                   engine=engine, api_path_pattern=api_path_pattern)
 
 
 @cli.group()

@@ -227,3 +227,13 @@ resource "aws_cloudfront_distribution" "web" {
     variables = (tmp_path / "m" / "variables.tf").read_text()
     api = variables.split('variable "api_origin_domain"')[1].split("}")[0]
     assert "default     = null" in api
+
+
+def test_scan_generate_writes_the_recommended_modules(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cachelint", "scan", "examples/shop",
+                             "-q", "--generate", str(tmp_path / "fixes")], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 1  # the findings still fail the scan
+    assert sorted(p.name for p in (tmp_path / "fixes").iterdir()) == [
+        "apigateway-cache", "cloudfront-cache", "dax-cache", "elasticache-cache"]
+    assert '["shop-orders"]' in (tmp_path / "fixes" / "dax-cache" / "variables.tf").read_text()
