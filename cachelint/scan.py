@@ -31,11 +31,11 @@ class ScanOptions:
 
 
 class _Scope:
-    def __init__(self, paths: tuple[str, ...]):
+    def __init__(self, paths: tuple[str, ...], plans: list[str]):
         self.dirs = tuple(os.path.abspath(p) for p in paths if os.path.isdir(p))
         # A plan's findings point into its configuration, wherever that is.
         self.files = {os.path.abspath(p) for p in paths
-                      if not os.path.isdir(p) and not is_plan_file(p)}
+                      if not os.path.isdir(p) and p not in plans}
 
     def covers(self, path: str) -> bool:
         if not self.files:
@@ -94,7 +94,7 @@ def run_scan(options: ScanOptions) -> Report:
         for rule, loc, detail in outcome.directive_findings if rule.id in enabled]
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.
-    scope = _Scope(options.paths)
+    scope = _Scope(options.paths, plans)
     findings = sorted((f for f in findings if scope.covers(f.location.path)
                        and not _per_path_ignored(f, options.config)), key=Finding.sort_key)
     errors = [e for e in inventory.errors if scope.covers(e.path)]
