@@ -7,10 +7,9 @@ from dataclasses import dataclass, field, replace
 
 from cachelint import engine, suppressions
 from cachelint.engine import render
-from cachelint.findings import Finding
 from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.config import Config
-from cachelint.findings import Report, ScanError
+from cachelint.findings import Finding, Report, ScanError
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
 from cachelint.model import Inventory, Source, SourceFile
@@ -72,12 +71,12 @@ def run_scan(options: ScanOptions) -> Report:
     # and are not scanned a second time as HCL.
     config_dirs = [p for p in options.paths if plans and os.path.isdir(p)]
     sources = [p for p in options.paths if p not in plans and p not in config_dirs]
-    inventory = load_terraform(sources,
-                               var_files=list(options.config.var_files) + list(options.var_files),
-                               variables=dict(options.variables), cache_dir=options.cache_dir,
-                               prefilter=options.prefilter, jobs=options.jobs) \
-        if sources else Inventory()
+    inventory = Inventory()
     if sources:
+        inventory = load_terraform(
+            sources, var_files=list(options.config.var_files) + list(options.var_files),
+            variables=dict(options.variables), cache_dir=options.cache_dir,
+            prefilter=options.prefilter, jobs=options.jobs)
         parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
         inventory.merge(load_cloudformation(sources, parameters))
     if plans:
