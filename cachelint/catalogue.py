@@ -72,7 +72,7 @@ class Rule:
     pointer: str | None = None
     check: str | None = None
     meta: bool = False
-    sources: tuple[str, ...] = ("terraform", "cloudformation")
+    sources: tuple[str, ...] = ("terraform", "cloudformation", "aws")
     extra: dict = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
@@ -129,7 +129,7 @@ def parse_rule(data: Any, origin: str) -> Rule:
         references=tuple(data.get("references", ())), peers=tuple(data.get("peers", ())),
         condition=data.get("condition"), pointer=data.get("pointer"), check=data.get("check"),
         meta=data.get("meta", False),
-        sources=tuple(data.get("sources", ("terraform", "cloudformation"))))
+        sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))))
 
 
 @functools.lru_cache(maxsize=1)

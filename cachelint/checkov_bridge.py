@@ -50,6 +50,8 @@ def exportable(rule: Rule) -> str | None:
     """None if the rule can run as a checkov resource check, else why not."""
     if rule.meta:
         return "reports on files and suppressions, not on resources"
+    if "terraform" not in rule.sources:
+        return "needs traffic evidence from a live scan (CloudWatch), which Terraform lacks"
     if rule.id in NEEDS_OTHER_RESOURCES:
         return NEEDS_OTHER_RESOURCES[rule.id]
     if any(kind not in SINGLE_RESOURCE_KINDS for kind in rule.applies_to):

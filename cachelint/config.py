@@ -21,7 +21,7 @@ import functools
 import json
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -46,15 +46,20 @@ class Config:
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     parameter_overrides: tuple[tuple[str, str], ...] = ()
-    thresholds: tuple[tuple[str, int], ...] = ()
+    thresholds: tuple[tuple[str, float], ...] = ()
     path: str | None = None
 
     @property
     def base(self) -> str:
         return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
 
-    def threshold(self, name: str, default: int) -> int:
+    def threshold(self, name: str, default: float) -> float:
         return dict(self.thresholds).get(name, default)
+
+    def with_thresholds(self, **values: float | None) -> "Config":
+        """A copy with command-line thresholds over the file's (None: keep the file's)."""
+        merged = dict(self.thresholds) | {k: v for k, v in values.items() if v is not None}
+        return replace(self, thresholds=tuple(merged.items()))
 
     def ignored_here(self, path: str) -> tuple[str, ...]:
         """Rule codes ignored for ``path`` by per_path_ignores."""

@@ -63,6 +63,13 @@ class Report:
     resources_scanned: int = 0
     # rule id -> {(path, resource address): location} for every resource a rule checked.
     evaluations: dict = field(default_factory=dict)
+    # What a live scan could not read: the report is incomplete (exit code 3).
+    warnings: list[str] = field(default_factory=list)
+    snapshot: dict | None = field(default=None, repr=False)  # the live scan's, to save
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.warnings)
 
     def counts(self) -> dict[str, int]:
         out = {s.label: 0 for s in sorted(Severity, reverse=True)}

@@ -31,9 +31,18 @@ class Layer(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Location:
+    """A span of a file, or (``start_line`` 0) a deployed resource: ``path`` is then its ARN
+    (or, where AWS gives none, its identifier) in ``account`` and ``region``."""
+
     path: str
     start_line: int
     end_line: int
+    account: str = ""
+    region: str = ""
+
+    @property
+    def is_resource(self) -> bool:
+        return self.start_line == 0
 
 
 @dataclass(frozen=True)
@@ -377,6 +386,7 @@ class DaxCluster(Resource):
     endpoint_encryption: Any = None
     parameter_group: Any = None  # DaxParameterGroup, None (default.dax1.0) or UNKNOWN
     tables: tuple = ()  # DynamoTable the cluster's role grants access to
+    any_table: Any = False  # True where the role grants every table ("*"): tables is partial
 
     def context(self) -> dict[str, Any]:
         return _known_strings({"cluster": self.name,
@@ -412,6 +422,47 @@ KINDS: dict[str, type[Resource]] = {
 }
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Measured traffic of one resource over a window, and where the figures come from.
+
+    Rates are per second, averaged over the window. ``None`` where the source has no figure."""
+
+    window_seconds: float
+    basis: str  # "CloudWatch AWS/ApiGateway Count, 7 days", for messages
+    requests: float | None = None  # total requests in the window
+    cache_hits: float | None = None
+    cache_misses: float | None = None
+    hit_rate_percent: float | None = None  # CloudFront CacheHitRate (additional metrics)
+    read_units: float | None = None  # DynamoDB consumed read capacity units in the window
+    write_units: float | None = None
+    latency_ms: float | None = None
+    integration_latency_ms: float | None = None
+
+    def rate(self, total: float | None) -> float | None:
+        return None if total is None or self.window_seconds <= 0 else total / self.window_seconds
+
+    @property
+    def requests_per_second(self) -> float | None:
+        return self.rate(self.requests)
+
+    @property
+    def hit_ratio(self) -> float | None:
+        """Hits over cache lookups (API Gateway), or CloudFront's own hit rate."""
+        if self.cache_hits is not None and self.cache_misses is not None:
+            lookups = self.cache_hits + self.cache_misses
+            return self.cache_hits / lookups if lookups else None
+        if self.hit_rate_percent is not None:
+            return self.hit_rate_percent / 100
+        return None
+
+    @property
+    def window_text(self) -> str:
+        days = self.window_seconds / 86400
+        return f"{days:g} day{'s' if days != 1 else ''}" if days >= 1 else \
+            f"{self.window_seconds / 3600:g} h"
+
+
 @dataclass
 class Inventory:
     """Everything one scan found, from every source."""
@@ -421,6 +472,9 @@ class Inventory:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     directives: list = field(default_factory=list)  # suppression directives (suppressions.py)
+    evidence: dict[str, Evidence] = field(default_factory=dict)  # by resource address
+    # What a live scan could not read (AccessDenied, timeouts, disabled regions): incomplete.
+    warnings: list[str] = field(default_factory=list)
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -431,3 +485,5 @@ class Inventory:
         self.notes.extend(other.notes)
         self.files += other.files
         self.directives.extend(other.directives)
+        self.evidence.update(other.evidence)
+        self.warnings.extend(other.warnings)

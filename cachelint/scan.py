@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from cachelint import engine, suppressions
 from cachelint.engine import render
 from cachelint.catalogue import Rule, Severity, load_catalogue
+from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
 from cachelint.config import Config
 from cachelint.findings import Finding, Report, ScanError
 from cachelint.loaders.cloudformation import load_cloudformation
@@ -27,6 +28,9 @@ class ScanOptions:
     cache_dir: str | None = None  # parse cache folder; None: no cache
     prefilter: bool = True  # skip folders that cannot hold a checked resource (exact)
     jobs: int | None = None  # parser processes (None: one per CPU)
+    # A live account (cachelint.aws.collect.AwsOptions); its snapshot is kept in the report.
+    aws: object | None = None
+    progress: object | None = None  # callable(done, total) for the live scan
 
 
 class _Scope:
@@ -37,6 +41,8 @@ class _Scope:
                       if not os.path.isdir(p) and p not in plans}
 
     def covers(self, path: str) -> bool:
+        if path.startswith(("arn:", "dax:")):
+            return True  # a deployed resource (live scan or snapshot), not a file
         if not self.files:
             return True  # directories: also report local modules they call from elsewhere
         full = os.path.abspath(path)
@@ -58,6 +64,8 @@ def selected_rules(options: ScanOptions) -> list[Rule]:
 
 
 def _per_path_ignored(finding: Finding, config: Config) -> bool:
+    if finding.location.is_resource:
+        return False
     codes = config.ignored_here(finding.location.path)
     return bool(codes) and not engine.Selection((), codes).enabled(finding.rule)
 
@@ -67,11 +75,14 @@ def run_scan(options: ScanOptions) -> Report:
         if not os.path.exists(path):
             raise FileNotFoundError(path)
     plans = [p for p in options.paths if is_plan_file(p)]
+    snapshots = [p for p in options.paths if p not in plans and is_snapshot_file(p)]
     # Directories given with a plan are its configuration: they locate the plan's findings
     # and are not scanned a second time as HCL.
     config_dirs = [p for p in options.paths if plans and os.path.isdir(p)]
-    sources = [p for p in options.paths if p not in plans and p not in config_dirs]
+    sources = [p for p in options.paths
+               if p not in plans and p not in config_dirs and p not in snapshots]
     inventory = Inventory()
+    collected = None
     if sources:
         inventory = load_terraform(
             sources, var_files=list(options.config.var_files) + list(options.var_files),
@@ -81,6 +92,15 @@ def run_scan(options: ScanOptions) -> Report:
         inventory.merge(load_cloudformation(sources, parameters))
     if plans:
         inventory.merge(load_plans(plans, config_dirs))
+    for path in snapshots:
+        inventory.merge(load_snapshot(path))
+    if options.aws is not None:
+        from cachelint.aws.collect import collect
+        from cachelint.aws.mapping import map_snapshot
+
+        collected = collect(options.aws, progress=options.progress)
+        inventory.merge(map_snapshot(collected.snapshot))
+        inventory.notes.append(f"AWS: {collected.log.total} read-only API calls")
     rules = selected_rules(options)
     evaluations: dict = {}
     findings = engine.run(rules, inventory, options.config, evaluations)
@@ -103,4 +123,6 @@ def run_scan(options: ScanOptions) -> Report:
                   suppressed=[f for f in outcome.suppressed if scope.covers(f.location.path)],
                   errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,
-                  resources_scanned=len(inventory.resources))
+                  resources_scanned=len(inventory.resources),
+                  warnings=list(inventory.warnings),
+                  snapshot=collected.snapshot if collected is not None else None)

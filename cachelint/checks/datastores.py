@@ -1,11 +1,11 @@
-"""DAX checks a declarative condition cannot express."""
+"""DAX and DynamoDB checks a declarative condition cannot express."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from cachelint.engine import Context, Hit
-from cachelint.model import DaxCluster, DaxParameterGroup
+from cachelint.model import DaxCluster, DaxParameterGroup, DynamoTable, Evidence
 
 _TTL_PARAMS = {
     "record_ttl_millis": ("record-ttl-millis",
@@ -48,3 +48,48 @@ def dax_replication_factor_low(cluster: DaxCluster, ctx: Context) -> Iterator[Hi
     factor = cluster.replication_factor
     if isinstance(factor, int) and factor < minimum:
         yield Hit(cluster, "replication_factor", {"minimum": minimum})
+
+
+# --- evidence (CloudWatch): read/write mix of DynamoDB tables ------------------------------------
+
+
+def _mix(ctx: Context, table: DynamoTable) -> tuple[float, float, Evidence] | None:
+    e = ctx.inventory.evidence.get(table.source.address)
+    if e is None or e.read_units is None or e.write_units is None:
+        return None
+    return e.rate(e.read_units) or 0.0, e.rate(e.write_units) or 0.0, e
+
+
+def _same_place(a: DynamoTable | DaxCluster, b: DynamoTable | DaxCluster) -> bool:
+    la, lb = a.source.location, b.source.location
+    return (la.account, la.region) == (lb.account, lb.region)
+
+
+def read_heavy_without_dax(table: DynamoTable, ctx: Context) -> Iterator[Hit]:
+    mix = _mix(ctx, table)
+    if mix is None:
+        return
+    reads, writes, e = mix
+    ratio = ctx.config.threshold("dax_read_write_ratio", 10)
+    if reads < ctx.config.threshold("dax_min_reads_per_second", 100) or (
+            writes > 0 and reads / writes < ratio):
+        return
+    for cluster in ctx.inventory.of(DaxCluster):
+        if not _same_place(cluster, table):
+            continue
+        if cluster.any_table is not False or any(t.name == table.name for t in cluster.tables):
+            return  # cached, or a cluster that may cache it
+    yield Hit(table, None, {"reads": f"{reads:,.0f}", "writes": f"{writes:,.0f}",
+                            "basis": e.basis})
+
+
+def dax_fronts_write_heavy_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
+    ratio = ctx.config.threshold("dax_write_heavy_ratio", 1)
+    for table in cluster.tables:
+        mix = _mix(ctx, table)
+        if mix is None:
+            continue
+        reads, writes, e = mix
+        if writes >= 1 and writes >= ratio * reads:
+            yield Hit(cluster, "tables", {"table": table.name, "reads": f"{reads:,.1f}",
+                                          "writes": f"{writes:,.1f}", "basis": e.basis})

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    ApiMethod, CacheBehavior, DaxCluster, HttpApi, Location, Resource, Source, SourceFile,
+    ApiMethod, ApiStage, CacheBehavior, DaxCluster, HttpApi, Location, Resource, Source, SourceFile,
 )
 from cachelint.values import UNKNOWN
 
@@ -67,19 +67,32 @@ def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
                     "how": f"DAX cluster {c.name} caches its reads"})
 
 
+def _measured_hot(ctx: Context, res: Resource) -> str | None:
+    """Why ``res`` counts as hot by its measured traffic (CloudWatch, logs), or None."""
+    e = ctx.inventory.evidence.get(res.source.address)
+    rate = e.requests_per_second if e is not None else None
+    if rate is None or rate < ctx.config.threshold("hot_requests_per_second", 1.0):
+        return None
+    return f"measured {rate:,.1f} requests/s, {e.requests:,.0f} in {e.basis}"
+
+
+def _hot(ctx: Context, res: Resource, *candidates: Any) -> str | None:
+    why = _declared(res, ctx.config.hot, "hot", *candidates)
+    return f"declared: {why}" if why else _measured_hot(ctx, res)
+
+
 def uncached_hot_read(ctx: Context) -> Iterator[Hit]:
-    patterns = ctx.config.hot
     inv = ctx.inventory
     for m in inv.of(ApiMethod):
         if m.http_method != "GET":
             continue
-        why = _declared(m, patterns, "hot", *_method_candidates(m))
+        why = _hot(ctx, m, *_method_candidates(m))
         if why and m.caching_enabled is False:
             yield Hit(m, "caching_enabled", {
                 "what": m.route, "why": why,
                 "how": f"stage {m.stage} does not cache it"})
     for b in inv.of(CacheBehavior):
-        why = _declared(b, patterns, "hot", *_behavior_candidates(b))
+        why = _hot(ctx, b, *_behavior_candidates(b))
         if why and b.caching_disabled is True:
             yield Hit(b, "max_ttl", {
                 "what": f"CloudFront path {b.path_pattern}", "why": why,
@@ -91,9 +104,38 @@ def hot_http_api_without_cdn(ctx: Context) -> Iterator[Hit]:
     fronted = {ref for b in inv.of(CacheBehavior) if b.origin is not None
                for ref in b.origin.references}
     for api in inv.of(HttpApi):
-        why = _declared(api, ctx.config.hot, "hot", api.source.address, api.name, *api.routes)
+        why = _hot(ctx, api, api.source.address, api.name, *api.routes)
         if why and api.source.address not in fronted:
             yield Hit(api, None, {"what": api.name or api.source.address, "why": why})
+
+
+def cache_low_hit_ratio(ctx: Context) -> Iterator[Hit]:
+    """A cache that is on and busy but whose measured hits are a small share of lookups."""
+    minimum = ctx.config.threshold("min_cache_hit_ratio", 0.2)
+    lookups_needed = ctx.config.threshold("min_cache_lookups", 10000)
+    inv = ctx.inventory
+    for stage in inv.of(ApiStage):
+        e = inv.evidence.get(stage.source.address)
+        if stage.cache_cluster_enabled is not True or e is None or e.hit_ratio is None:
+            continue
+        lookups = (e.cache_hits or 0) + (e.cache_misses or 0)
+        if lookups >= lookups_needed and e.hit_ratio < minimum:
+            yield Hit(stage, "cache_cluster_enabled", {
+                "what": f"API Gateway stage {stage.name} (cache {stage.cache_cluster_size} GB)",
+                "ratio": f"{e.hit_ratio:.1%}", "minimum": f"{minimum:.0%}",
+                "figures": f"{e.cache_hits:,.0f} hits, {e.cache_misses:,.0f} misses in "
+                           f"{e.basis}"})
+    for b in inv.of(CacheBehavior):
+        e = inv.evidence.get(b.source.address)
+        if e is None or e.hit_rate_percent is None or (e.requests or 0) < lookups_needed:
+            continue
+        if b.caching_disabled is not False:
+            continue  # not meant to cache: CL204 and CL502 speak about that
+        if e.hit_rate_percent / 100 < minimum:
+            yield Hit(b, "default_ttl", {
+                "what": f"CloudFront distribution {b.distribution}",
+                "ratio": f"{e.hit_rate_percent / 100:.1%}", "minimum": f"{minimum:.0%}",
+                "figures": f"{e.requests:,.0f} requests, CacheHitRate in {e.basis}"})
 
 
 _LINE = re.compile(r"\bline (\d+)")

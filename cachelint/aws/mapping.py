@@ -1,0 +1,427 @@
+"""A snapshot (live scan or ``account.json``) -> the normalized model, with CloudWatch evidence.
+
+Live values are facts, not declarations: every setting is explicit, so nothing here is
+UNKNOWN except a parameter group that could not be read. AWS semantics shared with the code
+loaders (stage settings flowing to methods, legacy cache keys, managed policies) come from
+:mod:`cachelint.linking`, so a deployed resource and its Terraform get the same findings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cachelint.linking import (
+    MethodSpec, cache_behavior, identity_sources, legacy_cache_key, link_api, managed_policy,
+    method_path_parts, origin_kind, parameter_group_for, version_at_least,
+)
+from cachelint.model import (
+    ApiMethod, ApiMethodSettings, ApiStage, CacheCluster, CacheParameterGroup, CachePolicy,
+    CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi, Inventory,
+    KeySet, Location, Resource, Source,
+)
+from cachelint.values import UNKNOWN
+
+_TAGS = {("cachelint:consistency", "strong"): "strongly-consistent",
+         ("cachelint:hot", "true"): "hot"}
+
+
+class _Where:
+    """Sources for one account and region."""
+
+    def __init__(self, account: str, region: str):
+        self.account, self.region = account, region
+
+    def source(self, address: str, type_: str, names: dict[str, str] | None = None,
+               tags: Any = None, at: str | None = None) -> Source:
+        loc = Location(at or address, 0, 0, self.account, self.region)
+        marks = frozenset(mark for (k, v), mark in _TAGS.items()
+                          if isinstance(tags, dict) and str(tags.get(k, "")).lower() == v)
+        return Source(address, type_, loc, {}, marks, f"aws:{self.account}", dict(names or {}))
+
+
+def _bool(value: Any) -> Any:
+    return value if isinstance(value, bool) else None
+
+
+def _int(value: Any) -> Any:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return UNKNOWN
+
+
+# --- API Gateway ---------------------------------------------------------------------------------
+
+_SETTINGS = {"caching_enabled": "cachingEnabled", "ttl": "cacheTtlInSeconds",
+             "encrypted": "cacheDataEncrypted",
+             "require_authorization_for_cache_control": "requireAuthorizationForCacheControl",
+             "unauthorized_strategy": "unauthorizedCacheControlHeaderStrategy"}
+_STAGE = {"cache_cluster_enabled": "cacheClusterEnabled",
+          "cache_cluster_size": "cacheClusterSize"}
+
+
+def rest_api_arn(region: str, api_id: str) -> str:
+    return f"arn:aws:apigateway:{region}::/restapis/{api_id}"
+
+
+def _rest_apis(w: _Where, data: dict) -> list[Resource]:
+    stages: list[ApiStage] = []
+    settings: list[ApiMethodSettings] = []
+    methods: list[MethodSpec] = []
+    for api in data.get("rest_apis", []):
+        api_id = str(api.get("id"))
+        base = rest_api_arn(w.region, api_id)
+        for st in api.get("stages", []):
+            name = st.get("stageName")
+            arn = f"{base}/stages/{name}"
+            tags = {**(api.get("tags") or {}), **(st.get("tags") or {})}
+            stage = ApiStage(source=w.source(arn, "AWS::ApiGateway::Stage", _STAGE, tags),
+                             api=api_id, name=name,
+                             cache_cluster_enabled=bool(st.get("cacheClusterEnabled")),
+                             cache_cluster_size=st.get("cacheClusterSize"))
+            stages.append(stage)
+            for key, values in (st.get("methodSettings") or {}).items():
+                path, verb = method_path_parts(key)
+                values = values or {}
+                settings.append(ApiMethodSettings(
+                    source=w.source(f"{arn}/methodSettings/{key}", "AWS::ApiGateway::Stage",
+                                    _SETTINGS, tags, at=arn),
+                    api=api_id, stage=name, method_path=path, http_method=verb,
+                    caching_enabled=_bool(values.get("cachingEnabled")),
+                    ttl=_int(values.get("cacheTtlInSeconds")),
+                    encrypted=_bool(values.get("cacheDataEncrypted")),
+                    require_authorization_for_cache_control=_bool(
+                        values.get("requireAuthorizationForCacheControl")),
+                    unauthorized_strategy=values.get("unauthorizedCacheControlHeaderStrategy")))
+        authorizers = {a.get("id"): a for a in api.get("authorizers", [])}
+        for res in api.get("resources", []):
+            for verb, m in (res.get("resourceMethods") or {}).items():
+                az = authorizers.get(m.get("authorizerId"))
+                auth = m.get("authorizationType") or "NONE"
+                keys = (m.get("methodIntegration") or {}).get("cacheKeyParameters") or ()
+                arn = f"{base}/resources/{res.get('id')}/methods/{verb}"
+                methods.append(MethodSpec(
+                    source=w.source(arn, "AWS::ApiGateway::Method",
+                                    {"authorization": "authorizationType",
+                                     "cache_key_parameters": "cacheKeyParameters"},
+                                    api.get("tags")),
+                    api=api_id, http_method=str(verb).upper(), resource_path=res.get("path"),
+                    authorization=auth,
+                    identity_sources=identity_sources(auth, az.get("type") if az else None,
+                                                      az.get("identitySource") if az else None,
+                                                      has_authorizer=az is not None),
+                    cache_key_parameters=tuple(keys)))
+    return link_api(stages, settings, methods)
+
+
+def http_api_arn(region: str, api_id: str) -> str:
+    return f"arn:aws:apigateway:{region}::/apis/{api_id}"
+
+
+def _http_apis(w: _Where, data: dict) -> list[Resource]:
+    return [HttpApi(source=w.source(http_api_arn(w.region, str(a.get("ApiId"))),
+                                    "AWS::ApiGatewayV2::Api", {}, a.get("Tags")),
+                    name=a.get("Name"), protocol="HTTP", routes=tuple(a.get("Routes") or ()))
+            for a in data.get("http_apis", [])]
+
+
+# --- CloudFront ----------------------------------------------------------------------------------
+
+
+def _keyset(config: Any, behavior: str, items: str) -> KeySet:
+    config = config if isinstance(config, dict) else {}
+    return KeySet(config.get(behavior) or "none", tuple(config.get(items) or ()))
+
+
+def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resource]:
+    out: list[Resource] = []
+    policies: dict[str, CachePolicy] = {}
+    for p in data.get("cache_policies", []):
+        cfg = p.get("CachePolicyConfig") or {}
+        arn = f"arn:aws:cloudfront::{w.account}:cache-policy/{p.get('Id')}"
+        policy = CachePolicy(
+            source=w.source(arn, "AWS::CloudFront::CachePolicy",
+                            {"min_ttl": "MinTTL", "default_ttl": "DefaultTTL",
+                             "max_ttl": "MaxTTL"}),
+            name=cfg.get("Name"), managed=False, min_ttl=_int(cfg.get("MinTTL")) or 0,
+            default_ttl=_int(cfg.get("DefaultTTL")), max_ttl=_int(cfg.get("MaxTTL")),
+            headers=_keyset(cfg.get("HeadersConfig"), "HeaderBehavior", "Headers"),
+            cookies=_keyset(cfg.get("CookiesConfig"), "CookieBehavior", "Cookies"),
+            query_strings=_keyset(cfg.get("QueryStringsConfig"), "QueryStringBehavior",
+                                  "QueryStrings"))
+        policies[str(p.get("Id"))] = policy
+        out.append(policy)
+    for d in data.get("distributions", []):
+        arn = d.get("ARN") or f"arn:aws:cloudfront::{w.account}:distribution/{d.get('Id')}"
+        origins = {}
+        for o in d.get("Origins", []):
+            domain = o.get("DomainName")
+            refs = tuple(arn_ for prefix, arn_ in http_apis.items()
+                         if isinstance(domain, str) and domain.startswith(prefix))
+            origins[o.get("Id")] = CloudFrontOrigin(
+                id=o.get("Id"), domain=domain,
+                kind=origin_kind(domain, bool(o.get("S3OriginConfig")),
+                                 bool(o.get("CustomOriginConfig")),
+                                 o.get("OriginAccessControlId") or None),
+                origin_shield=bool((o.get("OriginShield") or {}).get("Enabled")),
+                references=refs)
+        behaviours = [("DefaultCacheBehavior", d.get("DefaultCacheBehavior") or {})]
+        behaviours += [(f"CacheBehaviors[{i}]", b) for i, b in
+                       enumerate(d.get("CacheBehaviors") or [])]
+        for name, b in behaviours:
+            out.append(_behavior(w, arn, f"{arn}#{name}", b, origins, policies))
+    return out
+
+
+def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
+              policies: dict[str, CachePolicy]):
+    source = w.source(address, "AWS::CloudFront::Distribution",
+                      {"min_ttl": "MinTTL", "default_ttl": "DefaultTTL", "max_ttl": "MaxTTL",
+                       "cache_policy_id": "CachePolicyId", "headers": "Headers",
+                       "cookies": "Cookies", "query_strings": "QueryString"}, at=dist_arn)
+    policy_id = b.get("CachePolicyId") or None
+    policy: Any = None
+    if policy_id:
+        policy = policies.get(policy_id) or managed_policy(policy_id, source) or UNKNOWN
+    fv = b.get("ForwardedValues")
+    legacy = (KeySet(), KeySet(), KeySet())
+    if isinstance(fv, dict):
+        cookies = fv.get("Cookies") or {}
+        legacy = legacy_cache_key(tuple(fv.get("Headers") or ()), cookies.get("Forward"),
+                                  tuple(cookies.get("WhitelistedNames") or ()),
+                                  bool(fv.get("QueryString")),
+                                  tuple(fv.get("QueryStringCacheKeys") or ()))
+    ttls = [b.get(k) for k in ("MinTTL", "DefaultTTL", "MaxTTL")]
+    return cache_behavior(
+        source=source, distribution=dist_arn, path_pattern=b.get("PathPattern", "*"),
+        allowed_methods=tuple(b.get("AllowedMethods") or ("GET", "HEAD")),
+        origin=origins.get(b.get("TargetOriginId")), has_policy=policy_id is not None,
+        policy=policy, has_forwarded_values=isinstance(fv, dict) and policy_id is None,
+        legacy_key=legacy, min_ttl=_int(ttls[0]), default_ttl=_int(ttls[1]),
+        max_ttl=_int(ttls[2]), ttls_written=any(t is not None for t in ttls))
+
+
+# --- ElastiCache, DAX, DynamoDB --------------------------------------------------------------------
+
+
+def _elasticache(w: _Where, data: dict) -> list[Resource]:
+    groups: dict[str, CacheParameterGroup] = {}
+    for name, group in (data.get("parameter_groups") or {}).items():
+        arn = f"arn:aws:elasticache:{w.region}:{w.account}:parametergroup:{name}"
+        groups[arn] = CacheParameterGroup(
+            source=w.source(arn, "AWS::ElastiCache::ParameterGroup"), name=name,
+            parameters={str(k): v for k, v in (group.get("Parameters") or {}).items()})
+    out: list[Resource] = list(groups.values())
+    clusters = data.get("cache_clusters", [])
+    members: dict[str, list[dict]] = {}
+    for cc in clusters:
+        if cc.get("ReplicationGroupId"):
+            members.setdefault(cc["ReplicationGroupId"], []).append(cc)
+
+    def group_of(cc: dict | None) -> Any:
+        name = ((cc or {}).get("CacheParameterGroup") or {}).get("CacheParameterGroupName")
+        found = parameter_group_for(name, groups)
+        return found
+
+    names = {"at_rest_encryption": "AtRestEncryptionEnabled",
+             "transit_encryption": "TransitEncryptionEnabled",
+             "automatic_failover": "AutomaticFailover", "node_count": "NumCacheClusters",
+             "parameter_group": "CacheParameterGroupName"}
+    for rg in data.get("replication_groups", []):
+        mine = members.get(rg.get("ReplicationGroupId"), [])
+        first = mine[0] if mine else None
+        shards = rg.get("NodeGroups") or []
+        per_shard = len(shards[0].get("NodeGroupMembers") or []) if shards else \
+            len(rg.get("MemberClusters") or []) or 1
+        engine = str(rg.get("Engine") or (first or {}).get("Engine") or "redis").lower()
+        out.append(CacheCluster(
+            source=w.source(rg.get("ARN") or rg.get("ReplicationGroupId"),
+                            "AWS::ElastiCache::ReplicationGroup", names),
+            name=rg.get("ReplicationGroupId"), deployment="replication-group", engine=engine,
+            engine_version=(first or {}).get("EngineVersion"), node_count=per_shard,
+            automatic_failover=rg.get("AutomaticFailover") in ("enabled", "enabling"),
+            at_rest_encryption=bool(rg.get("AtRestEncryptionEnabled")),
+            transit_encryption=bool(rg.get("TransitEncryptionEnabled")),
+            parameter_group=group_of(first)))
+    for cc in clusters:
+        if cc.get("ReplicationGroupId"):
+            continue
+        engine = str(cc.get("Engine") or "redis").lower()
+        version = cc.get("EngineVersion")
+        memcached = engine == "memcached"
+        out.append(CacheCluster(
+            source=w.source(cc.get("ARN") or cc.get("CacheClusterId"),
+                            "AWS::ElastiCache::CacheCluster",
+                            {**names, "node_count": "NumCacheNodes"}),
+            name=cc.get("CacheClusterId"), deployment="cluster", engine=engine,
+            engine_version=version, node_count=_int(cc.get("NumCacheNodes")),
+            automatic_failover=False,
+            at_rest_encryption=None if memcached else bool(cc.get("AtRestEncryptionEnabled")),
+            transit_encryption=bool(cc.get("TransitEncryptionEnabled")),
+            transit_encryption_supported=version_at_least(version, (1, 6, 12))
+            if memcached else True, parameter_group=group_of(cc)))
+    for sc in data.get("serverless_caches", []):
+        out.append(CacheCluster(
+            source=w.source(sc.get("ARN") or sc.get("ServerlessCacheName"),
+                            "AWS::ElastiCache::ServerlessCache"),
+            name=sc.get("ServerlessCacheName"), deployment="serverless",
+            engine=str(sc.get("Engine") or "redis").lower(),
+            engine_version=sc.get("FullEngineVersion") or sc.get("MajorEngineVersion"),
+            node_count=UNKNOWN, automatic_failover=True, at_rest_encryption=True,
+            transit_encryption=True))
+    return out
+
+
+def dax_group_id(w: _Where, name: str) -> str:
+    # DAX parameter groups have no ARN: name them as the console does, with where they live.
+    return f"dax:{w.region}:{w.account}:parametergroup/{name}"
+
+
+def _dax(w: _Where, data: dict, tables: dict[str, DynamoTable]) -> list[Resource]:
+    groups: dict[str, DaxParameterGroup] = {}
+    for name, group in (data.get("parameter_groups") or {}).items():
+        params = group.get("Parameters") or {}
+        address = dax_group_id(w, name)
+        groups[address] = DaxParameterGroup(
+            source=w.source(address, "AWS::DAX::ParameterGroup",
+                            {"record_ttl_millis": "record-ttl-millis",
+                             "query_ttl_millis": "query-ttl-millis"}),
+            name=name, record_ttl_millis=_int(params.get("record-ttl-millis")),
+            query_ttl_millis=_int(params.get("query-ttl-millis")))
+    out: list[Resource] = list(groups.values())
+    roles = data.get("roles") or {}
+    for c in data.get("clusters", []):
+        name = (c.get("ParameterGroup") or {}).get("ParameterGroupName")
+        grants = roles.get(c.get("IamRoleArn")) or {}
+        names = set(grants.get("tables") or ())
+        any_table: Any = bool(grants.get("any_table"))
+        if not grants.get("complete", False):
+            any_table = UNKNOWN  # the role's policies could not all be read
+        group = parameter_group_for(name, groups)
+        source = w.source(c.get("ClusterArn") or c.get("ClusterName"), "AWS::DAX::Cluster",
+                          {"replication_factor": "TotalNodes",
+                           "sse_enabled": "SSEDescription",
+                           "endpoint_encryption": "ClusterEndpointEncryptionType",
+                           "parameter_group": "ParameterGroupName",
+                           "record_ttl_millis": "record-ttl-millis",
+                           "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"})
+        out.append(DaxCluster(
+            source=source, name=c.get("ClusterName"),
+            replication_factor=_int(c.get("TotalNodes")),
+            sse_enabled=(c.get("SSEDescription") or {}).get("Status") in ("ENABLED",
+                                                                           "ENABLING"),
+            endpoint_encryption=c.get("ClusterEndpointEncryptionType") or "NONE",
+            parameter_group=group,
+            tables=tuple(t for t in tables.values() if t.name in names),
+            any_table=any_table))
+    return out
+
+
+def _tables(w: _Where, data: dict) -> dict[str, DynamoTable]:
+    out = {}
+    for t in data.get("tables", []):
+        arn = t.get("TableArn") or t.get("TableName")
+        out[arn] = DynamoTable(
+            source=w.source(arn, "AWS::DynamoDB::Table", {"global_table": "Replicas"}),
+            name=t.get("TableName"),
+            global_table=bool(t.get("Replicas")) or bool(t.get("GlobalTableVersion")))
+    return out
+
+
+# --- evidence --------------------------------------------------------------------------------------
+
+
+class _Metrics:
+    def __init__(self, rows: list[dict], window: dict | None):
+        self.values = {(r["namespace"], r["metric"], tuple(sorted(r["dimensions"].items()))):
+                       r.get("value") for r in rows if isinstance(r, dict)}
+        self.seconds = max((r.get("seconds") or 0 for r in rows if isinstance(r, dict)),
+                           default=0.0)
+        end = (window or {}).get("end", "")
+        self.basis = f"CloudWatch, {{}} to {end[:10]}" if end else "CloudWatch, {}"
+
+    def get(self, namespace: str, metric: str, **dims: str) -> float | None:
+        return self.values.get((namespace, metric, tuple(sorted(dims.items()))))
+
+    def evidence(self, **values: Any) -> Evidence | None:
+        if all(v is None for v in values.values()) or self.seconds <= 0:
+            return None
+        e = Evidence(window_seconds=self.seconds, basis="", **values)
+        return Evidence(window_seconds=self.seconds, basis=self.basis.format(e.window_text),
+                        **values)
+
+
+def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
+            api_names: dict[str, str]) -> None:
+    gw = "AWS/ApiGateway"
+    for r in resources:
+        found: Evidence | None = None
+        if isinstance(r, ApiStage):
+            dims = {"ApiName": api_names.get(r.api, ""), "Stage": r.name}
+            found = metrics.evidence(
+                requests=metrics.get(gw, "Count", **dims),
+                cache_hits=metrics.get(gw, "CacheHitCount", **dims),
+                cache_misses=metrics.get(gw, "CacheMissCount", **dims),
+                latency_ms=metrics.get(gw, "Latency", **dims),
+                integration_latency_ms=metrics.get(gw, "IntegrationLatency", **dims))
+        elif isinstance(r, ApiMethod):
+            dims = {"ApiName": api_names.get(r.api, ""), "Stage": r.stage,
+                    "Method": r.http_method, "Resource": r.resource_path}
+            found = metrics.evidence(requests=metrics.get(gw, "Count", **dims),
+                                     cache_hits=metrics.get(gw, "CacheHitCount", **dims),
+                                     cache_misses=metrics.get(gw, "CacheMissCount", **dims))
+        elif isinstance(r, HttpApi):
+            found = metrics.evidence(requests=metrics.get(
+                gw, "Count", ApiId=r.source.address.rsplit("/", 1)[-1]))
+        elif isinstance(r, DynamoTable):
+            dims = {"TableName": r.name}
+            found = metrics.evidence(
+                read_units=metrics.get("AWS/DynamoDB", "ConsumedReadCapacityUnits", **dims),
+                write_units=metrics.get("AWS/DynamoDB", "ConsumedWriteCapacityUnits", **dims))
+        elif hasattr(r, "distribution") and r.source.address.endswith("#DefaultCacheBehavior"):
+            dist_id = r.distribution.rsplit("/", 1)[-1]
+            dims = {"DistributionId": dist_id, "Region": "Global"}
+            found = metrics.evidence(
+                requests=metrics.get("AWS/CloudFront", "Requests", **dims),
+                hit_rate_percent=metrics.get("AWS/CloudFront", "CacheHitRate", **dims))
+        if found is not None:
+            inv.evidence[r.source.address] = found
+
+
+# --- the snapshot ----------------------------------------------------------------------------------
+
+
+def map_snapshot(snapshot: dict) -> Inventory:
+    inv = Inventory()
+    window = snapshot.get("window")
+    for acct in snapshot.get("accounts", []):
+        account = str(acct.get("account_id", ""))
+        http_apis: dict[str, str] = {}
+        regional: list[Resource] = []
+        for region, data in sorted((acct.get("regions") or {}).items()):
+            w = _Where(account, region)
+            api = data.get("apigateway") or {}
+            for a in api.get("http_apis", []):
+                http_apis[f"{a.get('ApiId')}.execute-api.{region}."] = http_api_arn(
+                    region, str(a.get("ApiId")))
+            tables = _tables(w, data.get("dynamodb") or {})
+            found = [*_rest_apis(w, api), *_http_apis(w, api),
+                     *_elasticache(w, data.get("elasticache") or {}),
+                     *tables.values(), *_dax(w, data.get("dax") or {}, tables)]
+            names = {str(a.get("id")): str(a.get("name", "")) for a in api.get("rest_apis", [])}
+            _attach(inv, _Metrics(data.get("metrics") or [], window), found, names)
+            regional += found
+        glob = acct.get("global") or {}
+        w = _Where(account, "global")
+        edge = _cloudfront(w, glob.get("cloudfront") or {}, http_apis)
+        _attach(inv, _Metrics(glob.get("metrics") or [], window), edge, {})
+        inv.resources += regional + edge
+    for warning in snapshot.get("warnings", []):
+        inv.warnings.append(describe_warning(warning))
+    return inv
+
+
+def describe_warning(w: dict) -> str:
+    where = "/".join(x for x in (w.get("account"), w.get("region")) if x)
+    return (f"{where}: {w.get('service')}:{w.get('operation')} not read "
+            f"({w.get('kind')}): {w.get('message')}")

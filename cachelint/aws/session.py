@@ -1,0 +1,176 @@
+"""boto3 sessions and clients for a live scan: read-only by construction, with retries and
+timeouts, for one or many accounts and regions.
+
+Every client cachelint makes goes through :func:`client`, which registers a botocore
+``before-call`` hook that refuses any operation whose name does not start with Describe, Get or
+List (``sts:AssumeRole`` is the one exception, on the client that assumes the scan role). The
+same hook counts the calls, for the report and the README's cost figures.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import boto3
+import botocore.config
+from botocore.exceptions import ClientError
+
+from cachelint import __version__
+
+READ_PREFIXES = ("Describe", "Get", "List")
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+DEFAULT_REGION = "us-east-1"
+
+
+class ReadOnlyViolation(RuntimeError):
+    """An operation that could change an account was about to be sent. Never caught."""
+
+
+class AwsSetupError(RuntimeError):
+    """Credentials, role or account list unusable: the scan cannot start (exit 2)."""
+
+
+@dataclass
+class CallLog:
+    """Every operation sent, by (service, operation); thread-safe."""
+
+    calls: Counter = field(default_factory=Counter)
+    attempts: Counter = field(default_factory=Counter)  # HTTP requests, retries included
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+
+    def record(self, service: str, operation: str) -> None:
+        with self.lock:
+            self.calls[(service, operation)] += 1
+        for listener in self.listeners:
+            listener(service, operation)
+
+    def attempt(self, service: str, operation: str) -> None:
+        with self.lock:
+            self.attempts[(service, operation)] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+def _guard(log: CallLog, service: str, allowed: frozenset[str]):
+    def before_call(model: Any = None, **_: Any) -> None:
+        name = model.name
+        if not name.startswith(READ_PREFIXES) and name not in allowed:
+            raise ReadOnlyViolation(f"refusing to send {service}:{name}: cachelint only reads")
+        log.record(service, name)
+
+    def before_send(event_name: str = "", **_: Any) -> None:
+        log.attempt(service, event_name.rsplit(".", 1)[-1])
+
+    return before_call, before_send
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    max_attempts: int = 6
+    retry_mode: str = "adaptive"  # client-side rate limiting on throttling
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+
+    def botocore(self) -> botocore.config.Config:
+        return botocore.config.Config(
+            retries={"max_attempts": self.max_attempts, "mode": self.retry_mode},
+            connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+            user_agent_extra=f"cachelint/{__version__}", max_pool_connections=16)
+
+
+def client(session: boto3.Session, service: str, region: str, log: CallLog,
+           settings: ClientSettings, allowed: frozenset[str] = frozenset()) -> Any:
+    """A boto3 client that can only read. ``AWS_ENDPOINT_URL`` (and its per-service forms) is
+    honoured by boto3 itself."""
+    c = session.client(service, region_name=region, config=settings.botocore())
+    before_call, before_send = _guard(log, service, allowed)
+    c.meta.events.register("before-call.*.*", before_call)
+    c.meta.events.register("before-send.*.*", before_send)
+    return c
+
+
+@dataclass
+class Account:
+    """One account to scan, with the credentials to scan it."""
+
+    account_id: str
+    credentials: dict  # aws_access_key_id, aws_secret_access_key, aws_session_token
+
+    def session(self) -> boto3.Session:
+        # A session per task: boto3 sessions are not thread-safe, clients are.
+        return boto3.Session(**self.credentials)
+
+
+def base_session(profile: str | None) -> boto3.Session:
+    try:
+        return boto3.Session(profile_name=profile)
+    except Exception as exc:  # ProfileNotFound and friends
+        raise AwsSetupError(f"AWS profile {profile!r}: {exc}") from None
+
+
+def frozen(session: boto3.Session) -> dict:
+    creds = session.get_credentials()
+    if creds is None:
+        raise AwsSetupError("no AWS credentials found (environment, profile, SSO or instance "
+                            "role); set AWS_PROFILE or pass --profile")
+    f = creds.get_frozen_credentials()
+    return {"aws_access_key_id": f.access_key, "aws_secret_access_key": f.secret_key,
+            "aws_session_token": f.token}
+
+
+def role_for(role_arn: str, account_id: str) -> str:
+    """``--role-arn`` for one account: ``{account_id}`` is replaced, or the ARN's account field
+    is, so one role name serves every account of an organization."""
+    if "{account_id}" in role_arn:
+        return role_arn.replace("{account_id}", account_id)
+    parts = role_arn.split(":")
+    if len(parts) >= 6 and parts[2] == "iam":
+        parts[4] = account_id
+        return ":".join(parts)
+    raise AwsSetupError(f"--role-arn {role_arn!r} is not an IAM role ARN")
+
+
+def assume(session: boto3.Session, role_arn: str, external_id: str | None, log: CallLog,
+           settings: ClientSettings) -> dict:
+    sts = client(session, "sts", session.region_name or DEFAULT_REGION, log, settings,
+                 allowed=frozenset({"AssumeRole"}))
+    kwargs: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "cachelint-scan",
+                              "DurationSeconds": 3600}
+    if external_id:
+        kwargs["ExternalId"] = external_id
+    try:
+        creds = sts.assume_role(**kwargs)["Credentials"]
+    except ClientError as exc:
+        raise AwsSetupError(f"cannot assume {role_arn}: {exc.response['Error'].get('Code')}: "
+                            f"{exc.response['Error'].get('Message', '')}") from None
+    return {"aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"]}
+
+
+def read_accounts_file(path: str) -> list[str]:
+    """One 12-digit account id per line (anything after it is a name); ``#`` comments."""
+    out = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AwsSetupError(f"{path}: cannot read the account list: {exc}") from None
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        account = text.split()[0].strip(",")
+        if not ACCOUNT_ID.match(account):
+            raise AwsSetupError(f"{path}:{number}: {account!r} is not a 12-digit account id")
+        out.append(account)
+    if not out:
+        raise AwsSetupError(f"{path}: no account ids")
+    return list(dict.fromkeys(out))

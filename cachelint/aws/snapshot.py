@@ -1,0 +1,73 @@
+"""Snapshot files: what ``cachelint aws snapshot`` writes and ``cachelint scan FILE`` reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+from cachelint.aws.collect import SNAPSHOT_FORMAT
+from cachelint.aws.mapping import map_snapshot
+from cachelint.loaders.terraform.files import LoadError
+from cachelint.model import Inventory
+
+MARKER = "cachelint_snapshot"
+
+
+class SnapshotError(ValueError):
+    pass
+
+
+def is_snapshot_file(path: str) -> bool:
+    if not (path.endswith(".json") and os.path.isfile(path)):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return f'"{MARKER}"'.encode() in head
+
+
+def load_snapshot(path: str) -> Inventory:
+    """The model of a snapshot file; a broken file is an error of the inventory (one line)."""
+    inv = Inventory(files=1)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if not isinstance(data, dict) or data.get(MARKER) != SNAPSHOT_FORMAT:
+            raise SnapshotError(f"not a cachelint snapshot of format {SNAPSHOT_FORMAT} "
+                                f"(found {data.get(MARKER) if isinstance(data, dict) else None!r})")
+        if not isinstance(data.get("accounts"), list):
+            raise SnapshotError("'accounts' must be a list")
+        mapped = map_snapshot(data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, SnapshotError,
+            AttributeError, TypeError, KeyError, ValueError) as exc:
+        inv.errors.append(LoadError(path, f"cannot read snapshot: {_one_line(exc)}"))
+        return inv
+    mapped.files = 1
+    return mapped
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return text if isinstance(exc, SnapshotError) else f"{type(exc).__name__}: {text}"
+
+
+def write_snapshot(snapshot: dict, path: str, force: bool = False) -> None:
+    """Write atomically; refuse to replace a file unless ``force``."""
+    if os.path.exists(path) and not force:
+        raise SnapshotError(f"{path} exists; pass --force to replace it")
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".cachelint-snapshot-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(snapshot, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
