@@ -16,7 +16,7 @@ from cachelint.explain import render_markdown
 from cachelint.reporters import json as json_reporter
 from cachelint.reporters import text as text_reporter
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
 
 
@@ -62,10 +62,40 @@ def cli(ctx: click.Context, debug: bool) -> None:
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
+def _aws_options(fn):
+    """Where a live scan reads from, and how it judges traffic (scan, baseline, aws snapshot)."""
+    options = [
+        click.option("--profile", default=None, help="AWS profile (default: the boto3 chain)."),
+        click.option("--region", "regions", multiple=True,
+                     help="Region to scan (repeatable; default: the profile's Region)."),
+        click.option("--all-regions", is_flag=True,
+                     help="Scan every Region enabled for the account."),
+        click.option("--role-arn", default=None,
+                     help="Role to assume; with --accounts/--organization, assumed in each "
+                          "account (its account field, or {account_id}, is replaced)."),
+        click.option("--external-id", default=None, help="External id for --role-arn."),
+        click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False),
+                     default=None, help="File of account ids to scan, one per line."),
+        click.option("--organization", is_flag=True,
+                     help="Scan every active account of the AWS Organization."),
+        click.option("--window-days", type=click.FloatRange(min=0.05, max=455), default=7.0,
+                     show_default=True, help="CloudWatch window read as traffic evidence."),
+        click.option("--no-metrics", is_flag=True,
+                     help="Do not read CloudWatch (no traffic evidence, fewer API calls)."),
+        click.option("--aws-workers", type=click.IntRange(1, 32), default=8, show_default=True,
+                     help="Accounts and Regions read at once."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def _scan_options(fn):
     """Options shared by ``scan`` and ``baseline create``: what to scan and how."""
     options = [
-        click.argument("paths", nargs=-1, required=True, type=click.Path()),
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--aws", "live", is_flag=True,
+                     help="Also scan the live AWS account(s) the credentials reach (read-only)."),
         click.option("--select", multiple=True,
                      help="Rule ids, prefixes or names to run (comma-separated)."),
         click.option("--ignore", multiple=True,
@@ -87,31 +117,81 @@ def _scan_options(fn):
                      help="Parse every folder, even those with no checked resource type."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                      help="Parser processes (default: one per CPU)."),
+        click.option("--hot-rps", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Measured requests/s from which a GET counts as hot "
+                          "(thresholds.hot_requests_per_second, default 1)."),
+        click.option("--min-hit-ratio", type=click.FloatRange(0, 1), default=None,
+                     help="Measured cache hit ratio below which a cache is reported "
+                          "(thresholds.min_cache_hit_ratio, default 0.2)."),
     ]
+    fn = _aws_options(fn)
     for option in reversed(options):
         fn = option(fn)
     return fn
 
 
-def _run(paths, select, ignore, var_file, variables, parameters, config_path, cache_dir,
-         no_cache, no_prefilter, jobs):
+_LIVE_ONLY = {"profile": "--profile", "regions": "--region", "all_regions": "--all-regions",
+              "role_arn": "--role-arn", "external_id": "--external-id",
+              "accounts_file": "--accounts", "organization": "--organization"}
+
+
+def _aws_settings(opts: dict):
+    from cachelint.aws.collect import AwsOptions
+
+    return AwsOptions(profile=opts["profile"], regions=tuple(opts["regions"]),
+                      all_regions=opts["all_regions"], role_arn=opts["role_arn"],
+                      external_id=opts["external_id"], accounts_file=opts["accounts_file"],
+                      organization=opts["organization"], window_days=opts["window_days"],
+                      metrics=not opts["no_metrics"], workers=opts["aws_workers"])
+
+
+class _Progress:
+    """``reading AWS 3/8`` on standard error, on a terminal only."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.on:
+            end = "\n" if done == total else ""
+            click.echo(f"\rcachelint: reading AWS {done}/{total}", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+
+
+def _run(**opts):
+    from cachelint.aws.session import AwsSetupError
     from cachelint.loaders.terraform.parsecache import default_dir
     from cachelint.scan import ScanOptions, run_scan
 
+    paths = tuple(opts["paths"])
+    if not paths and not opts["live"]:
+        raise click.UsageError("give PATHS to scan, --aws for a live account, or both")
+    used = [flag for name, flag in _LIVE_ONLY.items() if opts[name]]
+    if used and not opts["live"]:
+        raise click.UsageError(f"{used[0]} applies to a live scan: add --aws")
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
     try:
-        config = load_config(config_path, paths[0])
+        config = load_config(opts["config_path"], paths[0] if paths else ".")
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    options = ScanOptions(paths=paths, config=config, select=_split_codes(select),
-                          ignore=_split_codes(ignore), var_files=var_file,
-                          variables=_parse_vars(variables),
-                          parameters=_parse_parameters(parameters),
-                          cache_dir=None if no_cache else (cache_dir or default_dir()),
-                          prefilter=not no_prefilter, jobs=jobs)
-    return config, run_scan(options)
+    config = config.with_thresholds(hot_requests_per_second=opts["hot_rps"],
+                                    min_cache_hit_ratio=opts["min_hit_ratio"])
+    options = ScanOptions(paths=paths, config=config, select=_split_codes(opts["select"]),
+                          ignore=_split_codes(opts["ignore"]), var_files=opts["var_file"],
+                          variables=_parse_vars(opts["variables"]),
+                          parameters=_parse_parameters(opts["parameters"]),
+                          cache_dir=None if opts["no_cache"]
+                          else (opts["cache_dir"] or default_dir()),
+                          prefilter=not opts["no_prefilter"], jobs=opts["jobs"],
+                          aws=_aws_settings(opts) if opts["live"] else None,
+                          progress=_Progress())
+    try:
+        return config, run_scan(options)
+    except AwsSetupError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -151,16 +231,24 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
                    "(as `generate --from-scan`).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
+@click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
+              help="With --aws: also write what was read to this snapshot file.")
 @click.pass_context
-def scan(ctx: click.Context, paths, select, ignore, var_file, variables, parameters, config_path,
-         cache_dir, no_cache, no_prefilter, jobs, formats, output_files, fail_on, exit_zero,
-         baseline_path, statistics, generate_dir, quiet, color) -> None:
-    """Scan Terraform, CloudFormation/SAM templates or directories for caching anti-patterns."""
+def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
+         statistics, generate_dir, quiet, color, save_snapshot, **opts) -> None:
+    """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
+    AWS accounts for caching anti-patterns.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or setup error, 3 a live scan
+    is incomplete (a Region or service could not be read; the report says which)."""
     from cachelint import baseline
 
     outputs = _outputs(formats, output_files)
-    config, report = _run(paths, select, ignore, var_file, variables, parameters, config_path,
-                          cache_dir, no_cache, no_prefilter, jobs)
+    if save_snapshot and not opts["live"]:
+        raise click.UsageError("--save-snapshot needs --aws")
+    config, report = _run(**opts)
+    if save_snapshot and report.snapshot is not None:
+        _save_snapshot(report.snapshot, save_snapshot, force=False)
     threshold = Severity.parse(fail_on or config.fail_on or "low")
     if baseline_path:
         try:
@@ -187,7 +275,20 @@ def scan(ctx: click.Context, paths, select, ignore, var_file, variables, paramet
         _write_modules(plans_from_report(json_reporter.report_dict(report)), generate_dir,
                        force=False, one_folder=False)
     failing = any(f.severity >= threshold for f in report.findings)
+    if report.incomplete:
+        ctx.exit(EXIT_INCOMPLETE)
     ctx.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
+    from cachelint.aws.snapshot import SnapshotError, write_snapshot
+
+    try:
+        write_snapshot(snapshot, path, force=force)
+    except SnapshotError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Wrote the AWS snapshot to {path}; `cachelint scan {path}` scans it offline.",
+               err=True)
 
 
 def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str | None = None,
@@ -240,13 +341,11 @@ def baseline() -> None:
 @_scan_options
 @click.option("--output-file", "-o", "output", default=".cachelint-baseline.json",
               show_default=True, type=click.Path(dir_okay=False), help="Baseline file to write.")
-def baseline_create(paths, select, ignore, var_file, variables, parameters, config_path,
-                    cache_dir, no_cache, no_prefilter, jobs, output) -> None:
-    """Scan PATHS and write their findings to a baseline file."""
+def baseline_create(output, **opts) -> None:
+    """Scan PATHS (or --aws) and write their findings to a baseline file."""
     from cachelint import baseline as baselines
 
-    _, report = _run(paths, select, ignore, var_file, variables, parameters, config_path,
-                     cache_dir, no_cache, no_prefilter, jobs)
+    _, report = _run(**opts)
     baselines.save(baselines.create(report.findings), output)
     click.echo(f"Wrote {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
                f"to {output}; `cachelint scan --baseline {output}` reports only new ones.")
@@ -296,6 +395,46 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
     _write_modules(plans, out or "cachelint-modules", force=force, one_folder=bool(out),
                    name=name, ttl=ttl, cache_size=cache_size, cache_keys=cache_keys,
                    engine=engine, api_path_pattern=api_path_pattern)
+
+
+@cli.group()
+def aws() -> None:
+    """Live AWS accounts: snapshots for offline scans, and the IAM policy a scan needs."""
+
+
+@aws.command("snapshot")
+@_aws_options
+@click.option("--output-file", "-o", "output", required=True, type=click.Path(dir_okay=False),
+              help="Snapshot file to write (JSON).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.pass_context
+def aws_snapshot(ctx: click.Context, output: str, force: bool, **opts) -> None:
+    """Read the account(s) into a file that `cachelint scan FILE` scans offline, so that CI can
+    gate without live credentials. Exits 3 if some part could not be read."""
+    from cachelint.aws.collect import collect
+    from cachelint.aws.mapping import describe_warning
+    from cachelint.aws.session import AwsSetupError
+
+    if os.path.exists(output) and not force:
+        raise click.UsageError(f"{output} exists; pass --force to replace it")
+    try:
+        collected = collect(_aws_settings(opts), progress=_Progress())
+    except AwsSetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    _save_snapshot(collected.snapshot, output, force=force)
+    for warning in collected.warnings:
+        click.echo(f"warning: {describe_warning(warning)}", err=True)
+    click.echo(f"{collected.log.total} read-only API calls.", err=True)
+    ctx.exit(EXIT_INCOMPLETE if collected.warnings else EXIT_OK)
+
+
+@aws.command("policy")
+def aws_policy() -> None:
+    """Print the minimal IAM policy a live scan needs (read-only)."""
+    from importlib import resources
+
+    click.echo(resources.files("cachelint.aws").joinpath("iam-policy.json").read_text("utf-8"),
+               nl=False)
 
 
 @cli.group()

@@ -38,3 +38,41 @@ def inventory():
         kwargs.setdefault("jobs", 1)
         return load_terraform([str(path)], display_base=str(path), **kwargs)
     return load
+
+
+# --- live AWS: a real moto server over HTTP, with the test-only layer (tests/aws_layer.py) --------
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    from aws_layer import LayeredMotoServer
+
+    server = LayeredMotoServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server, monkeypatch):
+    """A fresh moto account reached as a user reaches AWS: credentials in the environment and
+    AWS_ENDPOINT_URL, which boto3 honours. Yields the server (``.layer``, ``.url``)."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server.url}/moto-api/reset",
+                                                  method="POST")).read()
+    from aws_layer import State
+
+    moto_server.layer.state = State()
+    moto_server.layer.faults.clear()
+    moto_server.layer.requests.clear()
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE",
+                 "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTINGKEY000001")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing-secret-access-key-do-not-print")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/cachelint-test-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cachelint-test-credentials")
+    yield moto_server

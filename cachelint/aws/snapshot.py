@@ -64,7 +64,7 @@ def write_snapshot(snapshot: dict, path: str, force: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".cachelint-snapshot-", suffix=".json", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(snapshot, fh, indent=1, sort_keys=True)
+            json.dump(snapshot, fh, indent=1)  # the marker stays first: is_snapshot_file
             fh.write("\n")
         os.replace(tmp, path)
     except BaseException:

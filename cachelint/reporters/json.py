@@ -7,14 +7,27 @@ from typing import Any, TextIO
 
 from cachelint import __version__
 from cachelint.findings import Finding, Report
+from cachelint.model import Location
 
 SCHEMA_VERSION = "1"
 
 
-def source_kind(resource_type: str) -> str:
+def source_kind(resource_type: str, location: Location | None = None) -> str:
     if resource_type == "file":
         return "file"
+    if location is not None and location.is_resource:
+        return "aws"
     return "cloudformation" if "::" in resource_type else "terraform"
+
+
+def location_dict(loc: Location) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": loc.path, "start_line": loc.start_line,
+                           "end_line": loc.end_line}
+    if loc.is_resource:
+        if loc.path.startswith("arn:"):
+            out["arn"] = loc.path
+        out["account"], out["region"] = loc.account, loc.region
+    return out
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -28,10 +41,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "message": f.message,
         "remediation": f.rule.remediation,
         "resource": {"address": f.address, "type": f.resource_type,
-                     "source": source_kind(f.resource_type),
+                     "source": source_kind(f.resource_type, f.location),
                      "root": f.root},
-        "location": {"path": f.location.path, "start_line": f.location.start_line,
-                     "end_line": f.location.end_line},
+        "location": location_dict(f.location),
         "pointer": f.pointer,
         "context": f.context,
         "fingerprint": f.fingerprint,
@@ -51,11 +63,12 @@ def report_dict(report: Report) -> dict[str, Any]:
         "suppressed": [finding_dict(f) for f in report.suppressed],
         "errors": [{"path": e.path, "message": e.message} for e in report.errors],
         "notes": list(report.notes),
+        "warnings": list(report.warnings),
         "summary": {"findings": len(report.findings), "by_severity": report.counts(),
                     "files_scanned": report.files_scanned,
                     "resources_scanned": report.resources_scanned,
                     "suppressed": len(report.suppressed),
-                    "errors": len(report.errors)},
+                    "errors": len(report.errors), "incomplete": report.incomplete},
     }
 
 

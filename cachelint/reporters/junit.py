@@ -7,6 +7,7 @@ from typing import TextIO
 
 from cachelint.catalogue import load_catalogue
 from cachelint.findings import Report
+from cachelint.reporters.text import where
 
 
 def write(report: Report, out: TextIO) -> None:
@@ -36,7 +37,7 @@ def write(report: Report, out: TextIO) -> None:
             for f in failing.get((rule.id, path, address), []):
                 failure = ET.SubElement(case, "failure", type=f.severity.label,
                                         message=f.message)
-                failure.text = (f"{f.location.path}:{f.location.start_line}: {f.message}\n"
+                failure.text = (f"{where(f.location)}: {f.message}\n"
                                 f"fix: {' '.join(rule.remediation.split())}")
             if (rule.id, path, address) in failing:
                 counts["failures"] += 1

@@ -40,8 +40,10 @@ def write(report: Report, out: TextIO) -> None:
             for f in files[path]:
                 rule = f.rule
                 out.write(f"<details><summary>{_ICONS[f.severity]} <b>{rule.id}</b> "
-                          f"{html.escape(rule.name)} ({f.severity.label}), line "
-                          f"{f.location.start_line}</summary>\n\n")
+                          f"{html.escape(rule.name)} ({f.severity.label})"
+                          + (f", {html.escape(f.location.account)}/"
+                             f"{html.escape(f.location.region)}" if f.location.is_resource
+                             else f", line {f.location.start_line}") + "</summary>\n\n")
                 out.write(f"{f.message}\n\n")
                 out.write(f"**Fix:** {' '.join(rule.remediation.split())}")
                 if rule.recommended_layer:
@@ -51,6 +53,10 @@ def write(report: Report, out: TextIO) -> None:
     if report.suppressed:
         out.write(f"\n{len(report.suppressed)} finding"
                   f"{'s are' if len(report.suppressed) != 1 else ' is'} suppressed in the code.\n")
+    if report.warnings:
+        out.write("\n### Incomplete: parts of the AWS scan could not be read\n\n")
+        for w in report.warnings:
+            out.write(f"- {_cell(w)}\n")
     if report.errors:
         out.write("\n### Files that could not be read\n\n")
         for e in report.errors:

@@ -62,9 +62,12 @@ def _result(f: Finding, index: int, root: str) -> dict[str, Any]:
         "properties": {"resource": f.address, "resourceType": f.resource_type,
                        "category": f.rule.category.value, "peers": list(f.rule.peers)},
     }
-    if f.location.path.startswith("arn:"):
-        result["locations"] = [{"logicalLocations": [{"fullyQualifiedName": f.location.path,
-                                                      "kind": "resource"}]}]
+    if f.location.is_resource:
+        # A deployed resource has no file: its ARN is the location (SARIF logical location).
+        result["locations"] = [{"logicalLocations": [
+            {"fullyQualifiedName": f.location.path, "kind": "resource"},
+            {"fullyQualifiedName": f.address, "kind": "member"}]}]
+        result["properties"].update(account=f.location.account, region=f.location.region)
     else:
         result["locations"] = [{
             "physicalLocation": {
@@ -88,6 +91,7 @@ def report_dict(report: Report, root: str) -> dict[str, Any]:
                       "locations": [{"physicalLocation": {"artifactLocation": {
                           "uri": _uri(e.path, root), "uriBaseId": "%SRCROOT%"}}}]}
                      for e in report.errors]
+    notifications += [{"level": "warning", "message": {"text": w}} for w in report.warnings]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from cachelint.catalogue import Severity
 from cachelint.findings import Report
+from cachelint.model import Location
 
 _COLOURS = {Severity.CRITICAL: "\033[1;31m", Severity.HIGH: "\033[31m",
             Severity.MEDIUM: "\033[33m", Severity.LOW: "\033[36m", Severity.INFO: "\033[2m"}
@@ -20,13 +21,21 @@ def _first_sentence(text: str) -> str:
     return flat
 
 
+def where(loc: Location) -> str:
+    """``file:line``, or for a deployed resource its ARN with account and Region."""
+    if loc.is_resource:
+        place = "/".join(x for x in (loc.account, loc.region) if x)
+        return f"{loc.path} ({place})" if place else loc.path
+    return f"{loc.path}:{loc.start_line}"
+
+
 def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False) -> None:
     def c(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
     for f in report.findings:
         sev = f.severity
-        loc = f"{f.location.path}:{f.location.start_line}"
+        loc = where(f.location)
         out.write(f"{c(_BOLD, loc)} {c(_COLOURS[sev], f.rule.id)} {f.rule.name} "
                   f"[{c(_COLOURS[sev], sev.label)}, {f.rule.category.value}]\n")
         out.write(f"  {f.message}\n")
@@ -42,6 +51,8 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
     for e in report.errors:
         if e.path not in reported:
             out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
+    for warning in report.warnings:
+        out.write(f"{c(_BOLD, 'warning')}: {warning}\n")
     if not quiet:
         for note in report.notes:
             out.write(c(_DIM, f"note: {note}") + "\n")
@@ -60,6 +71,10 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
     if report.errors:
         k = len(report.errors)
         summary += f" {k} file{'s' if k != 1 else ''} could not be read."
+    if report.warnings:
+        k = len(report.warnings)
+        summary += (f" Incomplete: {k} part{'s' if k != 1 else ''} of the AWS scan could not be "
+                    "read.")
     out.write(("\n" if report.findings or report.errors else "") + c(_BOLD, summary) + "\n")
 
 

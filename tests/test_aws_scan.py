@@ -1,0 +1,187 @@
+"""Live AWS scans against a real moto server over HTTP (tests/aws_layer.py says which calls a
+test-only layer in front of moto answers, and why)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aws_seed import (
+    ACCOUNT, ORIGIN_SECRET, REGION, STAGE_SECRET, clients, put_metric, seed_api, seed_dax,
+    seed_shop, seed_table,
+)
+from cachelint.aws.collect import AwsOptions, collect
+from cachelint.aws.session import ClientSettings
+from cachelint.catalogue import load_catalogue
+from cachelint.config import Config, load_config
+from cachelint.scan import ScanOptions, run_scan
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+AWS_RULES = {r.id for r in load_catalogue() if "aws" in r.sources}
+
+
+def live(config: Config = Config(), **aws) -> "object":
+    aws.setdefault("regions", (REGION,))
+    return run_scan(ScanOptions(paths=(), config=config, aws=AwsOptions(**aws)))
+
+
+def test_seeded_shop_account_gives_the_rule_ids_of_its_terraform(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    config = load_config(str(EXAMPLES / ".cachelint.yaml"), str(EXAMPLES))
+    report = live(config)
+    code = run_scan(ScanOptions(paths=(str(EXAMPLES / "shop"),), config=config, jobs=1))
+    expected = {f.rule.id for f in code.findings} & AWS_RULES
+    assert {f.rule.id for f in report.findings} == expected
+    assert len(expected) >= 20  # all four layers
+    assert not report.warnings
+    # Findings point at the deployed resource, with its account and Region: its ARN, or for a
+    # DAX parameter group (which has no ARN) the console's name with Region and account.
+    for f in report.findings:
+        assert f.location.is_resource
+        assert f.location.path.startswith("arn:aws:") or f.location.path == \
+            f"dax:{REGION}:{ACCOUNT}:parametergroup/shop-orders"
+        assert f.location.account == ACCOUNT
+        assert f.location.region in (REGION, "global")
+
+
+def test_findings_name_the_resource_arn_in_every_format(aws, tmp_path):
+    seed_shop(clients(aws.url), aws.layer)
+    out = {}
+    for fmt in ("text", "json", "sarif", "github", "markdown", "junit"):
+        result = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--region",
+                                 REGION, "--format", fmt, "--no-metrics"],
+                                capture_output=True, text=True, cwd=tmp_path, env=os.environ)
+        assert result.returncode == 1, result.stderr
+        out[fmt] = result.stdout
+    stage = "arn:aws:apigateway:us-east-1::/restapis/"
+    assert f"{stage}" in out["text"] and f"({ACCOUNT}/{REGION})" in out["text"]
+    data = json.loads(out["json"])
+    f = next(x for x in data["findings"] if x["rule_id"] == "CL105")
+    assert f["location"]["arn"].startswith(stage) and f["location"]["account"] == ACCOUNT
+    assert f["resource"]["source"] == "aws" and f["location"]["start_line"] == 0
+    sarif = json.loads(out["sarif"])
+    result = sarif["runs"][0]["results"][0]
+    assert "physicalLocation" not in result["locations"][0]
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:")
+    assert "file=" not in out["github"] and "arn:aws:" in out["github"]
+    assert "arn:aws:" in out["markdown"] and f"{ACCOUNT}/{REGION}" in out["markdown"]
+    assert "arn:aws:" in out["junit"]
+
+
+def test_snapshot_scans_offline_like_the_live_account(aws, tmp_path):
+    seed_shop(clients(aws.url), aws.layer)
+    snap = tmp_path / "account.json"
+    made = subprocess.run([sys.executable, "-m", "cachelint", "aws", "snapshot", "--region",
+                           REGION, "-o", str(snap)], capture_output=True, text=True,
+                          env=os.environ)
+    assert made.returncode == 0, made.stderr
+    assert "read-only API calls" in made.stderr
+    offline_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    offline = subprocess.run([sys.executable, "-m", "cachelint", "scan", str(snap),
+                              "--format", "json"], capture_output=True, text=True,
+                             env=offline_env)
+    online = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--region",
+                             REGION, "--format", "json"], capture_output=True, text=True,
+                            env=os.environ)
+    assert offline.returncode == online.returncode == 1
+
+    def keyed(out: str) -> set:
+        return {(f["rule_id"], f["location"]["path"], f["message"])
+                for f in json.loads(out)["findings"]}
+
+    assert keyed(offline.stdout) == keyed(online.stdout) != set()
+    # Refuses to replace the snapshot without --force.
+    again = subprocess.run([sys.executable, "-m", "cachelint", "aws", "snapshot", "--region",
+                            REGION, "-o", str(snap)], capture_output=True, text=True,
+                           env=os.environ)
+    assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_no_secret_reaches_a_snapshot_or_a_report(aws, tmp_path):
+    seed_shop(clients(aws.url), aws.layer)
+    snap = tmp_path / "account.json"
+    subprocess.run([sys.executable, "-m", "cachelint", "aws", "snapshot", "--region", REGION,
+                    "-o", str(snap)], check=True, capture_output=True, env=os.environ)
+    outputs = [snap.read_text()]
+    for fmt in ("text", "json", "sarif"):
+        r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--region",
+                            REGION, "--format", fmt], capture_output=True, text=True,
+                           env=os.environ)
+        outputs += [r.stdout, r.stderr]
+    secrets = (STAGE_SECRET, ORIGIN_SECRET, os.environ["AWS_SECRET_ACCESS_KEY"],
+               os.environ["AWS_ACCESS_KEY_ID"])
+    for text in outputs:
+        for secret in secrets:
+            assert secret not in text
+    # The seed did write them: the test would prove nothing otherwise.
+    assert STAGE_SECRET in json.dumps(clients(aws.url).apigateway.get_stages(
+        restApiId=json.loads(snap.read_text())["accounts"][0]["regions"][REGION]["apigateway"]
+        ["rest_apis"][0]["id"])["item"])
+
+
+def test_usage_errors(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--region", REGION,
+                        str(EXAMPLES / "shop")], capture_output=True, text=True)
+    assert r.returncode == 2 and "--region applies to a live scan: add --aws" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan"], capture_output=True,
+                       text=True)
+    assert r.returncode == 2 and "--aws" in r.stderr
+
+
+def test_accounts_without_a_role_is_a_setup_error(aws, tmp_path):
+    accounts = tmp_path / "accounts.txt"
+    accounts.write_text("111111111111  # payments\n")
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--accounts",
+                        str(accounts)], capture_output=True, text=True, env=os.environ)
+    assert r.returncode == 2 and "--role-arn" in r.stderr and "Traceback" not in r.stderr
+    accounts.write_text("not-an-account\n")
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--accounts",
+                        str(accounts), "--role-arn", "arn:aws:iam::111111111111:role/x"],
+                       capture_output=True, text=True, env=os.environ)
+    assert r.returncode == 2 and f"{accounts}:1: 'not-an-account' is not a 12-digit" in r.stderr
+
+
+def test_organization_accounts_are_scanned_through_the_role(aws):
+    c = clients(aws.url)
+    c.organizations.create_organization(FeatureSet="ALL")
+    created = c.organizations.create_account(AccountName="payments",
+                                             Email="payments@example.com")
+    member = c.organizations.describe_create_account_status(
+        CreateAccountRequestId=created["CreateAccountStatus"]["Id"]
+    )["CreateAccountStatus"]["AccountId"]
+    # Resources in the member account, created through the same role the scan assumes.
+    role = f"arn:aws:iam::{member}:role/CachelintReadOnly"
+    creds = c.sts.assume_role(RoleArn=role, RoleSessionName="seed")["Credentials"]
+    import boto3
+
+    ddb = boto3.client("dynamodb", endpoint_url=aws.url, region_name=REGION,
+                       aws_access_key_id=creds["AccessKeyId"],
+                       aws_secret_access_key=creds["SecretAccessKey"],
+                       aws_session_token=creds["SessionToken"])
+    ddb.create_table(TableName="member-table", BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    collected = collect(AwsOptions(regions=(REGION,), organization=True,
+                                   role_arn="arn:aws:iam::{account_id}:role/CachelintReadOnly",
+                                   metrics=False))
+    accounts = {a["account_id"]: a for a in collected.snapshot["accounts"]}
+    assert member in accounts and ACCOUNT in accounts
+    tables = [t["TableName"] for t in accounts[member]["regions"][REGION]["dynamodb"]["tables"]]
+    assert tables == ["member-table"]
+    assert accounts[ACCOUNT]["regions"][REGION]["dynamodb"]["tables"] == []
+    assert ("sts", "AssumeRole") in collected.log.calls
+
+
+def test_all_regions_reads_every_enabled_region(aws):
+    seed_table(clients(aws.url, "eu-west-1"), "eu-table")
+    collected = collect(AwsOptions(all_regions=True, metrics=False, workers=16))
+    regions = collected.snapshot["accounts"][0]["regions"]
+    assert "eu-west-1" in regions and len(regions) > 10
+    assert [t["TableName"] for t in regions["eu-west-1"]["dynamodb"]["tables"]] == ["eu-table"]
+    assert regions["us-east-1"]["dynamodb"]["tables"] == []
