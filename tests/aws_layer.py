@@ -107,8 +107,8 @@ def rest_xml_response(service: str, operation: str, result: dict) -> bytes:
 
 @dataclass
 class Fault:
-    """Make matching requests fail: ``kind`` is throttle, 5xx, denied or timeout; ``times``
-    limits how many requests fail (None: all of them)."""
+    """Make matching requests fail: ``kind`` is throttle, 5xx, denied, disabled or timeout;
+    ``times`` limits how many requests fail (None: all of them)."""
 
     service: str
     operation: str = "*"
@@ -128,6 +128,8 @@ _ERRORS = {  # kind -> (HTTP status, query/rest-xml code, json code)
     "throttle": (400, "Throttling", "ThrottlingException"),
     "5xx": (503, "ServiceUnavailable", "ServiceUnavailableException"),
     "denied": (403, "AccessDenied", "AccessDeniedException"),
+    # A Region the account has not opted into rejects the credentials.
+    "disabled": (403, "InvalidClientTokenId", "UnrecognizedClientException"),
 }
 
 
@@ -136,7 +138,8 @@ def _error(protocol: str, kind: str) -> tuple[str, list, bytes]:
     if kind == "throttle" and protocol == "rest-json":
         status, json_code = 429, "TooManyRequestsException"
     message = {"throttle": "Rate exceeded", "5xx": "Service unavailable",
-               "denied": "User: arn:aws:iam::123456789012:user/ci is not authorized"}[kind]
+               "denied": "User: arn:aws:iam::123456789012:user/ci is not authorized",
+               "disabled": "The security token included in the request is invalid"}[kind]
     reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests",
               503: "Service Unavailable"}[status]
     if protocol in ("json", "rest-json"):

@@ -1,0 +1,160 @@
+"""Safety of a live scan: read-only by construction, the shipped IAM policy covers exactly
+what it calls, and faults (throttling, 5xx, AccessDenied, timeouts, disabled Regions) become
+warnings with partial results, through a real moto server and the test-only layer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+
+import boto3
+import pytest
+
+from aws_layer import Fault
+from aws_seed import REGION, clients, put_metric, seed_shop
+from cachelint.aws.collect import AwsOptions, collect
+from cachelint.aws.session import (
+    READ_PREFIXES, CallLog, ClientSettings, ReadOnlyViolation, client,
+)
+from cachelint.scan import ScanOptions, run_scan
+
+FAST = ClientSettings(max_attempts=3, retry_mode="standard", connect_timeout=1,
+                      read_timeout=0.5)
+
+
+def _policy_actions() -> set[str]:
+    doc = json.loads(resources.files("cachelint.aws").joinpath("iam-policy.json").read_text())
+    return {a for st in doc["Statement"] for a in st["Action"]}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action an API call needs: API Gateway authorizes by HTTP verb."""
+    if service in ("apigateway", "apigatewayv2"):
+        model = boto3.client(service, region_name=REGION).meta.service_model
+        return f"apigateway:{model.operation_model(operation).http['method']}"
+    prefix = {"cloudwatch": "cloudwatch"}.get(
+        service, boto3.client(service, region_name=REGION).meta.service_model.signing_name)
+    return f"{prefix}:{operation}"
+
+
+def _full_scan(aws, log: CallLog) -> None:
+    c = clients(aws.url)
+    seed_shop(c, aws.layer)
+    # A managed policy on the DAX role too, so both kinds of role policy are read.
+    policy = c.iam.create_policy(PolicyName="orders-read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:Query",
+                                                "Resource": "*"}]}))["Policy"]["Arn"]
+    c.iam.attach_role_policy(RoleName="shop-orders-dax", PolicyArn=policy)
+    c.organizations.create_organization(FeatureSet="ALL")
+    aws.layer.requests.clear()
+    collect(AwsOptions(all_regions=True, organization=True, workers=16,
+                       role_arn="arn:aws:iam::123456789012:role/CachelintReadOnly"), log=log)
+
+
+def test_a_scan_sends_only_reads(aws):
+    log = CallLog()
+    _full_scan(aws, log)
+    sent = set(log.calls)
+    assert ("sts", "AssumeRole") in sent  # the one non-read call: assuming the scan role
+    for service, operation in sent - {("sts", "AssumeRole")}:
+        assert operation.startswith(READ_PREFIXES), (service, operation)
+    # The server's own record agrees: every request it received was a read.
+    seen = {(s, op) for s, op, _ in aws.layer.requests}
+    for service, operation in seen:
+        if " " in operation:  # a REST call the layer does not name: its HTTP verb
+            assert operation.startswith("GET "), (service, operation)
+        elif operation != "AssumeRole":
+            assert operation.startswith(READ_PREFIXES), (service, operation)
+    assert len(seen) >= 20
+
+
+def test_the_guard_refuses_a_write_before_it_is_sent(aws):
+    log = CallLog()
+    ddb = client(boto3.Session(), "dynamodb", REGION, log, ClientSettings())
+    aws.layer.requests.clear()
+    with pytest.raises(ReadOnlyViolation, match="dynamodb:CreateTable"):
+        ddb.create_table(TableName="x", BillingMode="PAY_PER_REQUEST",
+                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    assert aws.layer.requests == [] and not log.calls
+
+
+def test_the_shipped_iam_policy_covers_exactly_the_calls_a_scan_makes(aws):
+    log = CallLog()
+    _full_scan(aws, log)
+    needed = {iam_action(s, op) for s, op in log.calls if s != "sts"}
+    assert needed == _policy_actions()
+    printed = subprocess.run([sys.executable, "-m", "cachelint", "aws", "policy"],
+                             capture_output=True, text=True, check=True).stdout
+    assert {a for st in json.loads(printed)["Statement"] for a in st["Action"]} == needed
+
+
+def _scan(**aws_options):
+    aws_options.setdefault("regions", (REGION,))
+    aws_options.setdefault("settings", FAST)
+    return run_scan(ScanOptions(paths=(), aws=AwsOptions(**aws_options)))
+
+
+def test_throttling_is_retried_and_the_scan_completes(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    aws.layer.faults.append(Fault("elasticache", "DescribeReplicationGroups", times=2))
+    log = CallLog()
+    collected = collect(AwsOptions(regions=(REGION,), settings=FAST), log=log)
+    assert collected.warnings == []
+    key = ("elasticache", "DescribeReplicationGroups")
+    assert log.calls[key] == 1 and log.attempts[key] == 3  # two throttled, then answered
+    assert collected.snapshot["accounts"][0]["regions"][REGION]["elasticache"][
+        "replication_groups"][0]["ReplicationGroupId"] == "shop-sessions"
+
+
+def test_persistent_faults_become_warnings_with_partial_results(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    aws.layer.faults += [Fault("dax", "DescribeClusters", kind="throttle"),
+                         Fault("elasticache", kind="denied"),
+                         Fault("cloudwatch", "GetMetricData", kind="5xx")]
+    report = _scan()
+    kinds = {w.split("(")[1].split(")")[0] for w in report.warnings}
+    assert kinds == {"throttled", "access-denied", "server-error"}
+    assert any("dax:describe_clusters" in w and "retries exhausted" in w
+               for w in report.warnings)
+    found = {f.rule.id for f in report.findings}
+    assert {"CL101", "CL103", "CL201", "CL406"} - {"CL406"} <= found  # API and CDN still read
+    assert not found & {"CL301", "CL303", "CL403", "CL405"}  # what could not be read
+    assert report.incomplete
+
+
+def test_a_timeout_is_a_warning(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    aws.layer.faults.append(Fault("dynamodb", "ListTables", kind="timeout", delay=1.5))
+    report = _scan(settings=ClientSettings(max_attempts=2, retry_mode="standard",
+                                           connect_timeout=1, read_timeout=0.5))
+    assert [w for w in report.warnings if "(timeout)" in w and "list_tables" in w]
+    assert {"CL101", "CL201"} <= {f.rule.id for f in report.findings}
+
+
+def test_a_disabled_region_is_a_warning_and_the_others_are_scanned(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    for service in ("apigateway", "apigatewayv2", "elasticache", "dax", "dynamodb",
+                    "cloudwatch", "iam"):
+        aws.layer.faults.append(Fault(service, region="ap-east-1", kind="disabled"))
+    report = _scan(regions=(REGION, "ap-east-1"))
+    disabled = [w for w in report.warnings if "/ap-east-1:" in w]
+    assert disabled and all("(region-disabled)" in w or "(server-error)" in w
+                            for w in disabled)
+    assert not [w for w in report.warnings if f"/{REGION}:" in w]
+    assert {"CL101", "CL301", "CL401"} <= {f.rule.id for f in report.findings}
+
+
+def test_incomplete_scan_exits_3_and_says_what_was_not_read(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    aws.layer.faults.append(Fault("dax", kind="denied"))
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--region", REGION,
+                        "--no-metrics"], capture_output=True, text=True, env=os.environ)
+    assert r.returncode == 3, r.stderr
+    assert "warning: 123456789012/us-east-1: dax:describe_clusters not read (access-denied)" \
+        in r.stdout
+    assert "Incomplete: 1 part of the AWS scan could not be read." in r.stdout
+    assert "CL101" in r.stdout  # the rest still reports
