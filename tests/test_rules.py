@@ -17,12 +17,15 @@ from cachelint.scan import ScanOptions, run_scan
 RULES_DIR = Path(__file__).parent / "rules"
 CASES = sorted(p for p in RULES_DIR.glob("CL*/*/*") if p.is_dir())
 EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)")
-SOURCES = {"terraform", "cloudformation"}  # plan fixtures exist where a plan adds information
+SOURCES = {"terraform", "cloudformation", "aws"}  # plan fixtures exist where a plan adds
+# information; aws fixtures are snapshot files (what `cachelint aws snapshot` writes)
+AWS_RULES = {r.id for r in load_catalogue() if "aws" in r.sources}
 
 
 def expected_findings(case: Path) -> set[tuple[str, int, str]]:
     """``expect: CLnnn`` comments, or for JSON (no comments) a sidecar ``FILE.expect`` with
-    ``LINE CLnnn`` lines."""
+    ``LINE CLnnn`` lines, or for a snapshot ``ARN CLnnn`` lines (a deployed resource has an
+    ARN, not a line)."""
     found = set()
     for path in sorted(case.rglob("*")):
         if not path.is_file() or path.name.startswith(".cachelint"):
@@ -31,8 +34,9 @@ def expected_findings(case: Path) -> set[tuple[str, int, str]]:
             target = str(path.relative_to(case))[: -len(".expect")]
             for entry in path.read_text().split("\n"):
                 if entry.strip():
-                    line, code = entry.split()
-                    found.add((target, int(line), code))
+                    where, code = entry.split()
+                    found.add((target, int(where), code) if where.isdigit()
+                              else (where, 0, code))
             continue
         for lineno, line in enumerate(path.read_text().splitlines(), start=1):
             m = EXPECT.search(line)
@@ -49,8 +53,11 @@ def actual_findings(case: Path) -> set[tuple[str, int, str]]:
         # A plan, with its configuration folder when there is one (as users run it).
         has_config = any(case.rglob("*.tf"))
         paths = (str(case / "plan.json"),) + ((str(case),) if has_config else ())
+    if (case / "account.json").is_file():
+        paths = (str(case / "account.json"),)  # a snapshot is named, as a plan is
     report = run_scan(ScanOptions(paths=paths, config=config))
-    return {(os.path.relpath(os.path.abspath(f.location.path), case), f.location.start_line,
+    return {(f.location.path if f.location.is_resource else
+             os.path.relpath(os.path.abspath(f.location.path), case), f.location.start_line,
              f.rule.id) for f in report.findings}
 
 
@@ -73,16 +80,19 @@ def test_every_rule_has_fail_and_pass_fixtures(rule) -> None:
             assert folder.is_dir() and any(folder.iterdir()), f"missing {folder}"
 
 
+TWIN_SOURCES = ("terraform", "cloudformation", "plan", "aws")
 TWINS = sorted({(p.parts[-3], p.name) for p in CASES
-                if sum((p.parent.parent / src / p.name).is_dir()
-                       for src in ("terraform", "cloudformation", "plan")) > 1})
+                if sum((p.parent.parent / src / p.name).is_dir() for src in TWIN_SOURCES) > 1})
 
 
 @pytest.mark.parametrize("rule_id, kind", TWINS, ids=[f"{r}/{k}" for r, k in TWINS])
 def test_twins_in_every_source_find_the_same_rules(rule_id, kind):
-    """The same infrastructure written as Terraform, CloudFormation/SAM or a plan gives the
-    same rule ids."""
+    """The same infrastructure written as Terraform, CloudFormation/SAM or a plan, or deployed
+    (an account snapshot), gives the same rule ids; a deployed resource is compared on the
+    rules that can apply to one."""
     folder = RULES_DIR / rule_id
     ids = {src: {code for _, _, code in actual_findings(folder / src / kind)}
-           for src in ("terraform", "cloudformation", "plan") if (folder / src / kind).is_dir()}
+           for src in TWIN_SOURCES if (folder / src / kind).is_dir()}
+    if "aws" in ids:
+        ids = {src: found & AWS_RULES for src, found in ids.items()}
     assert len(set(map(frozenset, ids.values()))) == 1, ids
