@@ -100,6 +100,13 @@ def _reference(value: str | None, attribute: str) -> str | None:
     return None
 
 
+def _api_id(value: str | None) -> str | None:
+    """A deployed REST API's id (from a live scan) as a Terraform string."""
+    if value and re.match(r"^[a-z0-9]{10}$", value):
+        return json.dumps(value)
+    return None
+
+
 def _environment(layer: str) -> jinja2.Environment:
     folder = resources.files("cachelint.templates").joinpath(layer)
     return jinja2.Environment(
@@ -132,7 +139,7 @@ def render(options: Options) -> dict[str, str]:
         "cache_keys": list(options.cache_keys), "engine": options.engine,
         "api_path_pattern": options.api_path_pattern,
         "wiring": w, "findings": list(w.findings),
-        "rest_api_ref": _reference(w.rest_api, "id"),
+        "rest_api_ref": _reference(w.rest_api, "id") or _api_id(w.rest_api),
         "stage_ref": _reference(w.stage, "stage_name"),
         "bucket_ref": _reference(w.s3_bucket, "id"),
         "bucket_domain_ref": _reference(w.s3_bucket, "bucket_regional_domain_name"),
@@ -221,6 +228,13 @@ def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
 
 # --- from a scan ---------------------------------------------------------------------------------
 
+def _where(location: dict) -> str:
+    """``file:line``, or a deployed resource's ARN (line 0)."""
+    if not location.get("start_line"):
+        return location["path"]
+    return f"{location['path']}:{location['start_line']}"
+
+
 def plans_from_report(report: dict) -> list[Options]:
     """One module per recommended layer, wired to the resources the findings are about."""
     by_layer: dict[str, list[dict]] = {}
@@ -243,7 +257,6 @@ def plans_from_report(report: dict) -> list[Options]:
             routes=tuple(ctx.get("route", ())), tables=tuple(ctx.get("tables", ())),
             origin_domain=first.get("api_origin_domain"), http_api=first.get("http_api"),
             s3_bucket=first.get("s3_bucket"), s3_domain=first.get("s3_domain"),
-            findings=tuple(f"{f['rule_id']} {f['location']['path']}:{f['location']['start_line']}"
-                           for f in findings))
+            findings=tuple(f"{f['rule_id']} {_where(f['location'])}" for f in findings))
         plans.append(Options(layer=layer, name=f"{layer}-cache", wiring=wiring))
     return plans

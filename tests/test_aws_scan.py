@@ -185,3 +185,52 @@ def test_all_regions_reads_every_enabled_region(aws):
     assert "eu-west-1" in regions and len(regions) > 10
     assert [t["TableName"] for t in regions["eu-west-1"]["dynamodb"]["tables"]] == ["eu-table"]
     assert regions["us-east-1"]["dynamodb"]["tables"] == []
+
+
+def test_the_example_snapshot_holds_the_shop_and_its_traffic(tmp_path):
+    """examples/aws/shop-account.json (scripts/example_snapshot.py) is examples/shop as
+    deployed, with a week of CloudWatch traffic: the code's rules plus the evidence rules."""
+    config = load_config(str(EXAMPLES / ".cachelint.yaml"), str(EXAMPLES))
+    snap = run_scan(ScanOptions(paths=(str(EXAMPLES / "aws" / "shop-account.json"),),
+                                config=config))
+    code = run_scan(ScanOptions(paths=(str(EXAMPLES / "shop"),), config=config, jobs=1))
+    assert {f.rule.id for f in snap.findings} == \
+        ({f.rule.id for f in code.findings} & AWS_RULES) | {"CL407", "CL408", "CL504"}
+    # generate --from-scan wires the deployed API by its id.
+    out = tmp_path / "modules"
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--config",
+                        str(EXAMPLES / ".cachelint.yaml"), "-q", "--generate", str(out),
+                        str(EXAMPLES / "aws" / "shop-account.json")], capture_output=True,
+                       text=True)
+    assert r.returncode == 1, r.stderr
+    api_id = next(f.context["rest_api"] for f in snap.findings if "rest_api" in f.context)
+    readme = (out / "apigateway-cache" / "README.md").read_text()
+    assert f'rest_api_id       = "{api_id}"' in readme
+    assert ":0\n" not in readme
+
+
+def test_progress_is_shown_on_a_terminal_only(aws):
+    import pty
+
+    seed_api(clients(aws.url), routes={"p": ("GET", "NONE")})
+    primary, secondary = pty.openpty()
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--region", REGION,
+                        "--region", "eu-west-1", "--no-metrics", "-q"], stdout=subprocess.PIPE,
+                       stderr=secondary, env=os.environ)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert r.returncode in (0, 1)
+    assert b"reading AWS 3/3" in shown  # two Regions and the global task
+    piped = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--aws", "--region",
+                            REGION, "--no-metrics", "-q"], capture_output=True, text=True,
+                           env=os.environ)
+    assert "reading AWS" not in piped.stderr

@@ -21,6 +21,18 @@ def _first_sentence(text: str) -> str:
     return flat
 
 
+def _fix(rule) -> str:
+    """The remediation's first sentence, and the recommended layer where that sentence is
+    about it; a layer other than the rule's own needs the whole remediation to make sense
+    (CL109: fix the TTL, or cache longer at CloudFront)."""
+    layer = rule.recommended_layer
+    if not layer:
+        return _first_sentence(rule.remediation)
+    if layer not in ("none", rule.layer):
+        return f"{' '.join(rule.remediation.split())}  (layer: {layer})"
+    return f"{_first_sentence(rule.remediation)}  (layer: {layer})"
+
+
 def where(loc: Location) -> str:
     """``file:line``, or for a deployed resource its ARN with account and Region."""
     if loc.is_resource:
@@ -40,9 +52,7 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
                   f"[{c(_COLOURS[sev], sev.label)}, {f.rule.category.value}]\n")
         out.write(f"  {f.message}\n")
         if not quiet:
-            layer = f.rule.recommended_layer
-            hint = f"  (layer: {layer})" if layer else ""
-            out.write(c(_DIM, f"  fix: {_first_sentence(f.rule.remediation)}{hint}") + "\n")
+            out.write(c(_DIM, f"  fix: {_fix(f.rule)}") + "\n")
             via = f" (evaluated from {f.root})" if f.address.startswith("module.") and f.root \
                 else ""
             out.write(c(_DIM, f"  resource: {f.address}{via}") + "\n")
