@@ -487,8 +487,9 @@ def rules_command(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([{
             "id": r.id, "name": r.name, "category": r.category.value,
-            "severity": r.severity.label, "layer": r.layer, "summary": r.summary,
-            "references": list(r.references), "peers": list(r.peers)} for r in rules], indent=2))
+            "severity": r.severity.label, "layer": r.layer, "sources": list(r.sources),
+            "summary": r.summary, "references": list(r.references), "peers": list(r.peers)}
+            for r in rules], indent=2))
         return
     for r in rules:
         click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} {r.category.value}")

@@ -7,11 +7,16 @@ import textwrap
 from cachelint.catalogue import Rule
 
 
+_SOURCES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
+            "aws": "live AWS accounts and snapshots (`--aws`, `cachelint aws snapshot`)"}
+
+
 def render_markdown(rule: Rule) -> str:
     """A rule's page: what it does, why it is bad, example, what to use instead."""
     parts = [f"# {rule.id} {rule.name}", "",
              f"Category: {rule.category.value}   Severity: {rule.severity.label}   "
              f"Layer: {rule.layer}", "",
+             "Applies to: " + ", ".join(_SOURCES[s] for s in rule.sources), "",
              "## What it does", "", rule.summary, "",
              "## Why is this bad?", "", rule.rationale, ""]
     if rule.example:

@@ -37,6 +37,7 @@ import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -387,7 +388,10 @@ class Layer:
         body = b"".join(self.app(environ, capture))
         if captured["status"].startswith("200"):
             body = patch(req, body)
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers = [(k, v) for k, v in captured["headers"]
+                   if k.lower() not in ("content-length", "x-amz-crc32")]
+        if any(k.lower() == "x-amz-crc32" for k, _ in captured["headers"]):
+            headers.append(("x-amz-crc32", str(zlib.crc32(body))))  # DynamoDB checks it
         start_response(captured["status"], headers + [("Content-Length", str(len(body)))])
         return [body]
 

@@ -90,3 +90,14 @@ def test_every_package_ships_in_the_wheel():
     on_disk = {".".join(p.parent.relative_to(root).parts)
                for p in (root / "cachelint").rglob("__init__.py")}
     assert on_disk <= listed
+
+
+def test_the_readme_rule_table_is_the_catalogue():
+    from pathlib import Path
+
+    names = {"terraform": "Terraform", "cloudformation": "CloudFormation", "aws": "AWS"}
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = {line for line in readme.splitlines() if line.startswith("| CL")}
+    for r in load_catalogue():
+        assert (f"| {r.id} | {r.name} | {r.category.value} | {r.severity.label} | "
+                f"{', '.join(names[s] for s in r.sources)} |") in rows, r.id

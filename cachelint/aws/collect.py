@@ -33,7 +33,8 @@ ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation
 THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException",
              "RequestLimitExceeded", "RequestThrottled", "SlowDown"}
 DISABLED = {"OptInRequired", "SubscriptionRequiredException", "UnrecognizedClientException",
-            "InvalidClientTokenId", "AuthFailure", "InvalidSignatureException"}
+            "InvalidClientTokenId", "AuthFailure", "InvalidSignatureException",
+            "RegionDisabledException"}
 SCAN_TAGS = ("cachelint:hot", "cachelint:consistency")
 
 
