@@ -160,7 +160,7 @@ class _Progress:
 
 
 def _run(**opts):
-    from cachelint.aws.session import AwsSetupError
+    from cachelint.aws import AwsSetupError
     from cachelint.loaders.terraform.parsecache import default_dir
     from cachelint.scan import ScanOptions, run_scan
 
@@ -412,8 +412,8 @@ def aws_snapshot(ctx: click.Context, output: str, force: bool, **opts) -> None:
     """Read the account(s) into a file that `cachelint scan FILE` scans offline, so that CI can
     gate without live credentials. Exits 3 if some part could not be read."""
     from cachelint.aws.collect import collect
+    from cachelint.aws import AwsSetupError
     from cachelint.aws.mapping import describe_warning
-    from cachelint.aws.session import AwsSetupError
 
     if os.path.exists(output) and not force:
         raise click.UsageError(f"{output} exists; pass --force to replace it")

@@ -234,3 +234,15 @@ def test_progress_is_shown_on_a_terminal_only(aws):
                             REGION, "--no-metrics", "-q"], capture_output=True, text=True,
                            env=os.environ)
     assert "reading AWS" not in piped.stderr
+
+
+def test_scanning_code_or_a_snapshot_does_not_import_boto3():
+    """boto3 costs start-up time (pre-commit runs cachelint on every commit): only a live scan
+    loads it."""
+    code = ("import sys; from cachelint.cli import cli\n"
+            "try:\n    cli.main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print('boto3' in sys.modules, 'botocore' in sys.modules)")
+    for target in (str(EXAMPLES / "shop"), str(EXAMPLES / "aws" / "shop-account.json")):
+        r = subprocess.run([sys.executable, "-c", code, "scan", "-q", "--format", "json",
+                            target], capture_output=True, text=True)
+        assert r.stdout.strip().endswith("False False"), (target, r.stdout[-200:], r.stderr)

@@ -21,13 +21,13 @@ from botocore.exceptions import (
 )
 
 from cachelint import __version__
+from cachelint.aws import SNAPSHOT_FORMAT
 from cachelint.aws import evidence
 from cachelint.aws.session import (
     DEFAULT_REGION, Account, AwsSetupError, CallLog, ClientSettings, assume, base_session,
     client, frozen, read_accounts_file, role_for,
 )
 
-SNAPSHOT_FORMAT = 1
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
                  "AuthorizationError", "UnauthorizedException", "NotAuthorized"}
 THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException",

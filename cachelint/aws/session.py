@@ -20,6 +20,7 @@ import botocore.config
 from botocore.exceptions import ClientError
 
 from cachelint import __version__
+from cachelint.aws import AwsSetupError
 
 READ_PREFIXES = ("Describe", "Get", "List")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -28,10 +29,6 @@ DEFAULT_REGION = "us-east-1"
 
 class ReadOnlyViolation(RuntimeError):
     """An operation that could change an account was about to be sent. Never caught."""
-
-
-class AwsSetupError(RuntimeError):
-    """Credentials, role or account list unusable: the scan cannot start (exit 2)."""
 
 
 @dataclass

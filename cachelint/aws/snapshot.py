@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 
-from cachelint.aws.collect import SNAPSHOT_FORMAT
+from cachelint.aws import SNAPSHOT_FORMAT
 from cachelint.aws.mapping import map_snapshot
 from cachelint.loaders.terraform.files import LoadError
 from cachelint.model import Inventory
