@@ -93,7 +93,8 @@ def _aws_options(fn):
 def _scan_options(fn):
     """Options shared by ``scan`` and ``baseline create``: what to scan and how."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
+        # Not readable=True: an unreadable file is reported by the scan, which goes on.
+        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
         click.option("--aws", "live", is_flag=True,
                      help="Also scan the live AWS account(s) the credentials reach (read-only)."),
         click.option("--select", multiple=True,

@@ -246,3 +246,15 @@ def test_getatt_of_a_resource_is_a_symbol(tmp_path):
     assert template.value({"Fn::Select": [1, ["a", "b"]]}) == "b"
     assert template.value({"Fn::Split": [",", "a,b"]}) == ["a", "b"]
     assert template.value({"Fn::ImportValue": "x"}) is UNKNOWN
+
+
+def test_a_minified_json_template_is_a_template(tmp_path):
+    import json as _json
+
+    from cachelint.loaders.cloudformation import load_cloudformation
+    from cachelint.model import DaxCluster
+
+    (tmp_path / "stack.json").write_text(_json.dumps({"Resources": {"C": {
+        "Type": "AWS::DAX::Cluster", "Properties": {"ClusterName": "m"}}}}))
+    inv = load_cloudformation([str(tmp_path)], display_base=str(tmp_path))
+    assert [c.name for c in inv.of(DaxCluster)] == ["m"] and not inv.errors

@@ -70,6 +70,11 @@ def test_module_sources_cannot_lead_out_of_the_repository(tmp_path):
     ("nul.tf", b"resource \"aws_dax_cluster\" \"x\" {\x00}", "binary"),
     ("deep.tf", ('locals {\n  x = ' + "[" * 3000 + "]" * 3000 + "\n}\naws_dax_cluster\n").encode(),
      ""),
+    ("deeper.tf", ('locals {\n  x = ' + "[" * 50_000 + "]" * 50_000 +
+                   '\n}\nresource "aws_dax_cluster" "d" {}\n').encode(), "nesting too deep"),
+    ("deep.template.json", ('{"Resources": {"C": {"Type": "AWS::DAX::Cluster", "Properties": '
+                            '{"X": ' + "[" * 200_000 + "]" * 200_000 + "}}}}").encode(),
+     "nesting too deep"),
     ("truncated.tf.json", b'{"resource": {"aws_dax_cluster": {"x": {"cluster_name": "x"', "line"),
 ])
 def test_unreadable_files_are_one_line_errors(tmp_path, name, content, message):
@@ -144,3 +149,55 @@ def test_secrets_never_reach_any_output(tmp_path):
         out = io.StringIO()
         write(report, out)
         assert secret not in out.getvalue()
+
+
+def _as_unprivileged(args: list[str]) -> list[str]:
+    """Root reads any file: run as nobody (setpriv, util-linux) so permissions apply."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return args
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *args]
+
+
+def test_unreadable_files_and_folders_are_reported_and_the_rest_scanned():
+    import json
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    # Under /tmp with 0755, not pytest's 0700 tmp_path, so that nobody can reach it.
+    base = Path(tempfile.mkdtemp(prefix="cachelint-perm-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        (base / "ok.tf").write_text(GOOD)
+        (base / "locked.tf").write_text(GOOD.replace('"ok"', '"locked"'))
+        (base / "locked.yaml").write_text("Resources:\n  C:\n    Type: AWS::DAX::Cluster\n")
+        (base / "snapshot.json").write_text('{"cachelint_snapshot": 1, "accounts": []}')
+        (base / "closed").mkdir()
+        (base / "closed" / "inner.tf").write_text(GOOD)
+        for p in ("locked.tf", "locked.yaml", "snapshot.json"):
+            (base / p).chmod(0)
+        (base / "closed").chmod(0)
+        r = subprocess.run(_as_unprivileged(
+            [sys.executable, "-m", "cachelint", "scan", "--no-cache", "--format", "json",
+             str(base), str(base / "snapshot.json")]), capture_output=True, text=True)
+        assert r.returncode == 1, r.stderr
+        report = json.loads(r.stdout)
+        errors = {os.path.relpath(e["path"], base): e["message"] for e in report["errors"]}
+        assert "Permission denied" in errors["locked.tf"]
+        assert "Permission denied" in errors["locked.yaml"]
+        assert "Permission denied" in errors["snapshot.json"]
+        assert errors["closed"] == "cannot list this folder: Permission denied"
+        assert all("\n" not in m for m in errors.values())
+        addresses = {f["resource"]["address"] for f in report["findings"]}
+        assert "aws_dax_cluster.ok" in addresses  # the rest still reports
+        assert "Traceback" not in r.stderr
+    finally:
+        for p in base.rglob("*"):
+            p.chmod(0o755) if p.is_dir() else p.chmod(0o644)
+        (base / "closed").chmod(0o755)
+        shutil.rmtree(base)

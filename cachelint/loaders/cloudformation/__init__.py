@@ -56,7 +56,9 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         try:
             text = read_text(path)
         except (ValueError, OSError) as exc:
-            if _looks_like_template_file(path):
+            # A file that cannot be opened might be a template: say so. One that is binary
+            # or not UTF-8 is only reported where its name says it is a template.
+            if isinstance(exc, OSError) or _looks_like_template_file(path):
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 inventory.errors.append(LoadError(display, message))
             continue

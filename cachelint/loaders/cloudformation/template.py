@@ -162,8 +162,9 @@ def parse_template_text(text: str) -> object:
 
 
 _RESOURCES = re.compile(r'^(?:Resources|"Resources")\s*:|[{,]\s*"Resources"\s*:', re.M)
-_TYPED = re.compile(r"""AWSTemplateFormatVersion|^\s*"?Type"?\s*:\s*["']?(?:AWS|Custom|Alexa)::""",
-                    re.M)
+# The last form is JSON anywhere on a line: a minified template is one line.
+_TYPED = re.compile(r"""AWSTemplateFormatVersion|^\s*"?Type"?\s*:\s*["']?(?:AWS|Custom|Alexa)::"""
+                    r"""|"Type"\s*:\s*"(?:AWS|Custom|Alexa)::""", re.M)
 
 
 def looks_like_template(text: str) -> bool:

@@ -40,8 +40,9 @@ class Facts:
     oversize: bool
 
     @classmethod
-    def of(cls, text: str, json_syntax: bool, size: int) -> "Facts":
-        oversize = size > MAX_FILE_BYTES
+    def of(cls, text: str | None, json_syntax: bool, size: int) -> "Facts":
+        oversize = size > MAX_FILE_BYTES or text is None  # unreadable: opaque, so loaded
+        text = text or ""
         return cls(
             relevant=any(word in text for word in RELEVANT_WORDS), dax="aws_dax" in text,
             iam="aws_iam" in text,
@@ -58,12 +59,14 @@ class Facts:
         return self.relevant or self.evaluation or self.opaque or (dax_folder and self.iam)
 
 
-def read_head(path: str) -> str:
+def read_head(path: str) -> str | None:
+    """The file's text for the prefilter; None if it cannot be read (permissions, a FIFO...),
+    so that the loader reads it and reports why, instead of the prefilter skipping it."""
     try:
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_BYTES).decode("utf-8", "replace")
     except OSError:
-        return ""
+        return None
 
 
 def listdir(directory: str) -> list[str]:

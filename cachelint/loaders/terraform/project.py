@@ -74,12 +74,18 @@ class TerraformProject:
             if os.path.isfile(p):
                 dirs.add(os.path.dirname(p))
                 continue
-            for current, subdirs, files in os.walk(p):
+            for current, subdirs, files in os.walk(p, onerror=self._unlisted):
                 subdirs[:] = sorted(d for d in subdirs
                                     if d not in SKIP_DIRS and not d.startswith("."))
                 if any(is_terraform_file(f) for f in files):
                     dirs.add(current)
         return sorted(dirs)
+
+    def _unlisted(self, exc: OSError) -> None:
+        """A folder the walk cannot list (permissions): reported once, for every loader."""
+        name = exc.filename or "?"
+        self.result.errors.append(LoadError(self.display(name),
+                                            f"cannot list this folder: {exc.strerror or exc}"))
 
     def files_of(self, directory: str) -> list[ConfigFile]:
         """The parsed files of a module folder. In a folder the prefilter keeps, files that
@@ -137,6 +143,8 @@ class TerraformProject:
         except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.result.errors.append(LoadError(self.display(full), message))
+        except RecursionError:
+            self.result.errors.append(LoadError(self.display(full), "nesting too deep to parse"))
         except _PreParsedError as exc:
             self.result.errors.append(exc.error)
 
