@@ -59,10 +59,16 @@ def build(folder: str) -> None:
           "  replication_factor = 1\n}\n")
 
 
-def measure(args: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+def measure(args: list[str], timeout: float = 1800
+            ) -> tuple[float, float, subprocess.CompletedProcess | None]:
+    """Wall time, peak RSS (MB) and the finished process, or None if it ran past timeout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, timeout=1800)
+    try:
+        done: subprocess.CompletedProcess | None = subprocess.run(
+            args, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        done = None
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # ru_maxrss of children is the largest single child so far (KiB on Linux).
@@ -73,6 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--checkov", default=os.path.join(ROOT, ".venv-checkov", "bin",
                                                           "checkov"))
+    parser.add_argument("--checkov-timeout", type=float, default=900,
+                        help="Give up on checkov after this many seconds.")
     options = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="cachelint-hostile-")
     try:
@@ -97,9 +105,14 @@ def main() -> None:
         if os.path.exists(options.checkov):
             seconds, peak, done = measure([options.checkov, "-d", folder, "--framework",
                                            "terraform", "cloudformation", "--quiet",
-                                           "--compact", "-o", "json"])
-            print(f"{'checkov':<10} {seconds:>8.1f} {peak:>8.0f}  exit {done.returncode}; "
-                  f"traceback: {'Traceback' in done.stderr}")
+                                           "--compact", "-o", "json"],
+                                          timeout=options.checkov_timeout)
+            if done is None:
+                print(f"{'checkov':<10} {seconds:>8.1f} {'?':>8}  did not finish in "
+                      f"{options.checkov_timeout:.0f} s (stopped)")
+            else:
+                print(f"{'checkov':<10} {seconds:>8.1f} {peak:>8.0f}  exit {done.returncode}; "
+                      f"traceback: {'Traceback' in done.stderr}")
         else:
             print(f"checkov not found at {options.checkov} (scripts/test.sh installs it)")
     finally:

@@ -202,6 +202,7 @@ class Layer:
         self.state = State()
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, str]] = []  # (service, operation, region)
+        self.page_size = 100  # ListCachePolicies' MaxItems default; tests lower it to paginate
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
 
@@ -305,8 +306,15 @@ class Layer:
                 "Id": p["Id"], "LastModifiedTime": "2026-11-01T00:00:00Z",
                 "CachePolicyConfig": p["CachePolicyConfig"]}} for p in s.cache_policies
                 if req.params.get("Type", "custom") == "custom"]
-            return "text/xml", rest_xml_response("cloudfront", "ListCachePolicies", {
-                "CachePolicyList": {"MaxItems": 100, "Quantity": len(items), "Items": items}})
+            # Marker is the index of the first item of the page (opaque to the client).
+            first = int(req.params.get("Marker") or 0)
+            size = min(int(req.params.get("MaxItems") or self.page_size), self.page_size)
+            page = items[first:first + size]
+            listing = {"MaxItems": size, "Quantity": len(page), "Items": page}
+            if first + size < len(items):
+                listing["NextMarker"] = str(first + size)
+            return "text/xml", rest_xml_response("cloudfront", "ListCachePolicies",
+                                                 {"CachePolicyList": listing})
         if req.service == "cloudfront" and req.operation == "ListOriginRequestPolicies":
             items = [{"Type": "custom", "OriginRequestPolicy": {
                 "Id": p["Id"], "LastModifiedTime": "2026-11-01T00:00:00Z",

@@ -29,10 +29,12 @@ def test_a_measured_hot_get_without_cache_is_reported_with_its_rate(aws):
     dims = {"ApiName": "shop-api", "Stage": "prod", "Method": "GET"}
     put_metric(c, GW, "Count", {**dims, "Resource": "/products"}, 5 * WEEK)
     put_metric(c, GW, "Count", {**dims, "Resource": "/search"}, 1000)
+    put_metric(c, GW, "IntegrationLatency", {"ApiName": "shop-api", "Stage": "prod"}, 240.0)
     report = live()
     hot = by_rule(report, "CL502")
     assert [f.context.get("route") for f in hot] == ["GET /products"]
     assert "measured 5.0 requests/s, 3,024,000 in CloudWatch, 7 days to " in hot[0].message
+    assert "backend latency 240 ms on average" in hot[0].message
     assert by_rule(live(hot_requests_per_second=10), "CL502") == []
 
 

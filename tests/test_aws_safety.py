@@ -158,3 +158,29 @@ def test_incomplete_scan_exits_3_and_says_what_was_not_read(aws):
         in r.stdout
     assert "Incomplete: 1 part of the AWS scan could not be read." in r.stdout
     assert "CL101" in r.stdout  # the rest still reports
+
+
+def test_every_listing_is_read_to_its_last_page(aws):
+    c = clients(aws.url)
+    for i in range(105):  # ListTables pages hold 100 names
+        c.dynamodb.create_table(TableName=f"t{i:03d}", BillingMode="PAY_PER_REQUEST",
+                                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                AttributeDefinitions=[{"AttributeName": "id",
+                                                       "AttributeType": "S"}])
+    aws.layer.page_size = 2  # CloudFront ListCachePolicies: Marker/NextMarker, no paginator
+    for i in range(5):
+        aws.layer.add_cache_policy({"Name": f"p{i}", "MinTTL": 1, "DefaultTTL": 60,
+                                    "MaxTTL": 300,
+                                    "ParametersInCacheKeyAndForwardedToOrigin": {
+                                        "EnableAcceptEncodingGzip": True,
+                                        "HeadersConfig": {"HeaderBehavior": "none"},
+                                        "CookiesConfig": {"CookieBehavior": "none"},
+                                        "QueryStringsConfig": {"QueryStringBehavior": "none"}}})
+    log = CallLog()
+    collected = collect(AwsOptions(regions=(REGION,), metrics=False), log=log)
+    account = collected.snapshot["accounts"][0]
+    assert len(account["regions"][REGION]["dynamodb"]["tables"]) == 105
+    assert log.calls[("dynamodb", "ListTables")] == 2
+    assert [p["CachePolicyConfig"]["Name"] for p in account["global"]["cloudfront"][
+        "cache_policies"]] == [f"p{i}" for i in range(5)]
+    assert log.calls[("cloudfront", "ListCachePolicies")] == 3

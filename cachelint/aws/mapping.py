@@ -8,6 +8,7 @@ loaders (stage settings flowing to methods, legacy cache keys, managed policies)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from cachelint.linking import (
@@ -365,11 +366,14 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
                 latency_ms=metrics.get(gw, "Latency", **dims),
                 integration_latency_ms=metrics.get(gw, "IntegrationLatency", **dims))
         elif isinstance(r, ApiMethod):
-            dims = {"ApiName": api_names.get(r.api, ""), "Stage": r.stage,
-                    "Method": r.http_method, "Resource": r.resource_path}
+            stage = {"ApiName": api_names.get(r.api, ""), "Stage": r.stage}
+            dims = {**stage, "Method": r.http_method, "Resource": r.resource_path}
             found = metrics.evidence(requests=metrics.get(gw, "Count", **dims),
                                      cache_hits=metrics.get(gw, "CacheHitCount", **dims),
                                      cache_misses=metrics.get(gw, "CacheMissCount", **dims))
+            if found is not None:  # how slow the backend is, from the stage's figures
+                found = replace(found, integration_latency_ms=metrics.get(
+                    gw, "IntegrationLatency", **stage))
         elif isinstance(r, HttpApi):
             found = metrics.evidence(requests=metrics.get(
                 gw, "Count", ApiId=r.source.address.rsplit("/", 1)[-1]))

@@ -73,7 +73,9 @@ def _measured_hot(ctx: Context, res: Resource) -> str | None:
     rate = e.requests_per_second if e is not None else None
     if rate is None or rate < ctx.config.threshold("hot_requests_per_second", 1.0):
         return None
-    return f"measured {rate:,.1f} requests/s, {e.requests:,.0f} in {e.basis}"
+    slow = f", backend latency {e.integration_latency_ms:,.0f} ms on average" \
+        if e.integration_latency_ms else ""
+    return f"measured {rate:,.1f} requests/s, {e.requests:,.0f} in {e.basis}{slow}"
 
 
 def _hot(ctx: Context, res: Resource, *candidates: Any) -> str | None:
