@@ -118,6 +118,9 @@ def _scan_options(fn):
                      help="Parse every folder, even those with no checked resource type."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                      help="Parser processes (default: one per CPU)."),
+        click.option("--traffic", multiple=True, type=click.Path(dir_okay=False),
+                     metavar="LOG", help="Access log (API Gateway JSON, CloudFront, ALB; gzip "
+                     "ok) as evidence of traffic (repeatable; needs cachelint[traffic])."),
         click.option("--hot-rps", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Measured requests/s from which a GET counts as hot "
                           "(thresholds.hot_requests_per_second, default 1)."),
@@ -188,10 +191,12 @@ def _run(**opts):
                           else (opts["cache_dir"] or default_dir()),
                           prefilter=not opts["no_prefilter"], jobs=opts["jobs"],
                           aws=_aws_settings(opts) if opts["live"] else None,
-                          progress=_Progress())
+                          progress=_Progress(), traffic=tuple(opts["traffic"]))
+    from cachelint.traffic.logs import LogError
+
     try:
         return config, run_scan(options)
-    except AwsSetupError as exc:
+    except (AwsSetupError, LogError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -396,6 +401,109 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
     _write_modules(plans, out or "cachelint-modules", force=force, one_folder=bool(out),
                    name=name, ttl=ttl, cache_size=cache_size, cache_keys=cache_keys,
                    engine=engine, api_path_pattern=api_path_pattern)
+
+
+@cli.command()
+@click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--ttl", "ttls", default="30,60,120,300,600,900,1800,3600", show_default=True,
+              help="Candidate TTLs in seconds to replay the requests through (comma-separated).")
+@click.option("--target-hit-ratio", type=click.FloatRange(0, 1), default=0.8, show_default=True,
+              help="Recommend the smallest TTL that reaches this hit ratio.")
+@click.option("--max-ttl", type=click.FloatRange(min=0), default=None,
+              help="The most staleness the data allows, in seconds: TTLs above it are not "
+                   "recommended.")
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True,
+              help="Routes shown in the text output, busiest first.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--athena-database", default=None,
+              help="Run the analysis on Amazon Athena over this database instead of locally.")
+@click.option("--athena-table", default=None, help="The Athena table over the logs.")
+@click.option("--athena-format", type=click.Choice(["cloudfront", "alb", "apigateway"]),
+              default=None, help="The table's log format (its columns).")
+@click.option("--athena-output", default=None, metavar="S3_URI",
+              help="s3:// location for Athena's query results.")
+@click.option("--athena-workgroup", default="primary", show_default=True)
+def traffic(logs, ttls, target_hit_ratio, max_ttl, top, fmt, athena_database, athena_table,
+            athena_format, athena_output, athena_workgroup) -> None:
+    """Read access logs (API Gateway JSON lines, CloudFront standard logs, ALB logs; gzip'd or
+    not) and show, per method and path: request rate, peak, distinct cache keys, the logged
+    hit ratio, and the hit ratio and backend calls of a TTL cache replayed over the real
+    request sequence for each candidate TTL.
+
+    With --athena-database, LOGS are ignored and the same queries run on Amazon Athena over
+    --athena-table (for logs too big for one machine)."""
+    from cachelint.traffic import report as traffic_report
+    from cachelint.traffic.logs import LogError
+
+    try:
+        candidates = tuple(float(t) for t in ttls.split(",") if t.strip())
+    except ValueError:
+        raise click.BadParameter(f"{ttls!r} is not a list of seconds", param_hint="--ttl")
+    try:
+        if athena_database:
+            from cachelint.traffic.athena import AthenaOptions, analyse_athena
+
+            if not (athena_table and athena_output and athena_format):
+                raise click.UsageError("--athena-database needs --athena-table, "
+                                       "--athena-format and --athena-output")
+            result = analyse_athena(AthenaOptions(
+                database=athena_database, table=athena_table, log_format=athena_format,
+                output=athena_output, workgroup=athena_workgroup), candidates)
+        else:
+            from cachelint.traffic.analyse import analyse
+
+            result = analyse(list(logs), candidates)
+    except LogError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(traffic_report.as_dict(result, target_hit_ratio, max_ttl),
+                              indent=2))
+    else:
+        click.echo(traffic_report.render_text(result, target_hit_ratio, max_ttl, top), nl=False)
+
+
+@cli.command()
+@click.option("--keys", type=click.IntRange(1), required=True,
+              help="Distinct request values (cache keys) of the endpoint.")
+@click.option("--ttl", type=click.FloatRange(min=0), required=True, help="Cache TTL in seconds.")
+@click.option("--rps", type=click.FloatRange(min=0), default=None,
+              help="Requests per second, for the expected hit ratio and backend load.")
+@click.option("--zipf", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Skew of the request values (0: uniform; about 1 for typical web traffic).")
+@click.option("--layer", type=click.Choice(["apigateway", "dax", "elasticache"]), default=None,
+              help="Price this layer too (us-east-1 on-demand, from the shipped price table).")
+@click.option("--size", default=None,
+              help="API Gateway cache size in GB (0.5 ... 237) or a DAX/ElastiCache node type.")
+@click.option("--nodes", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--engine", type=click.Choice(["redis", "valkey"]), default="redis",
+              show_default=True, help="ElastiCache engine, for its price.")
+@click.option("--refresh-prices", is_flag=True,
+              help="Read the layer's current price from the AWS Price List API (boto3 "
+                   "credentials; pricing:GetProducts).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, refresh_prices, fmt) -> None:
+    """Worst-case backend calls (N per TTL for N distinct request values), the expected hit
+    ratio and load reduction under a stated traffic model, and the layer's monthly cost."""
+    from cachelint.traffic import estimate as est
+
+    table = None
+    if refresh_prices:
+        if not layer:
+            raise click.UsageError("--refresh-prices needs --layer")
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            table = est.refreshed_table(layer, size, engine)
+        except (BotoCoreError, ClientError, ValueError) as exc:
+            raise click.ClickException(f"price refresh: {str(exc).splitlines()[0]}") from None
+    result = est.estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, table)
+    if layer and result.monthly_cost is None:
+        raise click.BadParameter(f"no {layer} price for size {size!r} in the price table",
+                                 param_hint="--size")
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(est.render_text(result), nl=False)
 
 
 @cli.group()

@@ -438,6 +438,12 @@ class Evidence:
     write_units: float | None = None
     latency_ms: float | None = None
     integration_latency_ms: float | None = None
+    distinct_keys: int | None = None  # access logs: distinct cache keys seen
+    peak_per_second: int | None = None
+    replays: tuple = ()  # access logs: cachelint.traffic.replay.Replay per candidate TTL
+
+    def replay_at(self, ttl: float):
+        return next((r for r in self.replays if r.ttl == ttl), None)
 
     def rate(self, total: float | None) -> float | None:
         return None if total is None or self.window_seconds <= 0 else total / self.window_seconds

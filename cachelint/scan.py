@@ -31,6 +31,7 @@ class ScanOptions:
     # A live account (cachelint.aws.collect.AwsOptions); its snapshot is kept in the report.
     aws: object | None = None
     progress: object | None = None  # callable(done, total) for the live scan
+    traffic: tuple[str, ...] = ()  # access logs: evidence of traffic (cachelint.traffic)
 
 
 class _Scope:
@@ -70,7 +71,9 @@ def _per_path_ignored(finding: Finding, config: Config) -> bool:
     return bool(codes) and not engine.Selection((), codes).enabled(finding.rule)
 
 
-def run_scan(options: ScanOptions) -> Report:
+def build_inventory(options: ScanOptions) -> tuple[Inventory, object]:
+    """Every source of ``options`` in the model, with its evidence; and the live scan's
+    collection (or None)."""
     for path in options.paths:
         if not os.path.exists(path):
             raise FileNotFoundError(path)
@@ -101,6 +104,16 @@ def run_scan(options: ScanOptions) -> Report:
         collected = collect(options.aws, progress=options.progress)
         inventory.merge(map_snapshot(collected.snapshot))
         inventory.notes.append(f"AWS: {collected.log.total} read-only API calls")
+    if options.traffic:
+        from cachelint.traffic.evidence import attach_traffic
+
+        attach_traffic(inventory, list(options.traffic))
+    return inventory, collected
+
+
+def run_scan(options: ScanOptions) -> Report:
+    inventory, collected = build_inventory(options)
+    plans = [p for p in options.paths if is_plan_file(p)]
     rules = selected_rules(options)
     evaluations: dict = {}
     findings = engine.run(rules, inventory, options.config, evaluations)
@@ -113,7 +126,7 @@ def run_scan(options: ScanOptions) -> Report:
         for rule, loc, detail in outcome.directive_findings if rule.id in enabled]
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.
-    scope = _Scope(options.paths, plans)
+    scope = _Scope(tuple(options.paths) + tuple(options.traffic), plans)
     findings = sorted((f for f in findings if scope.covers(f.location.path)
                        and not _per_path_ignored(f, options.config)), key=Finding.sort_key)
     errors = [e for e in inventory.errors if scope.covers(e.path)]

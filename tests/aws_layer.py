@@ -6,7 +6,8 @@ shape is exactly what the AWS API documents:
 
 - CloudFront ``ListCachePolicies`` and ``ListOriginRequestPolicies``;
 - ElastiCache ``DescribeCacheParameters`` and ``DescribeServerlessCaches``;
-- DAX ``DescribeParameters``.
+- DAX ``DescribeParameters``;
+- the Price List API's ``GetProducts`` (products seeded by the test, filtered by TERM_MATCH).
 
 It also fills in what moto drops from calls it does implement, recording what the test sent:
 
@@ -184,6 +185,7 @@ class State:
     dax_cluster_groups: dict[tuple[str, str], str] = field(default_factory=dict)
     cache_keys: dict[tuple[str, str, str], list] = field(default_factory=dict)
     replicas: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    products: dict[str, list[dict]] = field(default_factory=dict)  # service code -> products
 
 
 _REST_OPERATIONS = [  # (service, method, path pattern, operation) for REST protocols
@@ -228,6 +230,19 @@ class Layer:
             "ServerlessCacheName": name, "Engine": engine, "MajorEngineVersion": "7",
             "FullEngineVersion": "7.1", "Status": "available",
             "ARN": f"arn:aws:elasticache:{region}:{account}:serverlesscache:{name}"})
+
+    def add_product(self, service_code: str, attributes: dict, usd_per_hour: str) -> None:
+        """A Price List product in the documented aws_v1 shape."""
+        sku = f"SKU{len(self.state.products.get(service_code, [])) + 1}"
+        self.state.products.setdefault(service_code, []).append({
+            "product": {"productFamily": attributes.get("productFamily", ""),
+                        "attributes": attributes, "sku": sku},
+            "serviceCode": service_code,
+            "terms": {"OnDemand": {f"{sku}.JRTCKXETXF": {
+                "offerTermCode": "JRTCKXETXF", "sku": sku,
+                "priceDimensions": {f"{sku}.JRTCKXETXF.6YS6EN2CT7": {
+                    "unit": "Hrs", "pricePerUnit": {"USD": usd_per_hour},
+                    "description": "per hour"}}}}}})
 
     def add_dax_parameter_group(self, region: str, name: str, values: dict[str, str]) -> None:
         self.state.dax_parameter_groups[(region, name)] = dict(values)
@@ -337,6 +352,13 @@ class Layer:
         if req.service == "elasticache" and req.operation == "DescribeServerlessCaches":
             return "text/xml", query_response("elasticache", "DescribeServerlessCaches", {
                 "ServerlessCaches": s.serverless_caches.get(req.region, [])})
+        if req.service == "pricing" and req.operation == "GetProducts":
+            wanted = {f["Field"]: f["Value"] for f in req.params.get("Filters", [])
+                      if f.get("Type") == "TERM_MATCH"}
+            found = [p for p in s.products.get(req.params.get("ServiceCode", ""), [])
+                     if all(p["product"]["attributes"].get(k) == v for k, v in wanted.items())]
+            return "application/x-amz-json-1.1", json.dumps({
+                "FormatVersion": "aws_v1", "PriceList": [json.dumps(p) for p in found]}).encode()
         if req.service == "dax" and req.operation == "DescribeParameters":
             group = s.dax_parameter_groups.get((req.region, req.params.get(
                 "ParameterGroupName", "")))

@@ -140,6 +140,31 @@ def cache_low_hit_ratio(ctx: Context) -> Iterator[Hit]:
                 "figures": f"{e.requests:,.0f} requests, CacheHitRate in {e.basis}"})
 
 
+def cache_rarely_hits(ctx: Context) -> Iterator[Hit]:
+    """A cached API method whose real request sequence, replayed through its TTL, rarely hits."""
+    from cachelint.traffic.replay import smallest_ttl
+
+    minimum = ctx.config.threshold("min_cache_hit_ratio", 0.2)
+    needed = ctx.config.threshold("min_replay_requests", 100)
+    for m in ctx.inventory.of(ApiMethod):
+        e = ctx.inventory.evidence.get(m.source.address)
+        if m.caching_enabled is not True or e is None or not e.replays:
+            continue
+        ttl = m.ttl if m.ttl is not None else 300
+        r = e.replay_at(float(ttl)) if isinstance(ttl, (int, float)) else None
+        if r is None or r.requests < needed or r.hit_ratio >= minimum:
+            continue
+        better = smallest_ttl(e.replays, minimum, max_ttl=3600)
+        advice = (f"a TTL of {better.ttl:g} s would reach {better.hit_ratio:.0%}, if the data "
+                  "may be that stale" if better is not None and better.ttl > ttl else
+                  "no TTL API Gateway allows reaches it: the cache key has too many values "
+                  "(cache a narrower key, or cache the expensive part in ElastiCache)")
+        yield Hit(m, "caching_enabled", {
+            "what": m.route, "ttl": f"{ttl:g}", "requests": f"{r.requests:,}",
+            "keys": f"{e.distinct_keys:,}", "basis": e.basis,
+            "ratio": f"{r.hit_ratio:.1%}", "minimum": f"{minimum:.0%}", "advice": advice})
+
+
 _LINE = re.compile(r"\bline (\d+)")
 
 

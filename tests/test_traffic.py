@@ -1,0 +1,236 @@
+"""Access logs as evidence: parsing (API Gateway, CloudFront, ALB), and the TTL replay, which
+must be exact: checked on hand-computed cases and against a brute-force simulation."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+
+import pytest
+
+from cachelint.traffic.analyse import analyse
+from cachelint.traffic.logs import LogError, detect
+from cachelint.traffic.replay import misses_for, replay, smallest_ttl
+from cachelint.traffic.samples import requests, write_apigateway, write_cloudfront
+
+
+def brute_force(events: list[tuple[float, str]], ttl: float) -> int:
+    """Request by request through a dict cache: key -> expiry."""
+    cache: dict[str, float] = {}
+    misses = 0
+    for t, key in events:
+        if key in cache and t < cache[key]:
+            continue
+        misses += 1
+        cache[key] = t + ttl
+    return misses
+
+
+@pytest.mark.parametrize("times, ttl, misses", [
+    ([], 60, 0),
+    ([0], 60, 1),
+    ([0, 59.9, 60], 60, 2),          # expiry at 60: a request at 60 is a miss
+    ([0, 10, 20, 70, 125], 60, 2),   # fills at 0 (until 60) and 70 (until 130): 125 hits
+    ([0, 1, 2, 3], 0, 4),            # TTL 0 caches nothing
+    ([5, 5, 5], 1, 1),               # same instant
+])
+def test_hand_computed_cases(times, ttl, misses):
+    assert misses_for(times, ttl) == misses
+
+
+def test_the_n_per_ttl_bound_is_reached_by_steady_traffic():
+    """N keys each requested every second for an hour: exactly N backend calls per TTL."""
+    keys = [[float(s) for s in range(3600)] for _ in range(25)]
+    for ttl, per_key in ((300, 12), (60, 60), (3600, 1), (7, 515)):
+        (r,) = replay(keys, [ttl])
+        assert r.misses == 25 * per_key
+        assert r.requests == 25 * 3600
+
+
+def test_the_replay_equals_a_brute_force_simulation():
+    rnd = random.Random(3)
+    for trial in range(30):
+        n_keys = rnd.randint(1, 40)
+        events = sorted((rnd.uniform(0, 3600), f"k{rnd.randrange(n_keys)}")
+                        for _ in range(rnd.randint(1, 2000)))
+        by_key: dict[str, list[float]] = {}
+        for t, k in events:
+            by_key.setdefault(k, []).append(t)
+        ttls = [0, 1, 13, 30, 300, 3600, rnd.uniform(0.5, 900)]
+        for r in replay(by_key.values(), ttls):
+            assert r.misses == brute_force(events, r.ttl), (trial, r.ttl)
+
+
+def test_smallest_ttl_reaching_a_target_within_freshness():
+    results = replay([[float(s) for s in range(0, 600, 10)]], [30, 60, 300])
+    assert [round(r.hit_ratio, 3) for r in results] == [0.667, 0.833, 0.967]
+    assert smallest_ttl(results, 0.8).ttl == 60
+    assert smallest_ttl(results, 0.9).ttl == 300
+    assert smallest_ttl(results, 0.9, max_ttl=120) is None
+
+
+def test_the_three_formats_and_the_cloudwatch_export(tmp_path):
+    start = 1_795_000_000.0
+    events = list(requests({("GET", "/products/{id}"): (5, 20)}, 600, start))
+    api = tmp_path / "access.log"
+    write_apigateway(str(api), events)
+    # CloudWatch Logs exports: "TIMESTAMP {json}" and {"timestamp", "message"} lines.
+    exported = tmp_path / "export.log"
+    doc = {"requestTimeEpoch": int(start * 1000), "httpMethod": "POST",
+           "resourcePath": "/orders", "path": "/prod/orders", "status": "201"}
+    exported.write_text(f"2026-11-19T08:00:00.000Z {json.dumps(doc)}\n" +
+                        json.dumps({"timestamp": 1, "message": json.dumps(doc)}) + "\n")
+    cf = tmp_path / "E1.2026-11-19-08.abcd.gz"
+    write_cloudfront(str(cf), events[:100], hit_every=4)
+    alb = tmp_path / "alb.log.gz"
+    with gzip.open(alb, "wt") as fh:
+        for i in range(3):
+            fh.write(f'https 2026-11-19T08:00:0{i}.000000Z app/shop/1 192.0.2.1:5 10.0.0.1:80 '
+                     f'0.001 0.010 0.000 200 200 10 20 "GET https://shop.example.com:443/api/'
+                     f'items?page={i % 2} HTTP/1.1" "curl/8" - - arn - "Root=1" "-" "-" 0 '
+                     f'2026-11-19T08:00:00.000000Z "forward" "-" "-" "10.0.0.1:80" "200" "-" "-"\n')
+    assert [detect(str(p)) for p in (api, exported, cf, alb)] == \
+        ["apigateway", "apigateway", "cloudfront", "alb"]
+    report = analyse([str(api), str(exported), str(cf), str(alb)])
+    assert report.rows == len(events) + 2 + 100 + 3
+    products = report.route("GET", "/products/{id}")
+    assert products.requests == len(events)
+    assert products.keys == len({e[4] for e in events})
+    assert 4 < products.rate < 6
+    assert report.route("POST", "/orders").requests == 2
+    assert report.route("POST", "/orders").replays == []  # not a read
+    static = [r for r in report.routes if r.lookups]
+    assert sum(r.lookups for r in static) == 100
+    assert sum(r.hits for r in static) == 75
+    items = report.route("GET", "/api/items")
+    assert (items.requests, items.keys) == (3, 2)
+    # The replay of the real sequence agrees with the brute force on the same log.
+    flat = sorted((t, f"{uri}") for t, _, _, uri, _ in events)
+    for r in products.replays:
+        assert r.misses == brute_force([(t, f"/prod{k}?") for t, k in flat], r.ttl)
+
+
+def test_a_log_cachelint_cannot_read_is_one_line(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\n")
+    with pytest.raises(LogError, match=r"notes.txt: not an API Gateway, CloudFront or ALB"):
+        analyse([str(bad)])
+
+
+def test_athena_runs_the_same_queries_and_reads_its_results(aws, tmp_path):
+    """moto does not execute SQL: the rows Athena would return are the shared queries' rows,
+    computed by DuckDB over the same log and queued in moto's Athena results API. The test
+    checks the calls, the SQL sent, and that the report equals the local analysis."""
+    import urllib.request
+
+    import boto3
+    import duckdb
+
+    from cachelint.traffic.athena import AthenaOptions, analyse_athena, queries
+    from cachelint.traffic.logs import KEYS_SQL, PEAK_SQL, ROUTES_SQL, source_sql
+
+    start = 1_795_000_000.0
+    log = tmp_path / "E1.gz"
+    write_cloudfront(str(log), list(requests({("GET", "/assets/{id}"): (3, 15)}, 300, start)),
+                     hit_every=3)
+    local = analyse([str(log)], (30, 300))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE requests AS " + source_sql("cloudfront", [str(log)]))
+
+    def athena_rows(sql: str) -> dict:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+
+        def cell(v):
+            if isinstance(v, list):
+                return {"VarCharValue": json.dumps(v)}
+            return {"VarCharValue": str(v)} if v is not None else {}
+
+        rows = [{"Data": [{"VarCharValue": n} for n in names]}]
+        rows += [{"Data": [cell(v) for v in row]} for row in cur.fetchall()]
+        return {"rows": rows, "column_info": [{"Name": n, "Type": "varchar"} for n in names]}
+
+    queued = [athena_rows(sql) for sql in (ROUTES_SQL, PEAK_SQL, KEYS_SQL)]
+    urllib.request.urlopen(urllib.request.Request(
+        f"{aws.url}/moto-api/static/athena/query-results", method="POST",
+        data=json.dumps({"account_id": "123456789012", "region": "us-east-1",
+                         "results": queued}).encode())).read()
+    athena = boto3.client("athena", region_name="us-east-1")
+    options = AthenaOptions(database="logs", table="cloudfront_standard_logs",
+                            log_format="cloudfront", output="s3://athena-results/cachelint/",
+                            poll_seconds=0)
+    remote = analyse_athena(options, (30, 300), client=athena)
+    assert [(r.method, r.route, r.requests, r.keys, r.hits, r.lookups, r.peak_per_second,
+             [(x.ttl, x.misses) for x in r.replays]) for r in remote.routes] == \
+        [(r.method, r.route, r.requests, r.keys, r.hits, r.lookups, r.peak_per_second,
+          [(x.ttl, x.misses) for x in r.replays]) for r in local.routes]
+    sent = [athena.get_query_execution(QueryExecutionId=q)["QueryExecution"]
+            for q in athena.list_query_executions()["QueryExecutionIds"]]
+    assert sorted(e["Query"] for e in sent) == sorted(queries(options).values())
+    assert all(e["QueryExecutionContext"]["Database"] == "logs" for e in sent)
+    for sql in queries(options).values():
+        assert 'FROM "cloudfront_standard_logs"' in sql
+    assert ROUTES_SQL.strip() in queries(options)["routes"]
+
+
+def test_estimate_the_n_per_ttl_bound_and_the_model():
+    from cachelint.traffic.estimate import backend_rate, estimate
+
+    e = estimate(keys=100, ttl=60, rps=1000)
+    assert e.worst_case_backend_per_second == pytest.approx(100 / 60)
+    # Uniform Poisson: each key at 10/s: misses 10 / (1 + 600) per key per second.
+    assert e.expected_backend_per_second == pytest.approx(100 * 10 / 601)
+    assert e.expected_backend_per_second <= e.worst_case_backend_per_second
+    assert e.expected_hit_ratio == pytest.approx(600 / 601)
+    # At low traffic the bound is far away; at any traffic it holds.
+    for rps in (0.01, 1, 50, 10_000):
+        for zipf in (0, 0.8, 1.2):
+            assert backend_rate(500, 300, rps, zipf) <= 500 / 300 + 1e-9
+    assert estimate(keys=10, ttl=0, rps=5).expected_hit_ratio == 0
+    priced = estimate(keys=10, ttl=60, layer="apigateway", size="0.5")
+    assert priced.monthly_cost == pytest.approx(0.02 * 730)
+
+
+def test_the_model_agrees_with_a_simulation():
+    """The renewal formula against a replay of generated Poisson traffic (uniform keys)."""
+    from cachelint.traffic.estimate import backend_rate
+
+    rnd = random.Random(11)
+    keys, rps, ttl, seconds = 50, 20.0, 30.0, 20_000.0
+    by_key: dict[int, list[float]] = {}
+    t = 0.0
+    while True:
+        t += rnd.expovariate(rps)
+        if t >= seconds:
+            break
+        by_key.setdefault(rnd.randrange(keys), []).append(t)
+    (r,) = replay(by_key.values(), [ttl])
+    assert r.misses / seconds == pytest.approx(backend_rate(keys, ttl, rps), rel=0.03)
+
+
+def test_estimate_cli_text_json_and_price_refresh(aws):
+    import os
+    import subprocess
+    import sys
+
+    run = lambda *a: subprocess.run([sys.executable, "-m", "cachelint", "estimate", *a],
+                                    capture_output=True, text=True, env=os.environ)
+    text = run("--keys", "1000", "--ttl", "300", "--rps", "50", "--layer", "apigateway",
+               "--size", "1.6")
+    assert text.returncode == 0
+    assert "worst case: 3.33 backend calls/s (1,000 per 300 s" in text.stdout
+    assert "$0.038/h" in text.stdout and "shipped table" in text.stdout
+    data = json.loads(run("--keys", "1000", "--ttl", "300", "--format", "json").stdout)
+    assert data["worst_case_backend_per_second"] == pytest.approx(1000 / 300)
+    assert run("--keys", "1", "--ttl", "1", "--layer", "dax", "--size", "dax.x9").returncode == 2
+    aws.layer.add_product("AmazonDAX", {"instanceType": "dax.r5.large",
+                                        "regionCode": "us-east-1"}, "0.2690000000")
+    refreshed = run("--keys", "10", "--ttl", "60", "--layer", "dax", "--size", "dax.r5.large",
+                    "--nodes", "3", "--refresh-prices")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "$0.807/h" in refreshed.stdout and "AWS Price List API" in refreshed.stdout
+    missing = run("--keys", "10", "--ttl", "60", "--layer", "dax", "--size", "dax.r5.xlarge",
+                  "--refresh-prices")
+    assert missing.returncode == 2 and "no on-demand price for dax dax.r5.xlarge" in \
+        missing.stderr
