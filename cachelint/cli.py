@@ -163,10 +163,10 @@ class _Progress:
                 click.echo("", err=True)
 
 
-def _run(**opts):
-    from cachelint.aws import AwsSetupError
+def _options(**opts):
+    """The configuration and ScanOptions of the shared scan options."""
     from cachelint.loaders.terraform.parsecache import default_dir
-    from cachelint.scan import ScanOptions, run_scan
+    from cachelint.scan import ScanOptions
 
     paths = tuple(opts["paths"])
     if not paths and not opts["live"]:
@@ -192,8 +192,15 @@ def _run(**opts):
                           prefilter=not opts["no_prefilter"], jobs=opts["jobs"],
                           aws=_aws_settings(opts) if opts["live"] else None,
                           progress=_Progress(), traffic=tuple(opts["traffic"]))
+    return config, options
+
+
+def _run(**opts):
+    from cachelint.aws import AwsSetupError
+    from cachelint.scan import run_scan
     from cachelint.traffic.logs import LogError
 
+    config, options = _options(**opts)
     try:
         return config, run_scan(options)
     except (AwsSetupError, LogError) as exc:
@@ -401,6 +408,31 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
     _write_modules(plans, out or "cachelint-modules", force=force, one_folder=bool(out),
                    name=name, ttl=ttl, cache_size=cache_size, cache_keys=cache_keys,
                    engine=engine, api_path_pattern=api_path_pattern)
+
+
+@cli.command()
+@_scan_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def recommend(fmt, **opts) -> None:
+    """Per workload (GET method, HTTP API, CloudFront path, DynamoDB table): the cache layer to
+    use and why, from the code, a live account (--aws) or a snapshot, and the evidence of
+    traffic (CloudWatch, --traffic logs); and the `cachelint generate` command for it."""
+    from cachelint import recommend as rec
+    from cachelint.scan import build_inventory
+
+    config, options = _options(**opts)
+    from cachelint.aws import AwsSetupError
+    from cachelint.traffic.logs import LogError
+
+    try:
+        inventory, _ = build_inventory(options)
+    except (AwsSetupError, LogError) as exc:
+        raise click.ClickException(str(exc)) from None
+    found = rec.recommend(inventory, config)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in found], indent=2))
+    else:
+        click.echo(rec.render_text(found), nl=False)
 
 
 @cli.command()

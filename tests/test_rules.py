@@ -28,7 +28,7 @@ def expected_findings(case: Path) -> set[tuple[str, int, str]]:
     ARN, not a line)."""
     found = set()
     for path in sorted(case.rglob("*")):
-        if not path.is_file() or path.name.startswith(".cachelint"):
+        if not path.is_file() or path.name.startswith(".cachelint") or path.suffix == ".log":
             continue
         if path.name.endswith(".expect"):
             target = str(path.relative_to(case))[: -len(".expect")]
@@ -55,7 +55,9 @@ def actual_findings(case: Path) -> set[tuple[str, int, str]]:
         paths = (str(case / "plan.json"),) + ((str(case),) if has_config else ())
     if (case / "account.json").is_file():
         paths = (str(case / "account.json"),)  # a snapshot is named, as a plan is
-    report = run_scan(ScanOptions(paths=paths, config=config))
+    # An access log in the case is evidence of traffic (scan --traffic).
+    traffic = (str(case / "access.log"),) if (case / "access.log").is_file() else ()
+    report = run_scan(ScanOptions(paths=paths, config=config, traffic=traffic))
     return {(f.location.path if f.location.is_resource else
              os.path.relpath(os.path.abspath(f.location.path), case), f.location.start_line,
              f.rule.id) for f in report.findings}

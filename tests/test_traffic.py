@@ -234,3 +234,80 @@ def test_estimate_cli_text_json_and_price_refresh(aws):
                   "--refresh-prices")
     assert missing.returncode == 2 and "no on-demand price for dax dax.r5.xlarge" in \
         missing.stderr
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
+
+
+def _cli(*args):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cachelint", *args], capture_output=True,
+                          text=True, env={k: v for k, v in os.environ.items()
+                                          if not k.startswith("AWS_")})
+
+
+def test_traffic_cli_on_the_example_logs():
+    api = str(EXAMPLES / "logs" / "shop-api-access.log")
+    cdn = str(EXAMPLES / "logs" / "shop-web-cloudfront.gz")
+    text = _cli("traffic", api, cdn, "--ttl", "30,300", "--top", "2")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("5,723 requests in 2 log files")
+    assert "smallest TTL reaching 80%:" in text.stdout and "more routes" in text.stdout
+    data = json.loads(_cli("traffic", api, "--format", "json", "--target-hit-ratio",
+                           "0.99", "--max-ttl", "600").stdout)
+    products = next(r for r in data["routes"] if r["route"] == "/products")
+    assert products["distinct_keys"] == 12 and products["method"] == "GET"
+    ratios = [x["hit_ratio"] for x in products["replay"]]
+    assert ratios == sorted(ratios)  # a longer TTL never hits less
+    assert products["recommended_ttl"] in (300.0, 600.0)
+    bad = _cli("traffic", str(EXAMPLES / "shop" / "main.tf"))
+    assert bad.returncode == 2 and "main.tf: not an API Gateway, CloudFront or ALB" in bad.stderr
+
+
+def test_scan_with_traffic_measures_and_replays(tmp_path):
+    """The shop's access log becomes evidence; a bad log is a one-line error and the scan
+    still reports."""
+    (tmp_path / "junk.log").write_text("not a log\n")
+    r = _cli("scan", str(EXAMPLES / "shop"), "--config", str(EXAMPLES / ".cachelint.yaml"),
+             "--traffic", str(EXAMPLES / "logs" / "shop-api-access.log"),
+             "--traffic", str(tmp_path / "junk.log"), "--format", "json")
+    assert r.returncode == 1, r.stderr
+    report = json.loads(r.stdout)
+    assert any("junk.log" in e["path"] and "not an API Gateway" in e["message"]
+               for e in report["errors"])
+    assert any(n.startswith("traffic: 2,683 requests in 1 log file") for n in report["notes"])
+    assert {f["rule_id"] for f in report["findings"]} >= {"CL502", "CL104"}
+
+
+def test_recommend_follows_the_decision_table():
+    r = _cli("recommend", str(EXAMPLES / "shop"), "--config", str(EXAMPLES / ".cachelint.yaml"),
+             "--traffic", str(EXAMPLES / "logs" / "shop-api-access.log"), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    by = {x["workload"].split(" (")[0]: x for x in json.loads(r.stdout)}
+    assert by["GET /products"]["layer"] == "apigateway"
+    assert by["GET /products"]["command"].startswith(
+        "cachelint generate --layer apigateway --name api-cache --ttl ")
+    assert by["GET /accounts"]["layer"] == "none"  # declared strongly consistent
+    assert "Authorization" in by["GET /me"]["command"]  # identity in the cache key
+    assert by["DynamoDB table shop-orders"]["layer"] == "none"  # a global table
+    # From a snapshot with CloudWatch evidence: a read-heavy table gets DAX.
+    snap = _cli("recommend", str(EXAMPLES / "aws" / "shop-account.json"), "--format", "json")
+    recs = {x["workload"]: x for x in json.loads(snap.stdout)}
+    assert recs["DynamoDB table shop-catalogue"]["layer"] == "dax"
+    assert recs["DynamoDB table shop-catalogue"]["command"] == \
+        "cachelint generate --layer dax --name shop-catalogue-dax"
+    assert recs["DynamoDB table shop-orders"]["layer"] == "none"
+    text = _cli("recommend", str(EXAMPLES / "shop-sam"))
+    assert text.returncode == 0 and "->" in text.stdout
+
+
+def test_recommend_puts_cloudfront_in_front_of_http_apis(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_apigatewayv2_api" "public" {\n  name = "public"\n'
+        '  protocol_type = "HTTP"\n}\n')
+    r = _cli("recommend", str(tmp_path))
+    assert "HTTP API public\n  -> CloudFront: HTTP APIs (v2) have no response cache" in r.stdout
+    assert "cachelint generate --layer cloudfront --name public-cdn" in r.stdout

@@ -11,9 +11,10 @@ import datetime as dt
 import fnmatch
 import os
 
-from cachelint.loaders.terraform.files import LoadError
+from cachelint.loaders.terraform.files import LoadError as FileError
 from cachelint.model import ApiMethod, CacheBehavior, Evidence, Inventory
-from cachelint.traffic.analyse import DEFAULT_TTLS, analyse
+from cachelint.traffic.analyse import DEFAULT_TTLS, TrafficReport, analyse
+from cachelint.traffic.logs import LogError, group_by_format
 
 
 def _basis(files: list[str], first: float, last: float) -> str:
@@ -31,14 +32,29 @@ def _ttl_of(method: ApiMethod) -> float | None:
 
 
 def attach_traffic(inventory: Inventory, logs: list[str]) -> None:
+    """API Gateway logs become evidence for REST methods, CloudFront logs for behaviours; ALB
+    logs are only reported by `cachelint traffic` (no scanned resource is an ALB)."""
     methods = inventory.of(ApiMethod)
     ttls = sorted(set(DEFAULT_TTLS) | {t for t in map(_ttl_of, methods) if t})
-    report = analyse(logs, ttls, keep_going=True)
-    for exc in report.errors:
+    problems: list[LogError] = []
+    groups = group_by_format(logs, problems)
+    for exc in problems:
         path, _, message = str(exc).partition(": ")
-        inventory.errors.append(LoadError(path, message))
-    inventory.notes.append(f"traffic: {report.rows:,} requests in {report.files} log file"
-                           f"{'s' if report.files != 1 else ''}, {len(report.routes)} routes")
+        inventory.errors.append(FileError(path, message))
+    api_logs, cdn_logs = groups.get("apigateway", []), groups.get("cloudfront", [])
+    empty = TrafficReport()
+    report = analyse(api_logs, ttls) if api_logs else empty
+    cdn = analyse(cdn_logs, ttls, replay_routes=False) if cdn_logs else empty
+    rows = report.rows + cdn.rows + (analyse(groups["alb"], replay_routes=False).rows
+                                     if groups.get("alb") else 0)
+    files = sum(len(v) for v in groups.values())
+    inventory.notes.append(f"traffic: {rows:,} requests in {files} log file"
+                           f"{'s' if files != 1 else ''}")
+    _methods(inventory, methods, report, api_logs)
+    _behaviours(inventory, cdn, cdn_logs)
+
+
+def _methods(inventory: Inventory, methods: list, report: TrafficReport, logs: list) -> None:
     for m in methods:
         if not isinstance(m.resource_path, str) or not isinstance(m.http_method, str):
             continue
@@ -49,7 +65,15 @@ def attach_traffic(inventory: Inventory, logs: list[str]) -> None:
             window_seconds=route.seconds, basis=_basis(logs, route.first_ts, route.last_ts),
             requests=float(route.requests), distinct_keys=route.keys,
             peak_per_second=route.peak_per_second, replays=tuple(route.replays))
+
+
+def _behaviours(inventory: Inventory, report: TrafficReport, logs: list) -> None:
     behaviours = [b for b in inventory.of(CacheBehavior) if isinstance(b.path_pattern, str)]
+    if len({b.distribution for b in behaviours}) > 1 and report.routes:
+        # A standard log does not name its distribution's resource in the code.
+        inventory.notes.append("traffic: CloudFront logs not matched to behaviours: the scan "
+                               "holds several distributions; scan them one at a time")
+        return
     # Most specific pattern first; the default behaviour ("*") takes the rest.
     behaviours.sort(key=lambda b: (b.path_pattern == "*", -len(b.path_pattern)))
     counted: dict[str, list] = {}
