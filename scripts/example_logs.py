@@ -11,7 +11,7 @@ import os
 from cachelint.traffic.samples import requests, write_apigateway, write_cloudfront
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-START = 1_795_600_800.0  # 2026-11-25 08:00:00 UTC
+START = 1_795_600_800.0  # 2026-11-25 10:00:00 UTC
 OUT = os.path.join(ROOT, "examples", "logs")
 
 
