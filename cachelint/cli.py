@@ -443,7 +443,9 @@ def recommend(fmt, **opts) -> None:
               help="Recommend the smallest TTL that reaches this hit ratio.")
 @click.option("--max-ttl", type=click.FloatRange(min=0), default=None,
               help="The most staleness the data allows, in seconds: TTLs above it are not "
-                   "recommended.")
+                   "recommended (default: the configuration's `freshness` for each route).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file with `freshness` (default: searched upwards).")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True,
               help="Routes shown in the text output, busiest first.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -455,8 +457,8 @@ def recommend(fmt, **opts) -> None:
 @click.option("--athena-output", default=None, metavar="S3_URI",
               help="s3:// location for Athena's query results.")
 @click.option("--athena-workgroup", default="primary", show_default=True)
-def traffic(logs, ttls, target_hit_ratio, max_ttl, top, fmt, athena_database, athena_table,
-            athena_format, athena_output, athena_workgroup) -> None:
+def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena_database,
+            athena_table, athena_format, athena_output, athena_workgroup) -> None:
     """Read access logs (API Gateway JSON lines, CloudFront standard logs, ALB logs; gzip'd or
     not) and show, per method and path: request rate, peak, distinct cache keys, the logged
     hit ratio, and the hit ratio and backend calls of a TTL cache replayed over the real
@@ -487,11 +489,16 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, top, fmt, athena_database, at
             result = analyse(list(logs), candidates)
     except LogError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        config = load_config(config_path, logs[0] if logs else ".")
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    bound = max_ttl if max_ttl is not None else config
     if fmt == "json":
-        click.echo(json.dumps(traffic_report.as_dict(result, target_hit_ratio, max_ttl),
+        click.echo(json.dumps(traffic_report.as_dict(result, target_hit_ratio, bound),
                               indent=2))
     else:
-        click.echo(traffic_report.render_text(result, target_hit_ratio, max_ttl, top), nl=False)
+        click.echo(traffic_report.render_text(result, target_hit_ratio, bound, top), nl=False)
 
 
 @cli.command()

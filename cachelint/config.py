@@ -11,6 +11,8 @@ strongly_consistent:       # never cache these, at any layer
   - "aws_dynamodb_table.ledger"   # a resource address or name (glob)
 hot:                       # hot read paths: evidence for uncached-hot-read rules
   - "GET /products/*"
+freshness:                 # how stale a path may be (s): bounds recommended TTLs
+  "GET /products/*": 300
 ```
 """
 
@@ -47,6 +49,7 @@ class Config:
     severity: tuple[tuple[str, str], ...] = ()
     parameter_overrides: tuple[tuple[str, str], ...] = ()
     thresholds: tuple[tuple[str, float], ...] = ()
+    freshness: tuple[tuple[str, float], ...] = ()  # pattern -> longest acceptable TTL (s)
     path: str | None = None
 
     @property
@@ -60,6 +63,12 @@ class Config:
         """A copy with command-line thresholds over the file's (None: keep the file's)."""
         merged = dict(self.thresholds) | {k: v for k, v in values.items() if v is not None}
         return replace(self, thresholds=tuple(merged.items()))
+
+    def max_ttl(self, *candidates: Any) -> float | None:
+        """The declared freshness of a route or path: the smallest bound whose pattern
+        matches, or None."""
+        bounds = [limit for pattern, limit in self.freshness if matches((pattern,), *candidates)]
+        return min(bounds) if bounds else None
 
     def ignored_here(self, path: str) -> tuple[str, ...]:
         """Rule codes ignored for ``path`` by per_path_ignores."""
@@ -112,7 +121,9 @@ def parse_config(data: Any, origin: str) -> Config:
         severity=tuple(data.get("severity", {}).items()),
         parameter_overrides=tuple((k, str(v)) for k, v in
                                   data.get("parameter_overrides", {}).items()),
-        thresholds=tuple(data.get("thresholds", {}).items()), path=origin)
+        thresholds=tuple(data.get("thresholds", {}).items()),
+        freshness=tuple((k, float(v)) for k, v in data.get("freshness", {}).items()),
+        path=origin)
 
 
 def load_config(explicit: str | None, start: str) -> Config:

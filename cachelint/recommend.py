@@ -87,8 +87,19 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
         e = inventory.evidence.get(m.source.address)
         ttl = 300
         why = "a GET response; API Gateway caches it per request value"
+        bound = config.max_ttl(m.route, m.resource_path)
         if e is not None and e.replays:
-            best = smallest_ttl(e.replays, target, max_ttl=3600)
+            best = smallest_ttl(e.replays, target, max_ttl=min(3600, bound or 3600))
+            if best is None and bound is not None and bound < 3600:
+                out.append(_rec(
+                    what, m.source.address, "apigateway",
+                    f"no TTL within its declared freshness ({bound:g} s) reaches a "
+                    f"{target:.0%} hit ratio over {e.distinct_keys:,} distinct request values "
+                    f"in {e.basis}; a {bound:g} s cache still bounds the backend to "
+                    f"{e.distinct_keys:,} calls per {bound:g} s",
+                    f"cachelint generate --layer apigateway --name {_name(m.api)}-cache "
+                    f"--ttl {int(bound)}", in_place=m.caching_enabled is True))
+                continue
             if best is None:
                 out.append(_rec(
                     what, m.source.address, "elasticache",
@@ -104,6 +115,9 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
             if m.authorizer_identity_sources:
                 why += (" (the log does not show who called: keyed per caller, the hit ratio "
                         "is lower)")
+        elif bound is not None and bound < ttl:
+            ttl = int(bound)
+            why += f"; TTL {ttl} s, its declared freshness"
         keys = list(m.cache_key_parameters) if isinstance(m.cache_key_parameters,
                                                           (list, tuple)) else []
         keys += [i for i in m.authorizer_identity_sources if i not in keys]

@@ -311,3 +311,20 @@ def test_recommend_puts_cloudfront_in_front_of_http_apis(tmp_path):
     r = _cli("recommend", str(tmp_path))
     assert "HTTP API public\n  -> CloudFront: HTTP APIs (v2) have no response cache" in r.stdout
     assert "cachelint generate --layer cloudfront --name public-cdn" in r.stdout
+
+
+def test_declared_freshness_bounds_the_recommended_ttl(tmp_path):
+    config = tmp_path / ".cachelint.yaml"
+    config.write_text('freshness:\n  "GET /products": 20\n  "/me": 60\n')
+    api = str(EXAMPLES / "logs" / "shop-api-access.log")
+    data = json.loads(_cli("traffic", api, "--config", str(config), "--format", "json").stdout)
+    routes = {r["route"]: r for r in data["routes"]}
+    assert routes["/products"]["max_ttl"] == 20 and routes["/products"]["recommended_ttl"] is None
+    assert routes["/me"]["max_ttl"] == 60 and routes["/me"]["recommended_ttl"] == 30
+    assert routes["/accounts"]["max_ttl"] is None
+    r = _cli("recommend", str(EXAMPLES / "shop"), "--config", str(config), "--traffic", api,
+             "--format", "json")
+    by = {x["workload"].split(" (")[0]: x for x in json.loads(r.stdout)}
+    assert by["GET /products"]["layer"] == "apigateway"
+    assert "declared freshness (20 s)" in by["GET /products"]["why"]
+    assert by["GET /products"]["command"].endswith("--ttl 20")

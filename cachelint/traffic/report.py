@@ -5,8 +5,16 @@ from __future__ import annotations
 from cachelint.traffic.replay import smallest_ttl
 
 
-def _recommended(route, target: float, max_ttl: float | None):
-    return smallest_ttl(route.replays, target, max_ttl) if route.replays else None
+def _bound(route, max_ttl) -> float | None:
+    """``max_ttl`` is a number (--max-ttl) or a Config with `freshness` per route."""
+    if max_ttl is None or isinstance(max_ttl, (int, float)):
+        return max_ttl
+    return max_ttl.max_ttl(f"{route.method} {route.route}", route.route)
+
+
+def _recommended(route, target: float, max_ttl):
+    bound = _bound(route, max_ttl)
+    return smallest_ttl(route.replays, target, bound) if route.replays else None
 
 
 def as_dict(report, target: float, max_ttl: float | None) -> dict:
@@ -20,9 +28,9 @@ def as_dict(report, target: float, max_ttl: float | None) -> dict:
             "logged_hit_ratio": r.logged_hit_ratio,
             "replay": [{"ttl": x.ttl, "hit_ratio": x.hit_ratio, "backend_calls": x.misses}
                        for x in r.replays],
-            "recommended_ttl": best.ttl if best else None})
+            "max_ttl": _bound(r, max_ttl), "recommended_ttl": best.ttl if best else None})
     return {"files": report.files, "rows": report.rows, "target_hit_ratio": target,
-            "max_ttl": max_ttl, "routes": routes}
+            "routes": routes}
 
 
 def render_text(report, target: float, max_ttl: float | None, top: int) -> str:
@@ -39,7 +47,8 @@ def render_text(report, target: float, max_ttl: float | None, top: int) -> str:
                        f"{x.misses:,} backend calls ({x.misses / r.seconds:,.2f}/s)")
         if r.replays:
             best = _recommended(r, target, max_ttl)
-            bound = f" within {max_ttl:g} s" if max_ttl is not None else ""
+            limit = _bound(r, max_ttl)
+            bound = f" within {limit:g} s" if limit is not None else ""
             out.append(f"  smallest TTL reaching {target:.0%}{bound}: "
                        + (f"{best.ttl:g} s" if best else "none (too many distinct keys for "
                           "these TTLs)"))
