@@ -26,10 +26,10 @@ def kind_of(message: str) -> str:
     return message[:60]
 
 
-def scan(folder: Path) -> tuple[dict, bool]:
+def scan(folder: Path, prefilter: bool = True) -> tuple[dict, bool]:
     started = time.perf_counter()
     try:
-        report = run_scan(ScanOptions(paths=(str(folder),), jobs=None))
+        report = run_scan(ScanOptions(paths=(str(folder),), jobs=None, prefilter=prefilter))
     except Exception:  # noqa: BLE001 - a crash is what this script looks for
         traceback.print_exc()
         return {}, False
@@ -38,6 +38,7 @@ def scan(folder: Path) -> tuple[dict, bool]:
         "files": report.files_scanned,
         "resources": report.resources_scanned,
         "errors": collections.Counter(kind_of(e.message) for e in report.errors),
+        "error_files": len({e.path for e in report.errors}),
         "internal": [e for e in report.errors if "internal error" in e.message],
         "findings": collections.Counter(f.rule.id for f in report.findings),
     }, True
@@ -46,16 +47,18 @@ def scan(folder: Path) -> tuple[dict, bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--no-prefilter", action="store_true",
+                        help="Parse every file, even those that cannot hold a checked resource.")
     args = parser.parse_args()
     crashes = 0
     for folder in args.folders:
-        result, ok = scan(folder)
+        result, ok = scan(folder, prefilter=not args.no_prefilter)
         if not ok:
             crashes += 1
             print(f"\n{folder}: CRASH")
             continue
         print(f"\n{folder}: {result['files']} files, {result['resources']} cache resources, "
-              f"{sum(result['errors'].values())} files not read, "
+              f"{sum(result['errors'].values())} errors in {result['error_files']} files, "
               f"{len(result['internal'])} internal errors, {result['seconds']:.1f} s")
         for kind, n in result["errors"].most_common(8):
             print(f"  error  {n:5}  {kind}")
