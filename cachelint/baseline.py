@@ -8,14 +8,12 @@ and field alone. What is left of the baseline afterwards has been fixed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from cachelint import __version__
+from cachelint import __version__, atomic
 from cachelint.findings import Finding
 
 FORMAT = "cachelint-baseline/1"
@@ -55,17 +53,7 @@ def create(findings: list[Finding]) -> dict[str, Any]:
 
 def save(data: dict[str, Any], path: str) -> None:
     """Written atomically: a crash never leaves a half-written baseline behind."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".cachelint-baseline-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic.write_text(path, json.dumps(data, indent=2) + "\n", prefix=".cachelint-baseline-")
 
 
 def load(path: str) -> list[Entry]:

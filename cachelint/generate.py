@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 import jinja2
+
+from cachelint import atomic
 
 LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
 ENGINES = ("valkey", "redis", "memcached", "serverless")
@@ -213,15 +214,7 @@ def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
     written = []
     for rel, target in targets:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cachelint-", dir=os.path.dirname(target))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(files[rel])
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        atomic.write_text(target, files[rel])
         written.append(os.path.join(out, rel))
     return written
 

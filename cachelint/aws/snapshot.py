@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
+from cachelint import atomic
 from cachelint.aws import SNAPSHOT_FORMAT
 from cachelint.aws.mapping import map_snapshot
 from cachelint.loaders.terraform.files import LoadError
@@ -60,14 +60,6 @@ def write_snapshot(snapshot: dict, path: str, force: bool = False) -> None:
     """Write atomically; refuse to replace a file unless ``force``."""
     if os.path.exists(path) and not force:
         raise SnapshotError(f"{path} exists; pass --force to replace it")
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".cachelint-snapshot-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(snapshot, fh, indent=1)  # the marker stays first: is_snapshot_file
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    # Not sorted: the marker stays first, where is_snapshot_file looks.
+    atomic.write_text(path, json.dumps(snapshot, indent=1) + "\n",
+                      prefix=".cachelint-snapshot-")
