@@ -425,7 +425,7 @@ def recommend(fmt, **opts) -> None:
     from cachelint.traffic.logs import LogError
 
     try:
-        inventory, _ = build_inventory(options)
+        inventory = build_inventory(options).inventory
     except (AwsSetupError, LogError) as exc:
         raise click.ClickException(str(exc)) from None
     found = rec.recommend(inventory, config)

@@ -13,7 +13,7 @@ from cachelint.config import Config
 from cachelint.findings import Finding, Report, ScanError
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
-from cachelint.model import Inventory, Source, SourceFile
+from cachelint.model import Inventory, Location, Source, SourceFile
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,11 @@ class _Scope:
         self.files = {os.path.abspath(p) for p in paths
                       if not os.path.isdir(p) and p not in plans}
 
+    def covers_location(self, loc: Location) -> bool:
+        # A deployed resource (live scan or snapshot) is not a file: always in scope.
+        return loc.is_resource or self.covers(loc.path)
+
     def covers(self, path: str) -> bool:
-        if path.startswith(("arn:", "dax:")):
-            return True  # a deployed resource (live scan or snapshot), not a file
         if not self.files:
             return True  # directories: also report local modules they call from elsewhere
         full = os.path.abspath(path)
@@ -71,9 +73,16 @@ def _per_path_ignored(finding: Finding, config: Config) -> bool:
     return bool(codes) and not engine.Selection((), codes).enabled(finding.rule)
 
 
-def build_inventory(options: ScanOptions) -> tuple[Inventory, object]:
-    """Every source of ``options`` in the model, with its evidence; and the live scan's
-    collection (or None)."""
+@dataclass
+class Loaded:
+    """Every source of a scan in the model, with its evidence."""
+
+    inventory: Inventory
+    plans: list[str]  # the paths that are plan files
+    collected: object | None = None  # the live scan's collection (cachelint.aws.collect)
+
+
+def build_inventory(options: ScanOptions) -> Loaded:
     for path in options.paths:
         if not os.path.exists(path):
             raise FileNotFoundError(path)
@@ -108,12 +117,12 @@ def build_inventory(options: ScanOptions) -> tuple[Inventory, object]:
         from cachelint.traffic.evidence import attach_traffic
 
         attach_traffic(inventory, list(options.traffic))
-    return inventory, collected
+    return Loaded(inventory, plans, collected)
 
 
 def run_scan(options: ScanOptions) -> Report:
-    inventory, collected = build_inventory(options)
-    plans = [p for p in options.paths if is_plan_file(p)]
+    loaded = build_inventory(options)
+    inventory, collected = loaded.inventory, loaded.collected
     rules = selected_rules(options)
     evaluations: dict = {}
     findings = engine.run(rules, inventory, options.config, evaluations)
@@ -126,14 +135,15 @@ def run_scan(options: ScanOptions) -> Report:
         for rule, loc, detail in outcome.directive_findings if rule.id in enabled]
     # A file named on the command line is evaluated with its whole module (for variables and
     # references) but only its own findings are reported, as linters do for staged files.
-    scope = _Scope(tuple(options.paths) + tuple(options.traffic), plans)
-    findings = sorted((f for f in findings if scope.covers(f.location.path)
+    scope = _Scope(tuple(options.paths) + tuple(options.traffic), loaded.plans)
+    findings = sorted((f for f in findings if scope.covers_location(f.location)
                        and not _per_path_ignored(f, options.config)), key=Finding.sort_key)
     errors = [e for e in inventory.errors if scope.covers(e.path)]
-    evaluations = {rule_id: {k: loc for k, loc in checked.items() if scope.covers(loc.path)}
+    evaluations = {rule_id: {k: loc for k, loc in checked.items() if scope.covers_location(loc)}
                    for rule_id, checked in evaluations.items()}
     return Report(findings=findings, evaluations=evaluations,
-                  suppressed=[f for f in outcome.suppressed if scope.covers(f.location.path)],
+                  suppressed=[f for f in outcome.suppressed
+                              if scope.covers_location(f.location)],
                   errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=len(inventory.resources),
