@@ -12,6 +12,7 @@ import click
 from cachelint import __version__
 from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalogue
 from cachelint.config import ConfigError, load_config
+from cachelint.errors import UserError
 from cachelint.explain import render_markdown
 from cachelint.reporters import json as json_reporter
 from cachelint.reporters import text as text_reporter
@@ -196,15 +197,10 @@ def _options(**opts):
 
 
 def _run(**opts):
-    from cachelint.aws import AwsSetupError
     from cachelint.scan import run_scan
-    from cachelint.traffic.logs import LogError
 
     config, options = _options(**opts)
-    try:
-        return config, run_scan(options)
-    except (AwsSetupError, LogError) as exc:
-        raise click.ClickException(str(exc)) from None
+    return config, run_scan(options)
 
 
 def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -421,14 +417,7 @@ def recommend(fmt, **opts) -> None:
     from cachelint.scan import build_inventory
 
     config, options = _options(**opts)
-    from cachelint.aws import AwsSetupError
-    from cachelint.traffic.logs import LogError
-
-    try:
-        inventory = build_inventory(options).inventory
-    except (AwsSetupError, LogError) as exc:
-        raise click.ClickException(str(exc)) from None
-    found = rec.recommend(inventory, config)
+    found = rec.recommend(build_inventory(options).inventory, config)
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in found], indent=2))
     else:
@@ -467,28 +456,24 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
     With --athena-database, LOGS are ignored and the same queries run on Amazon Athena over
     --athena-table (for logs too big for one machine)."""
     from cachelint.traffic import report as traffic_report
-    from cachelint.traffic.logs import LogError
 
     try:
         candidates = tuple(float(t) for t in ttls.split(",") if t.strip())
     except ValueError:
         raise click.BadParameter(f"{ttls!r} is not a list of seconds", param_hint="--ttl")
-    try:
-        if athena_database:
-            from cachelint.traffic.athena import AthenaOptions, analyse_athena
+    if athena_database:
+        from cachelint.traffic.athena import AthenaOptions, analyse_athena
 
-            if not (athena_table and athena_output and athena_format):
-                raise click.UsageError("--athena-database needs --athena-table, "
-                                       "--athena-format and --athena-output")
-            result = analyse_athena(AthenaOptions(
-                database=athena_database, table=athena_table, log_format=athena_format,
-                output=athena_output, workgroup=athena_workgroup), candidates)
-        else:
-            from cachelint.traffic.analyse import analyse
+        if not (athena_table and athena_output and athena_format):
+            raise click.UsageError("--athena-database needs --athena-table, "
+                                   "--athena-format and --athena-output")
+        result = analyse_athena(AthenaOptions(
+            database=athena_database, table=athena_table, log_format=athena_format,
+            output=athena_output, workgroup=athena_workgroup), candidates)
+    else:
+        from cachelint.traffic.analyse import analyse
 
-            result = analyse(list(logs), candidates)
-    except LogError as exc:
-        raise click.ClickException(str(exc)) from None
+        result = analyse(list(logs), candidates)
     try:
         config = load_config(config_path, logs[0] if logs else ".")
     except ConfigError as exc:
@@ -560,15 +545,11 @@ def aws_snapshot(ctx: click.Context, output: str, force: bool, **opts) -> None:
     """Read the account(s) into a file that `cachelint scan FILE` scans offline, so that CI can
     gate without live credentials. Exits 3 if some part could not be read."""
     from cachelint.aws.collect import collect
-    from cachelint.aws import AwsSetupError
     from cachelint.aws.mapping import describe_warning
 
     if os.path.exists(output) and not force:
         raise click.UsageError(f"{output} exists; pass --force to replace it")
-    try:
-        collected = collect(_aws_settings(opts), progress=_Progress())
-    except AwsSetupError as exc:
-        raise click.ClickException(str(exc)) from None
+    collected = collect(_aws_settings(opts), progress=_Progress())
     _save_snapshot(collected.snapshot, output, force=force)
     for warning in collected.warnings:
         click.echo(f"warning: {describe_warning(warning)}", err=True)
@@ -661,6 +642,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
+        sys.exit(EXIT_ERROR)
+    except UserError as exc:  # bad credentials, account list, log...: one line
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

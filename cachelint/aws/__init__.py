@@ -3,8 +3,10 @@
 Only :mod:`cachelint.aws.collect` and :mod:`cachelint.aws.session` import boto3, so scanning
 code or a snapshot does not pay for it."""
 
+from cachelint.errors import UserError
+
 SNAPSHOT_FORMAT = 1
 
 
-class AwsSetupError(RuntimeError):
+class AwsSetupError(UserError, RuntimeError):
     """Credentials, role or account list unusable: the scan cannot start (exit 2)."""

@@ -24,10 +24,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from cachelint.errors import UserError
+
 FORMATS = ("apigateway", "cloudfront", "alb")
 
 
-class LogError(ValueError):
+class LogError(UserError, ValueError):
     """A log that cannot be read: one line naming the file."""
 
 
