@@ -18,7 +18,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import asdict, dataclass
 
-from cachelint.config import Config, matches
+from cachelint.checks.workload import cdn_fronted, declared
+from cachelint.config import Config
 from cachelint.model import (
     ApiMethod, CacheBehavior, DaxCluster, DynamoTable, HttpApi, Inventory,
 )
@@ -63,8 +64,8 @@ def _name(text: str) -> str:
 
 
 def _strong(config: Config, res, *candidates) -> bool:
-    return "strongly-consistent" in res.source.annotations or \
-        matches(config.strongly_consistent, *candidates)
+    return declared(res, config.strongly_consistent, "strongly-consistent", *candidates) \
+        is not None
 
 
 def recommend(inventory: Inventory, config: Config = Config(), target: float = 0.5
@@ -129,8 +130,7 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
             m.cache_key_parameters if isinstance(m.cache_key_parameters, (list, tuple)) else ())
         out.append(_rec(what, m.source.address, "apigateway", why, command,
                         in_place=m.caching_enabled is True and keyed))
-    fronted = {ref for b in inventory.of(CacheBehavior) if b.origin is not None
-               for ref in b.origin.references}
+    fronted = cdn_fronted(inventory)
     for api in inventory.of(HttpApi):
         what = f"HTTP API {api.name or api.source.address}"
         out.append(_rec(what, api.source.address, "cloudfront",
@@ -164,7 +164,7 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
                             "Regions, so it would serve stale items"))
             continue
         e = inventory.evidence.get(t.source.address)
-        hot = "hot" in t.source.annotations or matches(config.hot, t.name, t.source.address)
+        hot = declared(t, config.hot, "hot", t.name, t.source.address) is not None
         if e is not None and e.read_units is not None and e.write_units is not None:
             reads, writes = e.rate(e.read_units) or 0, e.rate(e.write_units) or 0
             if writes >= reads:

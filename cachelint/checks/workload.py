@@ -8,12 +8,14 @@ from typing import Any, Iterator
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    ApiMethod, ApiStage, CacheBehavior, DaxCluster, HttpApi, Location, Resource, Source, SourceFile,
+    ApiMethod, ApiStage, CacheBehavior, DaxCluster, HttpApi, Inventory, Location, Resource,
+    Source, SourceFile,
 )
 from cachelint.values import UNKNOWN
 
 
-def _declared(res: Resource, patterns: tuple[str, ...], mark: str, *candidates: Any) -> str | None:
+def declared(res: Resource, patterns: tuple[str, ...], mark: str, *candidates: Any
+             ) -> str | None:
     """Why ``res`` counts as declared (``mark``), or None."""
     if mark in res.source.annotations:
         return f"'cachelint: {mark}' on {res.source.address}"
@@ -46,21 +48,21 @@ def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
     mark = "strongly-consistent"
     inv = ctx.inventory
     for m in inv.of(ApiMethod):
-        why = _declared(m, patterns, mark, *_method_candidates(m))
+        why = declared(m, patterns, mark, *_method_candidates(m))
         if why and m.caching_enabled is True:
             ttl = m.ttl if m.ttl is not None else 300
             yield Hit(m, "caching_enabled", {
                 "what": f"{m.route}", "why": why,
                 "how": f"API Gateway stage {m.stage} caches it for {ttl} s"})
     for b in inv.of(CacheBehavior):
-        why = _declared(b, patterns, mark, *_behavior_candidates(b))
+        why = declared(b, patterns, mark, *_behavior_candidates(b))
         if why and _behavior_caches(b) is True:
             yield Hit(b, "default_ttl" if b.min_ttl == 0 else "min_ttl", {
                 "what": f"CloudFront path {b.path_pattern}", "why": why,
                 "how": f"its behaviour caches with min/default TTL {b.min_ttl}/{b.default_ttl} s"})
     for c in inv.of(DaxCluster):
         for table in c.tables:
-            why = _declared(table, patterns, mark, table.source.address, table.name)
+            why = declared(table, patterns, mark, table.source.address, table.name)
             if why:
                 yield Hit(c, "tables", {
                     "what": f"DynamoDB table {table.name}", "why": why,
@@ -79,7 +81,7 @@ def _measured_hot(ctx: Context, res: Resource) -> str | None:
 
 
 def _hot(ctx: Context, res: Resource, *candidates: Any) -> str | None:
-    why = _declared(res, ctx.config.hot, "hot", *candidates)
+    why = declared(res, ctx.config.hot, "hot", *candidates)
     return f"declared: {why}" if why else _measured_hot(ctx, res)
 
 
@@ -101,10 +103,15 @@ def uncached_hot_read(ctx: Context) -> Iterator[Hit]:
                 "how": "its behaviour has caching disabled"})
 
 
+def cdn_fronted(inv: Inventory) -> set[str]:
+    """Addresses of the resources (HTTP APIs...) some CloudFront origin takes its domain from."""
+    return {ref for b in inv.of(CacheBehavior) if b.origin is not None
+            for ref in b.origin.references}
+
+
 def hot_http_api_without_cdn(ctx: Context) -> Iterator[Hit]:
     inv = ctx.inventory
-    fronted = {ref for b in inv.of(CacheBehavior) if b.origin is not None
-               for ref in b.origin.references}
+    fronted = cdn_fronted(inv)
     for api in inv.of(HttpApi):
         why = _hot(ctx, api, api.source.address, api.name, *api.routes)
         if why and api.source.address not in fronted:
