@@ -462,12 +462,6 @@ class Evidence:
             return self.hit_rate_percent / 100
         return None
 
-    @property
-    def window_text(self) -> str:
-        days = self.window_seconds / 86400
-        return f"{days:g} day{'s' if days != 1 else ''}" if days >= 1 else \
-            f"{self.window_seconds / 3600:g} h"
-
 
 @dataclass
 class Inventory:

@@ -59,7 +59,11 @@ class Collection:
 
     snapshot: dict
     log: CallLog
-    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[dict]:
+        """What could not be read: the snapshot's own record."""
+        return self.snapshot["warnings"]
 
 
 def failure(exc: BaseException) -> tuple[str, str]:
@@ -377,7 +381,7 @@ def _json_safe(value: Any) -> Any:
 def _regions(options: AwsOptions, account: Account, log: CallLog) -> tuple[list[str], list]:
     if options.regions:
         return list(dict.fromkeys(options.regions)), []
-    home = account.session().region_name or DEFAULT_REGION
+    home = account.credentials.get("region_name") or DEFAULT_REGION
     if not options.all_regions:
         return [home], []
     r = Reader(account, home, log, options.settings)
@@ -482,7 +486,7 @@ def collect(options: AwsOptions, progress: Callable[[int, int], None] | None = N
                                                     w["operation"])),
         "api_calls": sum(log.calls.values()),
     }
-    return Collection(_json_safe(snapshot), log, snapshot["warnings"])
+    return Collection(_json_safe(snapshot), log)
 
 
 def _read_region(r: Reader) -> dict:

@@ -16,9 +16,9 @@ from cachelint.linking import (
     method_path_parts, origin_kind, parameter_group_for, version_at_least,
 )
 from cachelint.model import (
-    ApiMethod, ApiMethodSettings, ApiStage, CacheCluster, CacheParameterGroup, CachePolicy,
-    CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi, Inventory,
-    KeySet, Location, Resource, Source,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
+    CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
+    Inventory, KeySet, Location, Resource, Source,
 )
 from cachelint.values import UNKNOWN
 
@@ -221,8 +221,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
 
     def group_of(cc: dict | None) -> Any:
         name = ((cc or {}).get("CacheParameterGroup") or {}).get("CacheParameterGroupName")
-        found = parameter_group_for(name, groups)
-        return found
+        return parameter_group_for(name, groups)
 
     names = {"at_rest_encryption": "AtRestEncryptionEnabled",
              "transit_encryption": "TransitEncryptionEnabled",
@@ -339,7 +338,10 @@ class _Metrics:
         self.seconds = max((r.get("seconds") or 0 for r in rows if isinstance(r, dict)),
                            default=0.0)
         end = (window or {}).get("end", "")
-        self.basis = f"CloudWatch, {{}} to {end[:10]}" if end else "CloudWatch, {}"
+        days = self.seconds / 86400
+        span = f"{days:g} day{'s' if days != 1 else ''}" if days >= 1 else \
+            f"{self.seconds / 3600:g} h"
+        self.basis = f"CloudWatch, {span} to {end[:10]}" if end else f"CloudWatch, {span}"
 
     def get(self, namespace: str, metric: str, **dims: str) -> float | None:
         return self.values.get((namespace, metric, tuple(sorted(dims.items()))))
@@ -347,9 +349,7 @@ class _Metrics:
     def evidence(self, **values: Any) -> Evidence | None:
         if all(v is None for v in values.values()) or self.seconds <= 0:
             return None
-        e = Evidence(window_seconds=self.seconds, basis="", **values)
-        return Evidence(window_seconds=self.seconds, basis=self.basis.format(e.window_text),
-                        **values)
+        return Evidence(window_seconds=self.seconds, basis=self.basis, **values)
 
 
 def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
@@ -382,7 +382,8 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
             found = metrics.evidence(
                 read_units=metrics.get("AWS/DynamoDB", "ConsumedReadCapacityUnits", **dims),
                 write_units=metrics.get("AWS/DynamoDB", "ConsumedWriteCapacityUnits", **dims))
-        elif hasattr(r, "distribution") and r.source.address.endswith("#DefaultCacheBehavior"):
+        elif isinstance(r, CacheBehavior) and r.source.address.endswith(
+                "#DefaultCacheBehavior"):
             dist_id = r.distribution.rsplit("/", 1)[-1]
             dims = {"DistributionId": dist_id, "Region": "Global"}
             found = metrics.evidence(

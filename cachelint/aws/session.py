@@ -13,7 +13,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import boto3
 import botocore.config
@@ -38,13 +38,10 @@ class CallLog:
     calls: Counter = field(default_factory=Counter)
     attempts: Counter = field(default_factory=Counter)  # HTTP requests, retries included
     lock: threading.Lock = field(default_factory=threading.Lock)
-    listeners: list[Callable[[str, str], None]] = field(default_factory=list)
 
     def record(self, service: str, operation: str) -> None:
         with self.lock:
             self.calls[(service, operation)] += 1
-        for listener in self.listeners:
-            listener(service, operation)
 
     def attempt(self, service: str, operation: str) -> None:
         with self.lock:
