@@ -45,11 +45,13 @@ def attach_traffic(inventory: Inventory, logs: list[str]) -> None:
     empty = TrafficReport()
     report = analyse(api_logs, ttls) if api_logs else empty
     cdn = analyse(cdn_logs, ttls, replay_routes=False) if cdn_logs else empty
-    rows = report.rows + cdn.rows + (analyse(groups["alb"], replay_routes=False).rows
-                                     if groups.get("alb") else 0)
-    files = sum(len(v) for v in groups.values())
-    inventory.notes.append(f"traffic: {rows:,} requests in {files} log file"
+    files = len(api_logs) + len(cdn_logs)
+    inventory.notes.append(f"traffic: {report.rows + cdn.rows:,} requests in {files} log file"
                            f"{'s' if files != 1 else ''}")
+    if groups.get("alb"):
+        # Not read at all: nothing in the model is an ALB. `cachelint traffic` reports them.
+        inventory.notes.append(f"traffic: {len(groups['alb'])} ALB log file(s) not used as "
+                               "evidence (no scanned resource is a load balancer)")
     _methods(inventory, methods, report, api_logs)
     _behaviours(inventory, cdn, cdn_logs)
 

@@ -220,13 +220,17 @@ def group_by_format(paths: list[str], errors: list[LogError] | None = None
     """Logs by format. A log that cannot be read raises, or with ``errors`` is set aside
     there and the others are analysed."""
     found: dict[str, list[str]] = {}
+    first_fields: list[str] | None = None  # of the first CloudFront log
     for p in paths:
         try:
             if not os.path.isfile(p):
                 raise LogError(f"{p}: no such log file")
             fmt = detect(p)
-            if fmt == "cloudfront" and found.get("cloudfront"):
-                if cloudfront_fields(p) != cloudfront_fields(found["cloudfront"][0]):
+            if fmt == "cloudfront":
+                fields = cloudfront_fields(p)
+                if first_fields is None:
+                    first_fields = fields
+                elif fields != first_fields:
                     raise LogError(f"{p}: its #Fields differ from {found['cloudfront'][0]}'s; "
                                    "analyse them separately")
         except LogError as exc:
