@@ -1,0 +1,228 @@
+"""benchmarks/realworld.py: label matching and scoring on synthetic labels and findings, and one
+scan of a small repository written here (no network, no fetched code)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import realworld  # noqa: E402
+from realworld import InputError, Label, Labels, Missed  # noqa: E402
+
+
+def rec(repo="o/a", path="main.tf", line=10, rule="CL101", address="aws_x.y", severity="medium"):
+    return {"repo": repo, "path": path, "line": line, "rule": rule, "address": address,
+            "severity": severity}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+# --- matching ------------------------------------------------------------------------------
+
+def test_exact_key_wins_over_address():
+    exact = Label("o/a", "main.tf", 10, "CL101", "aws_x.y", "tp")
+    other = Label("o/a", "main.tf", 99, "CL101", "aws_x.y", "fp")
+    paired, unmatched = realworld.match([rec()], [other, exact])
+    assert paired == {0: exact}
+    assert unmatched == [other]
+
+
+def test_label_follows_a_finding_that_moved_within_its_resource():
+    label = Label("o/a", "main.tf", 12, "CL101", "aws_x.y", "tp")
+    paired, unmatched = realworld.match([rec(line=15)], [label])
+    assert paired == {0: label} and unmatched == []
+
+
+def test_address_fallback_needs_a_unique_label_and_a_unique_finding():
+    a = Label("o/a", "main.tf", 1, "CL101", "aws_x.y", "tp")
+    b = Label("o/a", "main.tf", 2, "CL101", "aws_x.y", "fp")
+    paired, unmatched = realworld.match([rec(line=30)], [a, b])
+    assert paired == {} and len(unmatched) == 2
+    paired, unmatched = realworld.match([rec(line=30), rec(line=31)], [a])
+    assert paired == {} and unmatched == [a]
+
+
+def test_address_fallback_does_not_cross_rule_path_or_repo():
+    label = Label("o/a", "main.tf", 12, "CL101", "aws_x.y", "tp")
+    for moved in (rec(line=15, rule="CL102"), rec(line=15, path="other.tf"),
+                  rec(line=15, repo="o/b")):
+        paired, _ = realworld.match([moved], [label])
+        assert paired == {}
+
+
+def test_a_label_is_used_once():
+    label = Label("o/a", "main.tf", 10, "CL101", "aws_x.y", "tp")
+    # Two findings with the same exact key (two resources reported on one line).
+    paired, _ = realworld.match([rec(address="aws_x.y"), rec(address="aws_x.z")], [label])
+    assert list(paired.values()) == [label]
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+def test_precision_recall_and_unknown_counts_neither_way():
+    records = [rec(line=1), rec(line=2), rec(line=3), rec(line=4, severity="high"),
+               rec(line=5), rec(repo="o/b", line=1, rule="CL201")]
+    labels = Labels(
+        findings=[Label("o/a", "main.tf", 1, "CL101", verdict="tp"),
+                  Label("o/a", "main.tf", 2, "CL101", verdict="tp"),
+                  Label("o/a", "main.tf", 3, "CL101", verdict="unknown"),
+                  Label("o/a", "main.tf", 4, "CL101", verdict="fp"),
+                  Label("o/b", "main.tf", 1, "CL201", verdict="tp")],
+        missed=[Missed("o/a", "cache.tf", 7, "CL203", "no TTL")])
+    sc = realworld.score(records, labels, ["o/a", "o/b"])
+    t = sc.total
+    assert (t.findings, t.tp, t.fp, t.unknown, t.unlabelled, t.missed) == (6, 3, 1, 1, 1, 1)
+    assert sc.precision == pytest.approx(3 / 4)
+    assert sc.recall == pytest.approx(3 / 4)
+    assert [r["line"] for r in sc.severe_false] == [4]
+    assert sc.by_repo["o/a"].tp == 2 and sc.by_repo["o/a"].missed == 1
+    assert sc.by_repo["o/b"].tp == 1 and sc.by_repo["o/b"].missed == 0
+    assert sc.by_rule["CL203"].missed == 1 and sc.by_rule["CL201"].tp == 1
+    assert [r["line"] for r in sc.unlabelled] == [5]
+
+
+def test_a_true_finding_no_longer_reported_is_missed_a_false_one_is_only_listed():
+    labels = Labels(findings=[Label("o/a", "main.tf", 1, "CL101", "aws_x.y", "tp"),
+                              Label("o/a", "main.tf", 2, "CL102", "aws_x.y", "fp")])
+    sc = realworld.score([], labels, ["o/a"])
+    assert sc.total.missed == 1 and sc.recall == 0.0 and sc.precision is None
+    assert [lb.rule for lb in sc.lost] == ["CL101"]
+    assert [lb.rule for lb in sc.stale] == ["CL102"]
+
+
+def test_labels_of_repositories_not_scanned_are_left_out():
+    labels = Labels(findings=[Label("o/b", "main.tf", 1, "CL101", verdict="tp")],
+                    missed=[Missed("o/b", "main.tf", 3, "CL203")])
+    sc = realworld.score([rec()], labels, ["o/a"])
+    assert (sc.total.tp, sc.total.missed, sc.total.unlabelled) == (0, 0, 1)
+    assert sc.lost == []
+
+
+def test_no_severe_false_finding_when_high_findings_are_true():
+    labels = Labels(findings=[Label("o/a", "main.tf", 1, "CL101", verdict="tp")])
+    sc = realworld.score([rec(line=1, severity="critical")], labels, ["o/a"])
+    assert sc.severe_false == []
+
+
+# --- files ---------------------------------------------------------------------------------
+
+def test_labels_file_round_trip(tmp_path):
+    path = write(tmp_path, "labels.yaml", """\
+        findings:
+          - {repo: o/a, path: main.tf, line: 3, rule: CL101, address: aws_x.y, verdict: TP,
+             reason: no TTL}
+        missed:
+          - {repo: o/a, path: main.tf, line: 9, rule: missing-ttl, reason: default TTL 0}
+        """)
+    labels = realworld.load_labels(path)
+    assert labels.findings == [Label("o/a", "main.tf", 3, "CL101", "aws_x.y", "tp", "no TTL")]
+    assert labels.missed == [Missed("o/a", "main.tf", 9, "missing-ttl", "default TTL 0")]
+
+
+def test_the_committed_labels_file_loads():
+    labels = realworld.load_labels(realworld.LABELS_FILE)
+    assert isinstance(labels, Labels)
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("findings:\n  - {repo: o/a, path: m.tf, line: 1, rule: CL1, verdict: maybe}\n",
+     "verdict 'maybe'"),
+    ("findings:\n  - {repo: o/a, path: m.tf, rule: CL1, verdict: tp}\n", "missing line"),
+    ("findings:\n  - {repo: o/a, path: m.tf, line: x, rule: CL1, verdict: tp}\n",
+     "line must be a whole number"),
+    ("missed:\n  - {repo: o/a, line: 1, rule: CL1}\n", "missing path"),
+    ("extra: []\n", "unknown key 'extra'"),
+    ("findings:\n  - {repo: o/a, path: m.tf, line: 1, rule: CL1, verdict: tp}\n"
+     "  - {repo: o/a, path: m.tf, line: 1, rule: CL1, verdict: fp}\n", "labelled twice"),
+    ("findings: [\n", "cannot read"),
+])
+def test_bad_labels_give_one_line_naming_the_file(tmp_path, body, problem):
+    path = write(tmp_path, "labels.yaml", body)
+    with pytest.raises(InputError) as exc:
+        realworld.load_labels(path)
+    message = str(exc.value)
+    assert message.startswith(str(path)) and problem in message and "\n" not in message
+
+
+def test_the_committed_corpus_is_valid_and_mixed():
+    repos = realworld.load_repos()
+    kinds = [r.kind for r in repos]
+    assert len(repos) >= 28 and len({r.name for r in repos}) == len(repos)
+    assert kinds.count("tf-module") >= 8 and kinds.count("tf-app") >= 8
+    assert kinds.count("cloudformation") >= 5 and kinds.count("sam-openapi") >= 4
+    assert kinds.count("cdk") >= 2
+
+
+def test_bad_repos_file(tmp_path):
+    path = write(tmp_path, "repos.yaml", """\
+        repos:
+          - {name: o/a, url: u, commit: abc, kind: tf-module}
+        """)
+    with pytest.raises(InputError, match="commit must be a full 40-hex-digit id"):
+        realworld.load_repos(path)
+    path = write(tmp_path, "repos.yaml", f"""\
+        repos:
+          - {{name: o/a, url: u, commit: {'a' * 40}, kind: tf-module, paths: [../x]}}
+        """)
+    with pytest.raises(InputError, match="inside the repository"):
+        realworld.load_repos(path)
+
+
+def test_print_fetch_pins_every_commit(tmp_path, capsys):
+    repos = realworld.load_repos()
+    assert realworld.main(["--print-fetch", "--src", "corpus"]) == 0
+    out = capsys.readouterr().out
+    for r in repos:
+        assert f"git clone --quiet --filter=blob:none {r.url} corpus/{r.folder}\n" in out
+        assert f"git -C corpus/{r.folder} checkout --quiet {r.commit}\n" in out
+
+
+# --- one real scan -------------------------------------------------------------------------
+
+def test_scan_dump_and_missing_repository(tmp_path, capsys):
+    src = tmp_path / "src"
+    repo_dir = src / "o+a" / "infra"
+    repo_dir.mkdir(parents=True)
+    (repo_dir / "dax.tf").write_text(textwrap.dedent("""\
+        resource "aws_dax_parameter_group" "reads" {
+          name = "reads"
+
+          parameters {
+            name  = "record-ttl-millis"
+            value = "0"
+          }
+        }
+        """), encoding="utf-8")
+    repos = write(tmp_path, "repos.yaml", f"""\
+        repos:
+          - {{name: o/a, url: https://example.invalid/o/a, commit: {'a' * 40},
+             kind: tf-module, paths: [infra]}}
+          - {{name: o/gone, url: https://example.invalid/o/gone, commit: {'b' * 40},
+             kind: tf-app}}
+        """)
+    labels = write(tmp_path, "labels.yaml", """\
+        findings:
+          - {repo: o/a, path: infra/dax.tf, line: 1, rule: CL401,
+             address: aws_dax_parameter_group.reads, verdict: tp, reason: TTL 0 (moved line)}
+        """)
+    dump = tmp_path / "out.jsonl"
+    rc = realworld.main(["--src", str(src), "--repos", str(repos), "--labels", str(labels),
+                         "--dump", str(dump)])
+    out = capsys.readouterr().out
+    assert rc == 1  # a repository is missing
+    assert "missing from --src (not scanned): 1" in out and "o/gone" in out
+    lines = [json.loads(x) for x in dump.read_text().splitlines()]
+    assert [(x["repo"], x["path"], x["line"], x["rule"], x["address"]) for x in lines] == [
+        ("o/a", "infra/dax.tf", 6, "CL401", "aws_dax_parameter_group.reads")]
+    assert lines[0]["severity"] and lines[0]["message"] and lines[0]["fix"]
+    # The label written for line 1 follows the finding to line 6 of the same resource.
+    assert "precision = TP/(TP+FP) = 100.0 %" in out and "recall = TP/(TP+missed) = 100.0 %" in out
