@@ -145,15 +145,29 @@ def _relative(path: str, root: str) -> str:
     return full if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
+def _strip_root(text: str, root: str) -> str:
+    """``text`` without the checkout's location (absolute or as the scan spelled it), so that
+    keys and messages do not depend on where ``--src`` is."""
+    for prefix in {os.path.abspath(root), os.path.relpath(root), root}:
+        text = text.replace(prefix.rstrip(os.sep) + os.sep, "")
+    return text
+
+
 def finding_record(repo: str, root: str, finding) -> dict:
     """One finding as a dump line: the stable key (repo, path, line, rule, address) first."""
     rule = finding.rule
     return {"repo": repo, "path": _relative(finding.location.path, root),
-            "line": finding.location.start_line, "rule": rule.id, "address": finding.address,
+            "line": finding.location.start_line, "rule": rule.id,
+            "address": _strip_root(finding.address, root),
             "severity": finding.severity.label, "rule_name": rule.name,
             "category": rule.category.value, "resource_type": finding.resource_type,
-            "end_line": finding.location.end_line, "message": finding.message,
-            "fix": rule.remediation, "fix_example": rule.fix_example}
+            "end_line": finding.location.end_line,
+            "resource_lines": ([finding.resource_location.start_line,
+                                finding.resource_location.end_line]
+                               if finding.resource_location is not None else None),
+            "root": _relative(finding.root, root) if finding.root else "",
+            "message": _strip_root(finding.message, root), "fix": rule.remediation,
+            "fix_example": rule.fix_example}
 
 
 def record_key(record: dict) -> tuple:
@@ -205,7 +219,9 @@ def scan_repo(repo: Repo, src: str, jobs: int | None = 1) -> RepoResult:
                             key=record_key)
     result.errors = result.errors + [{"path": _relative(e.path, root), "message": e.message}
                                      for e in report.errors]
-    result.notes = [n.replace(os.path.abspath(root) + os.sep, "") for n in report.notes]
+    result.errors = [{"path": e["path"], "message": _strip_root(e["message"], root)}
+                     for e in result.errors]
+    result.notes = [_strip_root(n, root) for n in report.notes]
     result.files_scanned = report.files_scanned
     result.resources_scanned = report.resources_scanned
     return result

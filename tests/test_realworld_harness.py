@@ -188,8 +188,9 @@ def test_print_fetch_pins_every_commit(tmp_path, capsys):
 
 # --- one real scan -------------------------------------------------------------------------
 
-def test_scan_dump_and_missing_repository(tmp_path, capsys):
-    src = tmp_path / "src"
+def test_scan_dump_and_missing_repository(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # --src given relative, as a user would
+    src = Path("src")
     repo_dir = src / "o+a" / "infra"
     repo_dir.mkdir(parents=True)
     (repo_dir / "dax.tf").write_text(textwrap.dedent("""\
@@ -202,6 +203,8 @@ def test_scan_dump_and_missing_repository(tmp_path, capsys):
           }
         }
         """), encoding="utf-8")
+    (repo_dir / "broken.tf").write_text('resource "aws_elasticache_cluster" "b" {\n  tags {\n'
+                                        '    "a" = "b"\n  }\n}\n', encoding="utf-8")
     repos = write(tmp_path, "repos.yaml", f"""\
         repos:
           - {{name: o/a, url: https://example.invalid/o/a, commit: {'a' * 40},
@@ -220,9 +223,14 @@ def test_scan_dump_and_missing_repository(tmp_path, capsys):
     out = capsys.readouterr().out
     assert rc == 1  # a repository is missing
     assert "missing from --src (not scanned): 1" in out and "o/gone" in out
-    lines = [json.loads(x) for x in dump.read_text().splitlines()]
+    text = dump.read_text()
+    lines = [json.loads(x) for x in text.splitlines()]
     assert [(x["repo"], x["path"], x["line"], x["rule"], x["address"]) for x in lines] == [
+        ("o/a", "infra/broken.tf", 3, "CL001", "infra/broken.tf"),
         ("o/a", "infra/dax.tf", 6, "CL401", "aws_dax_parameter_group.reads")]
-    assert lines[0]["severity"] and lines[0]["message"] and lines[0]["fix"]
+    assert all(x["severity"] and x["message"] and x["fix"] for x in lines)
+    # Keys and messages do not depend on where the checkouts are.
+    assert "src/" not in text and str(tmp_path) not in text
+    assert "  o/a: 2 files, 1 resources, 1 errors" in out
     # The label written for line 1 follows the finding to line 6 of the same resource.
     assert "precision = TP/(TP+FP) = 100.0 %" in out and "recall = TP/(TP+missed) = 100.0 %" in out
