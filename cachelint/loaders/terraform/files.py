@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 from cachelint.loaders.terraform.hcl import HclSyntaxError, parse_hcl
+from cachelint.loaders.terraform.hcl1 import parse_hcl1
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.syntax import ConfigFile
 from cachelint.loaders.terraform.tfjson import JsonSyntaxError, parse_tf_json
@@ -65,10 +66,22 @@ def parse_file(path: str, display: str, cache: ParseCache | None = None) -> Conf
         cached = cache.get(key, display)
         if cached is not None:
             return cached
-    parsed = parse_tf_json(text, display) if kind == "json" else parse_hcl(text, display)
+    parsed = parse_tf_json(text, display) if kind == "json" else _parse_native(text, display)
     if cache is not None:
         cache.put(key, parsed)
     return parsed
+
+
+def _parse_native(text: str, display: str) -> ConfigFile:
+    """HCL2; failing that, Terraform 0.11 syntax (HCL1), which is valid for its Terraform."""
+    try:
+        return parse_hcl(text, display)
+    except HclSyntaxError:
+        if display.endswith(".tf"):
+            legacy = parse_hcl1(text, display)
+            if legacy is not None:
+                return legacy
+        raise
 
 
 def parse_worker(job: tuple[str, str, str | None]) -> tuple[str, object]:

@@ -23,7 +23,7 @@ _NODES = {cls.__name__: cls for cls in (
     syntax.Call, syntax.BinOp, syntax.UnOp, syntax.Cond, syntax.TupleExpr, syntax.ObjectExpr,
     syntax.ForExpr, syntax.Opaque, syntax.Attribute, syntax.Block, syntax.Body, syntax.Comment,
     syntax.ConfigFile)}
-FORMAT = "cachelint-parse/1"
+FORMAT = "cachelint-parse/2"
 
 
 def _parser_version() -> str:

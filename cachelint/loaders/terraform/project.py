@@ -51,6 +51,7 @@ class TerraformProject:
         self._noted: set[str] = set()
         self._manifests: dict[str, dict[str, str]] = {}
         self._directive_paths: set[str] = set()
+        self._legacy: set[str] = set()  # files read as Terraform 0.11 syntax (noted once)
         self.cache_dir = cache_dir
         self.cache = ParseCache(cache_dir) if cache_dir else None
         self.prefilter = prefilter
@@ -169,6 +170,11 @@ class TerraformProject:
         if isinstance(early, LoadError):
             raise _PreParsedError(early)
         parsed = early if early is not None else parse_file(path, self.display(path), self.cache)
+        if parsed.dialect == "hcl1" and path not in self._legacy:
+            self._legacy.add(path)
+            self.result.notes.append(
+                f"{parsed.path}: written in Terraform 0.11 syntax (HCL1); read in compatibility "
+                "mode, so its lines are located by text and may be approximate")
         if parsed.path not in self._directive_paths:
             self._directive_paths.add(parsed.path)
             for comment in parsed.comments:

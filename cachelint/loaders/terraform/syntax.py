@@ -152,6 +152,7 @@ class ConfigFile:
     path: str
     body: Body
     comments: tuple[Comment, ...] = ()
+    dialect: str = "hcl2"  # "hcl1": Terraform 0.11 syntax read in compatibility mode
 
 
 # --- references --------------------------------------------------------------------------------
