@@ -242,9 +242,11 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
+@click.option("--fix", "fix_", is_flag=True,
+              help="Apply safe fixes in place, then report what remains (`cachelint fix`).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, generate_dir, quiet, color, save_snapshot, **opts) -> None:
+         statistics, generate_dir, quiet, color, save_snapshot, fix_, **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
     AWS accounts for caching anti-patterns.
 
@@ -252,6 +254,10 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     is incomplete (a Region or service could not be read; the report says which)."""
     from cachelint import baseline
 
+    if fix_:
+        from cachelint.fix.command import fix
+
+        ctx.invoke(fix, diff=False, unsafe=False, ttl=None, fail_on=fail_on, **opts)
     outputs = _outputs(formats, output_files)
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
@@ -617,11 +623,18 @@ def rules_command(fmt: str) -> None:
         click.echo(json.dumps([{
             "id": r.id, "name": r.name, "category": r.category.value,
             "severity": r.severity.label, "layer": r.layer, "sources": list(r.sources),
-            "summary": r.summary, "references": list(r.references), "peers": list(r.peers)}
+            "summary": r.summary, "references": list(r.references), "peers": list(r.peers),
+            "fix": _fix_class(r)}
             for r in rules], indent=2))
         return
     for r in rules:
-        click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} {r.category.value}")
+        click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} "
+                   f"{r.category.value:<17} {_fix_class(r) or ''}".rstrip())
+
+
+def _fix_class(rule) -> str | None:
+    """``cachelint fix``: "safe", "unsafe" (with --unsafe-fixes) or None (no fix)."""
+    return None if not rule.fix else ("safe" if rule.fix["safe"] else "unsafe")
 
 
 @cli.command()
@@ -631,7 +644,19 @@ def explain(code: str) -> None:
     rule = find_rule(code)
     if rule is None:
         raise click.UsageError(f"no rule {code!r}; `cachelint rules` lists them")
+    from cachelint.explain import fix_line
+
     click.echo(render_markdown(rule))
+    click.echo(f"\n## Fix\n\n{fix_line(rule)}")
+
+
+def _register_fix() -> None:
+    from cachelint.fix.command import fix
+
+    cli.add_command(fix)
+
+
+_register_fix()
 
 
 def main() -> None:
