@@ -165,12 +165,14 @@ def new_text(path: str, text: str, edits: list[Edit]) -> str:
     out = apply_edits(text, edits)
     name = path.lower()
     if name.endswith((".tf", ".tfvars")):
-        touched = set()
+        touched = set()  # the lines a fix wrote (insertions), in the new text
         shift = 0
         for e in sorted(edits, key=lambda e: (e.start, e.end)):
             start = e.start + shift
-            first = out.count("\n", 0, start) + 1
-            touched.update(range(first, first + e.text.count("\n") + 1))
+            if "\n" in e.text:
+                first = out.count("\n", 0, start) + 1
+                last = out.count("\n", 0, start + len(e.text) - 1) + 1
+                touched.update(range(first, last + 1))
             shift += len(e.text) - (e.end - e.start)
         out = align(out, touched)
         HclDocument(path, out)

@@ -153,7 +153,11 @@ class HclDocument:
                 t.line_text(last)[target.end - t.starts[last - 1]:].strip().lstrip("#/"):
             return [Edit(target.start, target.end, "")]  # shares its line with other code
         end = t.starts[last] if last < len(t.starts) else len(t.text)
-        return [Edit(t.starts[first - 1], end, "")]
+        start = t.starts[first - 1]
+        after = t.line_text(last + 1).strip() if last < len(t.starts) else ""
+        if first > 1 and not t.line_text(first - 1).strip() and after in ("}", ""):
+            start = t.starts[first - 2]  # the blank line that separated it goes with it
+        return [Edit(start, end, "")]
 
     def insert(self, block: Container, path: list[str], value) -> list[Edit]:
         """Add ``path`` (nested block names, then the attribute) with ``value`` to ``block``,
@@ -271,8 +275,9 @@ def _parse_line(line: str):
 
 
 def align(text: str, lines: set[int]) -> str:
-    """Re-align ``=`` (and trailing comments) in the runs of single-line assignments that
-    contain ``lines`` (1-based), as terraform fmt does; other lines are left untouched."""
+    """Align ``=`` in the runs of single-line assignments that contain the inserted ``lines``
+    (1-based), as terraform fmt does. Only the blanks before ``=`` change, and only in a run
+    that was aligned before (a run the user left unaligned stays as it is)."""
     raw = text.split("\n")
     parsed = [_parse_line(l.rstrip("\r")) for l in raw]
     done: set[int] = set()
@@ -286,26 +291,15 @@ def align(text: str, lines: set[int]) -> str:
         b = i
         while b + 1 < len(raw) and parsed[b + 1] is not None:
             b += 1
-        width = max(len(parsed[k][0]) + len(parsed[k][1]) for k in range(a, b + 1))
-        rendered = {}
-        for k in range(a, b + 1):
-            indent, name, code, _ = parsed[k]
-            rendered[k] = f"{indent}{name}{' ' * (width - len(indent) - len(name))} = {code}"
-        # Trailing comments: aligned over each run of consecutive lines that have one.
-        k = a
-        while k <= b:
-            if not parsed[k][3]:
-                k += 1
-                continue
-            j = k
-            while j + 1 <= b and parsed[j + 1][3]:
-                j += 1
-            cwidth = max(len(rendered[x]) for x in range(k, j + 1))
-            for x in range(k, j + 1):
-                rendered[x] = rendered[x] + " " * (cwidth - len(rendered[x]) + 1) + parsed[x][3]
-            k = j + 1
-        for k in range(a, b + 1):
-            cr = "\r" if raw[k].endswith("\r") else ""
-            raw[k] = rendered[k] + cr
-            done.add(k)
+        run = range(a, b + 1)
+        done.update(run)
+        columns = {raw[k].index("=", len(parsed[k][0]) + len(parsed[k][1]))
+                   for k in run if k + 1 not in lines}
+        if len(columns) > 1:
+            continue  # not aligned before: leave the user's layout alone
+        width = max(len(parsed[k][0]) + len(parsed[k][1]) for k in run)
+        for k in run:
+            indent, name = parsed[k][0], parsed[k][1]
+            eq = raw[k].index("=", len(indent) + len(name))
+            raw[k] = indent + name + " " * (width - len(indent) - len(name) + 1) + raw[k][eq:]
     return "\n".join(raw)

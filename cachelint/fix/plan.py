@@ -204,7 +204,10 @@ def set_field(entry: dict, resource: Resource, ctx: FixContext, change: Change) 
         _insert(doc, block, paths[0], entry, resource, ctx, change)
         return
     a = doc.assignment_at(loc.start_line)
-    if a is not None:  # a .tfvars line or a module argument the value comes from
+    if a is not None and doc.kind == "hcl" and (
+            doc.path.endswith(".tfvars") or doc.container_of(a).name == "module"):
+        # The loader located the value where it is written: a .tfvars line or the module
+        # argument of the caller.
         _replace(doc, a, entry, resource, ctx, change)
         return
     raise Refusal(f"nothing to edit at {loc.path}:{loc.start_line}")

@@ -109,7 +109,10 @@ class YamlDocument:
         return best
 
     def container_at(self, line: int) -> Container | None:
-        found = [c for c in self.root.walk() if c is not self.root and c.line == line]
+        # A mapping is found by its key's line or (a list item, a mapping whose location is
+        # its first key) by its own first line.
+        found = [c for c in self.root.walk() if c is not self.root and (
+            c.line == line or c.node.start_mark.line + 1 == line)]
         if not found:
             return None
         inner = found[-1]

