@@ -80,8 +80,8 @@ def test_fix_golden_diff_and_rescan(tmp_path, rule_id, source):
 
 
 def test_every_listed_rule_declares_a_fix_with_a_safety_class():
-    listed = {"CL101", "CL102", "CL103", "CL105", "CL107", "CL108", "CL109", "CL203", "CL205",
-              "CL206", "CL207", "CL301", "CL302", "CL303", "CL304", "CL305", "CL401", "CL403",
+    listed = {"CL101", "CL102", "CL103", "CL104", "CL105", "CL107", "CL108", "CL109", "CL203", "CL205",
+              "CL206", "CL207", "CL301", "CL302", "CL303", "CL304", "CL305", "CL401", "CL402", "CL403",
               "CL404", "CL405"}
     rules = {r.id: r for r in load_catalogue()}
     assert listed <= {i for i, r in rules.items() if r.fix}
@@ -288,3 +288,65 @@ def test_examples_fixed_leave_only_findings_without_a_fix(tmp_path, example):
         assert loaded.errors == [] and loaded.resources
     again = run_fix(ScanOptions(paths=(str(work),)), FixOptions(unsafe=True, diff=True))
     assert again.diffs == []
+
+
+DAX_TF = """\
+# Reads of the orders table.
+resource "aws_dax_cluster" "reads" {
+  cluster_name       = "reads"
+  node_type          = "dax.r5.large"
+  replication_factor = 3
+}
+"""
+DAX_CFN = """\
+Resources:
+  # The cluster.
+  Reads:
+    Type: AWS::DAX::Cluster
+    Properties:
+      ClusterName: reads
+      ReplicationFactor: 3
+"""
+
+
+def test_a_parameter_group_is_added_next_to_the_cluster_it_serves(tmp_path):
+    tf = tmp_path / "tf" / "fail"
+    tf.mkdir(parents=True)
+    (tf / "main.tf").write_text(DAX_TF)
+    result, _ = fix_copy(tmp_path / "tf", tf, select=("CL402",), ttl=60)
+    assert (tf / "main.tf").read_text() == (
+        'resource "aws_dax_parameter_group" "reads" {\n  name = "reads-ttl"\n\n'
+        '  parameters {\n    name  = "record-ttl-millis"\n    value = "60000"\n  }\n\n'
+        '  parameters {\n    name  = "query-ttl-millis"\n    value = "60000"\n  }\n}\n\n'
+        + DAX_TF.replace('  replication_factor = 3\n', '  replication_factor = 3\n'
+                         '  parameter_group_name = aws_dax_parameter_group.reads.name\n')
+        .replace("  cluster_name       =", "  cluster_name         =")
+        .replace("  node_type          =", "  node_type            =")
+        .replace("  replication_factor =", "  replication_factor   ="))
+    assert [o.finding.rule.id for o in result.fixed] == ["CL402"]
+    assert result.after.findings == [] or all(f.rule.id != "CL402" for f in result.after.findings)
+    cfn = tmp_path / "cfn" / "fail"
+    cfn.mkdir(parents=True)
+    (cfn / "template.yaml").write_text(DAX_CFN)
+    result, _ = fix_copy(tmp_path / "cfn", cfn, select=("CL402",))
+    assert (cfn / "template.yaml").read_text() == (
+        "Resources:\n  ReadsTtl:\n    Type: AWS::DAX::ParameterGroup\n    Properties:\n"
+        '      ParameterNameValues:\n        record-ttl-millis: "300000"\n'
+        '        query-ttl-millis: "300000"\n\n' + DAX_CFN[len("Resources:\n"):]
+        + "      ParameterGroupName: !Ref ReadsTtl\n")
+    assert all(f.rule.id != "CL402" for f in result.after.findings)
+
+
+def test_caller_identity_is_refused_for_several_identity_sources(tmp_path):
+    src = RULES / "CL104" / "terraform" / "fail"
+    work = tmp_path / "fail"
+    shutil.copytree(src, work)
+    main = work / "main.tf"
+    main.write_text(main.read_text().replace(
+        'identity_source = "method.request.header.Authorization"',
+        'identity_source = "method.request.header.Authorization,method.request.header.X-Tenant"'))
+    before = snapshot(work)
+    result, _ = fix_copy(tmp_path, work, select=("CL104",))
+    assert snapshot(work) == before
+    assert all("several identity sources" in o.reason for o in result.remaining), \
+        result.remaining

@@ -39,6 +39,7 @@ class Assignment:
     reference: tuple[str, str] | None = None  # ("var", name) / ("Ref", parameter)
     expression: str = ""  # the value as written
     style: str = ""  # YAML scalar style ("", "'", '"') so a replacement keeps it
+    node: Any = field(default=None, repr=False)  # the parser's value node
 
 
 @dataclass

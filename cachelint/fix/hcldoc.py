@@ -16,7 +16,7 @@ from cachelint.fix.document import (
     NOT_LITERAL, Assignment, Container, DocumentError, Edit, Text,
 )
 from cachelint.loaders.terraform.hcl import _expr as to_expr
-from cachelint.loaders.terraform.syntax import GetAttr, Lit, Name, Template
+from cachelint.loaders.terraform.syntax import GetAttr, Lit, Name, ObjectExpr, Template, TupleExpr
 
 _TRAILING_BLANKS = re.compile(r"[ \t]+$", re.M)
 INDENT = "  "  # terraform fmt
@@ -70,6 +70,11 @@ class HclDocument:
         value, reference = NOT_LITERAL, None
         if isinstance(expr, Lit):
             value = expr.value
+        elif isinstance(expr, TupleExpr) and all(isinstance(i, Lit) for i in expr.items):
+            value = [i.value for i in expr.items]
+        elif isinstance(expr, ObjectExpr) and all(
+                isinstance(k, Lit) and isinstance(v, Lit) for k, v in expr.items):
+            value = {str(k.value): v.value for k, v in expr.items}
         elif isinstance(expr, Template) and len(expr.parts) == 1 and \
                 not isinstance(expr.parts[0], str):
             expr = expr.parts[0]
@@ -195,7 +200,16 @@ def _render(path: list[str], value, indent: str) -> list[str]:
         [f"{indent}}}"]
 
 
+class Raw(str):
+    """An HCL expression written as is (a reference), not as a string literal."""
+
+
 def literal(value) -> str:
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{literal(str(k))} = {literal(v)}" for k, v in value.items()) \
+            + " }"
     if value is True:
         return "true"
     if value is False:

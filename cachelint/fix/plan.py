@@ -358,10 +358,13 @@ def plan_change(finding: Finding, resource: Resource, ctx: FixContext) -> Change
         set_field(entry, target_of(entry, resource, ctx), ctx, change)
     for entry in spec.get("remove", ()):
         remove_field(entry, target_of(entry, resource, ctx), ctx, change)
-    if isinstance(resource, DaxCluster) and spec.get("needs") == "dax-parameter-group":
-        from cachelint.fix.additions import add_dax_parameter_group
+    if spec.get("needs"):
+        from cachelint.fix import additions
 
-        add_dax_parameter_group(resource, ctx, change)
+        if spec["needs"] == "dax-parameter-group" and isinstance(resource, DaxCluster):
+            additions.add_dax_parameter_group(resource, ctx, change)
+        elif spec["needs"] == "caller-identity" and isinstance(resource, ApiMethod):
+            additions.add_caller_identity(resource, ctx, change)
     if not change.edits and not change.notes:
         raise Refusal("nothing to change")
     return change

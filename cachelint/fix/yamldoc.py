@@ -85,6 +85,10 @@ class YamlDocument:
                         self._mapping(item, child)
                         into.children.append(child)
             literal = _scalar_value(value) if isinstance(value, yaml.ScalarNode) else NOT_LITERAL
+            if isinstance(value, yaml.SequenceNode) and all(
+                    isinstance(i, yaml.ScalarNode) and i.tag == "tag:yaml.org,2002:str"
+                    for i in value.value):
+                literal = [i.value for i in value.value]
             reference = None
             if isinstance(value, yaml.ScalarNode) and value.tag == "!Ref":
                 reference = ("Ref", value.value)
@@ -96,7 +100,7 @@ class YamlDocument:
             into.assignments.append(Assignment(
                 name, line, key.start_mark.index, _end(value), value.start_mark.index,
                 _end(value), literal, reference,
-                self.text.text[value.start_mark.index:_end(value)], style))
+                self.text.text[value.start_mark.index:_end(value)], style, value))
 
     # --- finding -------------------------------------------------------------------------------
 
@@ -139,6 +143,8 @@ class YamlDocument:
         """``value`` as a scalar of this file, in the style (quotes) it replaces."""
         if self.kind == "json":
             return json.dumps(value)
+        if type(value).__name__ == "Raw":  # a tag or reference written as is (!Ref X)
+            return str(value)
         if isinstance(value, str):
             if style == "'":
                 return "'" + value.replace("'", "''") + "'"
@@ -206,6 +212,33 @@ class YamlDocument:
         for depth, key in enumerate(path[:-1]):
             lines.append(f"{indent}{step * depth}{key}:")
         lines.append(f"{indent}{step * (len(path) - 1)}{path[-1]}: {self.literal(value)}")
+        prefix = "" if pos == 0 or t.text[pos - 1] == "\n" else nl
+        return [Edit(pos, pos, prefix + "".join(s + nl for s in lines))]
+
+    def append_item(self, assignment: Assignment, item) -> list[Edit]:
+        """Add ``item`` at the end of a block sequence, in the style of its entries."""
+        node = assignment.node
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            raise DocumentError(f"line {assignment.line}: {assignment.name} is not a list")
+        t = self.text
+        nl = t.newline
+        if node.flow_style or self.kind == "json":
+            end = node.end_mark.index - 1
+            return [Edit(end, end, ", " + json.dumps(item))]
+        first = node.value[0]
+        dash = " " * (first.start_mark.column - 2)
+        lines = []
+        if isinstance(item, dict) and len(item) == 1:
+            (key, options), = item.items()
+            if isinstance(options, dict):
+                lines.append(f"{dash}- {key}:")
+                lines += [f"{dash}    {k}: {self.literal(v)}" for k, v in options.items()]
+            else:
+                lines.append(f"{dash}- {key}: {self.literal(options)}")
+        else:
+            lines.append(f"{dash}- {self.literal(item)}")
+        line = _last_line(node)
+        pos = t.starts[line] if line < len(t.starts) else len(t.text)
         prefix = "" if pos == 0 or t.text[pos - 1] == "\n" else nl
         return [Edit(pos, pos, prefix + "".join(s + nl for s in lines))]
 
