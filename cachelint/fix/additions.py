@@ -98,8 +98,9 @@ def _sam_event(doc, line: int, header: str, change: Change) -> None:
         change.add(doc.path, edits, f"RequestParameters + {header} (Caching: true) "
                                     f"({os.path.basename(doc.path)}:{a.line})")
         return
-    block = doc.container_at(line)
-    props = block.child("Properties") if block is not None else None
+    block = doc.container_at(line)  # the event's Properties (container_at descends into it)
+    props = block if block is not None and block.name == "Properties" else (
+        block.child("Properties") if block is not None else None)
     if props is None:
         raise Refusal(f"nothing to edit at {doc.path}:{line}")
     change.add(doc.path, _insert(doc, props, ["RequestParameters"], [entry]),

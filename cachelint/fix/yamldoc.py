@@ -211,9 +211,30 @@ class YamlDocument:
         lines = []
         for depth, key in enumerate(path[:-1]):
             lines.append(f"{indent}{step * depth}{key}:")
-        lines.append(f"{indent}{step * (len(path) - 1)}{path[-1]}: {self.literal(value)}")
+        lines += self._block(path[-1], value, indent + step * (len(path) - 1))
         prefix = "" if pos == 0 or t.text[pos - 1] == "\n" else nl
         return [Edit(pos, pos, prefix + "".join(s + nl for s in lines))]
+
+    def _block(self, key: str, value, indent: str) -> list[str]:
+        """``key: value`` in block style (mappings and lists on their own lines)."""
+        if isinstance(value, dict) and value:
+            out = [f"{indent}{key}:"]
+            for k, v in value.items():
+                out += self._block(k, v, indent + "  ")
+            return out
+        if isinstance(value, list) and value:
+            out = [f"{indent}{key}:"]
+            for item in value:
+                if isinstance(item, dict) and item:
+                    inner = []
+                    for k, v in item.items():
+                        inner += self._block(k, v, indent + "    ")
+                    inner[0] = f"{indent}  - " + inner[0].lstrip()
+                    out += inner
+                else:
+                    out.append(f"{indent}  - {self.literal(item)}")
+            return out
+        return [f"{indent}{key}: {self.literal(value)}"]
 
     def append_item(self, assignment: Assignment, item) -> list[Edit]:
         """Add ``item`` at the end of a block sequence, in the style of its entries."""
