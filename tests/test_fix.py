@@ -3,6 +3,7 @@ byte-for-byte preservation around edits, and the real examples checked with terr
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -350,3 +351,41 @@ def test_caller_identity_is_refused_for_several_identity_sources(tmp_path):
     assert snapshot(work) == before
     assert all("several identity sources" in o.reason for o in result.remaining), \
         result.remaining
+
+
+def _as_json_template(src: Path, dest: Path) -> None:
+    from cachelint.loaders.cloudformation.template import parse_template_text
+
+    dest.mkdir(parents=True)
+    for f in src.glob("*.yaml"):
+        data = parse_template_text(f.read_text())
+        (dest / (f.stem + ".json")).write_text(json.dumps(data, indent=2) + "\n")
+
+
+@pytest.mark.parametrize("rule_id", ["CL109", "CL108", "CL206", "CL205"])
+def test_json_templates_are_edited_in_place(tmp_path, rule_id):
+    work = tmp_path / "fail"
+    _as_json_template(RULES / rule_id / "cloudformation" / "fail", work)
+    if not any(work.iterdir()):
+        pytest.skip("no plain template fixture")
+    before = {p: json.loads(p.read_text()) for p in work.glob("*.json")}
+    result, _ = fix_copy(tmp_path, work, select=(rule_id,))
+    assert result.fixed and all(f.rule.id != rule_id for f in result.after.findings)
+    for p, old in before.items():
+        new = json.loads(p.read_text())  # still JSON
+        assert set(new) == set(old)
+
+
+def test_tf_json_insertion_and_replacement(tmp_path):
+    work = tmp_path / "fail"
+    work.mkdir()
+    doc = {"resource": {"aws_api_gateway_method_settings": {"all": {
+        "rest_api_id": "abc", "stage_name": "prod", "method_path": "*/*",
+        "settings": {"caching_enabled": True, "cache_ttl_in_seconds": 7200}}}}}
+    text = json.dumps(doc, indent=2)  # no final newline: it stays that way
+    (work / "main.tf.json").write_text(text)
+    result, _ = fix_copy(tmp_path, work, select=("CL108", "CL109"))
+    assert (work / "main.tf.json").read_text() == text.replace(
+        '"cache_ttl_in_seconds": 7200', '"cache_ttl_in_seconds": 3600,\n'
+        '          "cache_data_encrypted": true')
+    assert {o.finding.rule.id for o in result.fixed} == {"CL108", "CL109"}

@@ -58,7 +58,8 @@ class YamlDocument:
         self.path = path
         self.text = Text(text)
         self.kind = "json" if json_syntax else "yaml"
-        node = compose(text)
+        # JSON allows tabs as whitespace, YAML does not: a tab becomes a space (same offsets).
+        node = compose(text.replace("\t", " ") if json_syntax else text)
         if not isinstance(node, yaml.MappingNode):
             raise DocumentError("not a mapping at the top")
         self.root = Container("", node.start_mark.line + 1, node.end_mark.line + 1,
