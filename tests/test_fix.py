@@ -389,3 +389,15 @@ def test_tf_json_insertion_and_replacement(tmp_path):
         '"cache_ttl_in_seconds": 7200', '"cache_ttl_in_seconds": 3600,\n'
         '          "cache_data_encrypted": true')
     assert {o.finding.rule.id for o in result.fixed} == {"CL108", "CL109"}
+
+
+def test_a_symlinked_file_stays_a_link(tmp_path):
+    real = tmp_path / "fail" / "shared"
+    real.mkdir(parents=True)
+    src = next((RULES / "CL109" / "terraform" / "fail").glob("*.tf"))
+    (real / "settings.tf").write_text(src.read_text())
+    (tmp_path / "fail" / "main.tf").symlink_to(real / "settings.tf")
+    result = run_fix(ScanOptions(paths=(str(tmp_path / "fail" / "main.tf"),), select=("CL109",)),
+                     FixOptions())
+    assert result.written and (tmp_path / "fail" / "main.tf").is_symlink()
+    assert "= 3600 # expect: CL109" in (real / "settings.tf").read_text()

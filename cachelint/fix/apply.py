@@ -195,7 +195,8 @@ def _write(path: str, original: bytes, text: str) -> None:
     with open(path, "rb") as fh:
         if fh.read() != original:
             raise DocumentError("changed since it was read; not written")
-    atomic.write_bytes(path, text.encode("utf-8"))
+    # A symbolic link stays a link: the file it points to is the one rewritten.
+    atomic.write_bytes(os.path.realpath(path), text.encode("utf-8"))
 
 
 def run_fix(options: ScanOptions, fix: FixOptions) -> FixResult:
