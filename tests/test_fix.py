@@ -401,3 +401,36 @@ def test_a_symlinked_file_stays_a_link(tmp_path):
                      FixOptions())
     assert result.written and (tmp_path / "fail" / "main.tf").is_symlink()
     assert "= 3600 # expect: CL109" in (real / "settings.tf").read_text()
+
+
+def test_insertions_keep_crlf_and_a_missing_final_newline(tmp_path):
+    src = RULES / "CL108" / "terraform" / "fail" / "main.tf"
+    work = tmp_path / "fail"
+    work.mkdir()
+    text = src.read_text().rstrip("\n").replace("\n", "\r\n")
+    (work / "main.tf").write_bytes(text.encode())
+    result, _ = fix_copy(tmp_path, work, select=("CL108",))
+    assert result.fixed
+    data = (work / "main.tf").read_bytes().decode()
+    assert "\n" not in data.replace("\r\n", "") and not data.endswith("\n")
+    assert "    cache_data_encrypted                       = true\r\n" in data
+    lines = data.split("\r\n")
+    assert len(lines) == len(text.split("\r\n")) + 1
+
+
+def test_a_value_given_on_the_command_line_is_not_edited_in_the_default(tmp_path):
+    tf = tmp_path / "fail"
+    tf.mkdir()
+    (tf / "main.tf").write_text((API % "var.ttl").replace(
+        'variable "ttl" {\n  type = number\n}', 'variable "ttl" {\n  default = 60\n}'))
+    before = snapshot(tf)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = run_fix(ScanOptions(paths=("fail",), select=("CL101",),
+                                     variables={"ttl": "0"}), FixOptions(unsafe=True))
+    finally:
+        os.chdir(cwd)
+    assert snapshot(tf) == before
+    [o] = result.remaining
+    assert "--var ttl" in o.reason
