@@ -61,6 +61,16 @@ class FixResult:
         return out
 
     @property
+    def resolved(self) -> list[Outcome]:
+        """Findings without a fix of their own that the rescan no longer reports (another
+        fix resolved them: a TTL that makes a hot read cached)."""
+        if self.after is None:
+            return []
+        after = {_key(f) for f in self.after.findings}
+        return [replace(o, status="fixed", reason="resolved by the other fixes")
+                for o in self.outcomes if o.status != "fixed" and _key(o.finding) not in after]
+
+    @property
     def new(self) -> list[Finding]:
         if self.after is None:
             return []

@@ -58,14 +58,17 @@ def fix(ctx: click.Context, diff, unsafe, ttl, fail_on, **opts) -> None:
     for o in result.fixed:
         detail = "; ".join(o.notes)
         click.echo(f"fixed  {_describe(o)}: {o.reason}" + (f" [{detail}]" if detail else ""))
+    for o in result.resolved:
+        click.echo(f"fixed  {_describe(o)}: {o.reason}")
     remaining = result.remaining
     for o in remaining:
         click.echo(f"remains {_describe(o)}: {o.reason}")
     for f in result.new:
         click.echo(f"new    {_where(f)} {f.rule.id} {f.rule.name}: {f.message}")
     files = len(result.written)
-    click.echo(f"Fixed {len(result.fixed)} finding{'s' if len(result.fixed) != 1 else ''} in "
-               f"{files} file{'s' if files != 1 else ''}; {len(remaining)} remain"
+    also = f" (and {len(result.resolved)} resolved by them)" if result.resolved else ""
+    click.echo(f"Fixed {len(result.fixed)} finding{'s' if len(result.fixed) != 1 else ''}{also} "
+               f"in {files} file{'s' if files != 1 else ''}; {len(remaining)} remain"
                f"{'s' if len(remaining) == 1 else ''}.")
     after = result.after or result.before
     for e in after.errors:
