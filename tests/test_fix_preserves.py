@@ -117,3 +117,59 @@ def test_yaml_fix_touches_only_the_value(case):
     quote = token[0] if token[0] in "'\"" else ""
     fixed = _fix("template.yaml", text)
     assert fixed == text[:start] + f"{quote}300{quote}" + text[start + len(token):]
+
+
+@st.composite
+def hcl_insertion_file(draw) -> str:
+    """Method settings that cache without cache_data_encrypted, amid random formatting."""
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = draw(hcl_filler(""))
+    lines += ['resource "aws_api_gateway_method_settings" "all" {']
+    lines += ['  rest_api_id = "abc"', '  stage_name  = "prod"', '  method_path = "*/*"']
+    lines += draw(hcl_filler("  "))
+    lines += ["  settings {"]
+    lines += draw(hcl_filler("    "))
+    lines += ["    caching_enabled" + draw(_space) + " = true" +
+              draw(st.one_of(st.just(""), hcl_comment().map(lambda c: " " + c)))]
+    lines += draw(hcl_filler("    "))
+    lines += ["    cache_ttl_in_seconds" + draw(_space) + " = 60" +
+              draw(st.one_of(st.just(""), hcl_comment().map(lambda c: " " + c)))]
+    lines += ["  }", "}"]
+    lines += draw(hcl_filler(""))
+    return eol.join(lines) + (eol if draw(st.booleans()) else "")
+
+
+def _assign_space(line: str) -> str:
+    return re.sub(r"^(\s*\w+)\s*=", r"\1 =", line)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hcl_insertion_file())
+def test_hcl_insertion_adds_one_line_and_keeps_the_rest(text):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "main.tf")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        result = run_fix(ScanOptions(paths=(tmp,), select=("CL108",)), FixOptions(unsafe=True))
+        assert [o.finding.rule.id for o in result.fixed] == ["CL108"]
+        with open(path, encoding="utf-8", newline="") as fh:
+            fixed = fh.read()
+    eol = "\r\n" if "\r\n" in text else "\n"
+    old, new = text.split(eol), fixed.split(eol)
+    added = [i for i, l in enumerate(new) if "cache_data_encrypted" in l]
+    assert len(added) == 1 and len(new) == len(old) + 1
+    i = added[0]
+    assert new[i].split() == ["cache_data_encrypted", "=", "true"]
+    run = {i}
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(new) and re.match(r"^\s*\w+\s*=[^=]", new[j]):
+            run.add(j)
+            j += step
+    rest = new[:i] + new[i + 1:]
+    # Byte for byte, except the blanks before `=` of the assignments the new line is aligned
+    # with (terraform fmt's alignment, applied only where the run was aligned already).
+    for k, (before, after) in enumerate(zip(old, rest)):
+        if before != after:
+            assert (k if k < i else k + 1) in run, (before, after)
+            assert _assign_space(before) == _assign_space(after), (before, after)

@@ -307,10 +307,11 @@ def align(text: str, lines: set[int]) -> str:
             b += 1
         run = range(a, b + 1)
         done.update(run)
-        columns = {raw[k].index("=", len(parsed[k][0]) + len(parsed[k][1]))
-                   for k in run if k + 1 not in lines}
-        if len(columns) > 1:
-            continue  # not aligned before: leave the user's layout alone
+        untouched = [k for k in run if k + 1 not in lines]
+        before = max((len(parsed[k][0]) + len(parsed[k][1]) for k in untouched), default=0)
+        if any(raw[k].index("=", len(parsed[k][0]) + len(parsed[k][1])) != before + 1
+               for k in untouched):
+            continue  # not as terraform fmt aligns it: leave the user's layout alone
         width = max(len(parsed[k][0]) + len(parsed[k][1]) for k in run)
         for k in run:
             indent, name = parsed[k][0], parsed[k][1]
