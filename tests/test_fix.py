@@ -434,3 +434,53 @@ def test_a_value_given_on_the_command_line_is_not_edited_in_the_default(tmp_path
     assert snapshot(tf) == before
     [o] = result.remaining
     assert "--var ttl" in o.reason
+
+
+FOR_EACH = """\
+variable "base" {
+  default = { products = 0 }
+}
+
+variable "extra" {
+  default = { orders = 60 }
+}
+
+resource "aws_api_gateway_method_settings" "each" {
+  for_each    = merge(var.base, var.extra)
+  rest_api_id = "abc"
+  stage_name  = "prod"
+  method_path = "${each.key}/GET"
+
+  settings {
+    caching_enabled      = true
+    cache_ttl_in_seconds = each.value
+    cache_data_encrypted = true
+  }
+}
+"""
+
+
+def test_a_for_each_map_built_from_several_inputs_is_refused(tmp_path):
+    work = tmp_path / "fail"
+    work.mkdir()
+    (work / "main.tf").write_text(FOR_EACH)
+    result, _ = fix_copy(tmp_path, work, select=("CL101",))
+    assert (work / "main.tf").read_text() == FOR_EACH
+    [o] = result.remaining
+    assert o.finding.address.endswith('["products"]')
+    assert o.status == "refused" and "computed (each.value)" in o.reason
+
+
+def test_every_rule_fixture_fixes_cleanly_and_once(tmp_path):
+    """All fixes on every fixture: nothing new, nothing left that a fix claimed, files that
+    still parse, and a second run that changes nothing."""
+    dirs = [d for d in sorted(RULES.glob("*/*/*")) if d.parent.name in SOURCES]
+    assert len(dirs) > 60
+    for i, d in enumerate(dirs):
+        work = tmp_path / str(i)
+        shutil.copytree(d, work)
+        result = run_fix(ScanOptions(paths=(str(work),)), FixOptions(unsafe=True))
+        assert result.new == [] and result.errors == [], d
+        assert not [o for o in result.remaining if o.reason.startswith("still reported")], d
+        again = run_fix(ScanOptions(paths=(str(work),)), FixOptions(unsafe=True, diff=True))
+        assert again.diffs == [], d
