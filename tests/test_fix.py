@@ -484,3 +484,58 @@ def test_every_rule_fixture_fixes_cleanly_and_once(tmp_path):
         assert not [o for o in result.remaining if o.reason.startswith("still reported")], d
         again = run_fix(ScanOptions(paths=(str(work),)), FixOptions(unsafe=True, diff=True))
         assert again.diffs == [], d
+
+
+OBJECT_VAR = """\
+variable "api" {
+  type = object({ ttl = number, size = string })%s
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = "abc"
+  stage_name  = "prod"
+  method_path = "*/*"
+
+  settings {
+    caching_enabled      = true
+    cache_ttl_in_seconds = var.api.ttl
+    cache_data_encrypted = true
+  }
+}
+"""
+TFVARS = """\
+# The API's cache.
+api = {
+  ttl  = 0 # debugging
+  size = "0.5"
+}
+"""
+
+
+def test_an_object_member_is_edited_where_it_is_written(tmp_path):
+    work = tmp_path / "a" / "fail"
+    work.mkdir(parents=True)
+    (work / "main.tf").write_text(OBJECT_VAR % "")
+    (work / "terraform.tfvars").write_text(TFVARS)
+    result, _ = fix_copy(tmp_path / "a", work, select=("CL101",))
+    assert (work / "terraform.tfvars").read_text() == TFVARS.replace("= 0 #", "= 300 #")
+    assert (work / "main.tf").read_text() == OBJECT_VAR % ""
+    default = '\n  default = {\n    ttl  = 0\n    size = "0.5"\n  }'
+    work = tmp_path / "b" / "fail"
+    work.mkdir(parents=True)
+    (work / "main.tf").write_text(OBJECT_VAR % default)
+    fix_copy(tmp_path / "b", work, select=("CL101",))
+    assert (work / "main.tf").read_text() == OBJECT_VAR % default.replace("= 0", "= 300")
+
+
+def test_an_object_member_in_a_called_module_is_refused(tmp_path):
+    root = tmp_path / "fail"
+    (root / "api").mkdir(parents=True)
+    (root / "main.tf").write_text('module "api" {\n  source = "./api"\n  api = { ttl = 0, '
+                                  'size = "0.5" }\n}\n')
+    (root / "api" / "main.tf").write_text(OBJECT_VAR % "")
+    before = snapshot(root)
+    result, _ = fix_copy(tmp_path, root, select=("CL101",))
+    assert snapshot(root) == before
+    [o] = result.remaining
+    assert "comes from the module input's caller" in o.reason

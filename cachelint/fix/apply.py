@@ -105,7 +105,8 @@ def plan(options: ScanOptions, fix: FixOptions) -> tuple[Report, list[Outcome],
     loaded = build_inventory(options)
     report = report_of(loaded, options)
     ctx = FixContext(loaded.inventory, options.config, fix.ttl, dict(options.variables),
-                     dict(options.config.parameter_overrides) | dict(options.parameters))
+                     dict(options.config.parameter_overrides) | dict(options.parameters),
+                     tuple(options.config.var_files) + tuple(options.var_files))
     outcomes: list[Outcome] = []
     edits: dict[str, list[Edit]] = {}
     for finding in report.findings:

@@ -78,13 +78,41 @@ class HclDocument:
         elif isinstance(expr, Template) and len(expr.parts) == 1 and \
                 not isinstance(expr.parts[0], str):
             expr = expr.parts[0]
-        if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "var":
-            reference = ("var", expr.name)
+        path: list[str] = []
+        while isinstance(expr, GetAttr):
+            path.insert(0, expr.name)
+            expr = expr.obj
+        if isinstance(expr, Name) and expr.name == "var" and path:
+            reference = ("var", path[0], tuple(path[1:]))  # var.x, or var.x.a.b
         start = self._pos(name_tree.meta.line, name_tree.meta.column)
         vstart = self._pos(expr_tree.meta.line, expr_tree.meta.column)
         vend = self._pos(expr_tree.meta.end_line, expr_tree.meta.end_column)
         return Assignment(_name(name_tree), tree.meta.line, start, vend, vstart, vend, value,
-                          reference, self.text.text[vstart:vend])
+                          reference, self.text.text[vstart:vend], node=expr_tree)
+
+    def member(self, assignment: Assignment, path: tuple) -> Assignment | None:
+        """The element ``path`` of an object literal assigned by ``assignment`` (``a.b`` of
+        ``x = { a = { b = 0 } }``), as an assignment of its own; None if not written so."""
+        node = assignment.node
+        found = None
+        for key in path:
+            obj = _unwrap(node)
+            if not (isinstance(obj, Tree) and obj.data == "object"):
+                return None
+            found = None
+            for elem in obj.children:
+                if isinstance(elem, Tree) and elem.data == "object_elem":
+                    name = _key_name(elem.children[0])
+                    if name == key:
+                        found = elem
+            if found is None:
+                return None
+            node = found.children[-1]
+        if found is None:
+            return None
+        member = self._attribute(Tree("attribute", [found.children[0], node], found.meta))
+        member.name = path[-1]
+        return member
 
     def _block(self, tree: Tree, parent: Container) -> Container:
         labels = []
@@ -224,6 +252,24 @@ def literal(value) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     raise TypeError(f"no HCL literal for {value!r}")
+
+
+def _unwrap(node):
+    while isinstance(node, Tree) and node.data == "expr_term" and len(
+            [c for c in node.children if isinstance(c, Tree)]) == 1 and not any(
+            isinstance(c, Token) for c in node.children):
+        node = next(c for c in node.children if isinstance(c, Tree))
+    return node
+
+
+def _key_name(key_tree) -> str | None:
+    inner = _unwrap(key_tree.children[0]) if key_tree.children else None
+    if isinstance(inner, Tree) and inner.data in ("identifier", "keyword"):
+        return _name(inner)
+    if isinstance(inner, Tree) and inner.data == "string":
+        value = to_expr(inner)
+        return value.value if isinstance(value, Lit) else None
+    return None
 
 
 def _name(tree) -> str:

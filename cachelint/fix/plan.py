@@ -48,6 +48,7 @@ class FixContext:
     ttl: int | None = None  # --ttl
     variables: dict = field(default_factory=dict)  # --var: a default is then not the value
     parameters: dict = field(default_factory=dict)  # --parameter-overrides
+    var_files: tuple = ()  # --var-file and the configuration's var_files
     documents: dict = field(default_factory=dict)
 
     def document(self, path: str):
@@ -216,7 +217,7 @@ def set_field(entry: dict, resource: Resource, ctx: FixContext, change: Change) 
 def _replace(doc, a: Assignment, entry: dict, resource: Resource, ctx: FixContext,
              change: Change, depth: int = 0) -> None:
     if a.value is NOT_LITERAL:
-        target = _origin(doc, a, ctx)
+        target = _origin(doc, a, ctx, resource.source.root)
         if target is None:
             raise Refusal(f"{doc.path}:{a.line}: {a.name} is computed ({a.expression}); no "
                           "single literal decides it")
@@ -240,11 +241,13 @@ def _hcl(value: Any) -> str:
     return literal(value)
 
 
-def _origin(doc, a: Assignment, ctx: FixContext):
-    """The literal a ``var.x`` or ``!Ref X`` takes: the variable's or parameter's default."""
+def _origin(doc, a: Assignment, ctx: FixContext, root: str):
+    """The literal a ``var.x`` (``var.x.a.b``) or ``!Ref X`` takes: in the root module a
+    ``.tfvars`` line, else the variable's or the parameter's default."""
     if a.reference is None:
         return None
-    kind, name = a.reference
+    kind, name = a.reference[0], a.reference[1]
+    path = a.reference[2] if len(a.reference) > 2 else ()
     if kind == "Ref":
         if name in ctx.parameters:
             raise Refusal(f"{doc.path}:{a.line}: {a.name} comes from the parameter override "
@@ -257,18 +260,48 @@ def _origin(doc, a: Assignment, ctx: FixContext):
     if name in ctx.variables:
         raise Refusal(f"{doc.path}:{a.line}: {a.name} comes from --var {name}; change it there")
     folder = os.path.dirname(doc.path) or "."
-    for entry in sorted(os.listdir(folder)):
-        if not entry.endswith(".tf"):
-            continue
-        path = os.path.join(folder, entry)
-        vdoc = ctx.document(path)
-        block, default = vdoc.variable_default(name)
-        if block is not None:
-            if default is None:
-                raise Refusal(f"variable {name} ({path}:{block.line}) has no default and no "
-                              "value in the scanned files")
-            return vdoc, default
-    return None
+    found = None
+    is_root = bool(root) and os.path.realpath(folder) == os.path.realpath(root)
+    if path and not is_root:
+        # The loader points at a caller's argument only for a bare var.x; var.x.a may come
+        # from any caller, so its default is not known to be the value.
+        raise Refusal(f"{doc.path}:{a.line}: {a.name} = {a.expression} comes from the module "
+                      "input's caller; no single literal decides it")
+    if is_root:
+        for path_ in _var_files(folder, ctx):
+            vdoc = ctx.document(path_)
+            assigned = [x for x in vdoc.root.assignments if x.name == name] \
+                if vdoc.kind == "hcl" else []
+            if assigned:
+                found = (vdoc, assigned[-1])  # later files override earlier ones
+    if found is None:
+        for entry in sorted(os.listdir(folder)):
+            if not entry.endswith(".tf"):
+                continue
+            vdoc = ctx.document(os.path.join(folder, entry))
+            block, default = vdoc.variable_default(name)
+            if block is not None:
+                if default is None:
+                    raise Refusal(f"variable {name} ({vdoc.path}:{block.line}) has no default "
+                                  "and no value in the scanned files")
+                found = (vdoc, default)
+                break
+    if found is None or not path:
+        return found
+    vdoc, assigned = found
+    member = vdoc.member(assigned, path)
+    if member is None:
+        raise Refusal(f"{vdoc.path}:{assigned.line}: {'.'.join((name,) + path)} is not written "
+                      "as one literal there")
+    return vdoc, member
+
+
+def _var_files(folder: str, ctx: FixContext) -> list[str]:
+    """The variable files Terraform reads for a root module, in the order it reads them."""
+    names = sorted(os.listdir(folder))
+    auto = [n for n in names if n == "terraform.tfvars"] + \
+        [n for n in names if n.endswith(".auto.tfvars")]
+    return [os.path.join(folder, n) for n in auto] + list(ctx.var_files)
 
 
 def _insert(doc, block: Container, path: list[str], entry: dict, resource: Resource,
