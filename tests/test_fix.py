@@ -539,3 +539,17 @@ def test_an_object_member_in_a_called_module_is_refused(tmp_path):
     assert snapshot(root) == before
     [o] = result.remaining
     assert "comes from the module input's caller" in o.reason
+
+
+def test_the_readme_shows_the_real_diff():
+    readme = (ROOT / "README.md").read_text()
+    marker = "$ cachelint fix examples/shop --diff\n"
+    shown = readme[readme.index(marker) + len(marker):]
+    shown = shown[:shown.index("```")]
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = run_fix(ScanOptions(paths=("examples/shop",)), FixOptions(diff=True))
+    finally:
+        os.chdir(cwd)
+    assert "".join(result.diffs) == shown
