@@ -243,7 +243,8 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
 @click.option("--fix", "fix_", is_flag=True,
-              help="Apply safe fixes in place, then report what remains (`cachelint fix`).")
+              help="Apply the safe fixes in place first, then report what remains "
+                   "(`cachelint fix` has --diff and --unsafe-fixes).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
          statistics, generate_dir, quiet, color, save_snapshot, fix_, **opts) -> None:
@@ -254,14 +255,15 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     is incomplete (a Region or service could not be read; the report says which)."""
     from cachelint import baseline
 
-    if fix_:
-        from cachelint.fix.command import fix
-
-        ctx.invoke(fix, diff=False, unsafe=False, ttl=None, fail_on=fail_on, **opts)
     outputs = _outputs(formats, output_files)
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
-    config, report = _run(**opts)
+    if fix_:
+        from cachelint.fix.command import fix_then_report
+
+        config, report = fix_then_report(_options(**opts))
+    else:
+        config, report = _run(**opts)
     if save_snapshot and report.snapshot is not None:
         _save_snapshot(report.snapshot, save_snapshot, force=False)
     threshold = Severity.parse(fail_on or config.fail_on or "low")

@@ -247,8 +247,11 @@ def test_cli_fix_diff_exit_codes_and_scan_fix(tmp_path):
     runner = CliRunner()
     shown = runner.invoke(cli, ["fix", str(work), "--diff", "--no-cache"])
     assert shown.exit_code == 1 and "-    forwarded_values {" in shown.output
-    done = runner.invoke(cli, ["scan", str(work), "--fix", "--no-cache", "--select", "CL206"])
-    assert "fixed  " in done.output and "CL206" in done.output, done.output
+    done = runner.invoke(cli, ["scan", str(work), "--fix", "--no-cache", "--select", "CL206",
+                               "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["findings"] == []
+    assert "cachelint: fixed 1 finding in 1 file" in done.stderr
     again = runner.invoke(cli, ["fix", str(work), "--diff", "--no-cache", "--select", "CL206"])
     assert again.exit_code == 0
     listing = runner.invoke(cli, ["rules"])

@@ -77,3 +77,19 @@ def fix(ctx: click.Context, diff, unsafe, ttl, fail_on, **opts) -> None:
     failing = any(f.severity >= threshold for f in after.findings)
     sys.stdout.flush()
     ctx.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def fix_then_report(prepared):
+    """``scan --fix``: the safe fixes, then the rescan's report for scan's own output."""
+    from cachelint.fix.apply import FixOptions, run_fix
+
+    config, options = prepared
+    result = run_fix(options, FixOptions())
+    for error in result.errors:
+        click.echo(f"cachelint: {error}", err=True)
+    for o in result.fixed:
+        click.echo(f"cachelint: fixed {_describe(o)}", err=True)
+    n, files = len(result.fixed), len(result.written)
+    click.echo(f"cachelint: fixed {n} finding{'s' if n != 1 else ''} in {files} "
+               f"file{'s' if files != 1 else ''}", err=True)
+    return config, result.after or result.before
