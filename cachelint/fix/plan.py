@@ -231,14 +231,7 @@ def _replace(doc, a: Assignment, entry: dict, resource: Resource, ctx: FixContex
         return
     where = os.path.basename(doc.path)
     change.add(doc.path, doc.replace(a, new),
-               f"{a.name} {a.expression} -> {doc.literal(new) if doc.kind != 'hcl' else _hcl(new)}"
-               f" ({where}:{a.line})")
-
-
-def _hcl(value: Any) -> str:
-    from cachelint.fix.hcldoc import literal
-
-    return literal(value)
+               f"{a.name} {a.expression} -> {doc.literal(new)} ({where}:{a.line})")
 
 
 def _origin(doc, a: Assignment, ctx: FixContext, root: str):
@@ -332,8 +325,7 @@ def _insert(doc, block: Container, path: list[str], entry: dict, resource: Resou
         edits = doc.insert(node, rest, value)
     except DocumentError as exc:
         raise Refusal(f"{doc.path}: {exc}") from None
-    change.add(doc.path, edits, f"added {'.'.join(rest)} = "
-                                f"{_hcl(value) if doc.kind == 'hcl' else doc.literal(value)} "
+    change.add(doc.path, edits, f"added {'.'.join(rest)} = {doc.literal(value)} "
                                 f"({os.path.basename(doc.path)}:{node.line})")
 
 
