@@ -52,6 +52,7 @@ class FixContext:
     documents: dict = field(default_factory=dict)
 
     def document(self, path: str):
+        path = os.path.normpath(path)  # one document per file, however its path is spelled
         if path not in self.documents:
             self.documents[path] = open_document(path)
         return self.documents[path]
