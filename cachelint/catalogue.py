@@ -73,6 +73,7 @@ class Rule:
     check: str | None = None
     meta: bool = False
     sources: tuple[str, ...] = ("terraform", "cloudformation", "aws")
+    fix: dict | None = field(default=None, compare=False)  # `cachelint fix` (cachelint/fix)
     extra: dict = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
@@ -129,7 +130,8 @@ def parse_rule(data: Any, origin: str) -> Rule:
         references=tuple(data.get("references", ())), peers=tuple(data.get("peers", ())),
         condition=data.get("condition"), pointer=data.get("pointer"), check=data.get("check"),
         meta=data.get("meta", False),
-        sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))))
+        sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))),
+        fix=data.get("fix"))
 
 
 @functools.lru_cache(maxsize=1)

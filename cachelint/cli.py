@@ -242,9 +242,12 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
+@click.option("--fix", "fix_", is_flag=True,
+              help="Apply the safe fixes in place first, then report what remains "
+                   "(`cachelint fix` has --diff and --unsafe-fixes).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, generate_dir, quiet, color, save_snapshot, **opts) -> None:
+         statistics, generate_dir, quiet, color, save_snapshot, fix_, **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
     AWS accounts for caching anti-patterns.
 
@@ -255,7 +258,12 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     outputs = _outputs(formats, output_files)
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
-    config, report = _run(**opts)
+    if fix_:
+        from cachelint.fix.command import fix_then_report
+
+        config, report = fix_then_report(_options(**opts))
+    else:
+        config, report = _run(**opts)
     if save_snapshot and report.snapshot is not None:
         _save_snapshot(report.snapshot, save_snapshot, force=False)
     threshold = Severity.parse(fail_on or config.fail_on or "low")
@@ -617,11 +625,18 @@ def rules_command(fmt: str) -> None:
         click.echo(json.dumps([{
             "id": r.id, "name": r.name, "category": r.category.value,
             "severity": r.severity.label, "layer": r.layer, "sources": list(r.sources),
-            "summary": r.summary, "references": list(r.references), "peers": list(r.peers)}
+            "summary": r.summary, "references": list(r.references), "peers": list(r.peers),
+            "fix": _fix_class(r)}
             for r in rules], indent=2))
         return
     for r in rules:
-        click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} {r.category.value}")
+        click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} "
+                   f"{r.category.value:<17} {_fix_class(r) or ''}".rstrip())
+
+
+def _fix_class(rule) -> str | None:
+    """``cachelint fix``: "safe", "unsafe" (with --unsafe-fixes) or None (no fix)."""
+    return None if not rule.fix else ("safe" if rule.fix["safe"] else "unsafe")
 
 
 @cli.command()
@@ -631,7 +646,19 @@ def explain(code: str) -> None:
     rule = find_rule(code)
     if rule is None:
         raise click.UsageError(f"no rule {code!r}; `cachelint rules` lists them")
+    from cachelint.explain import fix_line
+
     click.echo(render_markdown(rule))
+    click.echo(f"\n## Fix\n\n{fix_line(rule)}")
+
+
+def _register_fix() -> None:
+    from cachelint.fix.command import fix
+
+    cli.add_command(fix)
+
+
+_register_fix()
 
 
 def main() -> None:

@@ -30,3 +30,14 @@ def render_markdown(rule: Rule) -> str:
     if rule.peers:
         parts += ["", "Overlapping checks in other tools: " + ", ".join(rule.peers)]
     return "\n".join(parts)
+
+
+def fix_line(rule: Rule) -> str:
+    """What ``cachelint fix`` does for the rule, and whether it is safe."""
+    fix = rule.fix
+    if not fix:
+        return "No automatic fix: the right change depends on the workload."
+    if fix["safe"]:
+        return f"`cachelint fix` {fix['does']} (safe)."
+    return (f"`cachelint fix --unsafe-fixes` {fix['does']} (unsafe: "
+            f"{fix['unsafe_because']}).")

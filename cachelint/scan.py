@@ -121,7 +121,11 @@ def build_inventory(options: ScanOptions) -> Loaded:
 
 
 def run_scan(options: ScanOptions) -> Report:
-    loaded = build_inventory(options)
+    return report_of(build_inventory(options), options)
+
+
+def report_of(loaded: Loaded, options: ScanOptions) -> Report:
+    """The report of what ``build_inventory`` loaded (``cachelint fix`` keeps the inventory)."""
     inventory, collected = loaded.inventory, loaded.collected
     rules = selected_rules(options)
     evaluations: dict = {}

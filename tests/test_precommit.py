@@ -77,3 +77,29 @@ def test_hook_fails_on_a_bad_change_and_passes_on_a_good_one(tmp_path):
     good = try_repo(work, env)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
+
+
+def test_fix_hook_applies_safe_fixes_to_staged_files(tmp_path):
+    work = tmp_path / "infra"
+    work.mkdir()
+    git("init", "-q", cwd=work)
+    git("config", "user.email", "dev@example.com", cwd=work)
+    git("config", "user.name", "dev", cwd=work)
+    fixture = ROOT / "tests" / "rules" / "CL109" / "terraform" / "fail" / "main.tf"
+    (work / "main.tf").write_text(fixture.read_text())
+    git("add", "main.tf", cwd=work)
+    env = dict(os.environ, PRE_COMMIT_HOME=str(ROOT / ".pytest_cache" / "pre-commit"))
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), "cachelint-fix", "--verbose"],
+                              cwd=work, env=env, capture_output=True, text=True, timeout=900)
+
+    fixed = run()
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # files were modified
+    assert "fixed  main.tf:" in fixed.stdout and "CL109" in fixed.stdout
+    text = (work / "main.tf").read_text()
+    assert "cache_ttl_in_seconds                       = 3600 # expect: CL109" in text
+    assert text.replace("3600 # expect", "7200 # expect") == fixture.read_text()
+    git("add", "main.tf", cwd=work)
+    clean = run()
+    assert clean.returncode == 0, clean.stdout + clean.stderr

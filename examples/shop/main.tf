@@ -19,21 +19,21 @@ provider "aws" {
 module "api" {
   source = "./modules/api"
 
-  name            = "${var.prefix}-api"
-  stage_name      = var.stage
-  cache_size      = "0.5"
-  cache_ttl       = var.api_cache_ttl
-  backend_url     = var.backend_url
-  user_pool_arn   = var.user_pool_arn
+  name          = "${var.prefix}-api"
+  stage_name    = var.stage
+  cache_size    = "0.5"
+  cache_ttl     = var.api_cache_ttl
+  backend_url   = var.backend_url
+  user_pool_arn = var.user_pool_arn
 }
 
 module "cdn" {
   source = "./modules/cdn"
 
-  name            = "${var.prefix}-web"
-  site_bucket     = "${var.prefix}-site-assets"
-  api_domain      = module.api.domain
-  api_stage       = var.stage
+  name        = "${var.prefix}-web"
+  site_bucket = "${var.prefix}-site-assets"
+  api_domain  = module.api.domain
+  api_stage   = var.stage
 }
 
 module "cache" {
