@@ -203,8 +203,8 @@ def test_scan_dump_and_missing_repository(tmp_path, capsys, monkeypatch):
           }
         }
         """), encoding="utf-8")
-    (repo_dir / "broken.tf").write_text('resource "aws_elasticache_cluster" "b" {\n  tags {\n'
-                                        '    "a" = "b"\n  }\n}\n', encoding="utf-8")
+    (repo_dir / "broken.tf").write_text('resource "aws_elasticache_cluster" "b" {\n  tags = {\n'
+                                        '    "a" = \n  }\n}\n', encoding="utf-8")
     repos = write(tmp_path, "repos.yaml", f"""\
         repos:
           - {{name: o/a, url: https://example.invalid/o/a, commit: {'a' * 40},
