@@ -142,13 +142,29 @@ def _with_governed(ms: ApiMethodSettings, specs: list[MethodSpec], methods: list
     if not _is_wildcard(ms.method_path) and not any(_names_method(ms.method_path, s)
                                                     for s in mine):
         routes = sorted({f"{s.resource_path.strip('/')}/{s.http_method}" for s in mine})
-        near = difflib.get_close_matches(ms.method_path, routes, n=1, cutoff=0.0)
         return replace(ms, orphaned=True, caches_nothing=True,
-                       nearest_method=near[0] if near else None)
+                       nearest_method=_nearest(ms.method_path, routes))
     governed = [m.caching_enabled for m in methods if m.settings is ms]
     nothing = ms.stage_cache_cluster_enabled is False or (
         not any(f is True or f is UNKNOWN for f in governed))
     return replace(ms, caches_nothing=nothing)
+
+
+def _nearest(method_path: str, routes: list[str]) -> str | None:
+    """The route closest to an entry's path: most leading path segments in common (a request
+    URL under a greedy resource finds the resource), then most similar text."""
+    def segments(route: str) -> list[str]:
+        return route.rpartition("/")[0].split("/")
+
+    def common(route: str) -> int:
+        n = 0
+        for a, b in zip(segments(method_path), segments(route)):
+            if a != b:
+                break
+            n += 1
+        return n
+    return max(routes, key=lambda r: (common(r), difflib.SequenceMatcher(
+        None, method_path, r).ratio()), default=None)
 
 
 def entry_for(settings: list[ApiMethodSettings], api: str, stage: Any, rpath: Any,
