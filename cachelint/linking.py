@@ -62,10 +62,12 @@ def link_api(stages: list[ApiStage], settings: list[ApiMethodSettings],
     settings = [_link_stage(s, by_stage) for s in settings]
     stages = [_with_method_caching(s, settings) for s in stages]
     effective = [m for spec in methods for m in _per_stage(spec, stages, settings)]
-    # Where every method of an API is known, whether a stage caches anything is decided by its
-    # methods: a "*/*" setting caches nothing on an API of POSTs.
-    stages = [_with_known_methods(s, effective) if s.api in complete else s for s in stages]
     linked = {id(s): _with_governed(s, methods, effective, complete) for s in settings}
+    # Where every method of an API is known, whether a stage caches anything is decided by
+    # what its entries govern: a "*/*" setting caches nothing on an API of POSTs. The same
+    # flags silence the entry rules, so the stage and its entries never disagree.
+    stages = [_with_known_methods(s, list(linked.values())) if s.api in complete else s
+              for s in stages]
     effective = [replace(m, settings=linked[id(m.settings)]) if m.settings is not None else m
                  for m in effective]
     return [*stages, *linked.values(), *effective]
@@ -107,14 +109,13 @@ def _with_method_caching(stage: ApiStage, settings: list[ApiMethodSettings]) -> 
     return replace(stage, any_method_caches=caches)
 
 
-def _with_known_methods(stage: ApiStage, methods: list[ApiMethod]) -> ApiStage:
-    mine = [m for m in methods if m.api == stage.api and m.stage == stage.name]
-    if not mine or stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
+def _with_known_methods(stage: ApiStage, settings: list[ApiMethodSettings]) -> ApiStage:
+    mine = [s for s in settings if (s.api, s.stage) == (stage.api, stage.name)]
+    if stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
         return stage
-    flags = [m.caching_enabled for m in mine]
-    if any(f is True for f in flags) or any(f is UNKNOWN for f in flags):
-        return stage
-    return replace(stage, any_method_caches=False)
+    if all(s.caches_nothing for s in mine):
+        return replace(stage, any_method_caches=False)
+    return stage
 
 
 def _is_wildcard(method_path: Any) -> bool:
@@ -145,6 +146,13 @@ def _with_governed(ms: ApiMethodSettings, specs: list[MethodSpec], methods: list
         return replace(ms, orphaned=True, caches_nothing=True,
                        nearest_method=_nearest(ms.method_path, routes))
     governed = [m.caching_enabled for m in methods if m.settings is ms]
+    verb = ms.method_path.rpartition("/")[2]
+    if verb not in ("GET", "ANY") and ms.method_path != "*/*" and any(
+            s.http_method == "ANY" and (_is_wildcard(ms.method_path) or _names_method(
+                ms.method_path, s)) for s in mine):
+        # Whether a POST (or "path/*") entry applies to the POST requests of an ANY method is
+        # not documented: it may cache.
+        governed.append(UNKNOWN)
     nothing = ms.stage_cache_cluster_enabled is False or (
         not any(f is True or f is UNKNOWN for f in governed))
     return replace(ms, caches_nothing=nothing)
