@@ -155,8 +155,8 @@ def test_findings_point_into_the_openapi_file_it_was_read_from(tmp_path):
     report = run_scan(ScanOptions(paths=(str(tmp_path),), config=load_config(None, str(tmp_path))))
     cl104 = [f for f in report.findings if f.rule.id == "CL104"]
     assert [(Path(f.location.path).name, f.rule.id) for f in cl104] == [("openapi.json", "CL104")]
-    line = (tmp_path / "api" / "openapi.json").read_text().splitlines()[cl104[0].location.start_line - 1]
-    assert "cacheKeyParameters" in line
+    lines = (tmp_path / "api" / "openapi.json").read_text().splitlines()
+    assert "cacheKeyParameters" in lines[cl104[0].location.start_line - 1]
 
 
 def test_definitions_in_s3_are_a_note_and_their_api_is_not_judged_complete(tmp_path):

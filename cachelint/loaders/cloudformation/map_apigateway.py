@@ -110,8 +110,9 @@ def _definition(r: CfnResource, body_key: str, uri_key: str, notes: list, errors
 def _definition_file(r: CfnResource, location: Any, what: str, notes: list, errors: list
                      ) -> Any:
     if not isinstance(location, str) or location.startswith(("s3://", "https://", "http://")):
-        notes.append(f"{what} is not a local file ({location if isinstance(location, str) else 'not a known value'}): "
-                     "its OpenAPI methods are not checked")
+        shown = location if isinstance(location, str) else "not a known value"
+        notes.append(f"{what} is not a local file ({shown}): its OpenAPI methods are not "
+                     "checked")
         return openapi.Document(r.path, complete=False)
     real_dir = os.path.dirname(getattr(r.template, "file", None) or r.path)
     display = os.path.normpath(os.path.join(os.path.dirname(r.path), location))
