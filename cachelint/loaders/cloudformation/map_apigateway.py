@@ -269,8 +269,11 @@ def _sam(resources: list[CfnResource], notes: list, errors: list):
     globals_api = _sam_globals(resources, "Api")
     auth_by_api: dict[str, Any] = {}
     documents: dict[str, Any] = {}
+    cors: dict[str, CfnResource] = {}  # APIs SAM adds OPTIONS (CORS preflight) methods to
     for r in sam_apis:
         props = _merge_globals(globals_api, r.props)
+        if props.get("Cors") is not None:
+            cors[r.logical_id] = r
         stage = _stage(r, r.logical_id, as_str(props.get("StageName")), props)
         stages.append(stage)
         settings += _method_settings(r, stage, props.get("MethodSettings"))
@@ -286,6 +289,8 @@ def _sam(resources: list[CfnResource], notes: list, errors: list):
         stages.append(stage)
         settings += _method_settings(first, stage, globals_api.get("MethodSettings"))
         auth_by_api[IMPLICIT_REST_API] = globals_api.get("Auth")
+        if globals_api.get("Cors") is not None:
+            cors[IMPLICIT_REST_API] = first
     by_api: dict[str, list[MethodSpec]] = {}
     for f in functions:
         for name, ev in _api_events(f):
@@ -296,7 +301,7 @@ def _sam(resources: list[CfnResource], notes: list, errors: list):
         doc = documents[r.logical_id]
         events = by_api.pop(r.logical_id, [])
         if doc is None:
-            methods += events
+            methods += _preflight(events, cors.get(r.logical_id), auth_by_api.get(r.logical_id))
             complete.add(r.logical_id)
             continue
         auth = auth_by_api.get(r.logical_id)
@@ -305,14 +310,37 @@ def _sam(resources: list[CfnResource], notes: list, errors: list):
         specs = openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build(), sam_authorizers,
                               auth.get("DefaultAuthorizer"),
                               as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight")))
-        methods += _merge_events(specs, events)
+        methods += _preflight(_merge_events(specs, events), cors.get(r.logical_id),
+                              auth_by_api.get(r.logical_id))
         if doc.complete:
             complete.add(r.logical_id)
     for api, events in by_api.items():
-        methods += events
+        methods += _preflight(events, cors.get(api), auth_by_api.get(api))
         if api == IMPLICIT_REST_API:
             complete.add(api)
     return stages, settings, methods, complete
+
+
+def _preflight(specs: list[MethodSpec], api: CfnResource | None, api_auth: Any
+               ) -> list[MethodSpec]:
+    """With ``Cors``, SAM adds an OPTIONS method to every path that has none, with the default
+    authorizer unless ``AddDefaultAuthorizerToCorsPreflight`` is false."""
+    if api is None:
+        return specs
+    have = {(s.resource_path, s.http_method) for s in specs}
+    name = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, dict) else None
+    if isinstance(api_auth, dict) and as_bool(
+            api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
+        name = None
+    auth, identity = _sam_authorizer(name, api_auth)
+    out = list(specs)
+    for path in dict.fromkeys(s.resource_path for s in specs):
+        if (path, "OPTIONS") not in have and isinstance(path, str):
+            src = CfnSourceBuilder(api, f"{api.logical_id}.Cors.{path}.OPTIONS").build()
+            out.append(MethodSpec(source=src, api=specs[0].api, http_method="OPTIONS",
+                                  resource_path=path, authorization=auth,
+                                  identity_sources=identity))
+    return out
 
 
 def _merge_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[MethodSpec]:
