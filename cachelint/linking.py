@@ -113,7 +113,7 @@ def _with_known_methods(stage: ApiStage, settings: list[ApiMethodSettings]) -> A
     mine = [s for s in settings if (s.api, s.stage) == (stage.api, stage.name)]
     if stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
         return stage
-    if all(s.caches_nothing for s in mine):
+    if all(s.caches_nothing is True for s in mine):
         return replace(stage, any_method_caches=False)
     return stage
 
@@ -136,9 +136,12 @@ def _with_governed(ms: ApiMethodSettings, specs: list[MethodSpec], methods: list
                    complete: set[str]) -> ApiMethodSettings:
     """An entry that names no method of an API whose methods are all known is orphaned (a typo
     or a stale path); one under which no request is answered from a cache caches nothing."""
-    if not isinstance(ms.method_path, str) or ms.api not in complete:
-        return ms if ms.stage_cache_cluster_enabled is not False else \
-            replace(ms, caches_nothing=True)
+    off = ms.stage_cache_cluster_enabled is False  # no cache cluster: nothing is cached
+    if ms.api not in complete:
+        return replace(ms, caches_nothing=True) if off else ms
+    if not isinstance(ms.method_path, str):
+        # Every method is known but not which one the entry names: it may name none.
+        return replace(ms, orphaned=UNKNOWN, caches_nothing=True if off else UNKNOWN)
     mine = [s for s in specs if s.api == ms.api]
     if not _is_wildcard(ms.method_path) and not any(_names_method(ms.method_path, s)
                                                     for s in mine):
@@ -153,9 +156,8 @@ def _with_governed(ms: ApiMethodSettings, specs: list[MethodSpec], methods: list
         # Whether a POST (or "path/*") entry applies to the POST requests of an ANY method is
         # not documented: it may cache.
         governed.append(UNKNOWN)
-    nothing = ms.stage_cache_cluster_enabled is False or (
-        not any(f is True or f is UNKNOWN for f in governed))
-    return replace(ms, caches_nothing=nothing)
+    return replace(ms, caches_nothing=off or not any(f is True or f is UNKNOWN
+                                                     for f in governed))
 
 
 def _nearest(method_path: str, routes: list[str]) -> str | None:

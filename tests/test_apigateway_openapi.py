@@ -220,7 +220,15 @@ def test_an_unreadable_definition_file_is_an_error_and_the_rest_still_reports(tm
         ("broken.yaml", "CL001"), ("template.yaml", "CL107")]
 
 
-def _linked(tmp_path, settings: str, verb: str = "ANY", key: str = "[]") -> list:
+SAFE = """
+            caching_enabled                         = true
+            cache_ttl_in_seconds                    = 60
+            cache_data_encrypted                    = true
+            require_authorization_for_cache_control = true"""
+
+
+def _linked(tmp_path, settings: str, verb: str = "ANY", key: str = "[]",
+            values: str = SAFE) -> list:
     _write(tmp_path, "main.tf", f"""
         resource "aws_api_gateway_rest_api" "app" {{
           name = "app"
@@ -254,11 +262,7 @@ def _linked(tmp_path, settings: str, verb: str = "ANY", key: str = "[]") -> list
           rest_api_id = aws_api_gateway_rest_api.app.id
           stage_name  = aws_api_gateway_stage.prod.stage_name
           method_path = "{settings}"
-          settings {{
-            caching_enabled                         = true
-            cache_ttl_in_seconds                    = 60
-            cache_data_encrypted                    = true
-            require_authorization_for_cache_control = true
+          settings {{{values}
           }}
         }}
         """)
@@ -343,3 +347,18 @@ def test_unknown_parts_of_a_terraform_body_stay_unknown(tmp_path):
     me = next(m for m in inventory.of(ApiMethod) if m.resource_path == "/me")
     assert me.cache_key_parameters is UNKNOWN
     assert not [f for f in _scan(tmp_path).findings if f.rule.id == "CL104"]
+
+
+def test_an_entry_that_names_no_method_is_only_cl110(tmp_path):
+    """Caching a POST, unencrypted, flushable by anyone, with no TTL: all moot, since the
+    entry applies to nothing. checkov's exported checks see one resource and cannot know."""
+    _linked(tmp_path, "users/POST", values="""
+            caching_enabled                         = true
+            require_authorization_for_cache_control = false""")
+    findings = _scan(tmp_path).findings
+    found = [(f.rule.id, f.message) for f in findings
+             if f.address == "aws_api_gateway_method_settings.entry"]
+    assert [rule for rule, _ in found] == ["CL110"]
+    assert "users/POST" in found[0][1] and "{proxy+}/ANY" in found[0][1]
+    # The stage's cluster then serves nothing, which its own finding says.
+    assert [f.rule.id for f in findings if f.rule.id != "CL110"] == ["CL106"]

@@ -47,7 +47,7 @@ def non_idempotent_cached(entry: ApiMethodSettings, ctx: Context) -> Iterator[Hi
     """Caching switched on for a POST, PUT, PATCH or DELETE method, said as it happens: what
     the cache key holds decides who gets whose response."""
     if entry.http_method not in NON_IDEMPOTENT_METHODS or entry.caching_enabled is not True \
-            or entry.caches_nothing:
+            or entry.caches_nothing is not False:
         return
     governed = [m for m in ctx.inventory.of(ApiMethod) if m.settings is entry]
     keys_known = bool(governed) and all(isinstance(m.cache_key_parameters, tuple)

@@ -154,11 +154,12 @@ def _operation(path: str, verb: str, key: str, item: dict, op: dict, where: Loca
         if raw is not None:
             keys = tuple(raw) if isinstance(raw, list) and all(
                 isinstance(k, str) for k in raw) else UNKNOWN
-            key_location = _lines(integ, "cacheKeyParameters", location, None, ())
+            key_location = _lines(integ, "cacheKeyParameters", location, locate,
+                                  ("paths", path, key, INTEGRATION, "cacheKeyParameters"))
     elif integ is not None and not is_known(integ):
         keys = UNKNOWN
-    security_location = _lines(op, "security", location, None, ()) if "security" in op \
-        else None
+    security_location = _lines(op, "security", location, locate,
+                               ("paths", path, key, "security")) if "security" in op else None
     return Operation(path=path, verb=verb, location=location, security=_names(
         op.get("security")), auth_type=auth.get("type") if isinstance(auth, dict) else None,
         cache_key_parameters=keys, cache_key_location=key_location,

@@ -56,16 +56,18 @@ resource "aws_api_gateway_method_settings" "all" {
   }
 }
 
-# A typo: the resource is "items", and there is no POST. The settings would cache a POST,
-# unencrypted, flushable by anyone, but they apply to nothing: only CL110 says so.
+# A typo: the resource is "items". The settings apply to nothing, and only CL110 says so.
 resource "aws_api_gateway_method_settings" "typo" {
   rest_api_id = aws_api_gateway_rest_api.shop.id
   stage_name  = aws_api_gateway_stage.prod.stage_name
-  method_path = "item/POST" # expect: CL110
+  method_path = "item/GET" # expect: CL110
 
   settings {
-    caching_enabled                         = true
-    require_authorization_for_cache_control = false
+    caching_enabled                            = true
+    cache_ttl_in_seconds                       = 60
+    cache_data_encrypted                       = true
+    require_authorization_for_cache_control    = true
+    unauthorized_cache_control_header_strategy = "FAIL_WITH_403"
   }
 }
 

@@ -28,12 +28,13 @@ resource "aws_api_gateway_rest_api" "accounts" {
     }
     paths = {
       "/me" = {
-        get = { # expect: CL104
+        get = {
           security = [{ users = [] }]
           "x-amazon-apigateway-integration" = {
             type       = "aws_proxy"
             httpMethod = "POST"
             uri        = aws_lambda_function.me.invoke_arn
+            cacheKeyParameters = [] # expect: CL104
           }
         }
       }
