@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from cachelint.loaders.cloudformation.template import (
@@ -219,16 +219,41 @@ def _mark_unknown(value: Any, marker: str, depth: int = 0) -> Any:
     return value
 
 
-def read_json_text(text: str, where: Location, locate: Locator | None = None) -> Document:
-    """A document given as JSON text (a Terraform ``body`` evaluated to a string)."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
+def read_json_text(text: str, where: Location, first_line: int | None = None) -> Document:
+    """A document given as JSON or YAML text (a Terraform ``body`` string). With
+    ``first_line`` (where the text's first line is in the file, a heredoc), findings point at
+    their lines; otherwise at ``where``."""
+    if first_line is None:
         try:
-            doc = parse_template_text(text)
-        except TemplateError:
-            return Document(where.path, complete=False)
-    return read_document(doc, where, locate)
+            return read_document(json.loads(text), where)
+        except ValueError:
+            pass
+    try:
+        doc = parse_template_text(text)
+    except TemplateError:
+        return Document(where.path, complete=False)
+    if first_line is None:
+        return read_document(_without_lines(doc), where)
+    found = read_document(doc, Location(where.path, 1, 1))
+    shift = first_line - 1
+
+    def moved(loc: Any) -> Any:
+        return None if loc is None else Location(loc.path, loc.start_line + shift,
+                                                 loc.end_line + shift)
+    ops = tuple(replace(op, location=moved(op.location),
+                        cache_key_location=moved(op.cache_key_location),
+                        security_location=moved(op.security_location))
+                for op in found.operations)
+    return replace(found, operations=ops)
+
+
+def _without_lines(value: Any) -> Any:
+    """Plain containers: lines of a text that is not where the user wrote it mean nothing."""
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_lines(v) for v in value]
+    return value
 
 
 # --- lines of a document written inline in another syntax (HCL) ------------------------------

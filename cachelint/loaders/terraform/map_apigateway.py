@@ -63,8 +63,13 @@ def _openapi_body(res: TfResource, notes: list, errors: list) -> Any:
             return openapi.read_document(evaluate(expr.args[0], scope), where, locate)
         if expr.name in ("file", "templatefile"):
             return _body_file(res, expr, scope, where, notes, errors)
-    if isinstance(b.get("body"), str):  # a plan: the body as JSON text
-        return openapi.read_json_text(b.get("body"), where)
+    if isinstance(b.get("body"), str):  # a string or heredoc, or a plan's JSON text
+        first = None
+        if scope is not None:
+            lines = _file_lines(where.path, scope)
+            if 0 < where.start_line <= len(lines) and "<<" in lines[where.start_line - 1]:
+                first = where.start_line + 1  # a heredoc starts on the next line
+        return openapi.read_json_text(b.get("body"), where, first)
     notes.append(f"{where.path}:{where.start_line}: {res.address} body could not be evaluated: "
                  "its OpenAPI methods are not checked")
     return openapi.Document(where.path, complete=False)
