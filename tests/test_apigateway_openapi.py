@@ -362,3 +362,45 @@ def test_an_entry_that_names_no_method_is_only_cl110(tmp_path):
     assert "users/POST" in found[0][1] and "{proxy+}/ANY" in found[0][1]
     # The stage's cluster then serves nothing, which its own finding says.
     assert [f.rule.id for f in findings if f.rule.id != "CL110"] == ["CL106"]
+
+
+def test_a_plan_body_is_read_as_json_text(tmp_path):
+    body = json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"},
+                       "paths": {"/items": {"get": {}}}})
+    ref = {"references": ["aws_api_gateway_rest_api.shop.id", "aws_api_gateway_rest_api.shop"]}
+
+    def res(rtype, name, values):
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                "values": values}
+
+    def conf(rtype, name, expressions):
+        return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
+                "expressions": expressions}
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            res("aws_api_gateway_rest_api", "shop", {"name": "shop", "body": body}),
+            res("aws_api_gateway_stage", "prod", {"stage_name": "prod",
+                                                  "cache_cluster_enabled": True,
+                                                  "cache_cluster_size": "0.5"}),
+            res("aws_api_gateway_method_settings", "typo", {
+                "stage_name": "prod", "method_path": "item/GET",
+                "settings": [{"caching_enabled": True, "cache_ttl_in_seconds": 60,
+                              "cache_data_encrypted": True,
+                              "require_authorization_for_cache_control": True}]}),
+        ]}},
+        "resource_changes": [
+            {"address": f"aws_api_gateway_{name}", "change": {"after_unknown": {
+                "rest_api_id": True}}} for name in ("stage.prod", "method_settings.typo")],
+        "configuration": {"root_module": {"resources": [
+            conf("aws_api_gateway_rest_api", "shop", {"name": {"constant_value": "shop"}}),
+            conf("aws_api_gateway_stage", "prod", {"rest_api_id": ref}),
+            conf("aws_api_gateway_method_settings", "typo", {"rest_api_id": ref}),
+        ]}},
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    report = run_scan(ScanOptions(paths=(str(tmp_path / "plan.json"),),
+                                  config=load_config(None, str(tmp_path))))
+    assert sorted((f.rule.id, f.address) for f in report.findings) == [
+        ("CL106", "aws_api_gateway_stage.prod"),
+        ("CL110", "aws_api_gateway_method_settings.typo")], report.errors
