@@ -404,3 +404,33 @@ def test_a_plan_body_is_read_as_json_text(tmp_path):
     assert sorted((f.rule.id, f.address) for f in report.findings) == [
         ("CL106", "aws_api_gateway_stage.prod"),
         ("CL110", "aws_api_gateway_method_settings.typo")], report.errors
+
+
+def test_a_finding_in_a_definition_file_is_suppressed_by_a_comment_there(tmp_path):
+    _write(tmp_path, "main.tf", """
+        resource "aws_api_gateway_rest_api" "accounts" {
+          name = "accounts"
+          body = file("${path.module}/openapi.yaml")
+        }
+        """ + TF_STAGE)
+    _write(tmp_path, "openapi.yaml", """
+        swagger: "2.0"
+        info: {title: accounts, version: "1"}
+        securityDefinitions:
+          users:
+            type: apiKey
+            name: Authorization
+            in: header
+            x-amazon-apigateway-authorizer: {type: cognito_user_pools}
+        paths:
+          /me:
+            get:  # cachelint:ignore CL104 -- the response is the same for every user
+              security: [{users: []}]
+          /you:
+            get:
+              security: [{users: []}]
+        """)
+    report = _scan(tmp_path)
+    assert [(f.rule.id, f.location.start_line) for f in report.findings
+            if f.rule.id == "CL104"] == [("CL104", 15)]
+    assert [(f.rule.id, f.location.start_line) for f in report.suppressed] == [("CL104", 12)]

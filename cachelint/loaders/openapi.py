@@ -19,6 +19,7 @@ from cachelint.loaders.cloudformation.template import (
     CfnDict, TemplateError, parse_template_text,
 )
 from cachelint.model import Location
+from cachelint.suppressions import parse_comment
 from cachelint.values import UNKNOWN, is_known
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -64,6 +65,7 @@ class Document:
     schemes: dict = field(default_factory=dict)
     security: Any = None  # the document-wide security requirement
     complete: bool = True  # every path and operation could be read
+    directives: tuple = ()  # ``# cachelint:ignore`` comments of a definition file
 
 
 # A locator finds the line of a key path (("paths", "/items", "get")) where the document's
@@ -199,7 +201,23 @@ def read_file(path: str, display: str, substitute: Callable[[str], str] | None =
         raise OpenApiError(f"{display}: not an OpenAPI document (no swagger/openapi/paths)")
     if unknown_marker:
         _mark_unknown(doc, unknown_marker)
-    return read_document(doc, Location(display, 1, 1))
+    found = read_document(doc, Location(display, 1, 1))
+    return replace(found, directives=_directives(text, display))
+
+
+_COMMENT = re.compile(r"(?:^|\s)#(.*cachelint.*)$", re.IGNORECASE)
+
+
+def _directives(text: str, display: str) -> tuple:
+    """``# cachelint:ignore CLnnn -- reason`` in a YAML definition: findings on its methods
+    point into this file, so they are suppressed here."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _COMMENT.search(line)
+        found = parse_comment(display, number, m.group(1)) if m else None
+        if found is not None:
+            out.append(found)
+    return tuple(out)
 
 
 def _mark_unknown(value: Any, marker: str, depth: int = 0) -> Any:

@@ -77,7 +77,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         try:
             resources = _resources(data, display, overrides or {}, text, path)
             mapped = [*map_apigateway.map_resources(resources, inventory.notes,
-                                                    inventory.errors),
+                                                    inventory.errors, inventory.directives),
                       *map_cloudfront.map_resources(resources),
                       *map_datastores.map_resources(resources)]
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan

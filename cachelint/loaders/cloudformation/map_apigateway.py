@@ -28,10 +28,13 @@ def _api(value: Any) -> str:
 
 
 def map_resources(resources: list[CfnResource], notes: list | None = None,
-                  errors: list | None = None) -> list[Resource]:
-    """``notes`` and ``errors`` receive what could not be read of OpenAPI definitions."""
+                  errors: list | None = None, directives: list | None = None
+                  ) -> list[Resource]:
+    """``notes`` and ``errors`` receive what could not be read of OpenAPI definitions,
+    ``directives`` the suppression comments of definition files."""
     notes = notes if notes is not None else []
     errors = errors if errors is not None else []
+    directives = directives if directives is not None else []
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     for r in of_type(resources, "AWS::ApiGateway::Stage"):
@@ -51,10 +54,12 @@ def map_resources(resources: list[CfnResource], notes: list | None = None,
     for r in of_type(resources, "AWS::ApiGateway::RestApi"):
         doc = definition(r, "Body", "BodyS3Location", notes, errors)
         if doc is not None:
+            directives.extend(d for d in doc.directives if d not in directives)
             methods += openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build())
         if doc is None or doc.complete:
             complete.add(r.logical_id)
-    sam_stages, sam_settings, sam_methods, sam_complete = _sam(resources, notes, errors)
+    sam_stages, sam_settings, sam_methods, sam_complete = _sam(resources, notes, errors,
+                                                               directives)
     stages += sam_stages
     settings += sam_settings
     methods += sam_methods
@@ -198,7 +203,7 @@ def _sam_globals(resources: list[CfnResource], section: str) -> Any:
     return template.value(section_raw) if section_raw is not None else None
 
 
-def _sam(resources: list[CfnResource], notes: list, errors: list):
+def _sam(resources: list[CfnResource], notes: list, errors: list, directives: list):
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     methods: list[MethodSpec] = []
@@ -217,8 +222,10 @@ def _sam(resources: list[CfnResource], notes: list, errors: list):
         stages.append(stage)
         settings += _method_settings(r, stage, props.get("MethodSettings"))
         auth_by_api[r.logical_id] = props.get("Auth")
-        documents[r.logical_id] = definition(r, "DefinitionBody", "DefinitionUri", notes,
-                                              errors)
+        documents[r.logical_id] = doc = definition(r, "DefinitionBody", "DefinitionUri", notes,
+                                                    errors)
+        if doc is not None:
+            directives.extend(d for d in doc.directives if d not in directives)
     implicit = [(f, name, ev) for f in functions for name, ev in _api_events(f)
                 if ev.get("RestApiId") is None]
     if implicit and isinstance(globals_api, dict):

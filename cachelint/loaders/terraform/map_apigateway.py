@@ -24,10 +24,13 @@ TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gatewa
 
 
 def map_resources(resources: list[TfResource], notes: list | None = None,
-                  errors: list | None = None) -> list[Resource]:
-    """``notes`` and ``errors`` receive what could not be read of OpenAPI bodies."""
+                  errors: list | None = None, directives: list | None = None
+                  ) -> list[Resource]:
+    """``notes`` and ``errors`` receive what could not be read of OpenAPI bodies,
+    ``directives`` the suppression comments of definition files."""
     notes = notes if notes is not None else []
     errors = errors if errors is not None else []
+    directives = directives if directives is not None else []
     paths = _resource_paths(resources)
     stages = [_stage(r) for r in by_type(resources, "aws_api_gateway_stage")]
     settings = [_settings(r) for r in by_type(resources, "aws_api_gateway_method_settings")]
@@ -36,6 +39,7 @@ def map_resources(resources: list[TfResource], notes: list | None = None,
     for r in by_type(resources, "aws_api_gateway_rest_api"):
         doc = _openapi_body(r, notes, errors)
         if doc is not None:
+            directives.extend(d for d in doc.directives if d not in directives)
             methods += openapi_specs(doc, r.address, SourceBuilder(r).build())
         if doc is None or doc.complete:
             complete.add(r.address)
