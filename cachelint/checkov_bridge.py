@@ -36,6 +36,7 @@ SINGLE_RESOURCE_KINDS = {
 # Rules of those kinds that still need another resource, and why.
 NEEDS_OTHER_RESOURCES = {
     "CL107": "needs the stage, to know whether it has a cache cluster",
+    "CL110": "needs every method of the API, to know that an entry names none of them",
     "CL402": "needs the parameter group the cluster names",
     "CL406": "needs the cluster's IAM role, its policies and the tables they name",
 }

@@ -5,9 +5,11 @@ cache keys, managed policies), so Terraform, CloudFormation and live AWS agree b
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import unquote
 
 from cachelint import managed
 from cachelint.model import (
@@ -36,10 +38,10 @@ class MethodSpec:
 
 
 def method_path_parts(path: Any) -> tuple[Any, Any]:
-    """``"users/{id}/GET"`` or ``"/~1users~1{id}/GET"`` -> (normalized path, verb)."""
+    """``"users/{id}/GET"``, ``"/~1users~1{id}/GET"`` or URL-encoded -> (normalized path, verb)."""
     if not isinstance(path, str):
         return UNKNOWN, UNKNOWN
-    path = path.replace("~1", "/")
+    path = unquote(path.replace("~1", "/"))
     resource, _, verb = path.rpartition("/")
     resource = resource.strip("/")
     verb = verb.upper()
@@ -49,16 +51,40 @@ def method_path_parts(path: Any) -> tuple[Any, Any]:
 
 
 def link_api(stages: list[ApiStage], settings: list[ApiMethodSettings],
-             methods: list[MethodSpec], openapi_apis: set[str] = frozenset()) -> list[Resource]:
-    """Stages, their settings entries, and each method's effective caching on each stage."""
+             methods: list[MethodSpec], complete_apis: set[str] = frozenset()
+             ) -> list[Resource]:
+    """Stages, their settings entries, and each method's effective caching on each stage.
+
+    ``complete_apis`` are the APIs whose every method source was read (no unresolved OpenAPI
+    body, no method declared elsewhere): only for them is "no method matches" a known fact."""
+    complete = _complete(complete_apis, methods)
     by_stage = {(s.api, s.name): s for s in stages}
     settings = [_link_stage(s, by_stage) for s in settings]
     stages = [_with_method_caching(s, settings) for s in stages]
     effective = [m for spec in methods for m in _per_stage(spec, stages, settings)]
-    # Where every method of an API is declared (no OpenAPI body), whether a stage caches
-    # anything is decided by its methods: a "*/*" setting caches nothing on an API of POSTs.
-    stages = [s if s.api in openapi_apis else _with_known_methods(s, effective) for s in stages]
-    return [*stages, *settings, *effective]
+    linked = {id(s): _with_governed(s, methods, effective, complete) for s in settings}
+    # Where every method of an API is known, whether a stage caches anything is decided by
+    # what its entries govern: a "*/*" setting caches nothing on an API of POSTs. The same
+    # flags silence the entry rules, so the stage and its entries never disagree.
+    stages = [_with_known_methods(s, list(linked.values())) if s.api in complete else s
+              for s in stages]
+    effective = [replace(m, settings=linked[id(m.settings)]) if m.settings is not None else m
+                 for m in effective]
+    return [*stages, *linked.values(), *effective]
+
+
+def _complete(candidates: set[str], methods: list[MethodSpec]) -> set[str]:
+    """APIs whose methods are all known: at least one (an API cannot be deployed without one),
+    each with a known path and verb, and no method whose API could not be told."""
+    if any(m.api == "?" for m in methods):
+        return set()
+    out = set()
+    for api in candidates:
+        mine = [m for m in methods if m.api == api]
+        if mine and all(isinstance(m.resource_path, str) and isinstance(m.http_method, str)
+                        for m in mine):
+            out.add(api)
+    return out
 
 
 def _link_stage(ms: ApiMethodSettings, stages: dict) -> ApiMethodSettings:
@@ -83,30 +109,92 @@ def _with_method_caching(stage: ApiStage, settings: list[ApiMethodSettings]) -> 
     return replace(stage, any_method_caches=caches)
 
 
-def _with_known_methods(stage: ApiStage, methods: list[ApiMethod]) -> ApiStage:
-    mine = [m for m in methods if m.api == stage.api and m.stage == stage.name]
-    if not mine or stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
+def _with_known_methods(stage: ApiStage, settings: list[ApiMethodSettings]) -> ApiStage:
+    mine = [s for s in settings if (s.api, s.stage) == (stage.api, stage.name)]
+    if stage.any_method_caches is not True or stage.cache_cluster_enabled is not True:
         return stage
-    flags = [m.caching_enabled for m in mine]
-    if any(f is True for f in flags) or any(f is UNKNOWN for f in flags):
-        return stage
-    return replace(stage, any_method_caches=False)
+    if all(s.caches_nothing is True for s in mine):
+        return replace(stage, any_method_caches=False)
+    return stage
+
+
+def _is_wildcard(method_path: Any) -> bool:
+    return isinstance(method_path, str) and method_path.startswith("*/")
+
+
+def _names_method(method_path: str, spec: MethodSpec) -> bool:
+    """Whether a ``path/VERB`` entry applies to a method: its own verb, or any verb of an ANY
+    method (an ANY method serves GET, POST ... requests, and a ``path/GET`` entry caches its
+    GET requests)."""
+    rpath, _, verb = method_path.rpartition("/")
+    if not isinstance(spec.resource_path, str) or spec.resource_path.strip("/") != rpath:
+        return False
+    return verb in ("*", "ANY") or spec.http_method in (verb, "ANY")
+
+
+def _with_governed(ms: ApiMethodSettings, specs: list[MethodSpec], methods: list[ApiMethod],
+                   complete: set[str]) -> ApiMethodSettings:
+    """An entry that names no method of an API whose methods are all known is orphaned (a typo
+    or a stale path); one under which no request is answered from a cache caches nothing."""
+    off = ms.stage_cache_cluster_enabled is False  # no cache cluster: nothing is cached
+    if ms.api not in complete:
+        return replace(ms, caches_nothing=True) if off else ms
+    if not isinstance(ms.method_path, str):
+        # Every method is known but not which one the entry names: it may name none.
+        return replace(ms, orphaned=UNKNOWN, caches_nothing=True if off else UNKNOWN)
+    mine = [s for s in specs if s.api == ms.api]
+    if not _is_wildcard(ms.method_path) and not any(_names_method(ms.method_path, s)
+                                                    for s in mine):
+        routes = sorted({f"{s.resource_path.strip('/')}/{s.http_method}" for s in mine})
+        return replace(ms, orphaned=True, caches_nothing=True,
+                       nearest_method=_nearest(ms.method_path, routes))
+    governed = [m.caching_enabled for m in methods if m.settings is ms]
+    verb = ms.method_path.rpartition("/")[2]
+    if verb not in ("GET", "ANY") and ms.method_path != "*/*" and any(
+            s.http_method == "ANY" and (_is_wildcard(ms.method_path) or _names_method(
+                ms.method_path, s)) for s in mine):
+        # Whether a POST (or "path/*") entry applies to the POST requests of an ANY method is
+        # not documented: it may cache.
+        governed.append(UNKNOWN)
+    return replace(ms, caches_nothing=off or not any(f is True or f is UNKNOWN
+                                                     for f in governed))
+
+
+def _nearest(method_path: str, routes: list[str]) -> str | None:
+    """The route closest to an entry's path: most leading path segments in common (a request
+    URL under a greedy resource finds the resource), then most similar text."""
+    def segments(route: str) -> list[str]:
+        return route.rpartition("/")[0].split("/")
+
+    def common(route: str) -> int:
+        n = 0
+        for a, b in zip(segments(method_path), segments(route)):
+            if a != b:
+                break
+            n += 1
+        return n
+    return max(routes, key=lambda r: (common(r), difflib.SequenceMatcher(
+        None, method_path, r).ratio()), default=None)
 
 
 def entry_for(settings: list[ApiMethodSettings], api: str, stage: Any, rpath: Any,
               verb: Any) -> ApiMethodSettings | None:
-    """The settings entry that governs a method: its own override, else ``*/*`` for GET
-    (API Gateway caches only GET methods unless a method's own settings say otherwise)."""
+    """The settings entry that governs a method: its own override, else ``*/VERB``, else
+    ``*/*`` for GET (API Gateway caches only GET methods unless a method's own settings say
+    otherwise). An ANY method is governed for its GET requests as a GET method is."""
     mine = [s for s in settings if s.api == api and s.stage == stage]
+    verbs = ("ANY", "GET") if verb == "ANY" else (verb,)
     if isinstance(rpath, str) and isinstance(verb, str):
-        want = f"{rpath.strip('/')}/{verb}".strip("/")
-        for s in mine:
-            if isinstance(s.method_path, str) and s.method_path.strip("/") == want:
-                return s
+        for v in verbs:
+            want = f"{rpath.strip('/')}/{v}"
+            for s in mine:
+                if isinstance(s.method_path, str) and s.method_path == want:
+                    return s
+    for v in verbs:
         for s in mine:  # every resource, this verb
-            if s.method_path == f"*/{verb}":
+            if s.method_path == f"*/{v}":
                 return s
-    if verb == "GET":
+    if "GET" in verbs:
         for s in mine:
             if s.method_path == "*/*":
                 return s
@@ -119,12 +207,7 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
     for stage in [s for s in stages if s.api == spec.api]:
         entry = entry_for(settings, spec.api, stage.name, spec.resource_path, spec.http_method)
         caching: Any = False
-        if entry is None and spec.http_method == "ANY":
-            # Whether stage-wide caching covers GET requests to an ANY method is not
-            # documented: unknown, so no rule relies on it either way.
-            wide = entry_for(settings, spec.api, stage.name, None, "GET")
-            caching = UNKNOWN if wide is not None and wide.caches is not False else False
-        elif entry is not None:
+        if entry is not None:
             caching = entry.caches
             if caching is True and stage.cache_cluster_enabled is not True:
                 caching = UNKNOWN if stage.cache_cluster_enabled is UNKNOWN else False
@@ -157,6 +240,74 @@ def identity_sources(authorization: Any, authorizer_type: Any = None,
                                                                      "CUSTOM"):
         return (DEFAULT_IDENTITY_SOURCE,)
     return ()
+
+
+def _scheme_auth(scheme: Any) -> tuple[Any, tuple] | None:
+    """An OpenAPI security scheme -> (authorization type, identity sources) as API Gateway
+    imports it; None for a scheme that is not an authorizer (an API key)."""
+    auth_type = scheme.auth_type.lower() if isinstance(scheme.auth_type, str) else scheme.auth_type
+    if auth_type is UNKNOWN:
+        return UNKNOWN, ()
+    if auth_type == "awssigv4":
+        return "AWS_IAM", ()
+    az_type = scheme.authorizer_type.lower() if isinstance(scheme.authorizer_type, str) \
+        else scheme.authorizer_type
+    if scheme.has_authorizer or auth_type in ("cognito_user_pools", "custom"):
+        if az_type is UNKNOWN:
+            return UNKNOWN, ()
+        auth = "COGNITO_USER_POOLS" if "cognito_user_pools" in (az_type, auth_type) else "CUSTOM"
+        source = scheme.identity_source
+        if source is None and isinstance(scheme.header, str):
+            source = f"method.request.header.{scheme.header}"
+        kind = "REQUEST" if az_type == "request" else "TOKEN"
+        return auth, identity_sources(auth, kind, source, has_authorizer=True)
+    return None
+
+
+def openapi_specs(doc: Any, api: str, source: Source, sam_authorizers: dict | None = None,
+                  default_authorizer: Any = None, default_on_options: Any = True
+                  ) -> list[MethodSpec]:
+    """The methods of an OpenAPI document (:class:`cachelint.loaders.openapi.Document`).
+
+    ``security`` names schemes of the document, or (SAM) ``sam_authorizers``: name ->
+    (authorization, identity sources). SAM adds its ``DefaultAuthorizer`` to every method
+    that names none of the API's authorizers (OPTIONS only with
+    ``AddDefaultAuthorizerToCorsPreflight``)."""
+    sam_authorizers = sam_authorizers or {}
+    out = []
+    for op in doc.operations:
+        names = op.security if op.security is not None else doc.security
+        auth: Any = "NONE"
+        identity: tuple = ()
+        if names is UNKNOWN:
+            auth = UNKNOWN
+        else:
+            for name in names or ():
+                found = sam_authorizers.get(name) if name in sam_authorizers else (
+                    _scheme_auth(doc.schemes[name]) if name in doc.schemes else UNKNOWN)
+                if found is UNKNOWN:
+                    auth = UNKNOWN
+                    break
+                if found is not None:
+                    auth, identity = found
+                    break
+        names_sam = names not in (None, UNKNOWN) and any(n in sam_authorizers for n in names)
+        if default_authorizer is not None and not names_sam and auth == "NONE" and (
+                op.verb != "OPTIONS" or default_on_options is not False):
+            auth, identity = sam_authorizers.get(default_authorizer, (UNKNOWN, ()))
+        if isinstance(op.auth_type, str) and op.auth_type.upper() in ("AWS_IAM", "NONE"):
+            auth, identity = op.auth_type.upper(), ()
+        fields = {"authorization": op.security_location or op.location,
+                  "cache_key_parameters": op.cache_key_location or op.location}
+        src = replace(source, address=f"{source.address}.paths.{op.path}.{op.verb}",
+                      location=op.location, fields=fields,
+                      names={"authorization": "security",
+                             "cache_key_parameters": "cacheKeyParameters"})
+        out.append(MethodSpec(source=src, api=api, http_method=op.verb,
+                              resource_path=op.path, authorization=auth,
+                              identity_sources=identity,
+                              cache_key_parameters=op.cache_key_parameters))
+    return out
 
 
 # --- CloudFront ----------------------------------------------------------------------------------

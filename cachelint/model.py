@@ -124,6 +124,11 @@ class ApiMethodSettings(Resource):
     require_authorization_for_cache_control: Any = None
     unauthorized_strategy: Any = None
     stage_cache_cluster_enabled: Any = UNKNOWN  # from the linked stage; UNKNOWN if not found
+    # Derived by linking: True only where it is known (every method of the API was read),
+    # UNKNOWN where the API's methods are known but the entry's path is not.
+    orphaned: Any = False  # a "path/VERB" entry that names no method of the API
+    caches_nothing: Any = False  # no request under this entry is answered from a cache
+    nearest_method: Any = None  # for an orphaned entry, the closest "path/VERB" that exists
 
     def context(self) -> dict[str, Any]:
         return _known_strings({"rest_api": self.api, "stage": self.stage})

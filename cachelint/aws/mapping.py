@@ -69,6 +69,7 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     methods: list[MethodSpec] = []
+    complete: set[str] = set()
     for api in data.get("rest_apis", []):
         api_id = str(api.get("id"))
         base = rest_api_arn(w.region, api_id)
@@ -95,6 +96,8 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                         values.get("requireAuthorizationForCacheControl")),
                     unauthorized_strategy=values.get("unauthorizedCacheControlHeaderStrategy")))
         authorizers = {a.get("id"): a for a in api.get("authorizers", [])}
+        if isinstance(api.get("resources"), list):
+            complete.add(api_id)  # GetResources lists every method of the API
         for res in api.get("resources", []):
             for verb, m in (res.get("resourceMethods") or {}).items():
                 az = authorizers.get(m.get("authorizerId"))
@@ -112,7 +115,7 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                                                       az.get("identitySource") if az else None,
                                                       has_authorizer=az is not None),
                     cache_key_parameters=tuple(keys)))
-    return link_api(stages, settings, methods)
+    return link_api(stages, settings, methods, complete)
 
 
 def http_api_arn(region: str, api_id: str) -> str:

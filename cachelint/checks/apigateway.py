@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from cachelint.engine import Context, Hit
-from cachelint.model import ApiMethod
+from cachelint.model import NON_IDEMPOTENT_METHODS, ApiMethod, ApiMethodSettings
 
 # Request values that identify the caller when they are part of the cache key.
 _IDENTITY_HINTS = ("authorization", "x-api-key", "cookie", "x-user", "x-amz-security-token")
+# Key parameters that carry the request body (a client-sent hash of it, an idempotency key).
+_BODY_HINTS = ("hash", "digest", "checksum", "body", "idempotency")
+_DEFAULT_IDENTITY = "method.request.header.Authorization"
+
+
+def _identity_in(keys: tuple, identity: tuple = ()) -> bool:
+    lowered = {k.lower() for k in keys}
+    return bool({s.lower() for s in identity} & lowered) or any(
+        h in k for k in lowered for h in _IDENTITY_HINTS)
 
 
 def cache_key_missing_identity(method: ApiMethod, ctx: Context) -> Iterator[Hit]:
@@ -18,11 +27,48 @@ def cache_key_missing_identity(method: ApiMethod, ctx: Context) -> Iterator[Hit]
     keys = method.cache_key_parameters
     if not isinstance(keys, tuple):
         return  # the key could not be read: unknown is not false
-    identity = method.authorizer_identity_sources or ("method.request.header.Authorization",)
-    wanted = {s.lower() for s in identity}
-    lowered = {k.lower() for k in keys}
-    if wanted & lowered:
+    identity = method.authorizer_identity_sources or (_DEFAULT_IDENTITY,)
+    if _identity_in(keys, identity):
         return
-    if any(h in k for k in lowered for h in _IDENTITY_HINTS):
+    if str(method.authorization).upper() == "AWS_IAM":
+        # A SigV4 Authorization header carries a signature over the request time: as a key
+        # it would make every request a miss, so it is not the advice for IAM.
+        advice = ("A SigV4 Authorization header changes on every request, so keying on it "
+                  "would make the cache never hit: cache only responses that are the same for "
+                  "every caller, or turn caching off for this method.")
+    else:
+        advice = (f"Add {', '.join(identity)} to its cache key parameters, or turn caching "
+                  "off for this method.")
+    yield Hit(method, "cache_key_parameters", {"identity": ", ".join(identity),
+                                               "advice": advice})
+
+
+def non_idempotent_cached(entry: ApiMethodSettings, ctx: Context) -> Iterator[Hit]:
+    """Caching switched on for a POST, PUT, PATCH or DELETE method, said as it happens: what
+    the cache key holds decides who gets whose response."""
+    if entry.http_method not in NON_IDEMPOTENT_METHODS or entry.caching_enabled is not True \
+            or entry.caches_nothing is not False:
         return
-    yield Hit(method, "cache_key_parameters", {"identity": ", ".join(identity)})
+    governed = [m for m in ctx.inventory.of(ApiMethod) if m.settings is entry]
+    keys_known = bool(governed) and all(isinstance(m.cache_key_parameters, tuple)
+                                        for m in governed)
+    first = ("a request whose cache key matches an earlier one within the TTL is answered "
+             "from the cache and never reaches the backend, so its write is not performed")
+    if not keys_known:
+        yield Hit(entry, None, {"consequence": (
+            f"{first}; the request body is never part of an API Gateway cache key, so a write "
+            "with another body but the same key gets the response to the first one.")})
+        return
+    keys = tuple(dict.fromkeys(k for m in governed for k in m.cache_key_parameters))
+    body = [k for k in keys if any(h in k.lower() for h in _BODY_HINTS)]
+    if body:
+        detail = (f"its key holds {', '.join(body)}, so only a repeat of the same body is "
+                  "answered from the cache")
+    else:
+        shown = ", ".join(keys) if keys else "the path only"
+        detail = (f"the request body is not part of its key ({shown}), so a write with "
+                  "another body gets the response to the first one")
+    identity = {s for m in governed for s in m.authorizer_identity_sources}
+    if not _identity_in(keys, tuple(identity)):
+        detail += ", even when another caller sent it"
+    yield Hit(entry, None, {"consequence": f"{first}; {detail}."})

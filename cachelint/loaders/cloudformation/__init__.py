@@ -75,9 +75,11 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         inventory.files += 1
         inventory.directives.extend(_directives(data, display, text))
         try:
-            resources = _resources(data, display, overrides or {}, text)
-            mapped = [r for mapper in (map_apigateway, map_cloudfront, map_datastores)
-                      for r in mapper.map_resources(resources)]
+            resources = _resources(data, display, overrides or {}, text, path)
+            mapped = [*map_apigateway.map_resources(resources, inventory.notes,
+                                                    inventory.errors, inventory.directives),
+                      *map_cloudfront.map_resources(resources),
+                      *map_datastores.map_resources(resources)]
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
             inventory.errors.append(LoadError(display, internal_error(exc)))
             continue
@@ -113,8 +115,9 @@ def _directives(data: CfnDict, display: str, text: str) -> list[Directive]:
 
 
 def _resources(data: CfnDict, display: str, overrides: dict[str, str],
-               text: str) -> list[CfnResource]:
+               text: str, path: str) -> list[CfnResource]:
     template = Template(data, overrides)
+    template.file = path  # where files it includes (OpenAPI definitions) are read from
     comments = [(i, m.group(1)) for i, line in enumerate(text.splitlines(), start=1)
                 for m in [_COMMENT.search(line)] if m]
     out = []

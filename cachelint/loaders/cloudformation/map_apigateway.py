@@ -6,9 +6,13 @@ requires authorization to invalidate, so its absence is not a finding (the field
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from cachelint.linking import MethodSpec, identity_sources, link_api, method_path_parts
+from cachelint.linking import (
+    MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
+)
+from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
 from cachelint.loaders.cloudformation.template import CfnDict
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
@@ -23,7 +27,14 @@ def _api(value: Any) -> str:
     return str(key) if key is not None else "?"
 
 
-def map_resources(resources: list[CfnResource]) -> list[Resource]:
+def map_resources(resources: list[CfnResource], notes: list | None = None,
+                  errors: list | None = None, directives: list | None = None
+                  ) -> list[Resource]:
+    """``notes`` and ``errors`` receive what could not be read of OpenAPI definitions,
+    ``directives`` the suppression comments of definition files."""
+    notes = notes if notes is not None else []
+    errors = errors if errors is not None else []
+    directives = directives if directives is not None else []
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     for r in of_type(resources, "AWS::ApiGateway::Stage"):
@@ -38,13 +49,22 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
             stages.append(stage)
             settings += _stage_wide(r, stage, desc)
             settings += _method_settings(r, stage, desc.get("MethodSettings"))
-    sam_stages, sam_settings, sam_methods = _sam(resources)
+    complete: set[str] = set()
+    methods = _methods(resources)
+    for r in of_type(resources, "AWS::ApiGateway::RestApi"):
+        doc = definition(r, "Body", "BodyS3Location", notes, errors)
+        if doc is not None:
+            directives.extend(d for d in doc.directives if d not in directives)
+            methods += openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build())
+        if doc is None or doc.complete:
+            complete.add(r.logical_id)
+    sam_stages, sam_settings, sam_methods, sam_complete = _sam(resources, notes, errors,
+                                                               directives)
     stages += sam_stages
     settings += sam_settings
-    openapi = {r.logical_id for r in of_type(resources, "AWS::ApiGateway::RestApi")
-               if r.get("Body") is not None or r.get("BodyS3Location") is not None}
-    methods = _methods(resources) + sam_methods
-    return [*link_api(stages, settings, methods, openapi), *_http_apis(resources)]
+    methods += sam_methods
+    complete |= sam_complete
+    return [*link_api(stages, settings, methods, complete), *_http_apis(resources)]
 
 
 def _stage(r: CfnResource, api: str, name: Any, props: dict, address: str | None = None
@@ -183,20 +203,29 @@ def _sam_globals(resources: list[CfnResource], section: str) -> Any:
     return template.value(section_raw) if section_raw is not None else None
 
 
-def _sam(resources: list[CfnResource]):
+def _sam(resources: list[CfnResource], notes: list, errors: list, directives: list):
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     methods: list[MethodSpec] = []
+    complete: set[str] = set()
     sam_apis = of_type(resources, "AWS::Serverless::Api")
     functions = of_type(resources, "AWS::Serverless::Function")
     globals_api = _sam_globals(resources, "Api")
     auth_by_api: dict[str, Any] = {}
+    documents: dict[str, Any] = {}
+    cors: dict[str, CfnResource] = {}  # APIs SAM adds OPTIONS (CORS preflight) methods to
     for r in sam_apis:
         props = _merge_globals(globals_api, r.props)
+        if props.get("Cors") is not None:
+            cors[r.logical_id] = r
         stage = _stage(r, r.logical_id, as_str(props.get("StageName")), props)
         stages.append(stage)
         settings += _method_settings(r, stage, props.get("MethodSettings"))
         auth_by_api[r.logical_id] = props.get("Auth")
+        documents[r.logical_id] = doc = definition(r, "DefinitionBody", "DefinitionUri", notes,
+                                                    errors)
+        if doc is not None:
+            directives.extend(d for d in doc.directives if d not in directives)
     implicit = [(f, name, ev) for f in functions for name, ev in _api_events(f)
                 if ev.get("RestApiId") is None]
     if implicit and isinstance(globals_api, dict):
@@ -206,12 +235,106 @@ def _sam(resources: list[CfnResource]):
         stages.append(stage)
         settings += _method_settings(first, stage, globals_api.get("MethodSettings"))
         auth_by_api[IMPLICIT_REST_API] = globals_api.get("Auth")
+        if globals_api.get("Cors") is not None:
+            cors[IMPLICIT_REST_API] = first
+    by_api: dict[str, list[MethodSpec]] = {}
     for f in functions:
         for name, ev in _api_events(f):
             api = _api(ev.get("RestApiId")) if ev.get("RestApiId") is not None \
                 else IMPLICIT_REST_API
-            methods.append(_sam_method(f, name, ev, api, auth_by_api.get(api)))
-    return stages, settings, methods
+            by_api.setdefault(api, []).append(_sam_method(f, name, ev, api, auth_by_api.get(api)))
+    for r in sam_apis:
+        doc = documents[r.logical_id]
+        events = by_api.pop(r.logical_id, [])
+        if doc is None:
+            methods += _preflight(events, cors.get(r.logical_id), auth_by_api.get(r.logical_id))
+            complete.add(r.logical_id)
+            continue
+        auth = auth_by_api.get(r.logical_id)
+        auth = auth if isinstance(auth, dict) else {}
+        sam_authorizers = _sam_authorizers(auth)
+        specs = openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build(), sam_authorizers,
+                              auth.get("DefaultAuthorizer"),
+                              as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight")))
+        methods += _preflight(_merge_events(specs, events), cors.get(r.logical_id),
+                              auth_by_api.get(r.logical_id))
+        if doc.complete:
+            complete.add(r.logical_id)
+    for api, events in by_api.items():
+        methods += _preflight(events, cors.get(api), auth_by_api.get(api))
+        if api == IMPLICIT_REST_API:
+            complete.add(api)
+    return stages, settings, methods, complete
+
+
+def _preflight(specs: list[MethodSpec], api: CfnResource | None, api_auth: Any
+               ) -> list[MethodSpec]:
+    """With ``Cors``, SAM adds an OPTIONS method to every path that has none, with the default
+    authorizer unless ``AddDefaultAuthorizerToCorsPreflight`` is false."""
+    if api is None:
+        return specs
+    have = {(s.resource_path, s.http_method) for s in specs}
+    name = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, dict) else None
+    if isinstance(api_auth, dict) and as_bool(
+            api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
+        name = None
+    auth, identity = _sam_authorizer(name, api_auth)
+    out = list(specs)
+    for path in dict.fromkeys(s.resource_path for s in specs):
+        if (path, "OPTIONS") not in have and isinstance(path, str):
+            src = CfnSourceBuilder(api, f"{api.logical_id}.Cors.{path}.OPTIONS").build()
+            out.append(MethodSpec(source=src, api=specs[0].api, http_method="OPTIONS",
+                                  resource_path=path, authorization=auth,
+                                  identity_sources=identity))
+    return out
+
+
+def _merge_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[MethodSpec]:
+    """SAM adds each function event to the API's OpenAPI document: a path and method written
+    in both is one method, with the event's cache key parameters added to the document's."""
+    by_route = {(str(s.resource_path).rstrip("/"), s.http_method): i
+                for i, s in enumerate(specs)}
+    out = list(specs)
+    for ev in events:
+        i = by_route.get((str(ev.resource_path).rstrip("/"), ev.http_method))
+        if i is None:
+            out.append(ev)
+            continue
+        own, added = out[i].cache_key_parameters, ev.cache_key_parameters
+        if isinstance(own, tuple) and isinstance(added, tuple):
+            out[i] = replace(out[i], cache_key_parameters=own + tuple(
+                k for k in added if k not in own))
+    return out
+
+
+def _sam_authorizer(name: Any, api_auth: Any) -> tuple[Any, tuple]:
+    """A SAM authorizer by name (``Auth.Authorizers``, or AWS_IAM/NONE) -> (authorization,
+    identity sources)."""
+    if name is UNKNOWN:
+        return UNKNOWN, ()
+    if name in (None, "NONE"):
+        return "NONE", ()
+    if name == "AWS_IAM":
+        return "AWS_IAM", ()
+    defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
+    definition = defs.get(name) if isinstance(defs, dict) else None
+    if not isinstance(definition, dict):
+        return UNKNOWN, ()
+    auth = "COGNITO_USER_POOLS" if definition.get("UserPoolArn") is not None else "CUSTOM"
+    identity = definition.get("Identity") if isinstance(definition.get("Identity"), dict) \
+        else {}
+    if auth == "CUSTOM" and definition.get("FunctionPayloadType") == "REQUEST":
+        sources = [f"method.request.header.{h}" for h in identity.get("Headers") or []] + \
+            [f"method.request.querystring.{q}" for q in identity.get("QueryStrings") or []]
+        return auth, tuple(s for s in sources if "UNKNOWN" not in s)
+    header = identity.get("Header", "Authorization")
+    return auth, (f"method.request.header.{header}",) if isinstance(header, str) else ()
+
+
+def _sam_authorizers(api_auth: dict) -> dict[str, tuple[Any, tuple]]:
+    defs = api_auth.get("Authorizers")
+    names = list(defs) if isinstance(defs, dict) else []
+    return {name: _sam_authorizer(name, api_auth) for name in [*names, "AWS_IAM", "NONE"]}
 
 
 def _api_events(f: CfnResource) -> list[tuple[str, dict]]:
@@ -235,20 +358,7 @@ def _sam_method(f: CfnResource, name: str, ev: dict, api: str, api_auth: Any) ->
     ev_auth = ev.get("Auth")
     if isinstance(ev_auth, dict) and ev_auth.get("Authorizer") is not None:
         authorizer_name = ev_auth.get("Authorizer")
-    auth, identity = "NONE", ()
-    if authorizer_name == "AWS_IAM":
-        auth = "AWS_IAM"
-    elif isinstance(authorizer_name, str) and authorizer_name != "NONE":
-        defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
-        definition = defs.get(authorizer_name) if isinstance(defs, dict) else None
-        auth = "COGNITO_USER_POOLS" if isinstance(definition, dict) and \
-            definition.get("UserPoolArn") is not None else "CUSTOM"
-        header = "Authorization"
-        if isinstance(definition, dict) and isinstance(definition.get("Identity"), dict):
-            header = definition["Identity"].get("Header", header)
-        identity = (f"method.request.header.{header}",)
-    elif authorizer_name is UNKNOWN:
-        auth = UNKNOWN
+    auth, identity = _sam_authorizer(authorizer_name, api_auth)
     keys: list[str] = []
     for item in ev.get("RequestParameters") or []:
         if isinstance(item, dict):

@@ -61,8 +61,10 @@ def _map(resources: list, inventory: Inventory) -> None:
         roots.setdefault(res.root, []).append(res)
     for root, group in sorted(roots.items()):
         try:
-            mapped = [r for mapper in (map_apigateway, map_cloudfront, map_datastores)
-                      for r in mapper.map_resources(group)]
+            mapped = [*map_apigateway.map_resources(group, inventory.notes, inventory.errors,
+                                                    inventory.directives),
+                      *map_cloudfront.map_resources(group),
+                      *map_datastores.map_resources(group)]
         except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
             inventory.errors.append(LoadError(root or ".", internal_error(exc)))
             continue

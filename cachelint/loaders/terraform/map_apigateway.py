@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
+from cachelint.loaders import openapi
+from cachelint.loaders.terraform.evaluate import evaluate
+from cachelint.loaders.terraform.files import LoadError
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
-from cachelint.linking import MethodSpec, identity_sources, link_api, method_path_parts
+from cachelint.loaders.terraform.syntax import Call, ObjectExpr
+from cachelint.linking import (
+    MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
+)
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple, ref_key
 
@@ -15,14 +23,128 @@ TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gatewa
          "aws_api_gateway_method_settings", "aws_apigatewayv2_api", "aws_apigatewayv2_route"}
 
 
-def map_resources(resources: list[TfResource]) -> list[Resource]:
+def map_resources(resources: list[TfResource], notes: list | None = None,
+                  errors: list | None = None, directives: list | None = None
+                  ) -> list[Resource]:
+    """``notes`` and ``errors`` receive what could not be read of OpenAPI bodies,
+    ``directives`` the suppression comments of definition files."""
+    notes = notes if notes is not None else []
+    errors = errors if errors is not None else []
+    directives = directives if directives is not None else []
     paths = _resource_paths(resources)
     stages = [_stage(r) for r in by_type(resources, "aws_api_gateway_stage")]
     settings = [_settings(r) for r in by_type(resources, "aws_api_gateway_method_settings")]
-    openapi = {r.address for r in by_type(resources, "aws_api_gateway_rest_api")
-               if r.body.get("body") is not None}
-    linked = link_api(stages, settings, _methods(resources, paths), openapi)
+    methods = _methods(resources, paths)
+    complete: set[str] = set()
+    for r in by_type(resources, "aws_api_gateway_rest_api"):
+        doc = _openapi_body(r, notes, errors)
+        if doc is not None:
+            directives.extend(d for d in doc.directives if d not in directives)
+            methods += openapi_specs(doc, r.address, SourceBuilder(r).build())
+        if doc is None or doc.complete:
+            complete.add(r.address)
+    linked = link_api(stages, settings, methods, complete)
     return [*linked, *_http_apis(resources)]
+
+
+# --- OpenAPI bodies ------------------------------------------------------------------------------
+
+
+def _openapi_body(res: TfResource, notes: list, errors: list) -> Any:
+    """The API's OpenAPI ``body``: None if it has none, else a Document (incomplete, with a
+    note or an error, where it could not be read)."""
+    b = res.body
+    if b.values.get("body") is None:
+        return None
+    where = location(b.where("body"))
+    expr, scope = b.exprs.get("body"), b.scope
+    if isinstance(expr, Call) and scope is not None and expr.args:
+        if expr.name == "jsonencode":
+            lines = _file_lines(where.path, scope)
+            literal = isinstance(expr.args[0], ObjectExpr)
+            start, end = (where.start_line, where.end_line) if literal else (1, len(lines))
+            locate = openapi.text_locator(lines, start, end) if lines else None
+            return openapi.read_document(evaluate(expr.args[0], scope), where, locate)
+        if expr.name in ("file", "templatefile"):
+            return _body_file(res, expr, scope, where, notes, errors)
+    if isinstance(b.get("body"), str):  # a string or heredoc, or a plan's JSON text
+        first = None
+        if scope is not None:
+            lines = _file_lines(where.path, scope)
+            if 0 < where.start_line <= len(lines) and "<<" in lines[where.start_line - 1]:
+                first = where.start_line + 1  # a heredoc starts on the next line
+        return openapi.read_json_text(b.get("body"), where, first)
+    notes.append(f"{where.path}:{where.start_line}: {res.address} body could not be evaluated: "
+                 "its OpenAPI methods are not checked")
+    return openapi.Document(where.path, complete=False)
+
+
+def _module_dir(scope: Any) -> Any:
+    try:
+        return scope.lookup("path")["module"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _file_lines(display: str, scope: Any) -> list[str]:
+    directory = _module_dir(scope)
+    for candidate in ([os.path.join(directory, os.path.basename(display))]
+                      if isinstance(directory, str) else []) + [display]:
+        try:
+            with open(candidate, encoding="utf-8") as fh:
+                return fh.read().splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+    return []
+
+
+_INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
+_PLACEHOLDER = "cachelint-unknown-value"
+
+
+def _body_file(res: TfResource, expr: Call, scope: Any, where: Any, notes: list,
+               errors: list) -> Any:
+    path = evaluate(expr.args[0], scope)
+    directory = _module_dir(scope)
+    if not isinstance(path, str) or not isinstance(directory, str):
+        notes.append(f"{where.path}:{where.start_line}: {res.address} body reads a file whose "
+                     "path is not known: its OpenAPI methods are not checked")
+        return openapi.Document(where.path, complete=False)
+    display = os.path.normpath(os.path.join(os.path.dirname(where.path),
+                                            os.path.relpath(path, directory)))
+    substitute = None
+    if expr.name == "templatefile":
+        variables = evaluate(expr.args[1], scope) if len(expr.args) > 1 else {}
+        if "%{" in _peek(path):
+            notes.append(f"{display}: template directives (%{{...}}) are not evaluated: the "
+                         f"OpenAPI methods of {res.address} are not checked")
+            return openapi.Document(display, complete=False)
+        substitute = _substitution(variables)
+    try:
+        return openapi.read_file(path, display, substitute, _PLACEHOLDER if substitute else None)
+    except openapi.OpenApiError as exc:
+        errors.append(LoadError(display, str(exc).removeprefix(f"{display}: ")))
+        return openapi.Document(display, complete=False)
+
+
+def _peek(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read(openapi.MAX_FILE_BYTES)
+    except OSError:
+        return ""
+
+
+def _substitution(variables: Any):
+    """templatefile's ``${name}``: known strings and numbers are put in, anything else becomes
+    a placeholder the reader turns back into an unknown value."""
+    def value(m: re.Match) -> str:
+        name = m.group(1).strip()
+        v = variables.get(name) if isinstance(variables, dict) else None
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool) and "\n" not in str(v):
+            return str(v)
+        return _PLACEHOLDER
+    return lambda text: _INTERPOLATION.sub(value, text)
 
 
 def _api(value: Any) -> str:

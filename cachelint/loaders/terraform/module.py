@@ -42,6 +42,9 @@ class EvalBody:
     blocks: dict[str, list["EvalBody"]] = field(default_factory=dict)
     # From a ``dynamic`` block whose for_each is unknown: it may or may not exist.
     conditional: bool = False
+    # The scope the arguments were evaluated in, for mappers that evaluate a part of an
+    # argument themselves (the object inside an OpenAPI ``body = jsonencode(...)``).
+    scope: Any = field(default=None, repr=False, compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         """The argument's value; an argument set to null counts as left out, as in Terraform."""
@@ -317,7 +320,7 @@ class _ResourceRef:
 
 def evaluate_body(body: Body, scope: Any, module: ModuleInstance, path: str, line: int,
                   end_line: int, depth: int = 0) -> EvalBody:
-    out = EvalBody(SourceSpan(path, line, end_line))
+    out = EvalBody(SourceSpan(path, line, end_line), scope=scope)
     for name, attr in body.attributes.items():
         out.values[name] = evaluate(attr.expr, scope)
         out.exprs[name] = attr.expr
