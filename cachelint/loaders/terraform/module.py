@@ -147,6 +147,11 @@ class ModuleInstance:
             return UNKNOWN
         return _Namespace(lambda n: self.resource_value("managed", name, n))
 
+    def read_file(self, path: str) -> Any:
+        """``file(path)``: a relative path is relative to the root module's folder, where
+        Terraform runs (``"${path.module}/x"`` is absolute already)."""
+        return self.loader.read_file(os.path.join(self.root_dir, path))
+
     def variable(self, name: str) -> Any:
         if name in self._var_cache:
             return self._var_cache[name]

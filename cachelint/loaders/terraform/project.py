@@ -10,7 +10,8 @@ from typing import Any, Iterable
 
 from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.files import (
-    LoadError, internal_error, is_terraform_file, parse_file, parse_worker, repository_root,
+    LoadError, internal_error, is_terraform_file, parse_file, parse_worker, read_text,
+    repository_root,
 )
 from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
@@ -21,6 +22,7 @@ from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, siz
 from cachelint.loaders.terraform.syntax import ConfigFile
 from cachelint.loaders.terraform.tfjson import JsonSyntaxError
 from cachelint.suppressions import parse_comment
+from cachelint.values import UNKNOWN
 
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
 _META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
@@ -60,6 +62,7 @@ class TerraformProject:
         self._facts_cache: dict[str, dict[str, Facts]] = {}
         self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
+        self._texts: dict[str, Any] = {}  # files read by file(), by path
 
     def display(self, path: str) -> str:
         rel = os.path.relpath(path, self.display_base)
@@ -131,6 +134,21 @@ class TerraformProject:
                     self.result.errors.append(error)
                 return False
         return os.path.isfile(full)
+
+    def read_file(self, path: str) -> Any:
+        """The text of a file that an expression reads (``file()``), if it is in the scanned
+        repositories; UNKNOWN otherwise (missing, too large, binary, or elsewhere: it may exist
+        where Terraform runs, so it is not an error)."""
+        full = os.path.normpath(path)
+        if full not in self._texts:
+            text: Any = UNKNOWN
+            if self.within(full) and os.path.isfile(full):
+                try:
+                    text = read_text(full)
+                except (OSError, ValueError):
+                    text = UNKNOWN
+            self._texts[full] = text
+        return self._texts[full]
 
     def within(self, path: str) -> bool:
         real = os.path.realpath(path)

@@ -1,0 +1,71 @@
+"""Terraform loader on real-world layouts: values from files, data lookups, module folders,
+roots and environments, module sources that are missing or outside the scan."""
+
+from __future__ import annotations
+
+from cachelint.model import ApiMethodSettings, CacheCluster
+from cachelint.values import UNKNOWN
+
+SETTINGS = """
+resource "aws_api_gateway_method_settings" "m" {
+  for_each    = %s
+  rest_api_id = "abc"
+  stage_name  = "prod"
+  method_path = each.key
+  settings {
+    caching_enabled      = true
+    cache_ttl_in_seconds = each.value
+  }
+}
+"""
+
+
+def ttls(inv) -> dict:
+    return {m.source.address: m.ttl for m in inv.of(ApiMethodSettings)}
+
+
+def test_yamldecode_and_jsondecode_of_files_in_the_repository(tf, inventory):
+    path = tf({"main.tf": SETTINGS % 'yamldecode(file("${path.module}/ttl.yaml"))',
+               "ttl.yaml": "a/GET: 60\nb/GET: 0\n"})
+    assert ttls(inventory(path)) == {'aws_api_gateway_method_settings.m["a/GET"]': 60,
+                                     'aws_api_gateway_method_settings.m["b/GET"]': 0}
+    path = tf({"main.tf": SETTINGS % 'jsondecode(file("ttl.json"))',
+               "ttl.json": '{"c/GET": 30}', "ttl.yaml": "x: 1\n"})
+    assert ttls(inventory(path)) == {'aws_api_gateway_method_settings.m["c/GET"]': 30}
+
+
+def test_file_relative_path_is_relative_to_the_root_module(tf, inventory):
+    path = tf({"main.tf": 'module "api" {\n  source = "./modules/api"\n}\n',
+               "modules/api/main.tf": SETTINGS % 'jsondecode(file("ttl.json"))',
+               "ttl.json": '{"root/GET": 5}', "modules/api/ttl.json": '{"module/GET": 7}'})
+    assert list(ttls(inventory(path)).values()) == [5]
+
+
+def test_missing_unreadable_or_outside_files_are_unknown_not_errors(tf, inventory, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "ttl.json"
+    outside.write_text('{"x/GET": 0}')
+    for expr in ('jsondecode(file("${path.module}/missing.json"))',
+                 f'jsondecode(file("{outside}"))',
+                 'yamldecode(file("two.yaml"))'):
+        path = tf({"main.tf": SETTINGS % expr, "two.yaml": "a: 1\n---\nb: 2\n"})
+        inv = inventory(path)
+        assert not inv.errors
+        (only,) = inv.of(ApiMethodSettings)  # one instance as written, values unknown
+        assert only.ttl is UNKNOWN
+
+
+def test_fileexists_is_true_for_a_file_and_unknown_otherwise(tf, inventory):
+    path = tf({"main.tf": SETTINGS % '{ "a/GET" = fileexists("x.txt") ? 1 : 2,'
+                                     ' "b/GET" = fileexists("y.txt") ? 1 : 2 }',
+               "x.txt": "x"})
+    assert ttls(inventory(path)) == {'aws_api_gateway_method_settings.m["a/GET"]': 1,
+                                     'aws_api_gateway_method_settings.m["b/GET"]': UNKNOWN}
+
+
+def test_data_sources_are_lookups_not_declarations(tf, inventory):
+    path = tf({"main.tf": 'data "aws_elasticache_replication_group" "shared" {\n'
+                          '  replication_group_id = "shared"\n}\n'
+                          'resource "aws_elasticache_replication_group" "own" {\n'
+                          '  replication_group_id = "own"\n  engine = "valkey"\n}\n'})
+    caches = inventory(path).of(CacheCluster)
+    assert [c.source.address for c in caches] == ["aws_elasticache_replication_group.own"]
