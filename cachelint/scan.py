@@ -120,6 +120,13 @@ def build_inventory(options: ScanOptions) -> Loaded:
     return Loaded(inventory, plans, collected)
 
 
+def _distinct_resources(inventory: Inventory) -> int:
+    """Resources as written: a module block evaluated through several roots (environments, or
+    the module folder checked alone) is one resource."""
+    return len({(type(r).__name__, r.source.location, engine.local_address(r.source.address))
+                for r in inventory.resources})
+
+
 def run_scan(options: ScanOptions) -> Report:
     loaded = build_inventory(options)
     inventory, collected = loaded.inventory, loaded.collected
@@ -146,6 +153,6 @@ def run_scan(options: ScanOptions) -> Report:
                               if scope.covers_location(f.location)],
                   errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,
-                  resources_scanned=len(inventory.resources),
+                  resources_scanned=_distinct_resources(inventory),
                   warnings=list(inventory.warnings),
                   snapshot=collected.snapshot if collected is not None else None)

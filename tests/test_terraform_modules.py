@@ -3,6 +3,8 @@ roots and environments, module sources that are missing or outside the scan."""
 
 from __future__ import annotations
 
+import os
+
 from cachelint.model import ApiMethodSettings, CacheCluster
 from cachelint.values import UNKNOWN
 
@@ -38,7 +40,10 @@ def test_file_relative_path_is_relative_to_the_root_module(tf, inventory):
     path = tf({"main.tf": 'module "api" {\n  source = "./modules/api"\n}\n',
                "modules/api/main.tf": SETTINGS % 'jsondecode(file("ttl.json"))',
                "ttl.json": '{"root/GET": 5}', "modules/api/ttl.json": '{"module/GET": 7}'})
-    assert list(ttls(inventory(path)).values()) == [5]
+    # Through the root, file() reads the root's ttl.json; the module checked alone is its own
+    # root and reads its own.
+    assert ttls(inventory(path)) == {'module.api.aws_api_gateway_method_settings.m["root/GET"]': 5,
+                                     'aws_api_gateway_method_settings.m["module/GET"]': 7}
 
 
 def test_missing_unreadable_or_outside_files_are_unknown_not_errors(tf, inventory, tmp_path_factory):
@@ -69,3 +74,57 @@ def test_data_sources_are_lookups_not_declarations(tf, inventory):
                           '  replication_group_id = "own"\n  engine = "valkey"\n}\n'})
     caches = inventory(path).of(CacheCluster)
     assert [c.source.address for c in caches] == ["aws_elasticache_replication_group.own"]
+
+
+REDIS = """
+variable "encrypt" {
+  default = false
+}
+resource "aws_elasticache_replication_group" "this" {
+  replication_group_id       = "c"
+  description                = "c"
+  engine                     = "redis"
+  num_cache_clusters         = 2
+  automatic_failover_enabled = true
+  at_rest_encryption_enabled = var.encrypt
+  transit_encryption_enabled = false
+}
+"""
+
+
+def _where(report, rule_id):
+    """(file, line, roots) of a rule's findings; paths relative to where the scan ran."""
+    return sorted((os.path.relpath(f.location.path), f.location.start_line, f.all_roots)
+                  for f in report.findings if f.rule.id == rule_id)
+
+
+def test_module_folder_is_checked_with_its_own_defaults_once_per_defect(tf, scan, monkeypatch):
+    path = tf({"modules/redis/main.tf": REDIS,
+               "envs/prod/main.tf": 'variable "x" {}\nmodule "c" {\n'
+                                    '  source  = "../../modules/redis"\n  encrypt = var.x\n}\n',
+               "envs/qa/main.tf": 'module "c" {\n  source = "../../modules/redis"\n}\n',
+               "envs/uat/main.tf": 'module "c" {\n  source  = "../../modules/redis"\n'
+                                   '  encrypt = false\n}\n'})
+    monkeypatch.chdir(path)
+    report = scan(path)
+    # The default (line 3) is deployed by qa and by the module checked alone: one finding that
+    # names both; uat writes its own false (line 3 of its file): its own finding; prod passes
+    # an unknown value: nothing.
+    assert _where(report, "CL304") == [
+        ("envs/uat/main.tf", 3, ("envs/uat",)),
+        ("modules/redis/main.tf", 3, ("envs/qa", "modules/redis")),
+    ]
+    # A value written in the module itself is one finding, naming every root that deploys it.
+    assert _where(report, "CL305") == [
+        ("modules/redis/main.tf", 12, ("envs/prod", "envs/qa", "envs/uat", "modules/redis"))]
+    (finding,) = [f for f in report.findings if f.rule.id == "CL305"]
+    assert finding.address == "module.c.aws_elasticache_replication_group.this"  # deployed
+    assert report.resources_scanned == 1
+
+
+def test_value_passed_through_a_module_points_at_the_callers_argument(tf, scan, monkeypatch):
+    path = tf({"modules/redis/main.tf": REDIS.replace("default = false", "default = true"),
+               "main.tf": 'locals {\n  off = false\n}\nmodule "c" {\n'
+                          '  source  = "./modules/redis"\n  encrypt = local.off\n}\n'})
+    monkeypatch.chdir(path)
+    assert _where(scan(path), "CL304") == [("main.tf", 6, (".",))]

@@ -140,7 +140,7 @@ class ModuleInstance:
         if name == "data":
             return _Namespace(lambda t: _Namespace(lambda n: self.resource_value("data", t, n)))
         if name == "path":
-            return {"module": self.directory, "root": self.loader.root, "cwd": self.loader.root}
+            return {"module": self.directory, "root": self.root_dir, "cwd": self.root_dir}
         if name == "terraform":
             return {"workspace": "default"}
         if name in ("each", "count", "self"):
@@ -259,11 +259,17 @@ class ModuleInstance:
 
     def origin(self, expr: Any, default: SourceSpan) -> SourceSpan:
         """Where the decisive value of ``expr`` was written: for a bare ``var.x`` passed in by a
-        module call, the caller's argument (recursively), so findings point where users edit."""
+        module call, the caller's argument (recursively); for one nobody sets, the variable's
+        ``default``; so findings point where users edit, not at a pass-through."""
         if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "var":
             found = self.input_origins.get(expr.name)
             if found is not None:
                 return found
+            if expr.name not in self.inputs and expr.name in self.variables:
+                block, f = self.variables[expr.name]
+                written = block.body.attributes.get("default")
+                if written is not None:
+                    return SourceSpan(f.path, written.line, written.end_line)
         return default
 
 

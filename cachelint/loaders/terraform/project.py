@@ -289,10 +289,10 @@ class TerraformProject:
                             called.add(target)
         for d in dirs:
             # A module called from elsewhere in the scan is evaluated through its callers, with
-            # their inputs; evaluating it alone too would report the same lines with less context.
-            if d in called:
-                continue
-            inputs, origins = self._root_inputs(d)
+            # their inputs, and also alone with its own defaults, as checkov and tflint check a
+            # module: a default is what every caller that omits the argument deploys. The same
+            # defect seen both ways is one finding (engine.run merges them by location).
+            inputs, origins = ({}, {}) if d in called else self._root_inputs(d)
             root = ModuleInstance(self, d, self.files_of(d), "", inputs, origins, 0)
             try:
                 self._collect(root)
