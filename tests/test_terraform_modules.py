@@ -128,3 +128,55 @@ def test_value_passed_through_a_module_points_at_the_callers_argument(tf, scan, 
                           '  source  = "./modules/redis"\n  encrypt = local.off\n}\n'})
     monkeypatch.chdir(path)
     assert _where(scan(path), "CL304") == [("main.tf", 6, (".",))]
+
+
+CACHE = """
+resource "aws_elasticache_replication_group" "own" {
+  replication_group_id = "own"
+  description          = "own"
+  engine               = "valkey"
+  num_cache_clusters   = 1
+}
+"""
+
+
+def test_missing_local_module_is_one_error_per_calling_line(tf, scan):
+    path = tf({"a.tf": 'module "m" {\n  for_each = toset(["x", "y"])\n'
+                       '  source   = "./modules/gone"\n}\n' + CACHE,
+               "b.tf": '\n\nmodule "n" {\n  source = "./modules/gone"\n}\n'})
+    report = scan(path)
+    errors = sorted((os.path.basename(e.path), e.message.split(":")[0]) for e in report.errors)
+    assert errors == [("a.tf", "line 1"), ("b.tf", "line 3")]
+    assert all("not found" in e.message for e in report.errors)
+    # The caller's own resources are still checked.
+    assert {f.rule.id for f in report.findings if f.rule.id != "CL001"} == {"CL303", "CL305"}
+
+
+def test_empty_module_folder_or_submodule_is_one_note(tf, scan):
+    path = tf({"a.tf": 'module "m" {\n  source = "./vendor/redis"\n}\n' + CACHE,
+               "b.tf": 'module "n" {\n  source = "./vendor/redis"\n}\n'
+                       'module "o" {\n  source = "./vendor/empty"\n}\n',
+               ".gitmodules": '[submodule "redis"]\n\tpath = vendor/redis\n'
+                              '\turl = https://example.com/redis.git\n'})
+    (path / "vendor" / "redis").mkdir(parents=True)
+    (path / "vendor" / "empty").mkdir(parents=True)
+    report = scan(path)
+    assert report.errors == [] and "CL001" not in {f.rule.id for f in report.findings}
+    notes = [n for n in report.notes if "module source not present" in n]
+    assert len(notes) == 2
+    assert any("vendor/redis" in n and "git submodule" in n for n in notes)
+    assert any("vendor/empty" in n and "no Terraform files" in n for n in notes)
+
+
+def test_module_outside_the_scanned_folder_is_read_when_present(tf, scan):
+    path = tf({"modules/redis/main.tf": CACHE,
+               "envs/prod/main.tf": 'module "c" {\n  source = "../../modules/redis"\n}\n'
+                                    'module "gone" {\n  source = "../../modules/gone"\n}\n'})
+    report = scan(path / "envs" / "prod")  # not in a git work tree: the scan root is the folder
+    assert report.errors == []
+    assert {(os.path.basename(f.location.path), f.rule.id) for f in report.findings} == {
+        ("main.tf", "CL303"), ("main.tf", "CL305")}
+    assert {f.address for f in report.findings} == {"module.c.aws_elasticache_replication_group.own"}
+    assert any('module "c"' in n and "outside the scanned folder" in n and "read" in n
+               for n in report.notes)
+    assert any('module "gone"' in n and "not on this disk" in n for n in report.notes)

@@ -249,7 +249,8 @@ class ModuleInstance:
                 source = block.body.attributes.get("source")
                 target = module_source_dir(self.directory, source.expr.value) \
                     if source is not None and isinstance(source.expr, Lit) else None
-                if target is not None and not needed(target):
+                # A missing or empty source folder is still expanded: it is reported there.
+                if target is not None and has_configuration(target) and not needed(target):
                     continue
             self.child(name)
             children = self._children.get(name)
@@ -373,6 +374,14 @@ def _expand_dynamic(block: Block, scope: Any, module: ModuleInstance, path: str,
         out.blocks.setdefault(name, []).append(
             evaluate_body(content.body, inner, module, path, content.line, content.end_line,
                           depth + 1))
+
+
+def has_configuration(directory: str) -> bool:
+    """Whether a folder holds Terraform files (a module source that is present)."""
+    try:
+        return any(n.endswith((".tf", ".tf.json")) for n in os.listdir(directory))
+    except OSError:
+        return False
 
 
 def module_source_dir(base: str, source: Any) -> str | None:
