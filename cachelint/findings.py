@@ -36,9 +36,13 @@ class Finding:
     def all_roots(self) -> tuple[str, ...]:
         return self.roots or ((self.root,) if self.root else ())
 
+    # Why this finding is reported as info rather than at the rule's severity (an availability
+    # or cost finding in non-production code); "" when it is not.
+    demoted: str = ""
+
     @property
     def severity(self) -> Severity:
-        return self.rule.severity
+        return Severity.INFO if self.demoted else self.rule.severity
 
     @property
     def fingerprint(self) -> str:
