@@ -180,3 +180,14 @@ def test_module_outside_the_scanned_folder_is_read_when_present(tf, scan):
     assert any('module "c"' in n and "outside the scanned folder" in n and "read" in n
                for n in report.notes)
     assert any('module "gone"' in n and "not on this disk" in n for n in report.notes)
+
+
+def test_part_of_an_object_variable_points_where_the_object_is_written(tf, scan, monkeypatch):
+    module = REDIS.replace('variable "encrypt" {\n  default = false\n}',
+                           'variable "cfg" {\n  default = { encrypt = true }\n}') \
+        .replace("var.encrypt", "var.cfg.encrypt")
+    path = tf({"modules/redis/main.tf": module,
+               "main.tf": 'module "c" {\n  source = "./modules/redis"\n'
+                          '  cfg    = { encrypt = false }\n}\n'})
+    monkeypatch.chdir(path)
+    assert _where(scan(path), "CL304") == [("main.tf", 3, (".",))]

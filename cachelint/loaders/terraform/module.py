@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
 from cachelint.loaders.terraform.types import convert
 from cachelint.loaders.terraform.syntax import (
-    Attribute, Block, Body, ConfigFile, GetAttr, Lit, Name,
+    Attribute, Block, Body, ConfigFile, GetAttr, Index, Lit, Name,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
 
@@ -262,16 +262,27 @@ class ModuleInstance:
         """Where the decisive value of ``expr`` was written: for a bare ``var.x`` passed in by a
         module call, the caller's argument (recursively); for one nobody sets, the variable's
         ``default``; so findings point where users edit, not at a pass-through."""
-        if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "var":
-            found = self.input_origins.get(expr.name)
+        name = _variable_of(expr)
+        if name is not None:
+            found = self.input_origins.get(name)
             if found is not None:
                 return found
-            if expr.name not in self.inputs and expr.name in self.variables:
-                block, f = self.variables[expr.name]
+            if name not in self.inputs and name in self.variables:
+                block, f = self.variables[name]
                 written = block.body.attributes.get("default")
                 if written is not None:
                     return SourceSpan(f.path, written.line, written.end_line)
         return default
+
+
+def _variable_of(expr: Any) -> str | None:
+    """``x`` for ``var.x``, ``var.x.ttl`` or ``var.x["k"].ttl``: a part of one variable, whose
+    value is written where the variable is set."""
+    while isinstance(expr, (GetAttr, Index)):
+        if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "var":
+            return expr.name
+        expr = expr.obj
+    return None
 
 
 class _Root:

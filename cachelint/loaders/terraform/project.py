@@ -36,6 +36,7 @@ class TerraformResult:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     directives: list = field(default_factory=list)
+    alone_roots: set[str] = field(default_factory=set)  # called module folders checked alone
 
 
 class TerraformProject:
@@ -296,6 +297,8 @@ class TerraformProject:
             # module: a default is what every caller that omits the argument deploys. The same
             # defect seen both ways is one finding (engine.run merges them by location).
             inputs, origins = ({}, {}) if d in called else self._root_inputs(d)
+            if d in called:
+                self.result.alone_roots.add(self.display(d))
             root = ModuleInstance(self, d, self.files_of(d), "", inputs, origins, 0)
             try:
                 self._collect(root)
