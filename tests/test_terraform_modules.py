@@ -191,3 +191,15 @@ def test_part_of_an_object_variable_points_where_the_object_is_written(tf, scan,
                           '  cfg    = { encrypt = false }\n}\n'})
     monkeypatch.chdir(path)
     assert _where(scan(path), "CL304") == [("main.tf", 3, (".",))]
+
+
+def test_a_yaml_alias_bomb_in_a_decoded_file_is_unknown_not_a_hang(tf, inventory):
+    lines = ["x0: &x0 [a, a, a, a, a, a, a, a, a]"]
+    for i in range(1, 10):
+        lines.append(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]")
+    path = tf({"main.tf": SETTINGS % 'yamldecode(file("bomb.yaml"))',
+               "bomb.yaml": "\n".join(lines) + "\n"})
+    inv = inventory(path)
+    assert not inv.errors
+    (only,) = inv.of(ApiMethodSettings)
+    assert only.ttl is UNKNOWN

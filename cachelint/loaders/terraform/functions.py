@@ -135,13 +135,22 @@ def _jsonencode(v):
     return json.dumps(v, separators=(",", ":"), sort_keys=True)
 
 
-def _plain(v: Any) -> Any:
+MAX_DECODED_VALUES = 100_000  # a decoded file (YAML aliases expanded) may hold no more
+
+
+def _plain(v: Any, budget: list[int] | None = None) -> Any:
     """A decoded document as Terraform values: map keys are strings, numbers stay numbers,
-    anything else YAML can express (dates, binary) is its text."""
+    anything else YAML can express (dates, binary) is its text. YAML aliases are copied, as
+    Terraform expands them, within a budget (an alias bomb is an error, not a hang)."""
+    budget = budget if budget is not None else [MAX_DECODED_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise FunctionError(f"decoded document holds more than {MAX_DECODED_VALUES} values")
     if isinstance(v, dict):
-        return {_tostring(k) if not isinstance(k, str) else k: _plain(x) for k, x in v.items()}
+        return {_tostring(k) if not isinstance(k, str) else k: _plain(x, budget)
+                for k, x in v.items()}
     if isinstance(v, list):
-        return [_plain(x) for x in v]
+        return [_plain(x, budget) for x in v]
     if v is None or isinstance(v, (str, int, float, bool)):
         return v
     return str(v)

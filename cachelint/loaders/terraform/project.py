@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.files import (
     LoadError, internal_error, is_terraform_file, parse_file, parse_worker, read_text,
-    repository_root,
 )
 from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
-    MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, has_configuration,
-    module_source_dir,
+    MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
 )
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size
+from cachelint.loaders.terraform.sources import ModuleSources
 from cachelint.loaders.terraform.syntax import ConfigFile
 from cachelint.loaders.terraform.tfjson import JsonSyntaxError
 from cachelint.suppressions import parse_comment
@@ -52,8 +49,6 @@ class TerraformProject:
         self.cli_vars = variables or {}
         self.result = TerraformResult()
         self._dirs: dict[str, list[ConfigFile]] = {}
-        self._noted: set[str] = set()
-        self._manifests: dict[str, dict[str, str]] = {}
         self._directive_paths: set[str] = set()
         self.cache_dir = cache_dir
         self.cache = ParseCache(cache_dir) if cache_dir else None
@@ -65,8 +60,7 @@ class TerraformProject:
         self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
         self._texts: dict[str, Any] = {}  # files read by file(), by path
-        self._repositories: list[str] = []  # the work trees (or folders) of the scanned paths
-        self._reported: set = set()  # module sources (or calls of them) already reported
+        self.sources = ModuleSources(self)
 
     def display(self, path: str) -> str:
         rel = os.path.relpath(path, self.display_base)
@@ -277,8 +271,9 @@ class TerraformProject:
     def load(self, paths: list[str]) -> TerraformResult:
         # Module sources and links may lead anywhere inside the repositories being scanned
         # (examples call "../../"), never out of them.
-        self._repositories = sorted({os.path.realpath(repository_root(p)) for p in paths})
-        self.boundaries = sorted(set(self._repositories) | {os.path.realpath(p) for p in paths})
+        self.sources.start(paths)
+        self.boundaries = sorted(set(self.sources.repositories) |
+                                 {os.path.realpath(p) for p in paths})
         all_dirs = self.module_dirs(paths)
         dirs = [d for d in all_dirs if self.needed(d)]
         self._preparse(dirs)
@@ -344,20 +339,8 @@ class TerraformProject:
         block, f = parent.calls[name]
         attrs = block.body.attributes
         source = evaluate(attrs["source"].expr, parent) if "source" in attrs else None
-        target = module_source_dir(parent.directory, source)
-        if target is None:
-            target = self._installed_module(parent, name)
-        if target is None:
-            if isinstance(source, str) and source not in self._noted:
-                self._noted.add(source)
-                self.result.notes.append(
-                    f"{f.path}:{block.line}: module \"{name}\" comes from {source!r}, which is not "
-                    "a local path and not installed by `terraform init`; its resources were not "
-                    "scanned")
-            return None
-        if not self._source_present(f, block, name, source, target):
-            return None
-        if parent.depth >= MAX_MODULE_DEPTH:
+        target = self.sources.resolve(parent, name, block, f, source)
+        if target is None or parent.depth >= MAX_MODULE_DEPTH:
             return None
         files = self.files_of(target)
         instances = parent.instances(block)
@@ -378,97 +361,6 @@ class TerraformProject:
             out.append((key, ModuleInstance(self, target, files, prefix, inputs, origins,
                                             parent.depth + 1, parent.root_dir)))
         return out
-
-    def _source_present(self, f: ConfigFile, block, name: str, source: Any, target: str) -> bool:
-        """Whether a local module source can be read; if not, say why once per folder: an
-        error for a folder missing in the scanned tree (a typo or a moved module), a note for
-        an empty folder (a git submodule not checked out) or a folder outside the scan that is
-        not on this disk. A source outside the scanned tree that exists is read, as Terraform
-        reads it, and noted."""
-        where = f"{f.path}:{block.line}: module \"{name}\" (source {source!r})"
-        inside = self.within(target)
-        if not inside and self._in_repository(target):
-            # In a git work tree the repository is the boundary: a source that leaves it is
-            # not read (a repository under review must not make the scan read other files).
-            self._report_once((target, f.path, block.line), error=LoadError(
-                f.path, f"line {block.line}: module \"{name}\" source {source!r} leads out of "
-                        "the scanned repository; not followed"))
-            return False
-        if not os.path.isdir(target):
-            if inside:  # each calling line is told
-                self._report_once((target, f.path, block.line), error=LoadError(
-                    f.path, f"line {block.line}: module \"{name}\" source {source!r} not found: "
-                            "no such folder, so its resources were not checked"))
-            else:
-                self._report_once(target, note=f"{where} is outside the scanned folder and not "
-                                               "on this disk; its resources were not scanned")
-            return False
-        if not has_configuration(target):
-            listed = self._submodule(target)
-            kind = "a git submodule (.gitmodules) that is not checked out" if listed \
-                else "a folder with no Terraform files"
-            self._report_once(target, note=f"{where}: module source not present ({kind}); is the "
-                                           "submodule initialised (`git submodule update --init`)? "
-                                           "Its resources were not scanned")
-            return False
-        if not inside:
-            real = os.path.realpath(target)
-            self.boundaries.append(real)  # its own files (and file() reads) are in bounds
-            self._report_once(target, note=f"{where} is outside the scanned folder "
-                                           f"({self.display(target)}); read to evaluate it, as "
-                                           "Terraform does")
-        return True
-
-    def _in_repository(self, target: str) -> bool:
-        """Whether a scanned path is in a git work tree that ``target`` is not in."""
-        return any(os.path.isdir(b) and os.path.exists(os.path.join(b, ".git"))
-                   for b in self._repositories) and not self.within(target)
-
-    def _report_once(self, key: Any, error: LoadError | None = None,
-                     note: str | None = None) -> None:
-        if key in self._reported:
-            return
-        self._reported.add(key)
-        if error is not None:
-            self.result.errors.append(error)
-        if note is not None:
-            self.result.notes.append(note)
-
-    def _submodule(self, target: str) -> bool:
-        """Whether ``target`` is a path listed in the .gitmodules of its repository."""
-        top = repository_root(target)
-        try:
-            with open(os.path.join(top, ".gitmodules"), encoding="utf-8") as fh:
-                listed = re.findall(r"^\s*path\s*=\s*(.+?)\s*$", fh.read(), re.MULTILINE)
-        except (OSError, UnicodeDecodeError):
-            return False
-        rel = os.path.relpath(target, top).replace(os.sep, "/")
-        return rel in {p.strip("/") for p in listed}
-
-    def _installed_module(self, parent: ModuleInstance, name: str) -> str | None:
-        """A registry/git module that ``terraform init`` downloaded into .terraform/modules."""
-        manifest = self._manifests.get(parent.root_dir)
-        if manifest is None:
-            manifest = {}
-            path = os.path.join(parent.root_dir, ".terraform", "modules", "modules.json")
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    for entry in json.load(fh).get("Modules", []):
-                        if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
-                            manifest[entry["Key"]] = entry["Dir"]
-            except (OSError, ValueError, AttributeError):
-                pass
-            self._manifests[parent.root_dir] = manifest
-        chain = [p for p in parent.prefix.split(".") if p and p != "module"]
-        key = ".".join([re.sub(r"\[.*\]$", "", p) for p in chain] + [name])
-        found = manifest.get(key)
-        if not found:
-            return None
-        full = os.path.normpath(os.path.join(parent.root_dir, found))
-        root = os.path.realpath(parent.root_dir)
-        if not os.path.realpath(full).startswith(root + os.sep):
-            return None  # never follow a manifest out of the module's own directory
-        return full
 
     def _collect(self, module: ModuleInstance, root: str = "") -> None:
         root = root or module.directory
