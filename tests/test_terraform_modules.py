@@ -122,12 +122,23 @@ def test_module_folder_is_checked_with_its_own_defaults_once_per_defect(tf, scan
     assert report.resources_scanned == 1
 
 
-def test_value_passed_through_a_module_points_at_the_callers_argument(tf, scan, monkeypatch):
-    path = tf({"modules/redis/main.tf": REDIS.replace("default = false", "default = true"),
-               "main.tf": 'locals {\n  off = false\n}\nmodule "c" {\n'
-                          '  source  = "./modules/redis"\n  encrypt = local.off\n}\n'})
+def test_value_passed_through_a_module_points_where_it_is_written(tf, scan, monkeypatch):
+    module = REDIS.replace("default = false", "default = true")
+    # The caller's argument, when the value is written there.
+    path = tf({"modules/redis/main.tf": module,
+               "main.tf": 'module "c" {\n  source  = "./modules/redis"\n'
+                          '  encrypt = !true\n}\n'})
     monkeypatch.chdir(path)
-    assert _where(scan(path), "CL304") == [("main.tf", 6, (".",))]
+    assert _where(scan(path), "CL304") == [("main.tf", 3, (".",))]
+    # A local that holds the literal, or renames a variable, is followed to where it is set.
+    (path / "main.tf").write_text('locals {\n  off = false\n}\nmodule "c" {\n'
+                                  '  source  = "./modules/redis"\n  encrypt = local.off\n}\n')
+    assert _where(scan(path), "CL304") == [("main.tf", 2, (".",))]
+    (path / "main.tf").write_text('variable "enc" {}\nlocals {\n  enc = var.enc\n}\n'
+                                  'module "c" {\n  source  = "./modules/redis"\n'
+                                  '  encrypt = local.enc\n}\n')
+    (path / "terraform.tfvars").write_text("# prod\nenc = false\n")
+    assert _where(scan(path), "CL304") == [("terraform.tfvars", 2, (".",))]
 
 
 CACHE = """

@@ -258,10 +258,17 @@ class ModuleInstance:
                 out.extend(m for _, m in children if m is not None)
         return out
 
-    def origin(self, expr: Any, default: SourceSpan) -> SourceSpan:
-        """Where the decisive value of ``expr`` was written: for a bare ``var.x`` passed in by a
-        module call, the caller's argument (recursively); for one nobody sets, the variable's
-        ``default``; so findings point where users edit, not at a pass-through."""
+    def origin(self, expr: Any, default: SourceSpan, depth: int = 0) -> SourceSpan:
+        """Where the decisive value of ``expr`` was written: for ``var.x`` (or a part of it)
+        passed in by a module call, the caller's argument (recursively); for one nobody sets,
+        the variable's ``default``; for a ``local.y`` that only renames such a value or a
+        literal, that; so findings point where users edit, not at a pass-through."""
+        local = _local_of(expr)
+        if local is not None and local in self.locals and depth < 8:
+            attr, f = self.locals[local]
+            if isinstance(attr.expr, Lit):
+                return SourceSpan(f.path, attr.line, attr.end_line)
+            return self.origin(attr.expr, default, depth + 1)
         name = _variable_of(expr)
         if name is not None:
             found = self.input_origins.get(name)
@@ -273,6 +280,13 @@ class ModuleInstance:
                 if written is not None:
                     return SourceSpan(f.path, written.line, written.end_line)
         return default
+
+
+def _local_of(expr: Any) -> str | None:
+    """``y`` for a bare ``local.y``."""
+    if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "local":
+        return expr.name
+    return None
 
 
 def _variable_of(expr: Any) -> str | None:
