@@ -13,6 +13,8 @@ hot:                       # hot read paths: evidence for uncached-hot-read rule
   - "GET /products/*"
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
+non_production:            # sandbox paths: availability/cost findings there are info
+  - "**/sandbox/**"        # (default: dev, development, test, staging, sandbox folders)
 ```
 """
 
@@ -22,6 +24,7 @@ import fnmatch
 import functools
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -31,6 +34,9 @@ import jsonschema
 import yaml
 
 CONFIG_NAMES = (".cachelint.yaml", ".cachelint.yml")
+# Where sandbox code usually lives; production is never matched by default.
+DEFAULT_NON_PRODUCTION = ("**/dev/**", "**/development/**", "**/test/**", "**/staging/**",
+                          "**/sandbox/**", "*dev*.tfvars", "*staging*.tfvars")
 
 
 class ConfigError(ValueError):
@@ -50,6 +56,7 @@ class Config:
     parameter_overrides: tuple[tuple[str, str], ...] = ()
     thresholds: tuple[tuple[str, float], ...] = ()
     freshness: tuple[tuple[str, float], ...] = ()  # pattern -> longest acceptable TTL (s)
+    non_production: tuple[str, ...] = DEFAULT_NON_PRODUCTION
     path: str | None = None
 
     @property
@@ -69,6 +76,14 @@ class Config:
         matches, or None."""
         bounds = [limit for pattern, limit in self.freshness if matches((pattern,), *candidates)]
         return min(bounds) if bounds else None
+
+    def non_production_pattern(self, relative: str) -> str | None:
+        """The first non_production glob that ``relative`` (a path relative to a scanned
+        folder, "/"-separated; a folder ends in "/") matches, or None."""
+        for pattern in self.non_production:
+            if path_glob(pattern).match(relative):
+                return pattern
+        return None
 
     def ignored_here(self, path: str) -> tuple[str, ...]:
         """Rule codes ignored for ``path`` by per_path_ignores."""
@@ -123,6 +138,7 @@ def parse_config(data: Any, origin: str) -> Config:
                                   data.get("parameter_overrides", {}).items()),
         thresholds=tuple(data.get("thresholds", {}).items()),
         freshness=tuple((k, float(v)) for k, v in data.get("freshness", {}).items()),
+        non_production=tuple(data.get("non_production", DEFAULT_NON_PRODUCTION)),
         path=origin)
 
 
@@ -164,6 +180,33 @@ def _read(path: str) -> Config:
     except (OSError, yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}".splitlines()[0]) from None
     return parse_config(data, path)
+
+
+@functools.lru_cache(maxsize=256)
+def path_glob(pattern: str) -> "re.Pattern[str]":
+    """A path glob as gitignore and .editorconfig read it: ``**/`` is any number of folders
+    (none too), ``**`` anything, ``*`` and ``?`` stay within one name; a pattern without ``/``
+    matches a name in any folder."""
+    if "/" not in pattern.rstrip("/"):
+        pattern = "**/" + pattern
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
 
 
 def matches(patterns: tuple[str, ...], *candidates: Any) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from cachelint import conditions
@@ -97,9 +98,15 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
     if evaluations is not None:
         for rule in rules:
             if rule.applies_to != ("inventory",):
-                evaluations[rule.id] = {
-                    (res.source.location.path, res.source.address): res.source.location
-                    for kind in rule.applies_to for res in inventory.of(KINDS[kind])}
+                # A resource evaluated through several roots is one check (see merge_roots).
+                checked: dict = {}
+                for kind in rule.applies_to:
+                    for res in sorted(inventory.of(KINDS[kind]), key=_through_callers_first):
+                        src = res.source
+                        checked.setdefault((src.location.path, local_address(src.address),
+                                            src.location.start_line),
+                                           ((src.location.path, src.address), src.location))
+                evaluations[rule.id] = dict(checked.values())
     findings: list[Finding] = []
     for rule in rules:
         if rule.meta and rule.check is None:
@@ -114,8 +121,36 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
                 root=src.root, resource_location=src.location,
                 context=hit.resource.context()))
-    unique = {(f.rule.id, f.address, f.location, f.message): f for f in findings}
-    return sorted(unique.values(), key=Finding.sort_key)
+    return sorted(merge_roots(findings), key=Finding.sort_key)
+
+
+def local_address(address: str) -> str:
+    """``module.a["x"].module.b.aws_x.y[0]@prod`` -> ``aws_x.y[0]``: the resource instance
+    within its module, whichever root evaluated it (a method's ``@stage`` is a root's value)."""
+    address = re.sub(r'^(module\.[^.\[]+(\[[^\]]*\])?\.)+', "", address)
+    return address.split("@", 1)[0]
+
+
+def _through_callers_first(res: Resource) -> tuple:
+    return (not res.source.address.startswith("module."), res.source.root, res.source.address)
+
+
+def merge_roots(findings: list[Finding]) -> list[Finding]:
+    """One finding per defect: the same rule on the same resource block at the same written
+    line is one finding, whichever roots (environments calling a shared module, or the module
+    checked alone) produce it; it names every one of them. Through a caller is preferred to
+    the module alone (its address is the deployed one)."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        key = (f.rule.id, f.location, f.resource_location, local_address(f.address))
+        groups.setdefault(key, []).append(f)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda f: (not f.address.startswith("module."), f.root, f.address))
+        roots = tuple(sorted({r for f in group for r in f.all_roots}))
+        first = group[0]
+        out.append(replace(first, roots=roots) if len(roots) > 1 else first)
+    return out
 
 
 def _hits(rule: Rule, ctx: Context) -> Iterable[Hit]:

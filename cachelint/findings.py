@@ -24,14 +24,25 @@ class Finding:
     resource_type: str
     location: Location
     pointer: str | None = None
-    root: str = ""  # the root module the resource was evaluated from
+    root: str = ""  # the root module the resource was evaluated from (the first of roots)
+    # Every root module that produces this finding (a shared module called from several
+    # environments, or a module folder checked alone too); () when there is only ``root``.
+    roots: tuple[str, ...] = ()
     resource_location: Location | None = None  # the whole resource (block) the finding is in
     context: dict = field(default_factory=dict, compare=False, hash=False)  # for generate
     suppression: Suppression | None = None
 
     @property
+    def all_roots(self) -> tuple[str, ...]:
+        return self.roots or ((self.root,) if self.root else ())
+
+    # Why this finding is reported as info rather than at the rule's severity (an availability
+    # or cost finding in non-production code); "" when it is not.
+    demoted: str = ""
+
+    @property
     def severity(self) -> Severity:
-        return self.rule.severity
+        return Severity.INFO if self.demoted else self.rule.severity
 
     @property
     def fingerprint(self) -> str:

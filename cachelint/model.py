@@ -8,7 +8,7 @@ sets it to something cachelint cannot evaluate statically.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from cachelint.values import UNKNOWN, Symbol
@@ -480,9 +480,19 @@ class Inventory:
     evidence: dict[str, Evidence] = field(default_factory=dict)  # by resource address
     # What a live scan could not read (AccessDenied, timeouts, disabled regions): incomplete.
     warnings: list[str] = field(default_factory=list)
+    # Root folders that are Terraform modules called from elsewhere in the scan, checked alone
+    # with their own defaults: rules see their resources, views of what is deployed do not.
+    alone_roots: set[str] = field(default_factory=set)
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
+
+    def deployed(self) -> "Inventory":
+        """This inventory without the module folders checked alone (what callers deploy)."""
+        if not self.alone_roots:
+            return self
+        return replace(self, resources=[r for r in self.resources
+                                        if r.source.root not in self.alone_roots])
 
     def merge(self, other: "Inventory") -> None:
         self.resources.extend(other.resources)
@@ -492,3 +502,4 @@ class Inventory:
         self.directives.extend(other.directives)
         self.evidence.update(other.evidence)
         self.warnings.extend(other.warnings)
+        self.alone_roots |= other.alone_roots

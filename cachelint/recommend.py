@@ -70,6 +70,8 @@ def _strong(config: Config, res, *candidates) -> bool:
 
 def recommend(inventory: Inventory, config: Config = Config(), target: float = 0.5
               ) -> list[Recommendation]:
+    # What callers deploy: a module folder checked alone (its defaults) is not a workload.
+    inventory = inventory.deployed()
     out: list[Recommendation] = []
     seen: set = set()
     for m in inventory.of(ApiMethod):

@@ -120,6 +120,60 @@ def build_inventory(options: ScanOptions) -> Loaded:
     return Loaded(inventory, plans, collected)
 
 
+# A sandbox cache need not survive a node failure nor pay for itself: these harms are
+# production's. Encryption, consistency and cache-key findings stay at full severity anywhere.
+DEMOTED_CATEGORIES = {"availability", "cost"}
+
+
+def demote_non_production(findings: list[Finding], options: ScanOptions) -> list[Finding]:
+    """Availability and cost findings in non-production code (``non_production`` globs,
+    matched relative to each scanned folder) are info: the file they point at matches, or
+    every root module that produces them does. A finding any production root produces keeps
+    its severity."""
+    bases = sorted((os.path.abspath(p) for p in options.paths if os.path.isdir(p)),
+                   key=len, reverse=True)
+    config = options.config
+
+    def pattern_for(path: str, folder: bool = False) -> tuple[str, str] | None:
+        full = os.path.abspath(path)
+        base = next((b for b in bases if full == b or full.startswith(b.rstrip(os.sep) + os.sep)),
+                    os.path.dirname(full) if not folder else full)
+        rel = os.path.relpath(full, base).replace(os.sep, "/")
+        rel = "" if rel == "." else rel
+        if folder:
+            rel = rel + "/" if rel else ""
+        found = config.non_production_pattern(rel) if rel else None
+        return (rel, found) if found else None
+
+    out = []
+    for f in findings:
+        if f.rule.category.value not in DEMOTED_CATEGORIES or f.location.is_resource:
+            out.append(f)
+            continue
+        why = pattern_for(f.location.path)
+        roots = [r for r in f.all_roots if r and not r.endswith((".json", ".yaml", ".yml",
+                                                                 ".template"))]
+        if why is None and roots:
+            matched = [pattern_for(r, folder=True) for r in roots]
+            if all(matched):
+                why = matched[0]
+        if why is None:
+            out.append(f)
+            continue
+        where, pattern = why
+        reason = (f"{where} matches the non_production pattern {pattern!r}: reported as info, "
+                  f"as {f.rule.category.value} matters in production")
+        out.append(replace(f, demoted=reason, message=f"{f.message} ({reason})"))
+    return out
+
+
+def _distinct_resources(inventory: Inventory) -> int:
+    """Resources as written: a module block evaluated through several roots (environments, or
+    the module folder checked alone) is one resource."""
+    return len({(type(r).__name__, r.source.location, engine.local_address(r.source.address))
+                for r in inventory.resources})
+
+
 def run_scan(options: ScanOptions) -> Report:
     return report_of(build_inventory(options), options)
 
@@ -142,6 +196,7 @@ def report_of(loaded: Loaded, options: ScanOptions) -> Report:
     scope = _Scope(tuple(options.paths) + tuple(options.traffic), loaded.plans)
     findings = sorted((f for f in findings if scope.covers_location(f.location)
                        and not _per_path_ignored(f, options.config)), key=Finding.sort_key)
+    findings = demote_non_production(findings, options)
     errors = [e for e in inventory.errors if scope.covers(e.path)]
     evaluations = {rule_id: {k: loc for k, loc in checked.items() if scope.covers_location(loc)}
                    for rule_id, checked in evaluations.items()}
@@ -150,6 +205,6 @@ def report_of(loaded: Loaded, options: ScanOptions) -> Report:
                               if scope.covers_location(f.location)],
                   errors=[ScanError(e.path, e.message) for e in errors],
                   notes=list(inventory.notes), files_scanned=inventory.files,
-                  resources_scanned=len(inventory.resources),
+                  resources_scanned=_distinct_resources(inventory),
                   warnings=list(inventory.warnings),
                   snapshot=collected.snapshot if collected is not None else None)

@@ -166,8 +166,6 @@ def test_other_yaml_and_json_is_skipped_silently(tmp_path, name, text):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("Resources:\n  A:\n    Type: AWS::DAX::Cluster\n    Type: AWS::DAX::Cluster\n",
-     "duplicate key 'Type' at line 4"),
     ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: &a\n    Type: AWS::DAX::Cluster\n"
      "  B: *a\n", "aliases are not supported"),
     ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: [\n", "line"),
@@ -258,3 +256,61 @@ def test_a_minified_json_template_is_a_template(tmp_path):
         "Type": "AWS::DAX::Cluster", "Properties": {"ClusterName": "m"}}}}))
     inv = load_cloudformation([str(tmp_path)], display_base=str(tmp_path))
     assert [c.name for c in inv.of(DaxCluster)] == ["m"] and not inv.errors
+
+
+def test_duplicate_keys_are_a_warning_and_the_last_one_wins(tmp_path):
+    """CloudFormation accepts a duplicated key (the last wins; `aws cloudformation deploy` only
+    warns): read it the same way and say so, on the duplicate's line."""
+    inv = load(tmp_path, """
+        AWSTemplateFormatVersion: '2010-09-09'
+        Resources:
+          Reads:
+            Type: AWS::DAX::Cluster
+            Properties:
+              ReplicationFactor: 1
+              ReplicationFactor: 3
+    """)
+    assert inv.errors == []
+    assert only(inv, DaxCluster).replication_factor == 3
+    (note,) = inv.notes
+    assert note.startswith("template.yaml: warning: line 8: duplicate key 'ReplicationFactor' "
+                           "(first at line 7); the last one is used")
+
+
+def test_yaml_aliases_expand_in_sam_templates_and_are_an_error_elsewhere(tmp_path):
+    body = """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Reads:
+            Type: AWS::DAX::Cluster
+            Properties: &dax
+              ReplicationFactor: 1
+              ClusterEndpointEncryptionType: TLS
+          Writes:
+            Type: AWS::DAX::Cluster
+            Properties:
+              <<: *dax
+              ReplicationFactor: 3
+    """
+    inv = load(tmp_path, body)
+    assert inv.errors == []
+    assert sorted(c.replication_factor for c in inv.of(DaxCluster)) == [1, 3]  # written key wins
+    assert [n for n in inv.notes if "duplicate" in n] == []  # a merge override is no duplicate
+    assert any("YAML aliases (1) are expanded, as the SAM CLI does" in n for n in inv.notes)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    inv = load(plain, body.replace("Transform: AWS::Serverless-2016-10-31",
+                                   "AWSTemplateFormatVersion: '2010-09-09'"))
+    (error,) = inv.errors
+    assert "line 12" in error.message and "not supported by CloudFormation" in error.message
+
+
+def test_alias_bomb_and_self_reference_are_refused_in_sam_templates_too(tmp_path):
+    lines = ["Transform: AWS::Serverless-2016-10-31", "x0: &x0 [a, a, a, a, a, a, a, a, a]"]
+    for i in range(1, 12):
+        lines.append(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]")
+    lines.append("Resources:\n  A:\n    Type: AWS::DAX::Cluster\n")
+    with pytest.raises(TemplateError, match="expand to more than"):
+        parse_template_text("\n".join(lines))
+    with pytest.raises(TemplateError, match="refers to itself"):
+        parse_template_text("Transform: AWS::Serverless-2016-10-31\nx: &x [*x]\nResources: {}\n")

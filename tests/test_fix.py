@@ -190,7 +190,10 @@ def test_a_computed_value_is_refused_with_its_expression(tmp_path):
     result, _ = fix_copy(tmp_path, root, select=("CL101",))
     assert snapshot(root) == before
     [o] = [o for o in result.remaining if o.finding.rule.id == "CL101"]
-    assert o.status == "refused" and 'computed (var.routes["a"])' in o.reason
+    # The value is written inside the default map of var.routes (or reached through it):
+    # no single literal of the resource decides it.
+    assert o.status == "refused" and ('computed (var.routes["a"])' in o.reason
+                                      or "part of the variable's default" in o.reason), o.reason
 
 
 def test_variable_default_and_cloudformation_parameter_default(tmp_path):

@@ -40,7 +40,8 @@ def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
 def dax_fronts_global_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     for table in cluster.tables:
         if table.global_table is True:
-            yield Hit(cluster, "tables", {"table": table.name or table.source.address})
+            name = table.name if isinstance(table.name, str) and table.name else None
+            yield Hit(cluster, "tables", {"table": name or table.source.address})
 
 
 def dax_replication_factor_low(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:

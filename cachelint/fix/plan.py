@@ -206,13 +206,41 @@ def set_field(entry: dict, resource: Resource, ctx: FixContext, change: Change) 
         _insert(doc, block, paths[0], entry, resource, ctx, change)
         return
     a = doc.assignment_at(loc.start_line)
-    if a is not None and doc.kind == "hcl" and (
-            doc.path.endswith(".tfvars") or doc.container_of(a).name == "module"):
-        # The loader located the value where it is written: a .tfvars line or the module
-        # argument of the caller.
+    container = doc.container_of(a).name if a is not None and doc.kind == "hcl" else ""
+    if container in ("module", "variable") or (a is not None and doc.kind == "hcl"
+                                               and doc.path.endswith(".tfvars")):
+        # The loader located the value where it is written: a .tfvars line, the caller's
+        # module argument or a variable's default. When that holds a whole object, the
+        # resource's own attribute leads to the member (var.api.ttl), as _origin follows it.
+        if container == "variable" or isinstance(a.value, (dict, list)):
+            ra, rdoc = _resource_attribute(resource, paths, ctx)
+            if ra is not None:
+                _replace(rdoc, ra, entry, resource, ctx, change)
+                return
+        if container == "variable":
+            raise Refusal(f"{loc.path}:{loc.start_line}: the value is part of the variable's "
+                          f"default ({a.expression}); no single literal of it decides the "
+                          "setting")
         _replace(doc, a, entry, resource, ctx, change)
         return
     raise Refusal(f"nothing to edit at {loc.path}:{loc.start_line}")
+
+
+def _resource_attribute(resource: Resource, paths: list[list[str]], ctx: FixContext):
+    """The assignment of one of ``paths`` in the resource's own block, and its document."""
+    rloc = resource.source.location
+    if rloc.is_resource:
+        return None, None
+    rdoc = ctx.document(rloc.path)
+    top = rdoc.container_at(rloc.start_line)
+    for path in paths:
+        node = top
+        for part in path[:-1]:
+            node = node.child(part) if node is not None else None
+        found = node.assignment(path[-1]) if node is not None else None
+        if found is not None:
+            return found, rdoc
+    return None, None
 
 
 def _replace(doc, a: Assignment, entry: dict, resource: Resource, ctx: FixContext,

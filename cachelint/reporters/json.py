@@ -42,7 +42,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "remediation": f.rule.remediation,
         "resource": {"address": f.address, "type": f.resource_type,
                      "source": source_kind(f.resource_type, f.location),
-                     "root": f.root},
+                     "root": f.root, "roots": list(f.all_roots)},
         "location": location_dict(f.location),
         "pointer": f.pointer,
         "context": f.context,

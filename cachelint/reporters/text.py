@@ -53,8 +53,9 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
         out.write(f"  {f.message}\n")
         if not quiet:
             out.write(c(_DIM, f"  fix: {_fix(f.rule)}") + "\n")
-            via = f" (evaluated from {f.root})" if f.address.startswith("module.") and f.root \
-                else ""
+            roots = f.all_roots
+            via = f" (evaluated from {', '.join(roots)})" if roots and (
+                f.address.startswith("module.") or len(roots) > 1) else ""
             out.write(c(_DIM, f"  resource: {f.address}{via}") + "\n")
     # A file that could not be parsed is usually reported already by rule CL001.
     reported = {f.location.path for f in report.findings if f.rule.meta}

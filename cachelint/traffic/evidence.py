@@ -34,7 +34,8 @@ def _ttl_of(method: ApiMethod) -> float | None:
 def attach_traffic(inventory: Inventory, logs: list[str]) -> None:
     """API Gateway logs become evidence for REST methods, CloudFront logs for behaviours; ALB
     logs are only reported by `cachelint traffic` (no scanned resource is an ALB)."""
-    methods = inventory.of(ApiMethod)
+    # Logs are evidence of what callers deploy, not of a module folder checked alone.
+    methods = inventory.deployed().of(ApiMethod)
     ttls = sorted(set(DEFAULT_TTLS) | {t for t in map(_ttl_of, methods) if t})
     problems: list[LogError] = []
     groups = group_by_format(logs, problems)
@@ -70,7 +71,8 @@ def _methods(inventory: Inventory, methods: list, report: TrafficReport, logs: l
 
 
 def _behaviours(inventory: Inventory, report: TrafficReport, logs: list) -> None:
-    behaviours = [b for b in inventory.of(CacheBehavior) if isinstance(b.path_pattern, str)]
+    behaviours = [b for b in inventory.deployed().of(CacheBehavior)
+                  if isinstance(b.path_pattern, str)]
     if len({b.distribution for b in behaviours}) > 1 and report.routes:
         # A standard log does not name its distribution's resource in the code.
         inventory.notes.append("traffic: CloudFront logs not matched to behaviours: the scan "

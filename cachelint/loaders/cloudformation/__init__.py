@@ -13,7 +13,7 @@ from cachelint.loaders.cloudformation import map_apigateway, map_cloudfront, map
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
-    CfnDict, TemplateError, is_template, looks_like_template, parse_template_text,
+    CfnDict, TemplateError, is_template, looks_like_template, parse_template,
 )
 from cachelint.loaders.terraform.files import LoadError, internal_error, read_text
 from cachelint.model import Inventory
@@ -65,7 +65,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         if not looks_like_template(text):
             continue
         try:
-            data = parse_template_text(text)
+            data, warnings = parse_template(text)
         except TemplateError as exc:
             inventory.errors.append(LoadError(display, str(exc)))
             inventory.files += 1
@@ -73,6 +73,9 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         if not is_template(data):
             continue
         inventory.files += 1
+        # What CloudFormation accepts but a careful author would not write (a duplicated key,
+        # aliases the SAM CLI expands): read as AWS reads it, and said.
+        inventory.notes.extend(f"{display}: warning: {w}" for w in warnings)
         inventory.directives.extend(_directives(data, display, text))
         try:
             resources = _resources(data, display, overrides or {}, text, path)

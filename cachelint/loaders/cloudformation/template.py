@@ -1,9 +1,16 @@
 """CloudFormation/SAM templates (YAML or JSON) -> Python values that remember their lines.
 
 A small PyYAML safe loader: short-form intrinsics (``!Ref``, ``!GetAtt A.B``, ``!Sub`` …) become
-their long form, timestamps stay strings, duplicate keys are an error, and every mapping and
-sequence records the 1-based lines of its entries. YAML aliases are refused rather than
-expanded, so an alias bomb cannot exhaust memory.
+their long form, timestamps stay strings, and every mapping and sequence records the 1-based
+lines of its entries. What CloudFormation and the SAM CLI accept is read as they read it, with a
+warning; what they refuse is an error (docs/aws-facts.md, "Template syntax"):
+
+- a duplicated key: the last one wins (CloudFormation accepts it, ``aws cloudformation deploy``
+  only warns);
+- YAML aliases and merge keys (``*a``, ``<<: *a``): CloudFormation refuses them; the SAM CLI and
+  ``aws cloudformation package`` expand them. In a SAM template (``Transform:
+  AWS::Serverless-2016-10-31``) they are expanded, after checking that the expansion is small
+  (an alias bomb is refused); elsewhere they are an error.
 """
 
 from __future__ import annotations
@@ -69,11 +76,15 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+MAX_EXPANDED_NODES = 100_000  # a template expanded from aliases may not grow past this
+_SECTIONS = {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules",
+             "Mappings", "Conditions", "Transform", "Resources", "Outputs", "Globals"}
+
+
 def _compose_node(self, parent, index):
     if self.check_event(yaml.AliasEvent):
         event = self.peek_event()
-        raise TemplateError(f"YAML alias '*{event.anchor}' at line {event.start_mark.line + 1}: "
-                            "aliases are not supported in templates")
+        self.aliases.append((event.anchor, event.start_mark.line + 1))
     return yaml.SafeLoader.compose_node(self, parent, index)
 
 
@@ -83,13 +94,23 @@ _Loader.compose_node = _compose_node
 def _mapping(loader, node):
     out = CfnDict()
     out.line, out.end_line = node.start_mark.line + 1, _end(node)
+    written = len([k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"])
     loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
+    merged = len(node.value) - written  # merge-key entries come first; written keys override
+    seen: set = set()
+    for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise TemplateError(f"line {key_node.start_mark.line + 1}: unsupported mapping key")
-        if key in out:
-            raise TemplateError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        if i >= merged:
+            if key in seen:
+                section = " (a template section: CloudFormation's behaviour is undefined)" \
+                    if node is getattr(loader, "root", None) and key in _SECTIONS else ""
+                loader.warnings.append(
+                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r} (first at line "
+                    f"{out.key_lines[key][0]}); the last one is used, as CloudFormation "
+                    f"does{section}")
+            seen.add(key)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = (key_node.start_mark.line + 1, _end(value_node))
     return out
@@ -144,12 +165,30 @@ _Loader.add_multi_constructor("!", _unknown_tag)
 
 
 def parse_template_text(text: str) -> object:
-    """Parse YAML or JSON template text. JSON is YAML here, once its tab characters (which JSON
-    allows only as whitespace) are spaces."""
+    """Parse YAML or JSON template text (warnings dropped: see parse_template)."""
+    return parse_template(text)[0]
+
+
+def parse_template(text: str) -> tuple[object, list[str]]:
+    """Parse YAML or JSON template text into values and the warnings a deploy would give
+    (one line each). JSON is YAML here, once its tab characters (which JSON allows only as
+    whitespace) are spaces."""
     if text.lstrip().startswith(("{", "[")):
         text = text.replace("\t", " ")
+    loader = None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        loader = _Loader(text)
+        loader.aliases, loader.warnings = [], []
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        loader.root = node
+        if loader.aliases:
+            _check_aliases(node, loader.aliases)
+            loader.warnings.append(
+                f"line {loader.aliases[0][1]}: YAML aliases ({len(loader.aliases)}) are expanded, "
+                "as the SAM CLI does; CloudFormation itself does not accept them")
+        return loader.construct_document(node), loader.warnings
     except TemplateError:
         raise
     except yaml.YAMLError as exc:
@@ -159,6 +198,52 @@ def parse_template_text(text: str) -> object:
         raise TemplateError(f"{where}{problem}") from None
     except RecursionError:
         raise TemplateError("nesting too deep to parse") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _is_sam(root) -> bool:
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "Transform":
+            values = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            return any(isinstance(v, yaml.ScalarNode) and v.value.startswith("AWS::Serverless")
+                       for v in values)
+    return False
+
+
+def _check_aliases(root, aliases: list[tuple[str, int]]) -> None:
+    """Aliases are an error unless the SAM CLI expands them (a SAM template), and then only if
+    the expansion is finite and small (no alias bomb, no self-reference)."""
+    anchor, line = aliases[0]
+    if not _is_sam(root):
+        raise TemplateError(
+            f"YAML alias '*{anchor}' at line {line}: aliases are not supported by CloudFormation "
+            "(expand them first, e.g. with `aws cloudformation package`)")
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise TemplateError(f"YAML alias '*{anchor}': an anchor refers to itself")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v) for v in node.value)
+        active.discard(key)
+        sizes[key] = total = min(total, MAX_EXPANDED_NODES + 1)
+        return total
+
+    if size(root) > MAX_EXPANDED_NODES:
+        raise TemplateError(f"YAML alias '*{anchor}' at line {line}: the aliases expand to more "
+                            f"than {MAX_EXPANDED_NODES} values; not expanded")
 
 
 _RESOURCES = re.compile(r'^(?:Resources|"Resources")\s*:|[{,]\s*"Resources"\s*:', re.M)

@@ -35,6 +35,16 @@ class _Overlay:
             return self.names[name]
         return self.parent.lookup(name)
 
+    def read_file(self, path: str) -> Any:
+        return read_file(self.parent, path)
+
+
+def read_file(scope: Any, path: str) -> Any:
+    """The text of a file a ``file()`` call names, as the scope's module can read it; UNKNOWN
+    where the scope reads no files (variable defaults, tfvars) or the file is not there."""
+    reader = getattr(scope, "read_file", None)
+    return reader(path) if reader is not None else UNKNOWN
+
 
 class EvalError(Exception):
     """The expression is an error in Terraform too (a missing key, ``coalesce`` of nulls);
@@ -247,6 +257,15 @@ def _call(e: Call, scope: Scope, depth: int) -> Any:
         return UNKNOWN if v is UNKNOWN else True
     if name in ("nonsensitive", "sensitive"):
         return _ev(e.args[0], scope, depth) if e.args else UNKNOWN
+    if name in ("file", "fileexists") and len(e.args) == 1:
+        path = _ev(e.args[0], scope, depth)
+        if not isinstance(path, str):
+            return UNKNOWN
+        text = read_file(scope, path)
+        if name == "fileexists":
+            # A file not found here may exist where Terraform runs (generated in CI).
+            return True if isinstance(text, str) else UNKNOWN
+        return text
     args = [_ev(a, scope, depth) for a in e.args]
     if e.expand_last and args:
         last = args.pop()

@@ -1,7 +1,9 @@
 """The Terraform built-in functions cachelint evaluates (pure ones only).
 
-Functions that read files, the clock or the network, and any function not listed here, evaluate
-to UNKNOWN, as do calls with an unknown argument (``try``/``coalesce`` aside).
+Functions that read the clock or the network, and any function not listed here, evaluate to
+UNKNOWN, as do calls with an unknown argument (``try``/``coalesce`` aside). ``file()`` and
+``fileexists()`` read through the module scope (see evaluate.py), since only it knows where the
+module is and which files it may read.
 """
 
 from __future__ import annotations
@@ -133,6 +135,42 @@ def _jsonencode(v):
     return json.dumps(v, separators=(",", ":"), sort_keys=True)
 
 
+MAX_DECODED_VALUES = 100_000  # a decoded file (YAML aliases expanded) may hold no more
+
+
+def _plain(v: Any, budget: list[int] | None = None) -> Any:
+    """A decoded document as Terraform values: map keys are strings, numbers stay numbers,
+    anything else YAML can express (dates, binary) is its text. YAML aliases are copied, as
+    Terraform expands them, within a budget (an alias bomb is an error, not a hang)."""
+    budget = budget if budget is not None else [MAX_DECODED_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise FunctionError(f"decoded document holds more than {MAX_DECODED_VALUES} values")
+    if isinstance(v, dict):
+        return {_tostring(k) if not isinstance(k, str) else k: _plain(x, budget)
+                for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x, budget) for x in v]
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def _yamldecode(text: str) -> Any:
+    import yaml
+
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as exc:
+        raise FunctionError(f"yamldecode: {str(exc).splitlines()[0]}") from None
+    if not documents:
+        return None
+    if len(documents) != 1:
+        # Terraform accepts exactly one document.
+        raise FunctionError("yamldecode: the text must hold exactly one YAML document")
+    return _plain(documents[0])
+
+
 def _index_of(lst, value):
     if value in lst:
         return lst.index(value)
@@ -186,7 +224,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "floor": lambda a: math.floor(a),
     "signum": lambda a: (a > 0) - (a < 0),
     "jsonencode": _jsonencode,
-    "jsondecode": lambda s: json.loads(s),
+    "jsondecode": lambda s: _plain(json.loads(s)),
+    "yamldecode": lambda s: _yamldecode(s),
     "sum": lambda lst: sum(lst),
 }
 

@@ -59,7 +59,11 @@ def same_module(res: TfResource, other: TfResource) -> bool:
 
 
 def by_type(resources: Iterable[TfResource], *types: str) -> list[TfResource]:
-    return [r for r in resources if r.type in types]
+    """The resources of ``types`` that the configuration declares. A ``data`` block of the same
+    type only looks up an existing resource: what it leaves out is unknown, not AWS's default,
+    so it is never checked as a declaration (mappers read lookups by address when they need
+    one, e.g. a managed cache policy)."""
+    return [r for r in resources if r.type in types and r.mode == "managed"]
 
 
 def strip_instance(address: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
 from cachelint.loaders.terraform.types import convert
 from cachelint.loaders.terraform.syntax import (
-    Attribute, Block, Body, ConfigFile, GetAttr, Lit, Name,
+    Attribute, Block, Body, ConfigFile, GetAttr, Index, Lit, Name,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
 
@@ -143,12 +143,17 @@ class ModuleInstance:
         if name == "data":
             return _Namespace(lambda t: _Namespace(lambda n: self.resource_value("data", t, n)))
         if name == "path":
-            return {"module": self.directory, "root": self.loader.root, "cwd": self.loader.root}
+            return {"module": self.directory, "root": self.root_dir, "cwd": self.root_dir}
         if name == "terraform":
             return {"workspace": "default"}
         if name in ("each", "count", "self"):
             return UNKNOWN
         return _Namespace(lambda n: self.resource_value("managed", name, n))
+
+    def read_file(self, path: str) -> Any:
+        """``file(path)``: a relative path is relative to the root module's folder, where
+        Terraform runs (``"${path.module}/x"`` is absolute already)."""
+        return self.loader.read_file(os.path.join(self.root_dir, path))
 
     def variable(self, name: str) -> Any:
         if name in self._var_cache:
@@ -247,7 +252,8 @@ class ModuleInstance:
                 source = block.body.attributes.get("source")
                 target = module_source_dir(self.directory, source.expr.value) \
                     if source is not None and isinstance(source.expr, Lit) else None
-                if target is not None and not needed(target):
+                # A missing or empty source folder is still expanded: it is reported there.
+                if target is not None and has_configuration(target) and not needed(target):
                     continue
             self.child(name)
             children = self._children.get(name)
@@ -255,14 +261,45 @@ class ModuleInstance:
                 out.extend(m for _, m in children if m is not None)
         return out
 
-    def origin(self, expr: Any, default: SourceSpan) -> SourceSpan:
-        """Where the decisive value of ``expr`` was written: for a bare ``var.x`` passed in by a
-        module call, the caller's argument (recursively), so findings point where users edit."""
-        if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "var":
-            found = self.input_origins.get(expr.name)
+    def origin(self, expr: Any, default: SourceSpan, depth: int = 0) -> SourceSpan:
+        """Where the decisive value of ``expr`` was written: for ``var.x`` (or a part of it)
+        passed in by a module call, the caller's argument (recursively); for one nobody sets,
+        the variable's ``default``; for a ``local.y`` that only renames such a value or a
+        literal, that; so findings point where users edit, not at a pass-through."""
+        local = _local_of(expr)
+        if local is not None and local in self.locals and depth < 8:
+            attr, f = self.locals[local]
+            if isinstance(attr.expr, Lit):
+                return SourceSpan(f.path, attr.line, attr.end_line)
+            return self.origin(attr.expr, default, depth + 1)
+        name = _variable_of(expr)
+        if name is not None:
+            found = self.input_origins.get(name)
             if found is not None:
                 return found
+            if name not in self.inputs and name in self.variables:
+                block, f = self.variables[name]
+                written = block.body.attributes.get("default")
+                if written is not None:
+                    return SourceSpan(f.path, written.line, written.end_line)
         return default
+
+
+def _local_of(expr: Any) -> str | None:
+    """``y`` for a bare ``local.y``."""
+    if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "local":
+        return expr.name
+    return None
+
+
+def _variable_of(expr: Any) -> str | None:
+    """``x`` for ``var.x``, ``var.x.ttl`` or ``var.x["k"].ttl``: a part of one variable, whose
+    value is written where the variable is set."""
+    while isinstance(expr, (GetAttr, Index)):
+        if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "var":
+            return expr.name
+        expr = expr.obj
+    return None
 
 
 class _Root:
@@ -365,6 +402,14 @@ def _expand_dynamic(block: Block, scope: Any, module: ModuleInstance, path: str,
         out.blocks.setdefault(name, []).append(
             evaluate_body(content.body, inner, module, path, content.line, content.end_line,
                           depth + 1))
+
+
+def has_configuration(directory: str) -> bool:
+    """Whether a folder holds Terraform files (a module source that is present)."""
+    try:
+        return any(n.endswith((".tf", ".tf.json")) for n in os.listdir(directory))
+    except OSError:
+        return False
 
 
 def module_source_dir(base: str, source: Any) -> str | None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.files import (
-    LoadError, internal_error, is_terraform_file, parse_file, parse_worker, repository_root,
+    LoadError, internal_error, is_terraform_file, parse_file, parse_worker, read_text,
 )
 from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
@@ -18,9 +16,11 @@ from cachelint.loaders.terraform.module import (
 )
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size
+from cachelint.loaders.terraform.sources import ModuleSources
 from cachelint.loaders.terraform.syntax import ConfigFile
 from cachelint.loaders.terraform.tfjson import JsonSyntaxError
 from cachelint.suppressions import parse_comment
+from cachelint.values import UNKNOWN
 
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
 _META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
@@ -33,6 +33,7 @@ class TerraformResult:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     directives: list = field(default_factory=list)
+    alone_roots: set[str] = field(default_factory=set)  # called module folders checked alone
 
 
 class TerraformProject:
@@ -48,8 +49,6 @@ class TerraformProject:
         self.cli_vars = variables or {}
         self.result = TerraformResult()
         self._dirs: dict[str, list[ConfigFile]] = {}
-        self._noted: set[str] = set()
-        self._manifests: dict[str, dict[str, str]] = {}
         self._directive_paths: set[str] = set()
         self._legacy: set[str] = set()  # files read as Terraform 0.11 syntax (noted once)
         self.cache_dir = cache_dir
@@ -61,6 +60,8 @@ class TerraformProject:
         self._facts_cache: dict[str, dict[str, Facts]] = {}
         self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
+        self._texts: dict[str, Any] = {}  # files read by file(), by path
+        self.sources = ModuleSources(self)
 
     def display(self, path: str) -> str:
         rel = os.path.relpath(path, self.display_base)
@@ -132,6 +133,21 @@ class TerraformProject:
                     self.result.errors.append(error)
                 return False
         return os.path.isfile(full)
+
+    def read_file(self, path: str) -> Any:
+        """The text of a file that an expression reads (``file()``), if it is in the scanned
+        repositories; UNKNOWN otherwise (missing, too large, binary, or elsewhere: it may exist
+        where Terraform runs, so it is not an error)."""
+        full = os.path.normpath(path)
+        if full not in self._texts:
+            text: Any = UNKNOWN
+            if self.within(full) and os.path.isfile(full):
+                try:
+                    text = read_text(full)
+                except (OSError, ValueError):
+                    text = UNKNOWN
+            self._texts[full] = text
+        return self._texts[full]
 
     def within(self, path: str) -> bool:
         real = os.path.realpath(path)
@@ -261,7 +277,8 @@ class TerraformProject:
     def load(self, paths: list[str]) -> TerraformResult:
         # Module sources and links may lead anywhere inside the repositories being scanned
         # (examples call "../../"), never out of them.
-        self.boundaries = sorted({os.path.realpath(repository_root(p)) for p in paths} |
+        self.sources.start(paths)
+        self.boundaries = sorted(set(self.sources.repositories) |
                                  {os.path.realpath(p) for p in paths})
         all_dirs = self.module_dirs(paths)
         dirs = [d for d in all_dirs if self.needed(d)]
@@ -277,10 +294,12 @@ class TerraformProject:
                             called.add(target)
         for d in dirs:
             # A module called from elsewhere in the scan is evaluated through its callers, with
-            # their inputs; evaluating it alone too would report the same lines with less context.
+            # their inputs, and also alone with its own defaults, as checkov and tflint check a
+            # module: a default is what every caller that omits the argument deploys. The same
+            # defect seen both ways is one finding (engine.run merges them by location).
+            inputs, origins = ({}, {}) if d in called else self._root_inputs(d)
             if d in called:
-                continue
-            inputs, origins = self._root_inputs(d)
+                self.result.alone_roots.add(self.display(d))
             root = ModuleInstance(self, d, self.files_of(d), "", inputs, origins, 0)
             try:
                 self._collect(root)
@@ -326,26 +345,8 @@ class TerraformProject:
         block, f = parent.calls[name]
         attrs = block.body.attributes
         source = evaluate(attrs["source"].expr, parent) if "source" in attrs else None
-        target = module_source_dir(parent.directory, source)
-        if target is None:
-            target = self._installed_module(parent, name)
-        if target is None:
-            if isinstance(source, str) and source not in self._noted:
-                self._noted.add(source)
-                self.result.notes.append(
-                    f"{f.path}:{block.line}: module \"{name}\" comes from {source!r}, which is not "
-                    "a local path and not installed by `terraform init`; its resources were not "
-                    "scanned")
-            return None
-        if not self.within(target):
-            self.result.errors.append(LoadError(
-                f.path, f"line {block.line}: module \"{name}\" source {source!r} leads out of "
-                        "the scanned repository; not followed"))
-            return None
-        if parent.depth >= MAX_MODULE_DEPTH or not os.path.isdir(target):
-            if not os.path.isdir(target):
-                self.result.errors.append(LoadError(
-                    f.path, f"line {block.line}: module \"{name}\" source {source!r} not found"))
+        target = self.sources.resolve(parent, name, block, f, source)
+        if target is None or parent.depth >= MAX_MODULE_DEPTH:
             return None
         files = self.files_of(target)
         instances = parent.instances(block)
@@ -366,31 +367,6 @@ class TerraformProject:
             out.append((key, ModuleInstance(self, target, files, prefix, inputs, origins,
                                             parent.depth + 1, parent.root_dir)))
         return out
-
-    def _installed_module(self, parent: ModuleInstance, name: str) -> str | None:
-        """A registry/git module that ``terraform init`` downloaded into .terraform/modules."""
-        manifest = self._manifests.get(parent.root_dir)
-        if manifest is None:
-            manifest = {}
-            path = os.path.join(parent.root_dir, ".terraform", "modules", "modules.json")
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    for entry in json.load(fh).get("Modules", []):
-                        if isinstance(entry, dict) and entry.get("Key") and entry.get("Dir"):
-                            manifest[entry["Key"]] = entry["Dir"]
-            except (OSError, ValueError, AttributeError):
-                pass
-            self._manifests[parent.root_dir] = manifest
-        chain = [p for p in parent.prefix.split(".") if p and p != "module"]
-        key = ".".join([re.sub(r"\[.*\]$", "", p) for p in chain] + [name])
-        found = manifest.get(key)
-        if not found:
-            return None
-        full = os.path.normpath(os.path.join(parent.root_dir, found))
-        root = os.path.realpath(parent.root_dir)
-        if not os.path.realpath(full).startswith(root + os.sep):
-            return None  # never follow a manifest out of the module's own directory
-        return full
 
     def _collect(self, module: ModuleInstance, root: str = "") -> None:
         root = root or module.directory

@@ -20,3 +20,8 @@ resource "aws_elasticache_replication_group" "cache" {
   at_rest_encryption_enabled = false # expect: CL304
   transit_encryption_enabled = true
 }
+
+# A lookup of the same type beside the declaration is not checked; the declaration is.
+data "aws_elasticache_replication_group" "existing" {
+  replication_group_id = "shared-cache"
+}

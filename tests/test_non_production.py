@@ -1,0 +1,117 @@
+"""Non-production paths: availability and cost findings in sandbox code are info, with the
+reason in the message; production, and every other category, keep their severity."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cachelint.catalogue import Severity
+from cachelint.config import Config, ConfigError, parse_config
+
+SINGLE = """
+resource "aws_elasticache_replication_group" "c" {
+  replication_group_id       = "c"
+  description                = "c"
+  engine                     = "valkey"
+  num_cache_clusters         = 1
+  transit_encryption_enabled = false
+}
+"""
+MODULE = SINGLE.replace("num_cache_clusters         = 1",
+                        "num_cache_clusters = var.nodes\n  automatic_failover_enabled = var.nodes > 1"
+                        "\n  multi_az_enabled = var.nodes > 1") + 'variable "nodes" {}\n'
+
+
+def levels(report):
+    return sorted((os.path.relpath(f.location.path), f.rule.id, f.severity.label)
+                  for f in report.findings)
+
+
+def test_dev_test_and_staging_folders_demote_availability_only(tf, scan, monkeypatch):
+    path = tf({"envs/dev/main.tf": SINGLE, "envs/prod/main.tf": SINGLE,
+               "staging/main.tf": SINGLE, "test/main.tf": SINGLE})
+    monkeypatch.chdir(path)
+    report = scan(path)
+    assert levels(report) == [
+        ("envs/dev/main.tf", "CL303", "info"), ("envs/dev/main.tf", "CL305", "medium"),
+        ("envs/prod/main.tf", "CL303", "medium"), ("envs/prod/main.tf", "CL305", "medium"),
+        ("staging/main.tf", "CL303", "info"), ("staging/main.tf", "CL305", "medium"),
+        ("test/main.tf", "CL303", "info"), ("test/main.tf", "CL305", "medium")]
+    (dev,) = [f for f in report.findings if f.rule.id == "CL303" and "dev" in f.location.path]
+    assert "envs/dev/main.tf matches the non_production pattern '**/dev/**'" in dev.message
+    assert dev.demoted and dev.rule.severity is Severity.MEDIUM  # the rule itself is unchanged
+
+
+def test_patterns_are_relative_to_the_scanned_folder(tf, scan, monkeypatch):
+    """A checkout under /home/ci/test/ or a fixture folder named test is not a sandbox."""
+    path = tf({"test/repo/main.tf": SINGLE})
+    monkeypatch.chdir(path)
+    assert ("test/repo/main.tf", "CL303", "medium") in levels(scan(path / "test" / "repo"))
+    assert ("test/repo/main.tf", "CL303", "info") in levels(scan(path))
+
+
+def test_a_module_is_demoted_only_when_every_root_is_non_production(tf, scan, monkeypatch):
+    path = tf({"modules/cache/main.tf": MODULE,
+               "envs/dev/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                   '  nodes  = 1\n}\n',
+               "envs/staging/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                       '  nodes  = 1\n}\n',
+               "envs/prod/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                    '  nodes  = 2\n}\n'})
+    monkeypatch.chdir(path)
+    report = scan(path)
+    cl303 = [(os.path.relpath(f.location.path), f.severity.label) for f in report.findings
+             if f.rule.id == "CL303"]
+    # Written in the module, produced by the dev and staging roots only (prod has 2 nodes).
+    assert cl303 == [("modules/cache/main.tf", "info")]
+    (finding,) = [f for f in report.findings if f.rule.id == "CL303"]
+    assert finding.all_roots == ("envs/dev", "envs/staging")
+    assert "envs/dev/ matches the non_production pattern" in finding.message
+    # The transit finding is written in the module and produced by prod too: kept.
+    (cl305,) = [f for f in report.findings if f.rule.id == "CL305"]
+    assert cl305.severity.label == "medium"
+    # One production root producing it keeps its severity.
+    (path / "envs/prod/main.tf").write_text((path / "envs/dev/main.tf").read_text())
+    cl303 = [f.severity.label for f in scan(path).findings if f.rule.id == "CL303"]
+    assert cl303 == ["medium"]
+    # Nothing is non-production when the configuration says so.
+    cl303 = [f.severity.label for f in scan(path, config=Config(non_production=())).findings
+             if f.rule.id == "CL303"]
+    assert cl303 == ["medium"]
+
+
+STAGE = """
+variable "cache" {}
+resource "aws_api_gateway_stage" "s" {
+  rest_api_id           = "abc"
+  deployment_id         = "d"
+  stage_name            = "s"
+  cache_cluster_enabled = var.cache
+  cache_cluster_size    = "0.5"
+}
+"""
+
+
+def test_tfvars_of_a_sandbox_demote_the_cost_they_set(tf, scan, monkeypatch):
+    path = tf({"main.tf": STAGE, "dev.tfvars": "cache = true\n", "prod.tfvars": "cache = true\n"})
+    monkeypatch.chdir(path)
+    for tfvars, level in (("dev.tfvars", "info"), ("prod.tfvars", "medium")):
+        report = scan(path, var_files=(str(path / tfvars),))
+        (cl106,) = [f for f in report.findings if f.rule.id == "CL106"]
+        assert (os.path.relpath(cl106.location.path), cl106.severity.label) == (tfvars, level)
+
+
+def test_configuration_replaces_or_turns_off_the_defaults(tf, scan, monkeypatch):
+    path = tf({"envs/dev/main.tf": SINGLE, "sandbox-eu/main.tf": SINGLE})
+    monkeypatch.chdir(path)
+    off = parse_config({"non_production": []}, "x.yaml")
+    assert [f.severity.label for f in scan(path, config=off).findings
+            if f.rule.id == "CL303"] == ["medium", "medium"]
+    mine = parse_config({"non-production": ["sandbox-*/**"]}, "x.yaml")
+    assert levels(scan(path, config=mine))[:2] == [
+        ("envs/dev/main.tf", "CL303", "medium"), ("envs/dev/main.tf", "CL305", "medium")]
+    assert ("sandbox-eu/main.tf", "CL303", "info") in levels(scan(path, config=mine))
+    with pytest.raises(ConfigError, match="non_production"):
+        parse_config({"non_production": "dev"}, "x.yaml")
