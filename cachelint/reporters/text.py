@@ -53,6 +53,8 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
         out.write(f"  {f.message}\n")
         if not quiet:
             out.write(c(_DIM, f"  fix: {_fix(f.rule)}") + "\n")
+            for line in f.fix_hint.splitlines():
+                out.write(c(_DIM, f"       {line}".rstrip()) + "\n")
             via = f" (evaluated from {f.root})" if f.address.startswith("module.") and f.root \
                 else ""
             out.write(c(_DIM, f"  resource: {f.address}{via}") + "\n")
