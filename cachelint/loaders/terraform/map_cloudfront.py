@@ -105,6 +105,9 @@ def _associations(b: EvalBody) -> Any:
     functions = b.all("function_association")
     if any(a.conditional for a in lambdas + functions):
         return UNKNOWN, UNKNOWN  # a dynamic block that may or may not add associations
+    if any(b.values.get(n) is not None and not isinstance(b.values.get(n), list)
+           for n in ("lambda_function_association", "function_association")):
+        return UNKNOWN, UNKNOWN  # a plan that leaves the whole list unknown
     return ([(as_str(a.get("event_type")), a.get("lambda_arn")) for a in lambdas],
             [(as_str(a.get("event_type")), a.get("function_arn")) for a in functions])
 
