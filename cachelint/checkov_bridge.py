@@ -36,6 +36,8 @@ SINGLE_RESOURCE_KINDS = {
 # Rules of those kinds that still need another resource, and why.
 NEEDS_OTHER_RESOURCES = {
     "CL107": "needs the stage, to know whether it has a cache cluster",
+    "CL301": "needs the caches that use the group and the configuration's stores, to tell a "
+             "cache from a job queue",
     "CL402": "needs the parameter group the cluster names",
     "CL406": "needs the cluster's IAM role, its policies and the tables they name",
 }

@@ -442,6 +442,8 @@ class CacheBehavior(Resource):
             return UNKNOWN
         if self.origin is not None and self.origin.kind == "s3":
             return False  # S3 answers the same object to everyone
+        if words & STATIC_WORDS or self.path_pattern.lower().endswith(STATIC_SUFFIXES):
+            return False  # /images/users/*: public files about users, not per-viewer pages
         return bool(words & PER_VIEWER_WORDS)
 
     @property
