@@ -11,11 +11,13 @@ from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
 )
 
-# Words in a name, description or tag that say a Redis is a job queue or a store, which needs
-# noeviction (an evicted key is a lost job): Sidekiq, Celery, BullMQ, Resque, RQ, Kue, ...
-STORE_WORDS = frozenset({"queue", "queues", "jobs", "job", "worker", "workers", "broker",
-                         "sidekiq", "celery", "bull", "bullmq", "resque", "rq", "kue",
-                         "datastore", "persistent", "persistence"})
+# Words in a name, description, tag or comment that say a Redis is a job queue or a store, which
+# needs noeviction (an evicted key is a lost job or lock): Sidekiq, Celery, BullMQ, Resque, RQ,
+# Kue, Redisson locks, streams, ...
+STORE_WORDS = frozenset({"queue", "queues", "queued", "jobs", "job", "worker", "workers",
+                         "broker", "sidekiq", "celery", "bull", "bullmq", "resque", "rq", "kue",
+                         "streams", "lock", "locks", "redisson", "datastore", "persistent",
+                         "persistence"})
 
 
 def _words(text: str) -> set[str]:
@@ -25,6 +27,8 @@ def _words(text: str) -> set[str]:
 def store_reason(group: CacheParameterGroup, users: list[CacheCluster], ctx: Context
                  ) -> str | None:
     """Why a parameter group serves a store or queue rather than a cache, or None."""
+    if str(group.parameters.get("appendonly", "")).lower() == "yes":
+        return f"{group.source.address} turns on append-only persistence"
     for res in (group, *users):
         if "store" in res.source.annotations:
             return f"'cachelint: store' on {res.source.address}"

@@ -50,7 +50,8 @@ def _cache_params(r: CfnResource) -> CacheParameterGroup:
     return CacheParameterGroup(source=src.build(), name=r.logical_id,
                                family=as_str(r.get("CacheParameterGroupFamily")),
                                parameters=params,
-                               labels=labels_of(as_str(r.get("Description")), _tags(r)))
+                               labels=labels_of(as_str(r.get("Description")), _tags(r),
+                                                *(text for _, text in r.comments)))
 
 
 def _tags(r: CfnResource) -> dict:
@@ -74,7 +75,7 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
     version = as_str(r.get("EngineVersion"))
     group = parameter_group_for(r.get("CacheParameterGroupName"), groups)
     labels = labels_of(as_str(r.get("ReplicationGroupDescription")), as_str(r.get("Description")),
-                       _tags(r))
+                       _tags(r), *(text for _, text in r.comments))
     if r.type == "AWS::ElastiCache::ServerlessCache":
         return CacheCluster(source=src.build(), name=as_str(r.get("ServerlessCacheName")),
                             deployment="serverless", engine=engine, engine_version=version,

@@ -53,7 +53,12 @@ def _cache_params(r: TfResource) -> CacheParameterGroup:
     return CacheParameterGroup(source=src.build(), name=as_str(r.body.get("name")),
                                family=as_str(r.body.get("family")), parameters=params,
                                labels=labels_of(as_str(r.body.get("description")),
-                                                r.body.get("tags")))
+                                                r.body.get("tags"), *_comments(r)))
+
+
+def _comments(r: TfResource) -> list[str]:
+    """Comments inside the block: what the author says the resource is for."""
+    return [c.text for c in r.comments]
 
 
 def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
@@ -63,7 +68,7 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
     if isinstance(engine, str):
         engine = engine.lower()
     version = as_str(b.get("engine_version"))
-    labels = labels_of(as_str(b.get("description")), b.get("tags"))
+    labels = labels_of(as_str(b.get("description")), b.get("tags"), *_comments(r))
     for field, attr in (("at_rest_encryption", "at_rest_encryption_enabled"),
                         ("transit_encryption", "transit_encryption_enabled"),
                         ("automatic_failover", "automatic_failover_enabled"),

@@ -1,4 +1,4 @@
-# Words count whole: "storefront" and "enqueued" do not say store or queue.
+# Whole words only: a storefront's enqueued page fragments are still a cache.
 resource "aws_elasticache_parameter_group" "storefront" {
   name        = "storefront-params"
   family      = "redis7"

@@ -62,3 +62,38 @@ resource "aws_elasticache_parameter_group" "locks" { # cachelint: store
     value = "noeviction"
   }
 }
+
+resource "aws_elasticache_parameter_group" "billing" {
+  name   = "billing-params"
+  family = "redis7"
+  # Append-only persistence: this Redis holds state, not a cache.
+  parameter {
+    name  = "maxmemory-policy"
+    value = "noeviction"
+  }
+  parameter {
+    name  = "appendonly"
+    value = "yes"
+  }
+}
+
+resource "aws_elasticache_parameter_group" "coordination" {
+  name   = "coordination-params"
+  family = "valkey8"
+  # Redisson locks and streams live here: evicting a key would silently break them.
+  parameter {
+    name  = "maxmemory-policy"
+    value = "noeviction"
+  }
+}
+
+# BullMQ needs keys to survive memory pressure rather than be evicted mid-job, so the
+# policy is noeviction: a full Redis should fail loudly.
+resource "aws_elasticache_parameter_group" "documented" {
+  name   = "documented-params"
+  family = "redis7"
+  parameter {
+    name  = "maxmemory-policy"
+    value = "noeviction"
+  }
+}
