@@ -65,7 +65,9 @@ class Rule:
     remediation: str
     recommended_layer: str | None = None
     example: str = ""
-    fix_example: str = ""
+    # The fix in each source's syntax: (source, snippet) pairs, source being terraform,
+    # cloudformation or aws (console/CLI). A finding shows its own source's.
+    fix_hints: tuple[tuple[str, str], ...] = ()
     references: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()
     condition: Any = None
@@ -78,6 +80,10 @@ class Rule:
 
     def __hash__(self) -> int:
         return hash(self.id)  # ids are unique in the catalogue
+
+    def fix_hint(self, source: str) -> str:
+        """The fix snippet for findings from ``source``, or "" where the rule has none."""
+        return dict(self.fix_hints).get(source, "")
 
     @property
     def check_function(self) -> Callable:
@@ -126,12 +132,22 @@ def parse_rule(data: Any, origin: str) -> Rule:
         applies_to=tuple(data["applies_to"]), summary=data["summary"].strip(),
         message=data["message"].strip(), rationale=data["rationale"].strip(),
         remediation=data["remediation"].strip(), recommended_layer=data.get("recommended_layer"),
-        example=data.get("example", ""), fix_example=data.get("fix_example", ""),
+        example=data.get("example", ""), fix_hints=_fix_hints(data),
         references=tuple(data.get("references", ())), peers=tuple(data.get("peers", ())),
         condition=data.get("condition"), pointer=data.get("pointer"), check=data.get("check"),
         meta=data.get("meta", False),
         sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))),
         fix=data.get("fix"))
+
+
+HINT_SOURCES = ("terraform", "cloudformation", "aws")
+
+
+def _fix_hints(data: dict) -> tuple[tuple[str, str], ...]:
+    hints = dict(data.get("fix_hint") or {})
+    if "fix_example" in data:  # the older name of the Terraform hint
+        hints.setdefault("terraform", data["fix_example"])
+    return tuple((s, hints[s].rstrip("\n")) for s in HINT_SOURCES if hints.get(s))
 
 
 @functools.lru_cache(maxsize=1)

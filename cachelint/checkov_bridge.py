@@ -37,6 +37,8 @@ SINGLE_RESOURCE_KINDS = {
 NEEDS_OTHER_RESOURCES = {
     "CL107": "needs the stage, to know whether it has a cache cluster",
     "CL110": "needs every method of the API, to know that an entry names none of them",
+    "CL301": "needs the caches that use the group and the configuration's stores, to tell a "
+             "cache from a job queue",
     "CL402": "needs the parameter group the cluster names",
     "CL406": "needs the cluster's IAM role, its policies and the tables they name",
 }

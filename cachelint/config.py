@@ -11,6 +11,8 @@ strongly_consistent:       # never cache these, at any layer
   - "aws_dynamodb_table.ledger"   # a resource address or name (glob)
 hot:                       # hot read paths: evidence for uncached-hot-read rules
   - "GET /products/*"
+stores:                    # Redis used as a store or job queue (noeviction is right there)
+  - "aws_elasticache_replication_group.jobs"   # a resource address or name (glob)
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
 non_production:            # sandbox paths: availability/cost findings there are info
@@ -51,6 +53,7 @@ class Config:
     var_files: tuple[str, ...] = ()
     strongly_consistent: tuple[str, ...] = ()
     hot: tuple[str, ...] = ()
+    stores: tuple[str, ...] = ()  # ElastiCache caches used as a store or queue
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     parameter_overrides: tuple[tuple[str, str], ...] = ()
@@ -132,6 +135,7 @@ def parse_config(data: Any, origin: str) -> Config:
         select=strings("select"), ignore=strings("ignore"), fail_on=data.get("fail_on"),
         var_files=tuple(os.path.join(base, p) for p in strings("var_files")),
         strongly_consistent=strings("strongly_consistent"), hot=strings("hot"),
+        stores=strings("stores"),
         per_path_ignores=tuple((k, tuple(v)) for k, v in data.get("per_path_ignores", {}).items()),
         severity=tuple(data.get("severity", {}).items()),
         parameter_overrides=tuple((k, str(v)) for k, v in

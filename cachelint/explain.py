@@ -9,6 +9,8 @@ from cachelint.catalogue import Rule
 
 _SOURCES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
             "aws": "live AWS accounts and snapshots (`--aws`, `cachelint aws snapshot`)"}
+_HINT_TITLES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
+                "aws": "Live AWS (console or CLI)"}
 
 
 def render_markdown(rule: Rule) -> str:
@@ -22,8 +24,10 @@ def render_markdown(rule: Rule) -> str:
     if rule.example:
         parts += ["## Example", "", textwrap.indent(rule.example.rstrip(), "    "), ""]
     parts += ["## Use instead", "", rule.remediation, ""]
-    if rule.fix_example:
-        parts += [textwrap.indent(rule.fix_example.rstrip(), "    "), ""]
+    for source in rule.sources:
+        hint = rule.fix_hint(source)
+        if hint:
+            parts += [f"{_HINT_TITLES[source]}:", "", textwrap.indent(hint, "    "), ""]
     if rule.recommended_layer:
         parts += [f"Recommended layer: {rule.recommended_layer}", ""]
     parts += ["## References", ""] + [f"- {r}" for r in rule.references]

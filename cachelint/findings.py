@@ -45,6 +45,21 @@ class Finding:
         return Severity.INFO if self.demoted else self.rule.severity
 
     @property
+    def source(self) -> str:
+        """terraform, cloudformation or aws: the syntax the finding's fix is shown in."""
+        if self.location.is_resource:
+            return "aws"
+        if self.resource_type == "file":  # a file that could not be parsed
+            return "terraform" if self.location.path.endswith((".tf", ".tf.json", ".hcl")) \
+                else "cloudformation"
+        return "cloudformation" if "::" in self.resource_type else "terraform"
+
+    @property
+    def fix_hint(self) -> str:
+        """The rule's fix in the syntax of the finding's source ("" where it has none)."""
+        return self.rule.fix_hint(self.source)
+
+    @property
     def fingerprint(self) -> str:
         """Stable when lines move: rule, address, pointer, file and root module, not lines."""
         key = "\x1f".join((self.rule.id, self.address, self.pointer or "", self.location.path,

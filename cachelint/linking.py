@@ -14,7 +14,8 @@ from urllib.parse import unquote
 from cachelint import managed
 from cachelint.model import (
     CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, ApiMethod, ApiMethodSettings,
-    ApiStage, CacheBehavior, CachePolicy, KeySet, Resource, Source,
+    ApiStage, CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Resource,
+    Source,
 )
 from cachelint.values import UNKNOWN, Symbol
 
@@ -323,6 +324,34 @@ def managed_policy(value: Any, source: Source) -> CachePolicy | None:
                        query_strings=KeySet(*found.query_strings))
 
 
+def managed_origin_request_policy(value: Any) -> OriginRequestPolicy | None:
+    found = managed.lookup_origin_request(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return OriginRequestPolicy(name=found.name, managed=True, cookies=KeySet(found.cookies))
+
+
+def origin_request_policy(value: Any, custom: dict) -> Any:
+    """A behaviour's origin request policy from its id: None where none is set, a custom one
+    by reference or id, a managed one, else UNKNOWN."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Symbol):
+        return custom.get(value.address, UNKNOWN)
+    if isinstance(value, str):
+        return custom.get(value) or managed_origin_request_policy(value) or UNKNOWN
+    return UNKNOWN
+
+
+def edge_functions(lambdas: Any, functions: Any) -> Any:
+    """Lambda@Edge and CloudFront Functions associations, each an (event type, ARN) pair;
+    UNKNOWN where either list cannot be read."""
+    if lambdas is UNKNOWN or functions is UNKNOWN:
+        return UNKNOWN
+    return tuple([EdgeFunction(e, "lambda@edge", a) for e, a in lambdas] +
+                 [EdgeFunction(e, "cloudfront-function", a) for e, a in functions])
+
+
 def legacy_cache_key(headers: Any, cookie_forward: Any, cookie_names: Any, query_string: Any,
                      query_keys: Any) -> tuple[KeySet, KeySet, KeySet]:
     """The cache key of legacy ``ForwardedValues``: ``*`` in headers means all headers."""
@@ -367,12 +396,24 @@ def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
                    allowed_methods: Any, origin: Any, has_policy: Any, policy: Any,
                    has_forwarded_values: Any, legacy_key: tuple[KeySet, KeySet, KeySet],
                    min_ttl: Any, default_ttl: Any, max_ttl: Any,
-                   ttls_written: bool) -> CacheBehavior:
+                   ttls_written: bool, functions: Any = (),
+                   origin_request: Any = None) -> CacheBehavior:
     """A behaviour's effective key and TTLs: from its cache policy if it has one (custom or
-    managed), else from legacy ForwardedValues and TTLs with CloudFront's defaults."""
+    managed), else from legacy ForwardedValues and TTLs with CloudFront's defaults.
+    ``min_ttl``/``default_ttl``/``max_ttl`` are what the behaviour itself writes (None: unset)."""
+    # TTLs chosen above 0: a minimum above 0, or a default TTL other than CloudFront's own
+    # 86400 (which the live API reports whether or not anyone wrote it).
+    written = [t for t in (min_ttl, default_ttl) if t is not None]
+    if (isinstance(min_ttl, int) and min_ttl > 0) or (
+            isinstance(default_ttl, int) and default_ttl not in (0, CLOUDFRONT_LEGACY_DEFAULT_TTL)):
+        chosen: Any = True
+    else:
+        chosen = UNKNOWN if any(t is UNKNOWN for t in written) else False
     common = dict(source=source, distribution=distribution, path_pattern=path_pattern,
                   allowed_methods=allowed_methods, origin=origin, has_cache_policy_id=has_policy,
-                  has_forwarded_values=has_forwarded_values, ttls_written=ttls_written)
+                  has_forwarded_values=has_forwarded_values, ttls_written=ttls_written,
+                  functions=functions, origin_request_policy=origin_request,
+                  ttls_chosen_above_zero=chosen if has_policy is False else False)
     if has_policy is UNKNOWN or (has_policy and not isinstance(policy, CachePolicy)):
         return CacheBehavior(policy=UNKNOWN, min_ttl=UNKNOWN, default_ttl=UNKNOWN,
                              max_ttl=UNKNOWN, headers=KeySet(UNKNOWN), cookies=KeySet(UNKNOWN),
@@ -407,6 +448,21 @@ def version_at_least(version: Any, minimum: tuple[int, ...]) -> Any:
     if not parts:
         return UNKNOWN
     return tuple(int(p) for p in parts[:3]) >= minimum
+
+
+def transit_encryption_supported(engine: Any, version: Any) -> Any:
+    """Whether the engine version can encrypt in transit: Memcached from 1.6.12, Redis OSS
+    3.2.6 and from 4.0.10, every Valkey (7.2 on) (docs/aws-facts.md, ElastiCache 13)."""
+    if engine is UNKNOWN:
+        return UNKNOWN
+    if engine == "memcached":
+        return version_at_least(version, (1, 6, 12))
+    if engine == "redis":
+        if isinstance(version, str) and tuple(int(p) for p in re.findall(r"\d+", version)[:3]) \
+                == (3, 2, 6):
+            return True
+        return version_at_least(version, (4, 0, 10))
+    return True
 
 
 def parameter_group_for(value: Any, groups: dict) -> Any:

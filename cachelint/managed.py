@@ -54,3 +54,37 @@ BY_NAME.update({p.name.removeprefix("Managed-"): p for p in MANAGED_CACHE_POLICI
 
 def lookup(id_or_name: str) -> ManagedPolicy | None:
     return BY_ID.get(id_or_name) or BY_NAME.get(id_or_name)
+
+
+@dataclass(frozen=True)
+class ManagedOriginRequestPolicy:
+    id: str
+    name: str
+    cookies: str  # "all" or "none": what matters for per-viewer responses
+
+
+# (AWS docs: using-managed-origin-request-policies; docs/aws-facts.md, CloudFront 1)
+MANAGED_ORIGIN_REQUEST_POLICIES = (
+    ManagedOriginRequestPolicy("216adef6-5c7f-47e4-b989-5492eafa07d3", "Managed-AllViewer", "all"),
+    ManagedOriginRequestPolicy("33f36d7e-f396-46d9-90e0-52428a34d9dc",
+                               "Managed-AllViewerAndCloudFrontHeaders-2022-06", "all"),
+    ManagedOriginRequestPolicy("b689b0a8-53d0-40ab-baf2-68738e2966ac",
+                               "Managed-AllViewerExceptHostHeader", "all"),
+    ManagedOriginRequestPolicy("88a5eaf4-2fd4-4709-b370-b4c650ea3fcf", "Managed-CORS-S3Origin",
+                               "none"),
+    ManagedOriginRequestPolicy("59781a5b-3903-41f3-afcb-af62929ccde1",
+                               "Managed-CORS-CustomOrigin", "none"),
+    ManagedOriginRequestPolicy("acba4595-bd28-49b8-b9fe-13317c0390fa",
+                               "Managed-UserAgentRefererHeaders", "none"),
+    ManagedOriginRequestPolicy("775133bc-15f2-49f9-abea-afb2e0bf67d2",
+                               "Managed-Elemental-MediaTailor-PersonalizedManifests", "none"),
+    ManagedOriginRequestPolicy("bf0718e1-ba1e-49d1-88b1-f726733018ae", "Managed-HostHeaderOnly",
+                               "none"),
+)
+ORP_BY_ID = {p.id: p for p in MANAGED_ORIGIN_REQUEST_POLICIES}
+ORP_BY_NAME = {p.name: p for p in MANAGED_ORIGIN_REQUEST_POLICIES}
+ORP_BY_NAME.update({p.name.removeprefix("Managed-"): p for p in MANAGED_ORIGIN_REQUEST_POLICIES})
+
+
+def lookup_origin_request(id_or_name: str) -> ManagedOriginRequestPolicy | None:
+    return ORP_BY_ID.get(id_or_name) or ORP_BY_NAME.get(id_or_name)

@@ -8,6 +8,7 @@ sets it to something cachelint cannot evaluate statically.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -49,7 +50,7 @@ class Location:
 class Source:
     """Where a normalized resource came from. ``fields`` maps a model field (the pointer a rule
     reports) to where that value was written; ``annotations`` are inline ``cachelint:`` marks
-    and ``cachelint:*`` tags (``strongly-consistent``, ``hot``)."""
+    and ``cachelint:*`` tags (``strongly-consistent``, ``hot``, ``store``)."""
 
     address: str
     type: str
@@ -235,12 +236,58 @@ class CloudFrontOrigin:
     references: tuple = ()  # addresses of the resources its domain name is taken from
 
 
-STATIC_PATTERNS = ("/static/", "/assets/", "/images/", "/img/", "/media/", "/fonts/",
-                   "/css/", "/js/", "/public/", "/dist/", "/_next/static/")
+# Path words that name static files, dynamic (per-request) responses, and per-viewer pages. A
+# path pattern is split into words ("/wp-content/*" -> "wp-content"), so "/api*" is an API path
+# and "/apiary/*" is not.
+STATIC_WORDS = frozenset({"static", "assets", "asset", "images", "image", "img", "media", "fonts",
+                          "css", "js", "public", "dist", "build", "wp-content", "wp-includes",
+                          "uploads", "files", "favicon.ico"})
 STATIC_SUFFIXES = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif",
                    ".ico", ".woff", ".woff2", ".ttf", ".mp4", ".webm", ".map", ".html")
-DYNAMIC_PATTERNS = ("/api/", "/graphql", "/auth/", "/login", "/logout", "/session",
-                    "/account", "/cart", "/checkout", "/user")
+DYNAMIC_WORDS = frozenset({"api", "graphql", "auth", "oauth", "oauth2", "login", "logout",
+                           "signin", "signout", "signup", "register", "callback", "session",
+                           "sessions", "account", "accounts", "cart", "checkout", "user", "users",
+                           "admin", "wp-admin", "wp-login.php", "wp-json", "preview", "me",
+                           "profile", "dashboard", "webhook", "webhooks", "socket.io", "ws"})
+DYNAMIC_SUFFIXES = (".php", ".aspx", ".jsp", ".cgi")
+PER_VIEWER_WORDS = frozenset({"account", "accounts", "user", "users", "me", "my", "profile",
+                              "cart", "basket", "checkout", "order", "orders", "dashboard",
+                              "settings", "session", "sessions", "wishlist", "inbox"})
+
+
+def labels_of(*values: Any) -> tuple[str, ...]:
+    """Known strings among descriptions and tags (a dict: its keys and values)."""
+    out: list[str] = []
+    for value in values:
+        if isinstance(value, dict):
+            out += [str(x) for kv in value.items() for x in kv if isinstance(x, str)]
+        elif isinstance(value, str) and value:
+            out.append(value)
+    return tuple(out)
+
+
+def path_words(pattern: str) -> set[str]:
+    return {w for w in re.split(r"[/*?]+", pattern.lower()) if w}
+
+
+@dataclass(frozen=True)
+class EdgeFunction:
+    """A Lambda@Edge function or CloudFront Function associated with a cache behaviour."""
+
+    event_type: Any  # viewer-request, viewer-response, origin-request, origin-response
+    runtime: str  # "lambda@edge" or "cloudfront-function"
+    arn: Any = None
+
+
+@dataclass(frozen=True)
+class OriginRequestPolicy:
+    """What an origin request policy sends to the origin besides the cache key."""
+
+    name: Any
+    managed: bool = False
+    headers: KeySet = KeySet()
+    cookies: KeySet = KeySet()
+    query_strings: KeySet = KeySet()
 
 
 @dataclass(frozen=True)
@@ -264,6 +311,12 @@ class CacheBehavior(Resource):
     headers: KeySet = KeySet()
     cookies: KeySet = KeySet()
     query_strings: KeySet = KeySet()
+    # min_ttl or default_ttl written on the behaviour with a value above 0 (legacy settings)
+    ttls_chosen_above_zero: Any = False
+    # Lambda@Edge and CloudFront Functions; UNKNOWN where the associations cannot be read
+    functions: Any = ()
+    # None (no policy: only the cache key reaches the origin), a policy, or UNKNOWN
+    origin_request_policy: Any = None
 
     def context(self) -> dict[str, Any]:
         values: dict[str, Any] = {"distribution": self.distribution}
@@ -295,27 +348,127 @@ class CacheBehavior(Resource):
         return all((t or 0) == 0 for t in ttls) and self.max_ttl is not None
 
     @property
+    def viewer_request_function(self) -> Any:
+        """A function runs on viewer requests, before the cache: it may answer them itself."""
+        if self.functions is UNKNOWN:
+            return UNKNOWN
+        events = [f.event_type for f in self.functions]
+        if "viewer-request" in events:
+            return True
+        return UNKNOWN if any(not isinstance(e, str) for e in events) else False
+
+    def _words(self) -> Any:
+        return path_words(self.path_pattern) if isinstance(self.path_pattern, str) else UNKNOWN
+
+    def _dynamic_path(self) -> Any:
+        words = self._words()
+        if words is UNKNOWN:
+            return UNKNOWN
+        return bool(words & DYNAMIC_WORDS) or self.path_pattern.lower().endswith(DYNAMIC_SUFFIXES)
+
+    @property
     def serves_static(self) -> Any:
-        """Static content: an S3 origin, or a path pattern that names static files."""
+        """Static content: an S3 origin, or a path pattern that names static files (and no
+        dynamic ones: ``/api/public/*`` is an API path)."""
         if self.origin is not None and self.origin.kind == "s3":
             return True
-        pattern = self.path_pattern
-        if not isinstance(pattern, str):
+        words, dynamic = self._words(), self._dynamic_path()
+        if words is UNKNOWN:
             return UNKNOWN
-        p = pattern.lower()
-        return any(s in p or p.startswith(s.lstrip("/")) for s in STATIC_PATTERNS) or \
-            p.endswith(STATIC_SUFFIXES)
+        if dynamic:
+            return False
+        return bool(words & STATIC_WORDS) or self.path_pattern.lower().endswith(STATIC_SUFFIXES)
 
     @property
     def serves_dynamic(self) -> Any:
-        """Per-request responses: an API Gateway or Lambda URL origin, or an API-like path."""
+        """Per-request responses: an API Gateway or Lambda URL origin, an API, admin, login,
+        preview or callback path, or a function that handles viewer requests."""
         if self.origin is not None and self.origin.kind in ("apigateway", "lambda-url"):
             return True
-        pattern = self.path_pattern
-        if not isinstance(pattern, str):
+        path, function = self._dynamic_path(), self.viewer_request_function
+        if path is True or function is True:
+            return True
+        return UNKNOWN if UNKNOWN in (path, function) else False
+
+    @property
+    def meant_to_cache(self) -> Any:
+        """Whether the behaviour is evidently meant to cache: static content, or TTLs above 0
+        chosen on a path that is not dynamic. Forwarding everything elsewhere is the legacy
+        way to turn caching off, on purpose."""
+        static = self.serves_static
+        if static is True:
+            return True
+        dynamic = self.serves_dynamic
+        if dynamic is True:
+            return False
+        chosen = self.ttls_chosen_above_zero
+        if chosen is True:
+            return True
+        return UNKNOWN if UNKNOWN in (static, dynamic, chosen) else False
+
+    @property
+    def forwarded_everything(self) -> str:
+        """What a legacy behaviour forwards wholesale, for messages."""
+        parts = [name for name, keys in (("all headers", self.headers),
+                                         ("all cookies", self.cookies))
+                 if keys.everything is True]
+        return " and ".join(parts) or "nothing wholesale"
+
+    @property
+    def key_identifies_viewer(self) -> Any:
+        """The cache key holds cookies or the Authorization header, so each viewer (or each
+        session) gets its own cache entries."""
+        h, c = self.headers, self.cookies
+        if h.behavior is UNKNOWN or c.behavior is UNKNOWN:
             return UNKNOWN
-        p = "/" + pattern.lower().lstrip("/")
-        return any(p.startswith(s) for s in DYNAMIC_PATTERNS)
+        return c.behavior != "none" or h.behavior in ("all", "allExcept") or \
+            "authorization" in {str(n).lower() for n in h.items}
+
+    @property
+    def cookies_outside_key(self) -> Any:
+        """The origin request policy sends the origin cookies the cache key does not hold:
+        the origin can answer per viewer while CloudFront shares the answer."""
+        orp = self.origin_request_policy
+        if orp is None:
+            return False  # legacy settings and bare cache policies forward only the key
+        if orp is UNKNOWN or orp.cookies.behavior is UNKNOWN or self.cookies.behavior is UNKNOWN:
+            return UNKNOWN
+        sent, key = orp.cookies, self.cookies
+        if sent.behavior == "none" or key.behavior == "all":
+            return False
+        if sent.behavior == "whitelist" and key.behavior == "whitelist":
+            return not set(sent.items) <= set(key.items)
+        return True
+
+    @property
+    def per_user_path(self) -> Any:
+        words = self._words()
+        if words is UNKNOWN:
+            return UNKNOWN
+        if self.origin is not None and self.origin.kind == "s3":
+            return False  # S3 answers the same object to everyone
+        if words & STATIC_WORDS or self.path_pattern.lower().endswith(STATIC_SUFFIXES):
+            return False  # /images/users/*: public files about users, not per-viewer pages
+        return bool(words & PER_VIEWER_WORDS)
+
+    @property
+    def responses_per_viewer(self) -> Any:
+        """Responses can differ per viewer while the cache key does not tell viewers apart."""
+        outside, path = self.cookies_outside_key, self.per_user_path
+        if outside is True:
+            return True
+        if path is True:
+            keyed = self.key_identifies_viewer
+            return UNKNOWN if keyed is UNKNOWN else not keyed
+        return UNKNOWN if UNKNOWN in (outside, path) else False
+
+    @property
+    def per_viewer_reason(self) -> str:
+        if self.cookies_outside_key is True:
+            name = self.origin_request_policy.name or "its origin request policy"
+            return f"the origin receives viewer cookies ({name}) that the cache key does not hold"
+        return f"path {self.path_pattern} serves per-user pages and the cache key does not " \
+               "identify the viewer"
 
 
 # --- ElastiCache -------------------------------------------------------------------------------
@@ -328,6 +481,8 @@ class CacheParameterGroup(Resource):
     name: Any = None
     family: Any = None
     parameters: dict = field(default_factory=dict, compare=False)
+    # What the source says the group is for: its description, tag keys and values.
+    labels: tuple = ()
 
     @property
     def maxmemory_policy(self) -> Any:
@@ -350,12 +505,24 @@ class CacheCluster(Resource):
     transit_encryption: Any = None
     transit_encryption_supported: Any = True
     parameter_group: Any = None  # CacheParameterGroup, None (default group) or UNKNOWN
+    # What the source says the cache is for: its description, tag keys and values.
+    labels: tuple = ()
 
     @property
     def key_value_engine(self) -> Any:
         if self.engine is UNKNOWN:
             return UNKNOWN
         return self.engine in ("redis", "valkey")
+
+    @property
+    def transit_upgrade(self) -> str:
+        """For messages: that the engine must be upgraded before TLS can be turned on."""
+        if self.transit_encryption_supported is not False:
+            return ""
+        minimum = {"memcached": "Memcached 1.6.12", "redis": "Redis OSS 4.0.10"}.get(
+            self.engine if isinstance(self.engine, str) else "", "a newer engine version")
+        return (f"; engine version {self.engine_version} cannot encrypt in transit, so the "
+                f"engine must first be upgraded to {minimum} or later")
 
 
 # --- DAX / DynamoDB ------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def seed_shop(c: Any, layer: Any) -> dict:
 
 
 def seed_cdn(c: Any, api: str) -> str:
-    behaviours = {"Quantity": 2, "Items": [
+    behaviours = {"Quantity": 3, "Items": [
         {"PathPattern": "/assets/*", "TargetOriginId": "site",
          "ViewerProtocolPolicy": "redirect-to-https",
          "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
@@ -108,7 +108,11 @@ def seed_cdn(c: Any, api: str) -> str:
                                                      "PATCH", "DELETE"]},
          "ForwardedValues": {"QueryString": True, "Cookies": {"Forward": "none"},
                              "Headers": {"Quantity": 1, "Items": ["*"]}},
-         "MinTTL": 60, "DefaultTTL": 300, "MaxTTL": 3600}]}
+         "MinTTL": 60, "DefaultTTL": 300, "MaxTTL": 3600},
+        {"PathPattern": "/me/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "https-only",
+         "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+         "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",  # CachingOptimized
+         "OriginRequestPolicyId": "216adef6-5c7f-47e4-b989-5492eafa07d3"}]}  # AllViewer
     config = {
         "CallerReference": "shop-web", "Comment": "shop-web", "Enabled": True,
         "DefaultRootObject": "index.html",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
+import yaml
 
 from cachelint import conditions
 from cachelint.catalogue import CatalogueError, load_catalogue, parse_rule
@@ -101,3 +103,68 @@ def test_the_readme_rule_table_is_the_catalogue():
     for r in load_catalogue():
         assert (f"| {r.id} | {r.name} | {r.category.value} | {r.severity.label} | "
                 f"{', '.join(names[s] for s in r.sources)} |") in rows, r.id
+
+
+class _CfnTags(yaml.SafeLoader):
+    """YAML as CloudFormation writes it: short-form intrinsics (!Ref, !Sub) are plain values."""
+
+
+_CfnTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_has_a_fix_hint_in_each_of_its_sources_syntax(rule):
+    for source in rule.sources:
+        hint = rule.fix_hint(source)
+        assert hint.strip(), f"{rule.id} has no fix_hint for {source}"
+        if source == "cloudformation":
+            # CloudFormation users get YAML, never Terraform's HCL.
+            assert 'resource "aws_' not in hint and not re.search(r"^\s*\w+\s+=\s", hint, re.M)
+            yaml.load(hint, Loader=_CfnTags)
+        if source == "aws":
+            assert "resource \"aws_" not in hint and "Type: AWS::" not in hint
+
+
+def test_a_finding_shows_the_fix_of_its_own_source():
+    from pathlib import Path
+
+    from cachelint.config import Config
+    from cachelint.scan import ScanOptions, run_scan
+
+    folder = Path(__file__).parent / "rules" / "CL305"
+    seen = {}
+    for source, target in (("terraform", "terraform/fail"),
+                           ("cloudformation", "cloudformation/fail"),
+                           ("aws", "aws/fail/account.json")):
+        report = run_scan(ScanOptions(paths=(str(folder / target),), config=Config()))
+        finding = next(f for f in report.findings if f.rule.id == "CL305")
+        assert finding.source == source
+        seen[source] = finding.fix_hint
+    assert "transit_encryption_enabled = true" in seen["terraform"]
+    assert "TransitEncryptionEnabled: true" in seen["cloudformation"]
+    assert seen["aws"].startswith("aws elasticache modify-replication-group")
+
+
+def test_explain_shows_the_fix_for_each_source():
+    from cachelint.catalogue import find_rule
+    from cachelint.explain import render_markdown
+
+    page = render_markdown(find_rule("CL207"))
+    for title, snippet in (("Terraform:", "cache_policy_id"),
+                           ("CloudFormation/SAM:", "CachePolicyId:"),
+                           ("Live AWS (console or CLI):", "CloudFront console")):
+        assert title in page and snippet in page.split(title, 1)[1]
+    assert "CloudFormation/SAM:" not in render_markdown(find_rule("CL105"))  # not a CFN rule
+
+
+def test_fix_example_is_read_as_the_terraform_hint():
+    data = copy.deepcopy(BASE)
+    data["fix_example"] = "replication_factor = 3\n"
+    data["fix_hint"] = {"cloudformation": "ReplicationFactor: 3\n"}
+    rule = parse_rule(data, "test")
+    assert rule.fix_hint("terraform") == "replication_factor = 3"
+    assert rule.fix_hint("cloudformation") == "ReplicationFactor: 3"
+    assert rule.fix_hint("aws") == ""
+    data["fix_hint"] = {"pulumi": "x"}
+    with pytest.raises(CatalogueError, match="fix_hint"):
+        parse_rule(data, "test")

@@ -35,7 +35,8 @@ def test_findings_exit_1_with_path_line_rule_and_fix():
     result = cachelint("scan", str(FAIL_CASE), "--no-color")
     assert result.returncode == 1
     assert "main.tf:46 CL101 api-cache-ttl-zero [medium, missing-ttl]" in result.stdout
-    assert "fix: Set `cache_ttl_in_seconds`" in result.stdout
+    assert "fix: Give the cached methods a TTL" in result.stdout
+    assert "cache_ttl_in_seconds = 300" in result.stdout  # the fix in Terraform's own syntax
     assert "\033[" not in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("Found 2 findings")
 

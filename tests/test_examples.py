@@ -27,7 +27,7 @@ def test_shop_has_anti_patterns_at_all_four_layers():
                                                        "elasticache", "dax"}
     assert {f.rule.id for f in report.findings} == {
         "CL101", "CL103", "CL104", "CL105", "CL108", "CL109",
-        "CL201", "CL202", "CL203", "CL204", "CL205", "CL207",
+        "CL202", "CL203", "CL204", "CL205", "CL207", "CL208",
         "CL301", "CL303", "CL304", "CL305",
         "CL401", "CL403", "CL404", "CL405", "CL406",
         "CL501", "CL502"}

@@ -42,3 +42,64 @@ def test_unknown_value_removes_the_finding(tmp_path, case, rel, line):
     after = actual_findings(work)
     assert not {f for f in after if f[:2] == (str(rel), line)}
     assert after <= before
+
+
+def test_unknown_function_associations_and_origin_request_policy_fire_nothing(tmp_path):
+    """A dynamic association list nobody can expand may hold a viewer-request function (CL205
+    must not fire, CL201/CL202 cannot tell intent); an origin request policy id nobody set may
+    send cookies or not (CL207 must not fire)."""
+    (tmp_path / "main.tf").write_text('''
+variable "edge" {}
+variable "requests" {}
+
+resource "aws_cloudfront_distribution" "d" {
+  enabled = true
+  origin {
+    origin_id   = "web"
+    domain_name = "web.example.com"
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+  default_cache_behavior {
+    target_origin_id         = "web"
+    viewer_protocol_policy   = "redirect-to-https"
+    allowed_methods          = ["GET", "HEAD"]
+    cached_methods           = ["GET", "HEAD"]
+    cache_policy_id          = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    origin_request_policy_id = var.requests
+  }
+  ordered_cache_behavior {
+    path_pattern           = "/pages/*"
+    target_origin_id       = "web"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    forwarded_values {
+      query_string = false
+      cookies {
+        forward = "all"
+      }
+    }
+    dynamic "function_association" {
+      for_each = var.edge
+      content {
+        event_type   = function_association.value.event_type
+        function_arn = function_association.value.arn
+      }
+    }
+  }
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+''')
+    assert {code for _, _, code in actual_findings(tmp_path)} == set()

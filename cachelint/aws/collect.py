@@ -226,7 +226,7 @@ def read_elasticache(r: Reader) -> dict:
     for rg in r.pages("elasticache", "describe_replication_groups", "ReplicationGroups") or []:
         groups = rg.get("NodeGroups") or []
         out["replication_groups"].append({
-            **_pick(rg, "ReplicationGroupId", "ARN", "Engine", "MemberClusters",
+            **_pick(rg, "ReplicationGroupId", "ARN", "Description", "Engine", "MemberClusters",
                     "AutomaticFailover", "AtRestEncryptionEnabled", "TransitEncryptionEnabled",
                     "ClusterEnabled", "GlobalReplicationGroupInfo"),
             "NodeGroups": [{"NodeGroupMembers": [
@@ -316,7 +316,11 @@ def _behavior(b: dict) -> dict:
     fv = b.get("ForwardedValues")
     out = {**_pick(b, "PathPattern", "TargetOriginId", "CachePolicyId", "OriginRequestPolicyId",
                    "MinTTL", "DefaultTTL", "MaxTTL"),
-           "AllowedMethods": _items(b.get("AllowedMethods"))}
+           "AllowedMethods": _items(b.get("AllowedMethods")),
+           "LambdaFunctionAssociations": [_pick(a, "EventType", "LambdaFunctionARN")
+                                          for a in _items(b.get("LambdaFunctionAssociations"))],
+           "FunctionAssociations": [_pick(a, "EventType", "FunctionARN")
+                                    for a in _items(b.get("FunctionAssociations"))]}
     if isinstance(fv, dict):
         cookies = fv.get("Cookies") or {}
         out["ForwardedValues"] = {
@@ -366,7 +370,9 @@ def read_cloudfront(r: Reader) -> dict:
                         Type="custom") or []:
         policy = item.get("OriginRequestPolicy") or {}
         cfg = policy.get("OriginRequestPolicyConfig") or {}
-        out["origin_request_policies"].append({"Id": policy.get("Id"), "Name": cfg.get("Name")})
+        out["origin_request_policies"].append({
+            "Id": policy.get("Id"), "Name": cfg.get("Name"),
+            "CookiesConfig": _keys(cfg.get("CookiesConfig"), "CookieBehavior", "Cookies")})
     return out
 
 

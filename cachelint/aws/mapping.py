@@ -12,13 +12,14 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.linking import (
-    MethodSpec, cache_behavior, identity_sources, legacy_cache_key, link_api, managed_policy,
-    method_path_parts, origin_kind, parameter_group_for, version_at_least,
+    MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
+    managed_policy, method_path_parts, origin_kind, origin_request_policy, parameter_group_for,
+    transit_encryption_supported,
 )
 from cachelint.model import (
     ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
     CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
-    Inventory, KeySet, Location, Resource, Source,
+    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, labels_of,
 )
 from cachelint.values import UNKNOWN
 
@@ -155,6 +156,10 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
                                   "QueryStrings"))
         policies[str(p.get("Id"))] = policy
         out.append(policy)
+    requests = {str(p.get("Id")): OriginRequestPolicy(
+        name=p.get("Name"), cookies=_keyset(p.get("CookiesConfig"), "CookieBehavior", "Cookies")
+        if "CookiesConfig" in p else KeySet(UNKNOWN))  # snapshots before cachelint 0.2
+        for p in data.get("origin_request_policies", [])}
     for d in data.get("distributions", []):
         arn = d.get("ARN") or f"arn:aws:cloudfront::{w.account}:distribution/{d.get('Id')}"
         origins = {}
@@ -173,12 +178,12 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
         behaviours += [(f"CacheBehaviors[{i}]", b) for i, b in
                        enumerate(d.get("CacheBehaviors") or [])]
         for name, b in behaviours:
-            out.append(_behavior(w, arn, f"{arn}#{name}", b, origins, policies))
+            out.append(_behavior(w, arn, f"{arn}#{name}", b, origins, policies, requests))
     return out
 
 
 def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
-              policies: dict[str, CachePolicy]):
+              policies: dict[str, CachePolicy], requests: dict):
     source = w.source(address, "AWS::CloudFront::Distribution",
                       {"min_ttl": "MinTTL", "default_ttl": "DefaultTTL", "max_ttl": "MaxTTL",
                        "cache_policy_id": "CachePolicyId", "headers": "Headers",
@@ -202,7 +207,18 @@ def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
         origin=origins.get(b.get("TargetOriginId")), has_policy=policy_id is not None,
         policy=policy, has_forwarded_values=isinstance(fv, dict) and policy_id is None,
         legacy_key=legacy, min_ttl=_int(ttls[0]), default_ttl=_int(ttls[1]),
-        max_ttl=_int(ttls[2]), ttls_written=any(t is not None for t in ttls))
+        max_ttl=_int(ttls[2]), ttls_written=any(t is not None for t in ttls),
+        functions=_associations(b),
+        origin_request=origin_request_policy(b.get("OriginRequestPolicyId") or None, requests))
+
+
+def _associations(b: dict) -> Any:
+    if "LambdaFunctionAssociations" not in b:
+        return UNKNOWN  # a snapshot written before cachelint kept them
+    return edge_functions(
+        [(a.get("EventType"), a.get("LambdaFunctionARN"))
+         for a in b.get("LambdaFunctionAssociations") or []],
+        [(a.get("EventType"), a.get("FunctionARN")) for a in b.get("FunctionAssociations") or []])
 
 
 # --- ElastiCache, DAX, DynamoDB --------------------------------------------------------------------
@@ -245,7 +261,9 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
             automatic_failover=rg.get("AutomaticFailover") in ("enabled", "enabling"),
             at_rest_encryption=bool(rg.get("AtRestEncryptionEnabled")),
             transit_encryption=bool(rg.get("TransitEncryptionEnabled")),
-            parameter_group=group_of(first)))
+            transit_encryption_supported=transit_encryption_supported(
+                engine, (first or {}).get("EngineVersion")),
+            parameter_group=group_of(first), labels=labels_of(rg.get("Description"))))
     for cc in clusters:
         if cc.get("ReplicationGroupId"):
             continue
@@ -261,8 +279,8 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
             automatic_failover=False,
             at_rest_encryption=None if memcached else bool(cc.get("AtRestEncryptionEnabled")),
             transit_encryption=bool(cc.get("TransitEncryptionEnabled")),
-            transit_encryption_supported=version_at_least(version, (1, 6, 12))
-            if memcached else True, parameter_group=group_of(cc)))
+            transit_encryption_supported=transit_encryption_supported(engine, version),
+            parameter_group=group_of(cc)))
     for sc in data.get("serverless_caches", []):
         out.append(CacheCluster(
             source=w.source(sc.get("ARN") or sc.get("ServerlessCacheName"),

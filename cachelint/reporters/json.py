@@ -40,6 +40,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "recommended_layer": f.rule.recommended_layer,
         "message": f.message,
         "remediation": f.rule.remediation,
+        "fix_hint": f.fix_hint,
         "resource": {"address": f.address, "type": f.resource_type,
                      "source": source_kind(f.resource_type, f.location),
                      "root": f.root, "roots": list(f.all_roots)},

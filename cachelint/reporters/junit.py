@@ -38,7 +38,8 @@ def write(report: Report, out: TextIO) -> None:
                 failure = ET.SubElement(case, "failure", type=f.severity.label,
                                         message=f.message)
                 failure.text = (f"{where(f.location)}: {f.message}\n"
-                                f"fix: {' '.join(rule.remediation.split())}")
+                                f"fix: {' '.join(rule.remediation.split())}"
+                                + (f"\n{f.fix_hint}" if f.fix_hint else ""))
             if (rule.id, path, address) in failing:
                 counts["failures"] += 1
             elif (rule.id, path, address) in suppressed:

@@ -48,6 +48,9 @@ def write(report: Report, out: TextIO) -> None:
                 out.write(f"**Fix:** {' '.join(rule.remediation.split())}")
                 if rule.recommended_layer:
                     out.write(f" Layer: `{rule.recommended_layer}`.")
+                if f.fix_hint:
+                    fence = {"terraform": "hcl", "cloudformation": "yaml"}.get(f.source, "")
+                    out.write(f"\n\n```{fence}\n{f.fix_hint}\n```")
                 out.write(f"\n\nResource: `{f.address}` · `cachelint explain {rule.id}`\n\n"
                           "</details>\n")
     if report.suppressed:

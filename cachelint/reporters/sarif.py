@@ -62,6 +62,8 @@ def _result(f: Finding, index: int, root: str) -> dict[str, Any]:
         "properties": {"resource": f.address, "resourceType": f.resource_type,
                        "category": f.rule.category.value, "peers": list(f.rule.peers)},
     }
+    if f.fix_hint:
+        result["properties"]["fixHint"] = f.fix_hint
     if f.location.is_resource:
         # A deployed resource has no file: its ARN is the location (SARIF logical location).
         result["locations"] = [{"logicalLocations": [

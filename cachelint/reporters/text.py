@@ -53,6 +53,8 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
         out.write(f"  {f.message}\n")
         if not quiet:
             out.write(c(_DIM, f"  fix: {_fix(f.rule)}") + "\n")
+            for line in f.fix_hint.splitlines():
+                out.write(c(_DIM, f"       {line}".rstrip()) + "\n")
             roots = f.all_roots
             via = f" (evaluated from {', '.join(roots)})" if roots and (
                 f.address.startswith("module.") or len(roots) > 1) else ""

@@ -21,7 +21,8 @@ from cachelint.suppressions import Directive, parse_comment
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIP_DIRS = {".git", "node_modules", ".terraform", ".venv", "__pycache__", ".aws-sam"}
-_COMMENT = re.compile(r"(?:^|\s)#(.*cachelint.*)$", re.IGNORECASE)
+# Every YAML comment: cachelint marks, and what the author says a resource is for (CL301).
+_COMMENT = re.compile(r"(?:^|\s)#(.*)$")
 
 
 def is_candidate(name: str) -> bool:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import cache_behavior, legacy_cache_key, managed_policy, origin_kind
+from cachelint.linking import (
+    cache_behavior, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    origin_request_policy,
+)
 from cachelint.loaders.cloudformation.mapping import (
     CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
-from cachelint.model import CachePolicy, CloudFrontOrigin, KeySet, Resource
+from cachelint.model import CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
     by_id = {r.logical_id: r for r in resources}
     policies = {r.logical_id: _policy(r) for r in of_type(resources, "AWS::CloudFront::CachePolicy")}
+    requests = {r.logical_id: _origin_request(r)
+                for r in of_type(resources, "AWS::CloudFront::OriginRequestPolicy")}
     out: list[Resource] = list(policies.values())
     for dist in of_type(resources, "AWS::CloudFront::Distribution"):
         config = dist.props.get("DistributionConfig")
@@ -38,7 +43,7 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
             if isinstance(b, dict):
                 behaviours.append((f"{dist.logical_id}.CacheBehaviors[{i}]", b))
         for address, b in behaviours:
-            out.append(_behavior(dist, address, b, origins, policies))
+            out.append(_behavior(dist, address, b, origins, policies, requests))
     return out
 
 
@@ -73,6 +78,29 @@ def _policy(r: CfnResource) -> CachePolicy:
                        headers=_keyset(h, "HeaderBehavior", "Headers"),
                        cookies=_keyset(c, "CookieBehavior", "Cookies"),
                        query_strings=_keyset(q, "QueryStringBehavior", "QueryStrings"))
+
+
+def _origin_request(r: CfnResource) -> OriginRequestPolicy:
+    config = r.props.get("OriginRequestPolicyConfig")
+    config = config if isinstance(config, dict) else {}
+    return OriginRequestPolicy(name=as_str(config.get("Name")), managed=False,
+                               cookies=_keyset(config.get("CookiesConfig"), "CookieBehavior",
+                                               "Cookies"))
+
+
+def _associations(b: dict) -> tuple[Any, Any]:
+    """(event type, ARN) of each LambdaFunctionAssociations / FunctionAssociations entry."""
+    out = []
+    for key, arn_key in (("LambdaFunctionAssociations", "LambdaFunctionARN"),
+                         ("FunctionAssociations", "FunctionARN")):
+        items = b.get(key)
+        if items is None:
+            out.append([])
+        elif not isinstance(items, list) or not all(isinstance(a, dict) for a in items):
+            out.append(UNKNOWN)  # a condition or a parameter we cannot expand
+        else:
+            out.append([(as_str(a.get("EventType")), a.get(arn_key)) for a in items])
+    return out[0], out[1]
 
 
 def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigin:
@@ -111,11 +139,13 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigi
                             references=refs)
 
 
-def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies: dict):
+def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies: dict,
+              requests: dict):
     src = CfnSourceBuilder(dist, address, b)
     for field, key in (("min_ttl", "MinTTL"), ("default_ttl", "DefaultTTL"),
                        ("max_ttl", "MaxTTL"), ("cache_policy_id", "CachePolicyId"),
-                       ("path_pattern", "PathPattern")):
+                       ("path_pattern", "PathPattern"),
+                       ("origin_request_policy_id", "OriginRequestPolicyId")):
         src.mark(field, b, key)
     fv = b.get("ForwardedValues")
     legacy = (KeySet(), KeySet(), KeySet())
@@ -152,4 +182,6 @@ def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies:
         origin=origins.get(target) if isinstance(target, str) else None,
         has_policy=has_policy, policy=policy, has_forwarded_values=isinstance(fv, dict),
         legacy_key=legacy, min_ttl=as_int(b.get("MinTTL")), default_ttl=as_int(b.get("DefaultTTL")),
-        max_ttl=as_int(b.get("MaxTTL")), ttls_written=bool(written))
+        max_ttl=as_int(b.get("MaxTTL")), ttls_written=bool(written),
+        functions=edge_functions(*_associations(b)),
+        origin_request=origin_request_policy(b.get("OriginRequestPolicyId"), requests))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import TABLE_ARN, parameter_group_for, strings_in, version_at_least
+from cachelint.linking import (
+    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
+)
 from cachelint.loaders.cloudformation.mapping import (
     CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
 from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
+    labels_of,
 )
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, text_or
 
@@ -46,7 +49,16 @@ def _cache_params(r: CfnResource) -> CacheParameterGroup:
             src.mark(f"parameters.{name}", props, name)
     return CacheParameterGroup(source=src.build(), name=r.logical_id,
                                family=as_str(r.get("CacheParameterGroupFamily")),
-                               parameters=params)
+                               parameters=params,
+                               labels=labels_of(as_str(r.get("Description")), _tags(r),
+                                                *(text for _, text in r.comments)))
+
+
+def _tags(r: CfnResource) -> dict:
+    tags = r.props.get("Tags")
+    if isinstance(tags, list):
+        return {t.get("Key"): t.get("Value") for t in tags if isinstance(t, dict)}
+    return tags if isinstance(tags, dict) else {}
 
 
 def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
@@ -62,6 +74,8 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
     engine = engine.lower() if isinstance(engine, str) else engine
     version = as_str(r.get("EngineVersion"))
     group = parameter_group_for(r.get("CacheParameterGroupName"), groups)
+    labels = labels_of(as_str(r.get("ReplicationGroupDescription")), as_str(r.get("Description")),
+                       _tags(r), *(text for _, text in r.comments))
     if r.type == "AWS::ElastiCache::ServerlessCache":
         return CacheCluster(source=src.build(), name=as_str(r.get("ServerlessCacheName")),
                             deployment="serverless", engine=engine, engine_version=version,
@@ -77,8 +91,8 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
             node_count=as_int(r.get("NumCacheNodes")), automatic_failover=False,
             at_rest_encryption=None if memcached else False,
             transit_encryption=False if transit is None else transit,
-            transit_encryption_supported=version_at_least(version, (1, 6, 12))
-            if memcached else True, parameter_group=group)
+            transit_encryption_supported=transit_encryption_supported(engine or "redis", version),
+            parameter_group=group, labels=labels)
     name = text_or(r.get("ReplicationGroupId"), r.logical_id)
     if r.get("GlobalReplicationGroupId") is not None:
         # A secondary of a global datastore inherits engine and encryption from the primary.
@@ -105,7 +119,8 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
                         automatic_failover=False if failover is None else failover,
                         at_rest_encryption=at_rest,
                         transit_encryption=False if transit is None else transit,
-                        parameter_group=group)
+                        transit_encryption_supported=transit_encryption_supported(engine, version),
+                        parameter_group=group, labels=labels)
 
 
 def _dax_params(r: CfnResource) -> DaxParameterGroup:

@@ -10,7 +10,7 @@ from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.template import CfnDict, CfnList
 from cachelint.model import Location, Source
 
-_ANNOTATION = re.compile(r"cachelint\s*:\s*(hot|strongly-consistent)\b", re.IGNORECASE)
+_ANNOTATION = re.compile(r"cachelint\s*:\s*(hot|strongly-consistent|store)\b", re.IGNORECASE)
 _TAGS = {("cachelint:consistency", "strong"): "strongly-consistent",
          ("cachelint:hot", "true"): "hot"}
 
@@ -84,7 +84,7 @@ def annotations(res: CfnResource) -> frozenset[str]:
     meta = res.raw.get("Metadata")
     declared = meta.get("cachelint") if isinstance(meta, dict) else None
     if isinstance(declared, dict):
-        for name in ("hot", "strongly-consistent"):
+        for name in ("hot", "strongly-consistent", "store"):
             if declared.get(name) is True:
                 found.add(name)
     return frozenset(found)

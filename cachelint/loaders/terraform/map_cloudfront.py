@@ -7,15 +7,19 @@ from typing import Any
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.linking import cache_behavior, legacy_cache_key, managed_policy, origin_kind
+from cachelint.linking import (
+    cache_behavior, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    managed_origin_request_policy, origin_request_policy,
+)
 from cachelint.model import (
     CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
-    CloudFrontOrigin, KeySet, Resource, Source,
+    CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
 )
 from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple
 
-TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy"}
-DATA_TYPES = {"aws_cloudfront_cache_policy"}
+TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy",
+         "aws_cloudfront_origin_request_policy"}
+DATA_TYPES = {"aws_cloudfront_cache_policy", "aws_cloudfront_origin_request_policy"}
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -23,6 +27,9 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
                 if r.type == "aws_cloudfront_cache_policy" and r.mode == "managed"}
     data_policies = {r.address: r for r in resources
                      if r.type == "aws_cloudfront_cache_policy" and r.mode == "data"}
+    requests = {r.address: _origin_request(r) if r.mode == "managed" else
+                managed_origin_request_policy(r.body.get("name") or r.body.get("id")) or UNKNOWN
+                for r in resources if r.type == "aws_cloudfront_origin_request_policy"}
     out: list[Resource] = list(policies.values())
     for dist in by_type(resources, "aws_cloudfront_distribution"):
         if dist.mode != "managed":
@@ -37,7 +44,8 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
         behaviours += [(f"{dist.address}.ordered_cache_behavior[{i}]", b)
                        for i, b in enumerate(dist.body.all("ordered_cache_behavior"))]
         for address, body in behaviours:
-            out.append(_behavior(dist, address, body, origins, policies, data_policies))
+            out.append(_behavior(dist, address, body, origins, policies, data_policies,
+                                 requests))
     return out
 
 
@@ -81,6 +89,27 @@ def _policy(res: TfResource) -> CachePolicy:
     return CachePolicy(source=src.build(), name=as_str(b.get("name")), managed=False,
                        min_ttl=min_ttl, default_ttl=default_ttl, max_ttl=max_ttl,
                        headers=headers, cookies=cookies, query_strings=queries)
+
+
+def _origin_request(res: TfResource) -> OriginRequestPolicy:
+    b = res.body
+    c = b.block("cookies_config")
+    cookies = _keyset(c.get("cookie_behavior"), _items(c, "cookies")) if c is not None \
+        else KeySet()
+    return OriginRequestPolicy(name=as_str(b.get("name")), managed=False, cookies=cookies)
+
+
+def _associations(b: EvalBody) -> Any:
+    """(event type, ARN) of each Lambda@Edge and CloudFront Functions association."""
+    lambdas = b.all("lambda_function_association")
+    functions = b.all("function_association")
+    if any(a.conditional for a in lambdas + functions):
+        return UNKNOWN, UNKNOWN  # a dynamic block that may or may not add associations
+    if any(b.values.get(n) is not None and not isinstance(b.values.get(n), list)
+           for n in ("lambda_function_association", "function_association")):
+        return UNKNOWN, UNKNOWN  # a plan that leaves the whole list unknown
+    return ([(as_str(a.get("event_type")), a.get("lambda_arn")) for a in lambdas],
+            [(as_str(a.get("event_type")), a.get("function_arn")) for a in functions])
 
 
 def _resolve_policy(value: Any, source: Source, policies: dict, data_policies: dict) -> Any:
@@ -137,10 +166,11 @@ def _legacy_key(fv: EvalBody | None) -> tuple[KeySet, KeySet, KeySet]:
 
 
 def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
-              policies: dict, data_policies: dict) -> CacheBehavior:
+              policies: dict, data_policies: dict, requests: dict) -> CacheBehavior:
     src = SourceBuilder(dist)
     src.fields["behavior"] = location(b.span)
-    for field in ("min_ttl", "default_ttl", "max_ttl", "cache_policy_id", "path_pattern"):
+    for field in ("min_ttl", "default_ttl", "max_ttl", "cache_policy_id", "path_pattern",
+                  "origin_request_policy_id"):
         src.mark(field, b, field)
     fv = b.block("forwarded_values")
     if fv is not None:
@@ -175,4 +205,5 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
         has_policy=has_policy, policy=policy, has_forwarded_values=has_fv,
         legacy_key=_legacy_key(fv), min_ttl=as_int(b.get("min_ttl")),
         default_ttl=as_int(b.get("default_ttl")), max_ttl=as_int(b.get("max_ttl")),
-        ttls_written=bool(written))
+        ttls_written=bool(written), functions=edge_functions(*_associations(b)),
+        origin_request=origin_request_policy(b.get("origin_request_policy_id"), requests))

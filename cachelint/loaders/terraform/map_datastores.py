@@ -7,9 +7,12 @@ from typing import Any
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.linking import TABLE_ARN, parameter_group_for, strings_in, version_at_least
+from cachelint.linking import (
+    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
+)
 from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
+    labels_of,
 )
 from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, ref_key
 
@@ -48,7 +51,14 @@ def _cache_params(r: TfResource) -> CacheParameterGroup:
             params[name] = as_str(p.get("value"))
             src.mark(f"parameters.{name}", p, "value")
     return CacheParameterGroup(source=src.build(), name=as_str(r.body.get("name")),
-                               family=as_str(r.body.get("family")), parameters=params)
+                               family=as_str(r.body.get("family")), parameters=params,
+                               labels=labels_of(as_str(r.body.get("description")),
+                                                r.body.get("tags"), *_comments(r)))
+
+
+def _comments(r: TfResource) -> list[str]:
+    """Comments inside the block: what the author says the resource is for."""
+    return [c.text for c in r.comments]
 
 
 def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
@@ -58,6 +68,7 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
     if isinstance(engine, str):
         engine = engine.lower()
     version = as_str(b.get("engine_version"))
+    labels = labels_of(as_str(b.get("description")), b.get("tags"), *_comments(r))
     for field, attr in (("at_rest_encryption", "at_rest_encryption_enabled"),
                         ("transit_encryption", "transit_encryption_enabled"),
                         ("automatic_failover", "automatic_failover_enabled"),
@@ -76,18 +87,15 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
         nodes = as_int(b.get("num_cache_nodes"))
         src.mark("node_count", b, "num_cache_nodes")
         transit = as_bool(b.get("transit_encryption_enabled"))
-        if engine == "memcached":
-            supported = version_at_least(version, (1, 6, 12))
-            at_rest = None  # node-based Memcached cannot encrypt at rest at all
-        else:
-            supported = True
-            at_rest = False  # a stand-alone Redis/Valkey node cannot encrypt at rest
+        supported = transit_encryption_supported(engine or "redis", version)
+        # Node-based Memcached cannot encrypt at rest at all, nor a stand-alone Redis/Valkey node.
+        at_rest = None if engine == "memcached" else False
         return CacheCluster(source=src.build(), name=as_str(b.get("cluster_id")),
                             deployment="cluster", engine=engine, engine_version=version,
                             node_count=nodes, automatic_failover=False,
                             at_rest_encryption=at_rest,
                             transit_encryption=False if transit is None else transit,
-                            transit_encryption_supported=supported,
+                            transit_encryption_supported=supported, labels=labels,
                             parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
     # Replication group (Redis OSS or Valkey).
     if b.get("global_replication_group_id") not in (None, ""):
@@ -119,6 +127,8 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                         automatic_failover=False if failover is None else failover,
                         at_rest_encryption=at_rest,
                         transit_encryption=False if transit is None else transit,
+                        transit_encryption_supported=transit_encryption_supported(engine, version),
+                        labels=labels,
                         parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
 
 

@@ -10,7 +10,7 @@ from cachelint.model import Location, Source
 
 _ANNOTATION = re.compile(r"cachelint\s*:\s*([a-z][a-z-]*)", re.IGNORECASE)
 # Inline marks that describe the resource (ignore directives are handled elsewhere).
-ANNOTATIONS = {"strongly-consistent", "hot"}
+ANNOTATIONS = {"strongly-consistent", "hot", "store"}
 _TAG_ANNOTATIONS = {("cachelint:consistency", "strong"): "strongly-consistent",
                     ("cachelint:hot", "true"): "hot"}
 

@@ -384,13 +384,24 @@ class TerraformProject:
                                                  else f'["{key}"]')
                 body = evaluate_body(block.body, scope, module, f.path, block.line,
                                      block.end_line)
-                comments = tuple(c for c in comments_by_path.get(f.path, ())
-                                 if block.line <= c.line <= block.end_line)
+                comments = _comments_of(comments_by_path.get(f.path, ()), block)
                 self.result.resources.append(TfResource(
                     base + suffix, mode, rtype, rname, module.prefix.rstrip("."), body, comments,
                     self.display(root)))
         for child in module.child_instances(self.needed):
             self._collect(child, root)
+
+
+def _comments_of(comments: tuple, block) -> tuple:
+    """The comments inside a block, and the comment lines right above it (its documentation:
+    what the author says the resource is for)."""
+    inside = [c for c in comments if block.line <= c.line <= block.end_line]
+    above = {c.line: c for c in comments if c.line < block.line}
+    lead, line = [], block.line - 1
+    while line in above:
+        lead.append(above[line])
+        line -= 1
+    return tuple(reversed(lead)) + tuple(inside)
 
 
 class _PreParsedError(Exception):

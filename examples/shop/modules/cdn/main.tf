@@ -83,6 +83,18 @@ resource "aws_cloudfront_distribution" "web" {
     }
   }
 
+  # The signed-in customer's pages: every cookie reaches the API, none is in the cache key, and
+  # CachingOptimized keeps each answer for at least a second.
+  ordered_cache_behavior {
+    path_pattern             = "/me/*"
+    target_origin_id         = "api"
+    viewer_protocol_policy   = "https-only"
+    allowed_methods          = ["GET", "HEAD"]
+    cached_methods           = ["GET", "HEAD"]
+    cache_policy_id          = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized
+    origin_request_policy_id = "216adef6-5c7f-47e4-b989-5492eafa07d3" # Managed-AllViewer
+  }
+
   restrictions {
     geo_restriction {
       restriction_type = "none"

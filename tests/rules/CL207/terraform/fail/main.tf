@@ -1,49 +1,12 @@
-resource "aws_s3_bucket" "site" {
-  bucket = "example-site-assets"
-}
-
-resource "aws_cloudfront_origin_access_control" "site" {
-  name                              = "site"
-  origin_access_control_origin_type = "s3"
-  signing_behavior                  = "always"
-  signing_protocol                  = "sigv4"
-}
-
-resource "aws_cloudfront_cache_policy" "static" {
-  name        = "static-assets"
-  min_ttl     = 0
-  default_ttl = 86400
-  max_ttl     = 31536000
-
-  parameters_in_cache_key_and_forwarded_to_origin {
-    enable_accept_encoding_gzip   = true
-    enable_accept_encoding_brotli = true
-    headers_config {
-      header_behavior = "none"
-    }
-    cookies_config {
-      cookie_behavior = "none"
-    }
-    query_strings_config {
-      query_string_behavior = "none"
-    }
-  }
-}
-
-resource "aws_cloudfront_distribution" "site" {
-  enabled             = true
-  default_root_object = "index.html"
+# The application origin receives every viewer cookie (Managed-AllViewer) but CachingOptimized
+# keys on none of them, with a minimum TTL of 1 s: a response the origin marks private is still
+# shared. The default behaviour is checked like any other.
+resource "aws_cloudfront_distribution" "app" {
+  enabled = true
 
   origin {
-    origin_id                = "s3-site"
-    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
-    origin_access_control_id = aws_cloudfront_origin_access_control.site.id
-  }
-
-  origin {
-    origin_id   = "api"
-    domain_name = "abc123.execute-api.eu-west-1.amazonaws.com"
-    origin_path = "/prod"
+    origin_id   = "app"
+    domain_name = "app.example.com"
     custom_origin_config {
       http_port              = 80
       https_port             = 443
@@ -53,26 +16,27 @@ resource "aws_cloudfront_distribution" "site" {
   }
 
   default_cache_behavior {
-    target_origin_id       = "s3-site"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = aws_cloudfront_cache_policy.static.id
+    target_origin_id         = "app"
+    viewer_protocol_policy   = "redirect-to-https"
+    allowed_methods          = ["GET", "HEAD"]
+    cached_methods           = ["GET", "HEAD"]
+    cache_policy_id          = "658327ea-f89d-4fab-a63d-7e88639e58f6" # expect: CL207
+    origin_request_policy_id = "216adef6-5c7f-47e4-b989-5492eafa07d3" # Managed-AllViewer
   }
 
+  # A per-user path cached for at least 30 s with nothing in the key that identifies the viewer.
   ordered_cache_behavior {
-    path_pattern           = "/api/*"
-    target_origin_id       = "api"
+    path_pattern           = "/account/*"
+    target_origin_id       = "app"
     viewer_protocol_policy = "https-only"
-    allowed_methods        = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    allowed_methods        = ["GET", "HEAD"]
     cached_methods         = ["GET", "HEAD"]
     min_ttl                = 30 # expect: CL207
-    default_ttl            = 0
-    max_ttl                = 60
+    default_ttl            = 60
+    max_ttl                = 300
 
     forwarded_values {
-      query_string = true
-      headers      = ["Authorization"]
+      query_string = false
       cookies {
         forward = "none"
       }

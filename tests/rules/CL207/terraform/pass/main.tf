@@ -2,27 +2,36 @@ resource "aws_s3_bucket" "site" {
   bucket = "example-site-assets"
 }
 
-resource "aws_cloudfront_origin_access_control" "site" {
-  name                              = "site"
-  origin_access_control_origin_type = "s3"
-  signing_behavior                  = "always"
-  signing_protocol                  = "sigv4"
+resource "aws_cloudfront_origin_request_policy" "locale" {
+  name = "locale-only"
+  cookies_config {
+    cookie_behavior = "whitelist"
+    cookies {
+      items = ["locale"]
+    }
+  }
+  headers_config {
+    header_behavior = "none"
+  }
+  query_strings_config {
+    query_string_behavior = "none"
+  }
 }
 
-resource "aws_cloudfront_cache_policy" "static" {
-  name        = "static-assets"
-  min_ttl     = 0
-  default_ttl = 86400
-  max_ttl     = 31536000
-
+resource "aws_cloudfront_cache_policy" "locale" {
+  name        = "by-locale"
+  min_ttl     = 1
+  default_ttl = 300
+  max_ttl     = 3600
   parameters_in_cache_key_and_forwarded_to_origin {
-    enable_accept_encoding_gzip   = true
-    enable_accept_encoding_brotli = true
     headers_config {
       header_behavior = "none"
     }
     cookies_config {
-      cookie_behavior = "none"
+      cookie_behavior = "whitelist"
+      cookies {
+        items = ["locale"]
+      }
     }
     query_strings_config {
       query_string_behavior = "none"
@@ -30,20 +39,83 @@ resource "aws_cloudfront_cache_policy" "static" {
   }
 }
 
-resource "aws_cloudfront_distribution" "site" {
-  enabled             = true
-  default_root_object = "index.html"
+resource "aws_cloudfront_distribution" "app" {
+  enabled = true
 
   origin {
-    origin_id                = "s3-site"
-    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
-    origin_access_control_id = aws_cloudfront_origin_access_control.site.id
+    origin_id   = "site"
+    domain_name = aws_s3_bucket.site.bucket_regional_domain_name
   }
 
   origin {
-    origin_id   = "api"
-    domain_name = "abc123.execute-api.eu-west-1.amazonaws.com"
-    origin_path = "/prod"
+    origin_id   = "app"
+    domain_name = "app.example.com"
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+
+  # CachingOptimized over public content, nothing per viewer forwarded: not a finding.
+  default_cache_behavior {
+    target_origin_id       = "site"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+
+  # The origin receives only the cookie the key holds.
+  ordered_cache_behavior {
+    path_pattern             = "/catalog/*"
+    target_origin_id         = "app"
+    viewer_protocol_policy   = "https-only"
+    allowed_methods          = ["GET", "HEAD"]
+    cached_methods           = ["GET", "HEAD"]
+    cache_policy_id          = aws_cloudfront_cache_policy.locale.id
+    origin_request_policy_id = aws_cloudfront_origin_request_policy.locale.id
+  }
+
+  # A per-user path keyed on the session cookie: each session has its own entries.
+  ordered_cache_behavior {
+    path_pattern           = "/account/*"
+    target_origin_id       = "app"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    min_ttl                = 30
+    default_ttl            = 60
+    max_ttl                = 300
+
+    forwarded_values {
+      query_string = false
+      cookies {
+        forward           = "whitelist"
+        whitelisted_names = ["session"]
+      }
+    }
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+
+# Public files about users (avatars) are static, not per-viewer pages.
+resource "aws_cloudfront_distribution" "avatars" {
+  enabled = true
+
+  origin {
+    origin_id   = "app"
+    domain_name = "app.example.com"
     custom_origin_config {
       http_port              = 80
       https_port             = 443
@@ -53,30 +125,20 @@ resource "aws_cloudfront_distribution" "site" {
   }
 
   default_cache_behavior {
-    target_origin_id       = "s3-site"
+    target_origin_id       = "app"
     viewer_protocol_policy = "redirect-to-https"
     allowed_methods        = ["GET", "HEAD"]
     cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = aws_cloudfront_cache_policy.static.id
+    cache_policy_id        = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # Managed-CachingDisabled
   }
 
   ordered_cache_behavior {
-    path_pattern           = "/api/*"
-    target_origin_id       = "api"
-    viewer_protocol_policy = "https-only"
-    allowed_methods        = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    path_pattern           = "/images/users/*"
+    target_origin_id       = "app"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
     cached_methods         = ["GET", "HEAD"]
-    min_ttl                = 0
-    default_ttl            = 0
-    max_ttl                = 60
-
-    forwarded_values {
-      query_string = true
-      headers      = ["Authorization"]
-      cookies {
-        forward = "none"
-      }
-    }
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized
   }
 
   restrictions {

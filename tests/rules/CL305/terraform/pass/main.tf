@@ -22,11 +22,15 @@ resource "aws_elasticache_replication_group" "cache" {
   transit_encryption_enabled = true
 }
 
-# Memcached before 1.6.12 cannot use TLS: not reported.
-resource "aws_elasticache_cluster" "legacy" {
-  cluster_id      = "legacy"
-  engine          = "memcached"
-  engine_version  = "1.6.6"
-  node_type       = "cache.t4g.small"
-  num_cache_nodes = 2
+# Redis OSS 3.2.6 is the one 3.2 version that can use TLS.
+resource "aws_elasticache_replication_group" "old" {
+  replication_group_id       = "old-cache"
+  description                = "application cache"
+  engine                     = "redis"
+  engine_version             = "3.2.6"
+  node_type                  = "cache.m5.large"
+  num_cache_clusters         = 2
+  automatic_failover_enabled = true
+  at_rest_encryption_enabled = true
+  transit_encryption_enabled = true
 }
