@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import replace
 
 import click
 
@@ -14,8 +15,8 @@ from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalo
 from cachelint.config import ConfigError, load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
+from cachelint import reporters
 from cachelint.reporters import json as json_reporter
-from cachelint.reporters import text as text_reporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
@@ -60,7 +61,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+FORMATS = tuple(reporters.FORMATS)
 
 
 def _aws_options(fn):
@@ -235,16 +236,20 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report and fail only on findings not in this baseline file.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of findings.")
+@click.option("--show-source", is_flag=True,
+              help="Show the offending lines under each finding (text, concise, grouped).")
 @click.option("--generate", "generate_dir", type=click.Path(file_okay=False), default=None,
               help="Also write the Terraform modules the findings recommend into this folder "
                    "(as `generate --from-scan`).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the output (default: on a terminal; NO_COLOR and FORCE_COLOR are "
+                   "honoured).")
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, generate_dir, quiet, color, save_snapshot, **opts) -> None:
+         statistics, show_source, generate_dir, quiet, color, save_snapshot, **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
     AWS accounts for caching anti-patterns.
 
@@ -270,14 +275,15 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
                             f"{'s' if len(comparison.known) != 1 else ''} not reported, "
                             f"{comparison.fixed} baseline entr"
                             f"{'ies' if comparison.fixed != 1 else 'y'} fixed")
+    shown = reporters.OutputOptions(quiet=quiet, statistics=statistics, show_source=show_source)
     for fmt, path in outputs:
         if path:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
-                _write(report, fmt, out, False, quiet, statistics)
+                reporters.write(fmt, report, out, shown)
         else:
-            colour = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None \
-                else color
-            _write(report, fmt, sys.stdout, colour, quiet, statistics)
+            reporters.write(fmt, report, sys.stdout,
+                            replace(shown, colour=reporters.colour_wanted(color, sys.stdout)))
     if generate_dir:
         from cachelint.generate import plans_from_report
 
@@ -320,25 +326,6 @@ def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str 
             raise click.UsageError(str(exc)) from None
         click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
                    f"({len(written)} files); see {target}/README.md", err=True)
-
-
-def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool) -> None:
-    from cachelint.reporters import github, junit, markdown, sarif
-
-    if fmt == "text" and statistics:
-        text_reporter.write_statistics(report, out)
-    elif fmt == "text":
-        text_reporter.write(report, out, colour=colour, quiet=quiet)
-    elif fmt == "json":
-        json_reporter.write(report, out)
-    elif fmt == "sarif":
-        sarif.write(report, out)
-    elif fmt == "junit":
-        junit.write(report, out)
-    elif fmt == "markdown":
-        markdown.write(report, out)
-    else:
-        github.write(report, out)
 
 
 @cli.group()

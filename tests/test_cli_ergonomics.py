@@ -1,0 +1,107 @@
+"""What ruff, checkov and tflint users expect of a command line, through the real CLI: output
+formats for editors, colour switches, stdin, help, completion, errors of one shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FAIL_CASE = ROOT / "tests" / "rules" / "CL101" / "terraform" / "fail"
+SAM_FAIL = ROOT / "examples" / "shop-sam"
+# The problem matcher a VS Code or GitHub Actions user writes for `path:line:col: CODE message`.
+MATCHER = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<code>CL\d{3}) "
+                     r"(?P<message>.+)$")
+
+
+def cachelint(*args: str, cwd: Path = ROOT, env: dict | None = None,
+              stdin: str | None = None) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "cachelint", *args], cwd=cwd, env=full,
+                          input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def matched(stdout: str) -> list[re.Match]:
+    return [m for m in map(MATCHER.match, stdout.splitlines()) if m]
+
+
+def test_concise_lines_point_at_the_first_character_of_the_offending_line():
+    result = cachelint("scan", str(FAIL_CASE), "--format", "concise")
+    assert result.returncode == 1, result.stderr
+    found = matched(result.stdout)
+    expected = {(int(n), "CL101") for n, line in
+                enumerate((FAIL_CASE / "main.tf").read_text().splitlines(), 1)
+                if "expect: CL101" in line}
+    assert expected <= {(int(m["line"]), m["code"]) for m in found}
+    for m in found:
+        text = Path(m["file"]).read_text().splitlines()[int(m["line"]) - 1]
+        assert int(m["col"]) == len(text) - len(text.lstrip()) + 1
+        assert not m["message"].startswith("[")
+    # Every line but the summary is a finding a problem matcher reads.
+    lines = result.stdout.splitlines()
+    assert len(found) == len(lines) - 1 and lines[-1].startswith("Found ")
+
+
+def test_show_source_prints_the_offending_lines_under_each_finding():
+    source = (FAIL_CASE / "main.tf").read_text().splitlines()
+    for fmt in ("text", "concise", "grouped"):
+        result = cachelint("scan", str(FAIL_CASE), "--format", fmt, "--show-source",
+                           "--no-color")
+        assert result.returncode == 1, result.stderr
+        frames = re.findall(r"^\s+(\d+) \| (.*)$", result.stdout, re.M)
+        assert frames, fmt
+        for number, text in frames:
+            assert source[int(number) - 1] == text
+        plain = cachelint("scan", str(FAIL_CASE), "--format", fmt, "--no-color")
+        assert not re.search(r"^\s+\d+ \| ", plain.stdout, re.M)
+
+
+def test_grouped_names_each_file_once_with_its_findings_under_it():
+    result = cachelint("scan", "examples/shop", "examples/shop-sam", "--format", "grouped")
+    assert result.returncode == 1, result.stderr
+    headers = [line[:-1] for line in result.stdout.splitlines()
+               if line.endswith(":") and not line.startswith(" ")]
+    assert len(headers) == len(set(headers)) >= 3
+    data = json.loads(cachelint("scan", "examples/shop", "examples/shop-sam",
+                                "--format", "json").stdout)
+    assert set(headers) == {f["location"]["path"] for f in data["findings"]}
+    blocks = result.stdout.split("\n\n")
+    for f in data["findings"]:
+        block = next(b for b in blocks if b.startswith(f"{f['location']['path']}:\n"))
+        assert re.search(rf"^  {f['location']['start_line']}:\d+ +{f['rule_id']} ", block, re.M)
+
+
+def test_colour_follows_the_flag_then_no_color_then_force_color():
+    def coloured(*extra: str, **env: str) -> bool:
+        out = cachelint("scan", str(FAIL_CASE), *extra, env=env).stdout
+        return "\033[" in out
+
+    assert not coloured()  # not a terminal
+    assert coloured(FORCE_COLOR="1")
+    assert not coloured(FORCE_COLOR="")  # set but empty: not set (force-color.org)
+    assert not coloured(FORCE_COLOR="1", NO_COLOR="1")
+    assert coloured("--color", NO_COLOR="1")
+    assert not coloured("--no-color", FORCE_COLOR="1")
+    assert coloured("--format", "grouped", FORCE_COLOR="1")
+
+
+def test_a_report_file_in_a_new_folder_creates_the_folder(tmp_path):
+    target = tmp_path / "reports" / "new" / "x.sarif"
+    result = cachelint("scan", str(FAIL_CASE), "--format", f"sarif:{target}",
+                       "--format", "concise")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+    assert matched(result.stdout)
+
+
+def test_version():
+    from cachelint import __version__
+
+    result = cachelint("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"cachelint, version {__version__}"
