@@ -96,7 +96,7 @@ def _scan_options(fn):
     """Options shared by ``scan`` and ``baseline create``: what to scan and how."""
     options = [
         # Not readable=True: an unreadable file is reported by the scan, which goes on.
-        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
+        click.argument("paths", nargs=-1, type=click.Path(readable=False, allow_dash=True)),
         click.option("--aws", "live", is_flag=True,
                      help="Also scan the live AWS account(s) the credentials reach (read-only)."),
         click.option("--select", multiple=True,
@@ -115,6 +115,9 @@ def _scan_options(fn):
         click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
                      help="Parse cache folder (default: $XDG_CACHE_HOME/cachelint or "
                           "~/.cache/cachelint)."),
+        click.option("--stdin-filename", default=None, metavar="PATH",
+                     help="With - (standard input): the file name to report and to read it "
+                          "as (a .tf file is evaluated with the Terraform files beside it)."),
         click.option("--no-cache", is_flag=True, help="Parse every file again."),
         click.option("--no-prefilter", is_flag=True, hidden=True,
                      help="Parse every folder, even those with no checked resource type."),
@@ -171,16 +174,19 @@ def _options(**opts):
     from cachelint.scan import ScanOptions
 
     paths = tuple(opts["paths"])
-    if not paths and not opts["live"]:
-        raise click.UsageError("give PATHS to scan, --aws for a live account, or both")
+    if not paths and not opts["live"] and not opts["stdin_filename"]:
+        paths = (".",)  # as ruff and tflint: the current folder
     used = [flag for name, flag in _LIVE_ONLY.items() if opts[name]]
     if used and not opts["live"]:
         raise click.UsageError(f"{used[0]} applies to a live scan: add --aws")
+    start = paths[0] if paths else "."
+    if "-" in paths or opts["stdin_filename"]:
+        paths, start = _stdin(paths, opts["stdin_filename"])
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
     try:
-        config = load_config(opts["config_path"], paths[0] if paths else ".")
+        config = load_config(opts["config_path"], start)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     config = config.with_thresholds(hot_requests_per_second=opts["hot_rps"],
@@ -197,11 +203,30 @@ def _options(**opts):
     return config, options
 
 
+def _stdin(paths: tuple[str, ...], filename: str | None) -> tuple[tuple[str, ...], str]:
+    """``-`` (or --stdin-filename alone): standard input as the one file to scan; the paths to
+    scan and where the configuration is searched from."""
+    from cachelint.stdin import StdinFile
+
+    if paths not in ((), ("-",)):
+        raise click.UsageError("- (standard input) cannot be scanned with other PATHS")
+    if sys.stdin.isatty():
+        raise click.UsageError("- reads a template or .tf file from standard input, "
+                               "which is a terminal")
+    stdin = StdinFile(sys.stdin.read(), filename)
+    ctx = click.get_current_context()
+    ctx.call_on_close(stdin.close)
+    ctx.meta["cachelint.stdin"] = stdin
+    return (stdin.path,), os.path.dirname(filename) if filename else "."
+
+
 def _run(**opts):
     from cachelint.scan import run_scan
 
     config, options = _options(**opts)
-    return config, run_scan(options)
+    report = run_scan(options)
+    stdin = click.get_current_context().meta.get("cachelint.stdin")
+    return config, stdin.restore(report) if stdin else report
 
 
 def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str, str | None]]:

@@ -105,3 +105,56 @@ def test_version():
     result = cachelint("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"cachelint, version {__version__}"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_stdin_buffer_is_evaluated_with_its_module_and_reported_under_its_name(tmp_path):
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    text = (FAIL_CASE / "main.tf").read_text()
+    # On disk the TTL is fine; the unsaved buffer reads it from a variable beside the file.
+    (infra / "main.tf").write_text(text.replace("= 0 # expect: CL101", "= 300"))
+    (infra / "variables.tf").write_text('variable "ttl" {\n  default = 0\n}\n')
+    buffer = text.replace("= 0 # expect: CL101", "= var.ttl")
+    before = tree(tmp_path)
+    result = cachelint("scan", "-", "--stdin-filename", "infra/main.tf", "--format", "concise",
+                       "--show-source", cwd=tmp_path, stdin=buffer)
+    assert result.returncode == 1, result.stderr
+    found = {(m["file"], int(m["line"]), m["code"]) for m in matched(result.stdout)}
+    assert ("infra/main.tf", 46, "CL101") in found
+    assert "46 |     cache_ttl_in_seconds                       = var.ttl" in result.stdout
+    assert tree(tmp_path) == before  # nothing written into the user's tree
+    # The same file from disk has no CL101: the finding came from the buffer.
+    disk = cachelint("scan", "infra/main.tf", "--format", "concise", cwd=tmp_path)
+    assert "CL101" not in disk.stdout
+
+
+def test_stdin_template_without_a_name_is_recognised_and_reported_as_dash():
+    template = (SAM_FAIL / "template.yaml").read_text()
+    result = cachelint("scan", "-", "--format", "json", stdin=template)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["findings"]
+    assert {f["location"]["path"] for f in data["findings"]} == {"-"}
+    on_disk = json.loads(cachelint("scan", str(SAM_FAIL / "template.yaml"), "--format",
+                                   "json").stdout)
+    assert {(f["rule_id"], f["location"]["start_line"]) for f in data["findings"]} >= {
+        (f["rule_id"], f["location"]["start_line"]) for f in on_disk["findings"]
+        if f["rule_id"] not in ("CL501", "CL502")}  # those read examples/.cachelint.yaml
+
+
+def test_stdin_cannot_be_mixed_with_paths():
+    result = cachelint("scan", "-", str(FAIL_CASE), stdin="")
+    assert result.returncode == 2
+    assert "standard input" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_path_scans_the_current_folder(tmp_path):
+    (tmp_path / "main.tf").write_text((FAIL_CASE / "main.tf").read_text())
+    result = cachelint("scan", "--format", "concise", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert {(m["file"], m["code"]) for m in matched(result.stdout)} == {
+        ("main.tf", "CL101"), ("main.tf", "CL106")}

@@ -9,13 +9,25 @@ from cachelint.model import Location
 MAX_LINES = 8  # a frame longer than this shows its first lines and says how many follow
 
 
+_GIVEN: dict[str, tuple[str, ...]] = {}  # files whose text the scan was given (stdin)
+
+
+def remember(path: str, text: str) -> None:
+    """Frames of ``path`` show ``text`` (an editor's unsaved buffer), not the file on disk."""
+    _GIVEN[path] = tuple(text.splitlines())
+
+
 @functools.lru_cache(maxsize=64)
-def _lines(path: str) -> tuple[str, ...] | None:
+def _read(path: str) -> tuple[str, ...] | None:
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             return tuple(fh.read().splitlines())
     except OSError:
         return None
+
+
+def _lines(path: str) -> tuple[str, ...] | None:
+    return _GIVEN[path] if path in _GIVEN else _read(path)
 
 
 def column(loc: Location) -> int:
