@@ -16,6 +16,7 @@ from cachelint.config import ConfigError, load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
 from cachelint import reporters
+from cachelint.usage import Group, Option, click_error, error
 from cachelint.reporters import json as json_reporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -52,7 +53,7 @@ def _parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cachelint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
@@ -66,26 +67,29 @@ FORMATS = tuple(reporters.FORMATS)
 
 def _aws_options(fn):
     """Where a live scan reads from, and how it judges traffic (scan, baseline, aws snapshot)."""
+    aws = {"cls": Option, "section": "AWS"}
     options = [
-        click.option("--profile", default=None, help="AWS profile (default: the boto3 chain)."),
+        click.option("--profile", default=None, help="AWS profile (default: the boto3 chain).",
+                     **aws),
         click.option("--region", "regions", multiple=True,
-                     help="Region to scan (repeatable; default: the profile's Region)."),
+                     help="Region to scan (repeatable; default: the profile's Region).", **aws),
         click.option("--all-regions", is_flag=True,
-                     help="Scan every Region enabled for the account."),
+                     help="Scan every Region enabled for the account.", **aws),
         click.option("--role-arn", default=None,
                      help="Role to assume; with --accounts/--organization, assumed in each "
-                          "account (its account field, or {account_id}, is replaced)."),
-        click.option("--external-id", default=None, help="External id for --role-arn."),
+                          "account (its account field, or {account_id}, is replaced).", **aws),
+        click.option("--external-id", default=None, help="External id for --role-arn.", **aws),
         click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False),
-                     default=None, help="File of account ids to scan, one per line."),
+                     default=None, help="File of account ids to scan, one per line.", **aws),
         click.option("--organization", is_flag=True,
-                     help="Scan every active account of the AWS Organization."),
+                     help="Scan every active account of the AWS Organization.", **aws),
         click.option("--window-days", type=click.FloatRange(min=0.05, max=455), default=7.0,
-                     show_default=True, help="CloudWatch window read as traffic evidence."),
+                     show_default=True, help="CloudWatch window read as traffic evidence.",
+                     **aws),
         click.option("--no-metrics", is_flag=True,
-                     help="Do not read CloudWatch (no traffic evidence, fewer API calls)."),
+                     help="Do not read CloudWatch (no traffic evidence, fewer API calls).", **aws),
         click.option("--aws-workers", type=click.IntRange(1, 32), default=8, show_default=True,
-                     help="Accounts and Regions read at once."),
+                     help="Accounts and Regions read at once.", **aws),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -97,7 +101,7 @@ def _scan_options(fn):
     options = [
         # Not readable=True: an unreadable file is reported by the scan, which goes on.
         click.argument("paths", nargs=-1, type=click.Path(readable=False, allow_dash=True)),
-        click.option("--aws", "live", is_flag=True,
+        click.option("--aws", "live", is_flag=True, cls=Option, section="AWS",
                      help="Also scan the live AWS account(s) the credentials reach (read-only)."),
         click.option("--select", multiple=True,
                      help="Rule ids, prefixes or names to run (comma-separated)."),
@@ -119,8 +123,10 @@ def _scan_options(fn):
                      help="With - (standard input): the file name to report and to read it "
                           "as (a .tf file is evaluated with the Terraform files beside it)."),
         click.option("--no-cache", is_flag=True, help="Parse every file again."),
-        click.option("--no-prefilter", is_flag=True, hidden=True,
-                     help="Parse every folder, even those with no checked resource type."),
+        click.option("--no-prefilter", is_flag=True,
+                     help="Parse every folder, even those whose files name no resource type a "
+                          "rule checks (slower, same findings: for timing and for checking the "
+                          "prefilter)."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                      help="Parser processes (default: one per CPU)."),
         click.option("--traffic", multiple=True, type=click.Path(dir_okay=False),
@@ -249,7 +255,8 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
     return pairs
 
 
-@cli.command()
+@cli.command(short_help="Scan code, templates, snapshots or live accounts for caching "
+                        "anti-patterns.")
 @_scan_options
 @click.option("--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
               help=f"Output format, repeatable: {', '.join(FORMATS)} (default: text).")
@@ -331,6 +338,25 @@ def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
                err=True)
 
 
+# The generate options each layer's module uses; one given for no layer written is an error.
+_LAYER_OPTIONS = {"ttl": ("--ttl", ("apigateway", "dax")),
+                  "cache_size": ("--cache-size", ("apigateway",)),
+                  "cache_keys": ("--cache-key", ("apigateway",)),
+                  "engine": ("--engine", ("elasticache",)),
+                  "api_path_pattern": ("--api-path-pattern", ("cloudfront",))}
+
+
+def _check_layer_options(ctx: click.Context, layers: set[str]) -> None:
+    from click.core import ParameterSource
+
+    for param, (flag, applies) in _LAYER_OPTIONS.items():
+        if ctx.get_parameter_source(param) in (ParameterSource.DEFAULT, None):
+            continue
+        if not layers & set(applies):
+            raise click.UsageError(f"{flag} applies to --layer {' or '.join(applies)}, not "
+                                   f"{', '.join(sorted(layers))}")
+
+
 def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str | None = None,
                    ttl: int | None = None, cache_size: str = "0.5", cache_keys=(),
                    engine: str = "valkey", api_path_pattern: str = "/api/*") -> None:
@@ -392,8 +418,9 @@ def baseline_create(output, **opts) -> None:
 @click.option("--api-path-pattern", default="/api/*", show_default=True,
               help="CloudFront path pattern of the API behaviour.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
-def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, api_path_pattern,
-             force) -> None:
+@click.pass_context
+def generate(ctx: click.Context, layer, name, out, from_scan, ttl, cache_size, cache_keys, engine,
+             api_path_pattern, force) -> None:
     """Write a Terraform module for a caching layer, secure and cache-correct by default."""
     from cachelint import generate as gen
 
@@ -413,14 +440,17 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
         plans = [gen.Options(layer=layer, name=name or f"{layer}-cache")]
     else:
         raise click.UsageError("give --layer or --from-scan")
+    _check_layer_options(ctx, {p.layer for p in plans})
     _write_modules(plans, out or "cachelint-modules", force=force, one_folder=bool(out),
                    name=name, ttl=ttl, cache_size=cache_size, cache_keys=cache_keys,
                    engine=engine, api_path_pattern=api_path_pattern)
 
 
-@cli.command()
+@cli.command(short_help="The cache layer each workload should use, why, and the command "
+                        "that writes it.")
 @_scan_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 def recommend(fmt, **opts) -> None:
     """Per workload (GET method, HTTP API, CloudFront path, DynamoDB table): the cache layer to
     use and why, from the code, a live account (--aws) or a snapshot, and the evidence of
@@ -436,7 +466,7 @@ def recommend(fmt, **opts) -> None:
         click.echo(rec.render_text(found), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Per route in access logs: rate, distinct keys and hit ratio per TTL.")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--ttl", "ttls", default="30,60,120,300,600,900,1800,3600", show_default=True,
               help="Candidate TTLs in seconds to replay the requests through (comma-separated).")
@@ -449,7 +479,8 @@ def recommend(fmt, **opts) -> None:
               help="Configuration file with `freshness` (default: searched upwards).")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True,
               help="Routes shown in the text output, busiest first.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 @click.option("--athena-database", default=None,
               help="Run the analysis on Amazon Athena over this database instead of locally.")
 @click.option("--athena-table", default=None, help="The Athena table over the logs.")
@@ -457,7 +488,8 @@ def recommend(fmt, **opts) -> None:
               default=None, help="The table's log format (its columns).")
 @click.option("--athena-output", default=None, metavar="S3_URI",
               help="s3:// location for Athena's query results.")
-@click.option("--athena-workgroup", default="primary", show_default=True)
+@click.option("--athena-workgroup", default="primary", show_default=True,
+              help="The Athena workgroup the queries run in.")
 def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena_database,
             athena_table, athena_format, athena_output, athena_workgroup) -> None:
     """Read access logs (API Gateway JSON lines, CloudFront standard logs, ALB logs; gzip'd or
@@ -498,10 +530,12 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
         click.echo(traffic_report.render_text(result, target_hit_ratio, bound, top), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Backend load, hit ratio and monthly cost of a cache under a "
+                        "traffic model.")
 @click.option("--keys", type=click.IntRange(1), required=True,
               help="Distinct request values (cache keys) of the endpoint.")
-@click.option("--ttl", type=click.FloatRange(min=0), required=True, help="Cache TTL in seconds.")
+@click.option("--ttl", type=click.FloatRange(min=0, min_open=True), required=True,
+              help="Cache TTL in seconds (more than 0: a TTL of 0 caches nothing).")
 @click.option("--rps", type=click.FloatRange(min=0), default=None,
               help="Requests per second, for the expected hit ratio and backend load.")
 @click.option("--zipf", type=click.FloatRange(min=0), default=0.0, show_default=True,
@@ -510,13 +544,15 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
               help="Price this layer too (us-east-1 on-demand, from the shipped price table).")
 @click.option("--size", default=None,
               help="API Gateway cache size in GB (0.5 ... 237) or a DAX/ElastiCache node type.")
-@click.option("--nodes", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--engine", type=click.Choice(["redis", "valkey"]), default="redis",
-              show_default=True, help="ElastiCache engine, for its price.")
+@click.option("--nodes", type=click.IntRange(1), default=1, show_default=True,
+              help="DAX or ElastiCache nodes priced.")
+@click.option("--engine", type=click.Choice(["valkey", "redis"]), default="valkey",
+              show_default=True, help="ElastiCache engine, for its price (as `generate`).")
 @click.option("--refresh-prices", is_flag=True,
               help="Read the layer's current price from the AWS Price List API (boto3 "
                    "credentials; pricing:GetProducts).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 def estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, refresh_prices, fmt) -> None:
     """Worst-case backend calls (N per TTL for N distinct request values), the expected hit
     ratio and load reduction under a stated traffic model, and the layer's monthly cost."""
@@ -542,7 +578,7 @@ def estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, refresh_prices, f
         click.echo(est.render_text(result), nl=False)
 
 
-@cli.group()
+@cli.group(short_help="Live AWS accounts: offline snapshots and the IAM policy a scan needs.")
 def aws() -> None:
     """Live AWS accounts: snapshots for offline scans, and the IAM policy a scan needs."""
 
@@ -621,7 +657,7 @@ def export_checkov(out: str, force: bool) -> None:
 
 @cli.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="Output format.")
 def rules_command(fmt: str) -> None:
     """List every rule in the catalogue."""
     rules = load_catalogue()
@@ -634,6 +670,21 @@ def rules_command(fmt: str) -> None:
         return
     for r in rules:
         click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} {r.category.value}")
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL.
+
+    \b
+    bash: eval "$(cachelint completion bash)"    (in ~/.bashrc)
+    zsh:  eval "$(cachelint completion zsh)"     (in ~/.zshrc)
+    fish: cachelint completion fish > ~/.config/fish/completions/cachelint.fish"""
+    from click.shell_completion import get_completion_class
+
+    script = get_completion_class(shell)(cli, {}, "cachelint", "_CACHELINT_COMPLETE")
+    click.echo(script.source())
 
 
 @cli.command()
@@ -652,26 +703,27 @@ def main() -> None:
         rc = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    # Every error is one line of the same shape, `cachelint: error: ...`, and exit 2.
     except click.ClickException as exc:
-        exc.show()
+        error(click_error(exc))
         sys.exit(EXIT_ERROR)
     except UserError as exc:  # bad credentials, account list, log...: one line
-        click.echo(f"Error: {exc}", err=True)
+        error(str(exc))
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        error("aborted")
         sys.exit(EXIT_ERROR)
     except CatalogueError as exc:
-        click.echo(f"cachelint: broken rule catalogue: {exc}", err=True)
+        error(f"broken rule catalogue: {exc}")
         sys.exit(EXIT_ERROR)
     except OSError as exc:
         name = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"cachelint: error: {name}{exc.strerror or exc}", err=True)
+        error(f"{name}{exc.strerror or exc}")
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if debug:
             traceback.print_exc()
-        click.echo(f"cachelint: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for the traceback)", err=True)
+        error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the "
+              "traceback)")
         sys.exit(EXIT_ERROR)
     sys.exit(rc if isinstance(rc, int) else EXIT_OK)

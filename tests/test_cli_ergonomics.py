@@ -158,3 +158,118 @@ def test_no_path_scans_the_current_folder(tmp_path):
     assert result.returncode == 1, result.stderr
     assert {(m["file"], m["code"]) for m in matched(result.stdout)} == {
         ("main.tf", "CL101"), ("main.tf", "CL106")}
+
+
+def commands(group=None, path=("cachelint",)):
+    """Every command of the real click tree, with its path."""
+    import click
+
+    from cachelint.cli import cli
+
+    group = group or cli
+    for name, cmd in sorted(group.commands.items()):
+        yield path + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from commands(cmd, path + (name,))
+
+
+def test_every_option_has_help_and_none_is_hidden():
+    import click
+
+    for path, cmd in commands():
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                assert param.help and not param.hidden, (" ".join(path), param.opts)
+    shown = cachelint("scan", "--help").stdout
+    assert "--no-prefilter" in shown
+
+
+def test_command_summaries_are_whole_sentences_never_cut_off():
+    groups = [("cachelint",)] + [p for p, c in commands() if hasattr(c, "commands")]
+    for path in groups:
+        result = cachelint(*path[1:], "--help", env={"COLUMNS": "80"})
+        assert result.returncode == 0
+        listing = result.stdout.split("Commands:\n", 1)[1]
+        rows = re.split(r"\n  (?=\S)", "\n" + listing.rstrip())[1:]
+        assert rows, path
+        for row in rows:
+            summary = " ".join(row.split()[1:])
+            assert summary.endswith(".") and "..." not in summary, (path, row)
+
+
+def test_aws_options_have_their_own_help_section():
+    for args in (("scan",), ("baseline", "create"), ("recommend",), ("aws", "snapshot")):
+        text = cachelint(*args, "--help").stdout
+        general, aws = text.split("\nAWS options:\n")
+        for flag in ("--profile", "--region", "--role-arn", "--window-days", "--aws-workers"):
+            assert re.search(rf"^  {flag}\b", aws, re.M), (args, flag)
+            assert not re.search(rf"^  {flag}\b", general, re.M), (args, flag)
+        assert "--config" not in aws
+
+
+def test_every_error_is_one_line_of_the_same_shape(tmp_path):
+    cases = [
+        ("scan", "--formt", "x"),  # click: no such option
+        ("scan", str(tmp_path / "missing")),  # bad parameter
+        ("scan", "--format", "nope", str(FAIL_CASE)),
+        ("scan", str(FAIL_CASE), "--region", "eu-west-1"),  # usage error of cachelint
+        ("explain", "CL999"),
+        ("estimate", "--keys", "10", "--ttl", "0"),
+        ("generate", "--layer", "cloudfront", "--engine", "redis", "--out", str(tmp_path / "g")),
+        ("traffic", str(FAIL_CASE / "main.tf")),  # a user error raised deep in the code
+    ]
+    for args in cases:
+        result = cachelint(*args)
+        assert result.returncode == 2, args
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("cachelint: error: "), (args, lines)
+        assert result.stdout == "", args
+
+
+def test_generate_refuses_options_its_layer_does_not_use(tmp_path):
+    refused = [("cloudfront", "--engine", "redis"), ("dax", "--cache-key", "method.request.path.id"),
+               ("elasticache", "--ttl", "60"), ("apigateway", "--api-path-pattern", "/x/*"),
+               ("dax", "--cache-size", "1.6")]
+    for layer, flag, value in refused:
+        result = cachelint("generate", "--layer", layer, flag, value, "--out",
+                           str(tmp_path / layer))
+        assert result.returncode == 2 and f"{flag} applies to --layer" in result.stderr, flag
+        assert not (tmp_path / layer).exists()
+    used = cachelint("generate", "--layer", "dax", "--ttl", "30", "--out", str(tmp_path / "dax"))
+    assert used.returncode == 0, used.stderr
+    assert "default     = 30" in (tmp_path / "dax" / "variables.tf").read_text()
+
+
+def test_bash_completion_completes_commands_and_options():
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    script = ('eval "$(cachelint completion bash)"; '
+              'COMP_WORDS=(cachelint sc); COMP_CWORD=1; _cachelint_completion cachelint; '
+              'printf "%s\\n" "${COMPREPLY[@]}"; COMPREPLY=(); '
+              'COMP_WORDS=(cachelint scan --show-s); COMP_CWORD=2; '
+              '_cachelint_completion cachelint; printf "%s\\n" "${COMPREPLY[@]}"')
+    result = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.split() == ["scan", "--show-source"], result.stderr
+    for shell, marker in (("zsh", "compdef _cachelint_completion cachelint"),
+                          ("fish", "complete --no-files --command cachelint")):
+        out = cachelint("completion", shell)
+        assert out.returncode == 0 and marker in out.stdout, shell
+
+
+def test_estimate_prices_with_units_and_the_engine_generate_uses():
+    result = cachelint("estimate", "--keys", "1000", "--ttl", "300", "--layer", "elasticache")
+    assert result.returncode == 0, result.stderr
+    prices = json.loads((ROOT / "cachelint" / "traffic" / "prices.json").read_text())
+    hourly = prices["elasticache_node_per_hour"]["valkey"]["cache.t4g.small"]
+    assert (f"cost: 1 ElastiCache valkey cache.t4g.small node (default size): ${hourly:.3f}/h, "
+            f"about ${hourly * 730:,.2f}/month (USD") in result.stdout
+    api = cachelint("estimate", "--keys", "10", "--ttl", "60", "--layer", "apigateway",
+                    "--size", "1.6").stdout
+    assert "cost: API Gateway cache 1.6 GB: $" in api
+    dax = cachelint("estimate", "--keys", "10", "--ttl", "60", "--layer", "dax", "--nodes",
+                    "3").stdout
+    assert "cost: 3 DAX dax.t3.small nodes (default size): $" in dax
+    generate_help = cachelint("generate", "--help").stdout
+    estimate_help = cachelint("estimate", "--help").stdout
+    default = re.compile(r"--engine \[[^\]]+\][^[]*\[default: (\w+)\]", re.S)
+    assert default.search(generate_help)[1] == default.search(estimate_help)[1] == "valkey"
