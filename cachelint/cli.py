@@ -477,8 +477,8 @@ def recommend(fmt, **opts) -> None:
                    "recommended (default: the configuration's `freshness` for each route).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file with `freshness` (default: searched upwards).")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True,
-              help="Routes shown in the text output, busiest first.")
+@click.option("--top", type=click.IntRange(1), default=None,
+              help="Routes shown in the text output, busiest first (default: a screenful).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--athena-database", default=None,
@@ -522,12 +522,16 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
         config = load_config(config_path, logs[0] if logs else ".")
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    bound = max_ttl if max_ttl is not None else config
+    policy = traffic_report.Policy(target_hit_ratio, max_ttl, config)
     if fmt == "json":
-        click.echo(json.dumps(traffic_report.as_dict(result, target_hit_ratio, bound),
-                              indent=2))
-    else:
-        click.echo(traffic_report.render_text(result, target_hit_ratio, bound, top), nl=False)
+        click.echo(json.dumps(traffic_report.as_dict(result, policy), indent=2))
+        return
+    if top is None:
+        import shutil
+
+        rows = shutil.get_terminal_size((80, 24)).lines
+        top = max(1, (rows - 2) // traffic_report.lines_per_route(len(candidates)))
+    click.echo(traffic_report.render_text(result, policy, top), nl=False)
 
 
 @cli.command(short_help="Backend load, hit ratio and monthly cost of a cache under a "

@@ -11,6 +11,8 @@ strongly_consistent:       # never cache these, at any layer
   - "aws_dynamodb_table.ledger"   # a resource address or name (glob)
 hot:                       # hot read paths: evidence for uncached-hot-read rules
   - "GET /products/*"
+per_caller:                # responses that depend on the caller: keyed per caller
+  - "GET /me"
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
 ```
@@ -45,6 +47,7 @@ class Config:
     var_files: tuple[str, ...] = ()
     strongly_consistent: tuple[str, ...] = ()
     hot: tuple[str, ...] = ()
+    per_caller: tuple[str, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     parameter_overrides: tuple[tuple[str, str], ...] = ()
@@ -117,6 +120,7 @@ def parse_config(data: Any, origin: str) -> Config:
         select=strings("select"), ignore=strings("ignore"), fail_on=data.get("fail_on"),
         var_files=tuple(os.path.join(base, p) for p in strings("var_files")),
         strongly_consistent=strings("strongly_consistent"), hot=strings("hot"),
+        per_caller=strings("per_caller"),
         per_path_ignores=tuple((k, tuple(v)) for k, v in data.get("per_path_ignores", {}).items()),
         severity=tuple(data.get("severity", {}).items()),
         parameter_overrides=tuple((k, str(v)) for k, v in
