@@ -147,3 +147,11 @@ def test_traffic_shows_a_screenful_by_default():
         assert out[-1].startswith("... ") and "more routes" in out[-1]
     every = cachelint("traffic", *logs, "--top", "1000").stdout
     assert "more routes" not in every
+
+
+def test_messages_name_resource_kinds_as_a_sentence_starts():
+    data = json.loads(cachelint("scan", "examples", "--format", "json").stdout)
+    starts = {f["message"].split(" ")[0] for f in data["findings"]}
+    assert all(not word[0].islower() for word in starts), starts
+    elasticache = [f["message"] for f in data["findings"] if f["rule_id"] in ("CL303", "CL304")]
+    assert elasticache and all(m.startswith("Replication group ") for m in elasticache)
