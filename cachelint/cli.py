@@ -296,6 +296,8 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     if save_snapshot and report.snapshot is not None:
         _save_snapshot(report.snapshot, save_snapshot, force=False)
     threshold = Severity.parse(fail_on or config.fail_on or "low")
+    if not baseline_path and config.baseline:  # `baseline:` of the configuration
+        baseline_path = os.path.join(os.path.relpath(config.base), config.baseline)
     if baseline_path:
         try:
             entries = baseline.load(baseline_path)
@@ -674,6 +676,39 @@ def rules_command(fmt: str) -> None:
         return
     for r in rules:
         click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} {r.category.value}")
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True,
+              help="Replace .cachelint.yaml and the baseline if they exist.")
+@click.option("--no-baseline", is_flag=True,
+              help="Write no baseline: every finding of today fails the scan.")
+def init(path: str, force: bool, no_baseline: bool) -> None:
+    """Write a commented .cachelint.yaml in PATH (default: here) naming the caching layers
+    found there, and a baseline of today's findings that `cachelint scan` then leaves out."""
+    from cachelint import baseline as baselines
+    from cachelint import starter
+    from cachelint.config import Config
+    from cachelint.loaders.terraform.parsecache import default_dir
+    from cachelint.scan import ScanOptions, build_inventory, run_scan
+
+    try:
+        starter.check_free(path, not no_baseline, force)
+    except starter.StarterError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = ScanOptions(paths=(path,), config=Config(), cache_dir=default_dir())
+    layers = starter.detect(build_inventory(options).inventory)
+    report = run_scan(options)
+    config_path, *rest = starter.targets(path, not no_baseline)
+    if rest:
+        baselines.save(baselines.create(report.findings), rest[0])
+    starter.write(config_path, starter.render(path, layers, None if no_baseline
+                                              else starter.BASELINE_NAME, len(report.findings)))
+    n = len(report.findings)
+    click.echo(f"Wrote {config_path} and {rest[0]} ({n} finding{'s' if n != 1 else ''}); "
+               "`cachelint scan` now reports only new findings." if rest
+               else f"Wrote {config_path}.")
 
 
 @cli.command()

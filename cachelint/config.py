@@ -15,6 +15,7 @@ per_caller:                # responses that depend on the caller: keyed per call
   - "GET /me"
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
+baseline: .cachelint-baseline.json   # scan reports only findings not in it (cachelint init)
 ```
 """
 
@@ -53,6 +54,7 @@ class Config:
     parameter_overrides: tuple[tuple[str, str], ...] = ()
     thresholds: tuple[tuple[str, float], ...] = ()
     freshness: tuple[tuple[str, float], ...] = ()  # pattern -> longest acceptable TTL (s)
+    baseline: str | None = None  # relative to the configuration's folder
     path: str | None = None
 
     @property
@@ -127,6 +129,7 @@ def parse_config(data: Any, origin: str) -> Config:
                                   data.get("parameter_overrides", {}).items()),
         thresholds=tuple(data.get("thresholds", {}).items()),
         freshness=tuple((k, float(v)) for k, v in data.get("freshness", {}).items()),
+        baseline=data.get("baseline"),
         path=origin)
 
 

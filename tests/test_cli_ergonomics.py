@@ -273,3 +273,45 @@ def test_estimate_prices_with_units_and_the_engine_generate_uses():
     estimate_help = cachelint("estimate", "--help").stdout
     default = re.compile(r"--engine \[[^\]]+\][^[]*\[default: (\w+)\]", re.S)
     assert default.search(generate_help)[1] == default.search(estimate_help)[1] == "valkey"
+
+
+def test_init_writes_a_commented_config_and_a_baseline_and_never_overwrites(tmp_path):
+    import shutil
+
+    import yaml
+
+    shutil.copytree(ROOT / "examples" / "shop", tmp_path / "infra")
+    made = cachelint("init", "infra", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    config = (tmp_path / "infra" / ".cachelint.yaml").read_text()
+    for layer in ("API Gateway:", "CloudFront:", "ElastiCache:", "DAX:"):
+        assert re.search(rf"^#   {layer}\s+\d", config, re.M), layer
+    data = yaml.safe_load(config)
+    assert data["baseline"] == ".cachelint-baseline.json"
+    assert data["strongly_consistent"] == [] and data["freshness"] == {}
+    before = cachelint("scan", "infra", "--format", "json", "--baseline", "/dev/null",
+                       cwd=tmp_path)  # an explicit --baseline wins (this one is not valid)
+    assert before.returncode == 2 and "/dev/null" in before.stderr
+    # The configuration's baseline leaves today's findings out; a new one still fails.
+    clean = cachelint("scan", "infra", cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert re.search(r"baseline \S+: \d+ known findings not reported", clean.stdout)
+    (tmp_path / "infra" / "new.tf").write_text((FAIL_CASE / "main.tf").read_text())
+    new = cachelint("scan", "infra", "--format", "concise", cwd=tmp_path)
+    assert new.returncode == 1
+    assert {m["file"] for m in matched(new.stdout)} == {"infra/new.tf"}
+    # Never overwritten without --force; nothing is written when it refuses.
+    (tmp_path / "infra" / ".cachelint.yaml").write_text("fail_on: high\n")
+    again = cachelint("init", "infra", cwd=tmp_path)
+    assert again.returncode == 2 and "exists; pass --force" in again.stderr
+    assert (tmp_path / "infra" / ".cachelint.yaml").read_text() == "fail_on: high\n"
+    forced = cachelint("init", "infra", "--force", "--no-baseline", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert "baseline" not in yaml.safe_load((tmp_path / "infra" / ".cachelint.yaml").read_text())
+
+
+def test_init_refuses_a_folder_configured_in_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.cachelint]\nfail_on = 'high'\n")
+    result = cachelint("init", str(tmp_path))
+    assert result.returncode == 2 and "[tool.cachelint]" in result.stderr
+    assert not (tmp_path / ".cachelint.yaml").exists()
