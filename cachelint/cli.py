@@ -348,15 +348,17 @@ _LAYER_OPTIONS = {"ttl": ("--ttl", ("apigateway", "dax")),
                   "api_path_pattern": ("--api-path-pattern", ("cloudfront",))}
 
 
-def _check_layer_options(ctx: click.Context, layers: set[str]) -> None:
+def _check_layer_options(ctx: click.Context, layers: set[str], table=None) -> None:
+    """An option given on the command line for none of ``layers`` is a usage error."""
     from click.core import ParameterSource
 
-    for param, (flag, applies) in _LAYER_OPTIONS.items():
+    for param, (flag, applies) in (table or _LAYER_OPTIONS).items():
         if ctx.get_parameter_source(param) in (ParameterSource.DEFAULT, None):
             continue
         if not layers & set(applies):
-            raise click.UsageError(f"{flag} applies to --layer {' or '.join(applies)}, not "
-                                   f"{', '.join(sorted(layers))}")
+            raise click.UsageError(f"{flag} applies to --layer {' or '.join(applies)}"
+                                   + (f", not {', '.join(sorted(layers))}" if layers
+                                      else ": give --layer"))
 
 
 def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str | None = None,
@@ -559,11 +561,17 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
                    "credentials; pricing:GetProducts).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
-def estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, refresh_prices, fmt) -> None:
+@click.pass_context
+def estimate(ctx: click.Context, keys, ttl, rps, zipf, layer, size, nodes, engine,
+             refresh_prices, fmt) -> None:
     """Worst-case backend calls (N per TTL for N distinct request values), the expected hit
     ratio and load reduction under a stated traffic model, and the layer's monthly cost."""
     from cachelint.traffic import estimate as est
 
+    _check_layer_options(ctx, {layer} if layer else set(), {
+        "size": ("--size", ("apigateway", "dax", "elasticache")),
+        "nodes": ("--nodes", ("dax", "elasticache")),
+        "engine": ("--engine", ("elasticache",))})
     table = None
     if refresh_prices:
         if not layer:

@@ -235,6 +235,10 @@ def test_generate_refuses_options_its_layer_does_not_use(tmp_path):
                            str(tmp_path / layer))
         assert result.returncode == 2 and f"{flag} applies to --layer" in result.stderr, flag
         assert not (tmp_path / layer).exists()
+    for args in (("--layer", "dax", "--engine", "redis"), ("--nodes", "3"),
+                 ("--layer", "apigateway", "--nodes", "2")):
+        result = cachelint("estimate", "--keys", "10", "--ttl", "60", *args)
+        assert result.returncode == 2 and "applies to --layer" in result.stderr, args
     used = cachelint("generate", "--layer", "dax", "--ttl", "30", "--out", str(tmp_path / "dax"))
     assert used.returncode == 0, used.stderr
     assert "default     = 30" in (tmp_path / "dax" / "variables.tf").read_text()
