@@ -202,7 +202,19 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
         ttl = 300
         why = "a GET response; API Gateway caches it per request value"
         bound = config.max_ttl(m.route, m.resource_path)
-        if e is not None and e.replays:
+        caller = declared(m, config.per_caller, "per-caller", m.route, m.resource_path)
+        # Keyed per caller, a response is shared by one caller's requests only: a log that does
+        # not show who called cannot size the TTL (as `cachelint traffic` says too).
+        per_caller = bool(m.authorizer_identity_sources) or caller is not None
+        if e is not None and e.replays and per_caller:
+            why += ("; keyed per caller, and the log does not show who called, so replaying "
+                    "it cannot size the TTL")
+            if bound is not None and bound < ttl:
+                ttl = int(bound)
+                why += f"; TTL {ttl} s, its declared freshness"
+            else:
+                why += f"; TTL {ttl} s, API Gateway's default"
+        elif e is not None and e.replays:
             best = smallest_ttl(e.replays, target, max_ttl=min(3600, bound or 3600))
             if best is None and bound is not None and bound < 3600:
                 ttl = int(bound)
@@ -227,9 +239,6 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
                 values = "value" if e.distinct_keys == 1 else "values"
                 why = (f"{e.distinct_keys:,} distinct request {values} in {e.basis}; replaying "
                        f"them, a {ttl} s TTL reaches a {best.hit_ratio:.0%} hit ratio")
-                if m.authorizer_identity_sources:
-                    why += (" (the log does not show who called: keyed per caller, the hit "
-                            "ratio is lower)")
         elif bound is not None and bound < ttl:
             ttl = int(bound)
             why += f"; TTL {ttl} s, its declared freshness"
@@ -238,11 +247,9 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
         keys += [i for i in m.authorizer_identity_sources if i not in keys]
         if m.authorizer_identity_sources:
             why += "; the caller's identity goes into the cache key"
-        else:
-            caller = declared(m, config.per_caller, "per-caller", m.route, m.resource_path)
-            if caller:
-                why += (f"; declared per caller ({caller}): its cache key must carry the "
-                        "caller's identity, which this scan cannot name")
+        elif caller:
+            why += (f"; declared per caller ({caller}): its cache key must carry the "
+                    "caller's identity, which this scan cannot name")
         stage = stages.get((m.api, m.stage))
         if stage is not None and stage.cache_cluster_enabled is True:
             out.append(_rec(what, m.source.address, "apigateway", why, in_place=True,

@@ -155,3 +155,13 @@ def test_messages_name_resource_kinds_as_a_sentence_starts():
     assert all(not word[0].islower() for word in starts), starts
     elasticache = [f["message"] for f in data["findings"] if f["rule_id"] in ("CL303", "CL304")]
     assert elasticache and all(m.startswith("Replication group ") for m in elasticache)
+
+
+def test_recommend_does_not_size_a_per_caller_ttl_from_a_log_without_callers():
+    data = json.loads(cachelint("recommend", str(EXAMPLES / "shop"), "--traffic", str(API_LOG),
+                                "--format", "json").stdout)
+    by = {r["workload"].split(" (")[0]: r for r in data}
+    me, products = by["GET /me"], by["GET /products"]
+    assert "the log does not show who called, so replaying it cannot size the TTL" in me["why"]
+    assert "cache_ttl_in_seconds = 300 (now 7200 s)" in me["change"]
+    assert "replaying them, a 30 s TTL" in products["why"]  # shared responses: sized by replay
