@@ -290,6 +290,11 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     from cachelint import baseline
 
     outputs = _outputs(formats, output_files)
+    shown_formats = {fmt for fmt, _ in outputs}
+    if show_source and not any(reporters.FORMATS[f].options for f in shown_formats):
+        raise click.UsageError("--show-source applies to --format text, concise or grouped")
+    if statistics and "text" not in shown_formats:
+        raise click.UsageError("--statistics applies to --format text")
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
     config, report = _run(**opts)

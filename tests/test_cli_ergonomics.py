@@ -59,6 +59,10 @@ def test_show_source_prints_the_offending_lines_under_each_finding():
             assert source[int(number) - 1] == text
         plain = cachelint("scan", str(FAIL_CASE), "--format", fmt, "--no-color")
         assert not re.search(r"^\s+\d+ \| ", plain.stdout, re.M)
+    # Asked for a format that cannot show it, the option is an error, not ignored.
+    for args in (("--show-source", "--format", "json"), ("--statistics", "--format", "sarif")):
+        refused = cachelint("scan", str(FAIL_CASE), *args)
+        assert refused.returncode == 2 and f"{args[0]} applies to --format" in refused.stderr
 
 
 def test_grouped_names_each_file_once_with_its_findings_under_it():
