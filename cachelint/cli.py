@@ -223,7 +223,7 @@ def _stdin(paths: tuple[str, ...], filename: str | None) -> tuple[tuple[str, ...
     ctx = click.get_current_context()
     ctx.call_on_close(stdin.close)
     ctx.meta["cachelint.stdin"] = stdin
-    return (stdin.path,), os.path.dirname(filename) if filename else "."
+    return (stdin.path,), (os.path.dirname(filename) if filename else "") or "."
 
 
 def _run(**opts):
@@ -283,7 +283,8 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
          statistics, show_source, generate_dir, quiet, color, save_snapshot, **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
-    AWS accounts for caching anti-patterns.
+    AWS accounts for caching anti-patterns. PATHS default to the current folder; - reads one
+    template or .tf file from standard input (name it with --stdin-filename).
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or setup error, 3 a live scan
     is incomplete (a Region or service could not be read; the report says which)."""
