@@ -267,8 +267,13 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
         name = modules.name(("apigateway", api, stage_name), f"{_name(api)}-cache")
         command = (f"cachelint generate --layer apigateway --name {name} --ttl {stage_ttl}"
                    + "".join(f" --cache-key {shlex.quote(k)}" for k in keys))
-        for index, m, ttl, method_keys in methods:
+        stage = stages.get((api, stage_name))
+        for n, (index, m, ttl, method_keys) in enumerate(methods):
             changes = []
+            if n == 0 and stage is not None and not stage.source.location.is_resource:
+                # The module is a stage with its cache: it takes the place of the one written.
+                changes.append(f"the module is stage {stage_name} with its cache: it replaces "
+                               f"{stage.source.address}")
             if ttl != stage_ttl:
                 changes.append(f"in the module, set method_overrides[\"{_ApiWords(m).method_path}"
                                f"\"] = {{ ttl = {ttl} }}")

@@ -75,8 +75,13 @@ def test_one_generate_command_per_stage_with_distinct_names(tmp_path):
         "cachelint generate --layer apigateway --name shop-cache --ttl 60"}
     # The shortest TTL is stage-wide; the longer one is a per-method override of the module.
     products = next(r for k, r in root.items() if k.startswith("GET /products"))
-    assert products["change"] == 'in the module, set method_overrides["products/GET"] = ' \
-        '{ ttl = 300 }'
+    assert products["change"].endswith('in the module, set method_overrides["products/GET"] = '
+                                       '{ ttl = 300 }')
+    # The module is the stage: the advice says which resource it replaces, once.
+    replaced = [r for r in root.values() if r["change"] and
+                "the module is stage prod with its cache: it replaces "
+                "aws_api_gateway_stage.prod" in r["change"]]
+    assert len(replaced) == 1
 
 
 def test_template_input_is_told_what_to_add_not_given_terraform(tmp_path):
