@@ -78,6 +78,10 @@ def test_grouped_names_each_file_once_with_its_findings_under_it():
     for f in data["findings"]:
         block = next(b for b in blocks if b.startswith(f"{f['location']['path']}:\n"))
         assert re.search(rf"^  {f['location']['start_line']}:\d+ +{f['rule_id']} ", block, re.M)
+    # Deployed resources have no file: they group by account and Region, each under its ARN.
+    live = cachelint("scan", "examples/aws/shop-account.json", "--format", "grouped", "-q")
+    assert re.search(r"^123456789012/us-east-1:\n  arn:aws:apigateway:us-east-1::/restapis/\S+ "
+                     r"CL104 \[critical\] GET ", live.stdout, re.M)
 
 
 def test_colour_follows_the_flag_then_no_color_then_force_color():

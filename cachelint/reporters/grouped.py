@@ -7,7 +7,7 @@ from typing import TextIO
 from cachelint.findings import Report
 from cachelint.reporters import OutputOptions
 from cachelint.reporters.source import column, frame
-from cachelint.reporters.text import _BOLD, _COLOURS, _DIM, _RESET, fix_text, summary, where
+from cachelint.reporters.text import _BOLD, _COLOURS, _DIM, _RESET, fix_text, summary
 
 
 def write(report: Report, out: TextIO, options: OutputOptions = OutputOptions()) -> None:
@@ -32,7 +32,7 @@ def write(report: Report, out: TextIO, options: OutputOptions = OutputOptions())
             out.write(f"  error: {message}\n")
         for f in groups.get(key, []):
             loc = f.location
-            at = f"{where(loc)} " if loc.is_resource else \
+            at = f"{loc.path} " if loc.is_resource else \
                 f"{loc.start_line}:{column(loc)} ".ljust(8)
             out.write(f"  {at}{c(_COLOURS[f.severity], f.rule.id)} "
                       f"[{f.severity.label}] {f.message}\n")
