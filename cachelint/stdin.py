@@ -1,10 +1,12 @@
 """``cachelint scan -``: one template or ``.tf`` file read from standard input, as editors and
 ruff pass a buffer that is not saved.
 
-The text is written to a private temporary folder under the name ``--stdin-filename`` gives
-(so the loaders recognise it by its name, and a ``.tf`` file is evaluated with the variables
-and locals of the other Terraform files beside the real one, which are copied next to it);
-the report then names the file as the user did. Nothing is written into the user's tree.
+The text is written to a private temporary folder under the name ``--stdin-filename`` gives,
+so the loaders recognise it by its name. A ``.tf`` buffer is evaluated as the file on disk would
+be: the Terraform files of its repository (variables, locals, the local modules it calls, with
+``./`` or ``../`` sources) are copied around it in the same layout, and only its own findings
+are reported. The report then names every file as the user knows it. Nothing is written into
+the user's tree.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import replace
 from cachelint.findings import Report, ScanError
 
 _TERRAFORM = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+_SKIP = {"node_modules", "__pycache__", "cdk.out"}  # dot folders are skipped too
 _TEMPLATE = re.compile(r"^\s*\"?(AWSTemplateFormatVersion|Resources|Transform)\"?\s*:", re.M)
 
 
@@ -37,19 +40,33 @@ class StdinFile:
         name = os.path.basename(filename) if filename else default_name(text)
         self.folder = os.path.realpath(tempfile.mkdtemp(prefix="cachelint-stdin-"))
         self.path = os.path.join(self.folder, name)
-        self.origin = os.path.dirname(filename) if filename else None
-        if filename and os.path.isdir(self.origin or "."):
-            origin = self.origin or "."
-            for sibling in sorted(os.listdir(origin)):
-                source = os.path.join(origin, sibling)
-                if (sibling != name and sibling.endswith(_TERRAFORM) and name.endswith(_TERRAFORM)
-                        and os.path.isfile(source)):
-                    shutil.copyfile(source, os.path.join(self.folder, sibling))
+        self.root: str | None = None  # the real repository the temporary tree mirrors
+        origin = os.path.dirname(os.path.abspath(filename)) if filename else ""
+        if filename and name.endswith(_TERRAFORM) and os.path.isdir(origin):
+            from cachelint.loaders.terraform.files import repository_root
+
+            self.root = repository_root(origin)
+            self._mirror(self.root, skip=os.path.join(origin, name))
+            # The mirror is a repository as the original is: module sources may reach "../".
+            os.makedirs(os.path.join(self.folder, ".git"), exist_ok=True)
+            self.path = os.path.join(self.folder, os.path.relpath(origin, self.root), name)
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as fh:
             fh.write(text)
         from cachelint.reporters.source import remember
 
         remember(self.display, text)
+
+    def _mirror(self, root: str, skip: str) -> None:
+        """Copy the Terraform files under ``root`` into the temporary folder, same layout."""
+        for current, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP)
+            for f in files:
+                source = os.path.join(current, f)
+                if f.endswith(_TERRAFORM) and source != skip and os.path.isfile(source):
+                    target = os.path.join(self.folder, os.path.relpath(source, root))
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    shutil.copyfile(source, target)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -58,9 +75,10 @@ class StdinFile:
         full = os.path.realpath(path)
         if full == self.path:
             return self.display
-        if full.startswith(self.folder + os.sep):
-            rest = full[len(self.folder) + 1:]
-            return os.path.join(self.origin, rest) if self.origin else rest
+        if full.startswith(self.folder + os.sep) and self.root:
+            real = os.path.join(self.root, os.path.relpath(full, self.folder))
+            shown = os.path.relpath(real)
+            return real if shown.startswith("..") else shown  # as the loaders show paths
         return path
 
     def _text(self, text: str) -> str:

@@ -327,3 +327,18 @@ def test_init_refuses_a_folder_configured_in_pyproject(tmp_path):
     result = cachelint("init", str(tmp_path))
     assert result.returncode == 2 and "[tool.cachelint]" in result.stderr
     assert not (tmp_path / ".cachelint.yaml").exists()
+
+
+def test_stdin_finds_what_the_file_on_disk_finds_with_its_module_calls():
+    """A root module calling ./modules/... and a module read alone: the buffer is evaluated in
+    its repository's layout, so it reports exactly what scanning the saved file reports."""
+    def findings(out: str) -> list:
+        return sorted((f["rule_id"], f["location"]["path"], f["location"]["start_line"],
+                       f["message"]) for f in json.loads(out)["findings"])
+
+    for path in ("examples/shop/main.tf", "examples/shop/modules/api/main.tf"):
+        disk = cachelint("scan", path, "--format", "json")
+        buffer = cachelint("scan", "-", "--stdin-filename", path, "--format", "json",
+                           stdin=(ROOT / path).read_text())
+        assert buffer.returncode == disk.returncode == 1, buffer.stderr
+        assert findings(buffer.stdout) == findings(disk.stdout) != []
