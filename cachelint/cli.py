@@ -121,7 +121,8 @@ def _scan_options(fn):
                           "~/.cache/cachelint)."),
         click.option("--stdin-filename", default=None, metavar="PATH",
                      help="With - (standard input): the file name to report and to read it "
-                          "as (a .tf file is evaluated with the Terraform files beside it)."),
+                          "as (a .tf file is evaluated with its repository's Terraform files, "
+                          "as the saved file would be)."),
         click.option("--no-cache", is_flag=True, help="Parse every file again."),
         click.option("--no-prefilter", is_flag=True,
                      help="Parse every folder, even those whose files name no resource type a "
