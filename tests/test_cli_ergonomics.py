@@ -342,3 +342,23 @@ def test_stdin_finds_what_the_file_on_disk_finds_with_its_module_calls():
                            stdin=(ROOT / path).read_text())
         assert buffer.returncode == disk.returncode == 1, buffer.stderr
         assert findings(buffer.stdout) == findings(disk.stdout) != []
+
+
+def probe_writer(report, out, max_chars=None):
+    out.write(f"{len(report.findings)} findings, cap {max_chars}\n")
+
+
+def test_a_format_is_one_registry_line_and_gets_only_the_settings_it_takes(monkeypatch):
+    import io
+
+    from cachelint import reporters
+    from cachelint.findings import Report
+
+    monkeypatch.setitem(reporters.FORMATS, "probe", reporters.Format(__name__,
+                                                                     function="probe_writer"))
+    out = io.StringIO()
+    reporters.write("probe", Report(), out, reporters.OutputOptions(), max_chars=10, other=1)
+    assert out.getvalue() == "0 findings, cap 10\n"
+    out = io.StringIO()
+    reporters.write("json", Report(), out, reporters.OutputOptions(), max_chars=10)
+    assert json.loads(out.getvalue())["findings"] == []

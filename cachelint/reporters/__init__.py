@@ -8,6 +8,7 @@ fix hints, code frames); the machine formats take none.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from dataclasses import dataclass
 from typing import TextIO
@@ -43,14 +44,18 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def write(name: str, report, out: TextIO, options: OutputOptions = OutputOptions()) -> None:
-    """Write ``report`` to ``out`` in format ``name`` (a key of FORMATS)."""
+def write(name: str, report, out: TextIO, options: OutputOptions = OutputOptions(),
+          **extra) -> None:
+    """Write ``report`` to ``out`` in format ``name`` (a key of FORMATS). ``extra`` keyword
+    arguments (a format's own settings, such as a size cap) go to the writers that take them."""
     fmt = FORMATS[name]
     writer = getattr(importlib.import_module(fmt.module), fmt.function)
+    taken = inspect.signature(writer).parameters
+    kwargs = {k: v for k, v in extra.items() if k in taken}
     if fmt.options:
-        writer(report, out, options)
+        writer(report, out, options, **kwargs)
     else:
-        writer(report, out)
+        writer(report, out, **kwargs)
 
 
 def _set(name: str) -> bool:
