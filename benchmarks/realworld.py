@@ -167,7 +167,7 @@ def finding_record(repo: str, root: str, finding) -> dict:
                                if finding.resource_location is not None else None),
             "root": _relative(finding.root, root) if finding.root else "",
             "message": _strip_root(finding.message, root), "fix": rule.remediation,
-            "fix_example": rule.fix_example}
+            "fix_hint": finding.fix_hint}
 
 
 def record_key(record: dict) -> tuple:

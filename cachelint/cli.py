@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import replace
 
 import click
 
@@ -14,8 +15,9 @@ from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalo
 from cachelint.config import ConfigError, load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
+from cachelint import reporters
+from cachelint.usage import Group, Option, click_error, error
 from cachelint.reporters import json as json_reporter
-from cachelint.reporters import text as text_reporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
@@ -51,7 +53,7 @@ def _parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cachelint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
@@ -60,31 +62,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+FORMATS = tuple(reporters.FORMATS)
 
 
 def _aws_options(fn):
     """Where a live scan reads from, and how it judges traffic (scan, baseline, aws snapshot)."""
+    aws = {"cls": Option, "section": "AWS"}
     options = [
-        click.option("--profile", default=None, help="AWS profile (default: the boto3 chain)."),
+        click.option("--profile", default=None, help="AWS profile (default: the boto3 chain).",
+                     **aws),
         click.option("--region", "regions", multiple=True,
-                     help="Region to scan (repeatable; default: the profile's Region)."),
+                     help="Region to scan (repeatable; default: the profile's Region).", **aws),
         click.option("--all-regions", is_flag=True,
-                     help="Scan every Region enabled for the account."),
+                     help="Scan every Region enabled for the account.", **aws),
         click.option("--role-arn", default=None,
                      help="Role to assume; with --accounts/--organization, assumed in each "
-                          "account (its account field, or {account_id}, is replaced)."),
-        click.option("--external-id", default=None, help="External id for --role-arn."),
+                          "account (its account field, or {account_id}, is replaced).", **aws),
+        click.option("--external-id", default=None, help="External id for --role-arn.", **aws),
         click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False),
-                     default=None, help="File of account ids to scan, one per line."),
+                     default=None, help="File of account ids to scan, one per line.", **aws),
         click.option("--organization", is_flag=True,
-                     help="Scan every active account of the AWS Organization."),
+                     help="Scan every active account of the AWS Organization.", **aws),
         click.option("--window-days", type=click.FloatRange(min=0.05, max=455), default=7.0,
-                     show_default=True, help="CloudWatch window read as traffic evidence."),
+                     show_default=True, help="CloudWatch window read as traffic evidence.",
+                     **aws),
         click.option("--no-metrics", is_flag=True,
-                     help="Do not read CloudWatch (no traffic evidence, fewer API calls)."),
+                     help="Do not read CloudWatch (no traffic evidence, fewer API calls).", **aws),
         click.option("--aws-workers", type=click.IntRange(1, 32), default=8, show_default=True,
-                     help="Accounts and Regions read at once."),
+                     help="Accounts and Regions read at once.", **aws),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -95,8 +100,8 @@ def _scan_options(fn):
     """Options shared by ``scan`` and ``baseline create``: what to scan and how."""
     options = [
         # Not readable=True: an unreadable file is reported by the scan, which goes on.
-        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
-        click.option("--aws", "live", is_flag=True,
+        click.argument("paths", nargs=-1, type=click.Path(readable=False, allow_dash=True)),
+        click.option("--aws", "live", is_flag=True, cls=Option, section="AWS",
                      help="Also scan the live AWS account(s) the credentials reach (read-only)."),
         click.option("--select", multiple=True,
                      help="Rule ids, prefixes or names to run (comma-separated)."),
@@ -114,9 +119,15 @@ def _scan_options(fn):
         click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
                      help="Parse cache folder (default: $XDG_CACHE_HOME/cachelint or "
                           "~/.cache/cachelint)."),
+        click.option("--stdin-filename", default=None, metavar="PATH",
+                     help="With - (standard input): the file name to report and to read it "
+                          "as (a .tf file is evaluated with its repository's Terraform files, "
+                          "as the saved file would be)."),
         click.option("--no-cache", is_flag=True, help="Parse every file again."),
-        click.option("--no-prefilter", is_flag=True, hidden=True,
-                     help="Parse every folder, even those with no checked resource type."),
+        click.option("--no-prefilter", is_flag=True,
+                     help="Parse every folder, even those whose files name no resource type a "
+                          "rule checks (slower, same findings: for timing and for checking the "
+                          "prefilter)."),
         click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                      help="Parser processes (default: one per CPU)."),
         click.option("--traffic", multiple=True, type=click.Path(dir_okay=False),
@@ -170,16 +181,19 @@ def _options(**opts):
     from cachelint.scan import ScanOptions
 
     paths = tuple(opts["paths"])
-    if not paths and not opts["live"]:
-        raise click.UsageError("give PATHS to scan, --aws for a live account, or both")
+    if not paths and not opts["live"] and not opts["stdin_filename"]:
+        paths = (".",)  # as ruff and tflint: the current folder
     used = [flag for name, flag in _LIVE_ONLY.items() if opts[name]]
     if used and not opts["live"]:
         raise click.UsageError(f"{used[0]} applies to a live scan: add --aws")
+    start = paths[0] if paths else "."
+    if "-" in paths or opts["stdin_filename"]:
+        paths, start = _stdin(paths, opts["stdin_filename"])
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
     try:
-        config = load_config(opts["config_path"], paths[0] if paths else ".")
+        config = load_config(opts["config_path"], start)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     config = config.with_thresholds(hot_requests_per_second=opts["hot_rps"],
@@ -196,11 +210,30 @@ def _options(**opts):
     return config, options
 
 
+def _stdin(paths: tuple[str, ...], filename: str | None) -> tuple[tuple[str, ...], str]:
+    """``-`` (or --stdin-filename alone): standard input as the one file to scan; the paths to
+    scan and where the configuration is searched from."""
+    from cachelint.stdin import StdinFile
+
+    if paths not in ((), ("-",)):
+        raise click.UsageError("- (standard input) cannot be scanned with other PATHS")
+    if sys.stdin.isatty():
+        raise click.UsageError("- reads a template or .tf file from standard input, "
+                               "which is a terminal")
+    stdin = StdinFile(sys.stdin.read(), filename)
+    ctx = click.get_current_context()
+    ctx.call_on_close(stdin.close)
+    ctx.meta["cachelint.stdin"] = stdin
+    return (stdin.path,), (os.path.dirname(filename) if filename else "") or "."
+
+
 def _run(**opts):
     from cachelint.scan import run_scan
 
     config, options = _options(**opts)
-    return config, run_scan(options)
+    report = run_scan(options)
+    stdin = click.get_current_context().meta.get("cachelint.stdin")
+    return config, stdin.restore(report) if stdin else report
 
 
 def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -223,7 +256,8 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
     return pairs
 
 
-@cli.command()
+@cli.command(short_help="Scan code, templates, snapshots or live accounts for caching "
+                        "anti-patterns.")
 @_scan_options
 @click.option("--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
               help=f"Output format, repeatable: {', '.join(FORMATS)} (default: text).")
@@ -235,11 +269,15 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report and fail only on findings not in this baseline file.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of findings.")
+@click.option("--show-source", is_flag=True,
+              help="Show the offending lines under each finding (text, concise, grouped).")
 @click.option("--generate", "generate_dir", type=click.Path(file_okay=False), default=None,
               help="Also write the Terraform modules the findings recommend into this folder "
                    "(as `generate --from-scan`).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the output (default: on a terminal; NO_COLOR and FORCE_COLOR are "
+                   "honoured).")
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
 @click.option("--fix", "fix_", is_flag=True,
@@ -247,15 +285,22 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
                    "(`cachelint fix` has --diff and --unsafe-fixes).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, generate_dir, quiet, color, save_snapshot, fix_, **opts) -> None:
+         statistics, show_source, generate_dir, quiet, color, save_snapshot, fix_,
+         **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
-    AWS accounts for caching anti-patterns.
+    AWS accounts for caching anti-patterns. PATHS default to the current folder; - reads one
+    template or .tf file from standard input (name it with --stdin-filename).
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or setup error, 3 a live scan
     is incomplete (a Region or service could not be read; the report says which)."""
     from cachelint import baseline
 
     outputs = _outputs(formats, output_files)
+    shown_formats = {fmt for fmt, _ in outputs}
+    if show_source and not any(reporters.FORMATS[f].options for f in shown_formats):
+        raise click.UsageError("--show-source applies to --format text, concise or grouped")
+    if statistics and "text" not in shown_formats:
+        raise click.UsageError("--statistics applies to --format text")
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
     if fix_:
@@ -267,6 +312,8 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     if save_snapshot and report.snapshot is not None:
         _save_snapshot(report.snapshot, save_snapshot, force=False)
     threshold = Severity.parse(fail_on or config.fail_on or "low")
+    if not baseline_path and config.baseline:  # `baseline:` of the configuration
+        baseline_path = os.path.join(os.path.relpath(config.base), config.baseline)
     if baseline_path:
         try:
             entries = baseline.load(baseline_path)
@@ -278,14 +325,15 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
                             f"{'s' if len(comparison.known) != 1 else ''} not reported, "
                             f"{comparison.fixed} baseline entr"
                             f"{'ies' if comparison.fixed != 1 else 'y'} fixed")
+    shown = reporters.OutputOptions(quiet=quiet, statistics=statistics, show_source=show_source)
     for fmt, path in outputs:
         if path:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
-                _write(report, fmt, out, False, quiet, statistics)
+                reporters.write(fmt, report, out, shown)
         else:
-            colour = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None \
-                else color
-            _write(report, fmt, sys.stdout, colour, quiet, statistics)
+            reporters.write(fmt, report, sys.stdout,
+                            replace(shown, colour=reporters.colour_wanted(color, sys.stdout)))
     if generate_dir:
         from cachelint.generate import plans_from_report
 
@@ -308,6 +356,27 @@ def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
                err=True)
 
 
+# The generate options each layer's module uses; one given for no layer written is an error.
+_LAYER_OPTIONS = {"ttl": ("--ttl", ("apigateway", "dax")),
+                  "cache_size": ("--cache-size", ("apigateway",)),
+                  "cache_keys": ("--cache-key", ("apigateway",)),
+                  "engine": ("--engine", ("elasticache",)),
+                  "api_path_pattern": ("--api-path-pattern", ("cloudfront",))}
+
+
+def _check_layer_options(ctx: click.Context, layers: set[str], table=None) -> None:
+    """An option given on the command line for none of ``layers`` is a usage error."""
+    from click.core import ParameterSource
+
+    for param, (flag, applies) in (table or _LAYER_OPTIONS).items():
+        if ctx.get_parameter_source(param) in (ParameterSource.DEFAULT, None):
+            continue
+        if not layers & set(applies):
+            raise click.UsageError(f"{flag} applies to --layer {' or '.join(applies)}"
+                                   + (f", not {', '.join(sorted(layers))}" if layers
+                                      else ": give --layer"))
+
+
 def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str | None = None,
                    ttl: int | None = None, cache_size: str = "0.5", cache_keys=(),
                    engine: str = "valkey", api_path_pattern: str = "/api/*") -> None:
@@ -328,25 +397,6 @@ def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str 
             raise click.UsageError(str(exc)) from None
         click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
                    f"({len(written)} files); see {target}/README.md", err=True)
-
-
-def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool) -> None:
-    from cachelint.reporters import github, junit, markdown, sarif
-
-    if fmt == "text" and statistics:
-        text_reporter.write_statistics(report, out)
-    elif fmt == "text":
-        text_reporter.write(report, out, colour=colour, quiet=quiet)
-    elif fmt == "json":
-        json_reporter.write(report, out)
-    elif fmt == "sarif":
-        sarif.write(report, out)
-    elif fmt == "junit":
-        junit.write(report, out)
-    elif fmt == "markdown":
-        markdown.write(report, out)
-    else:
-        github.write(report, out)
 
 
 @cli.group()
@@ -388,8 +438,9 @@ def baseline_create(output, **opts) -> None:
 @click.option("--api-path-pattern", default="/api/*", show_default=True,
               help="CloudFront path pattern of the API behaviour.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
-def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, api_path_pattern,
-             force) -> None:
+@click.pass_context
+def generate(ctx: click.Context, layer, name, out, from_scan, ttl, cache_size, cache_keys, engine,
+             api_path_pattern, force) -> None:
     """Write a Terraform module for a caching layer, secure and cache-correct by default."""
     from cachelint import generate as gen
 
@@ -409,14 +460,17 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
         plans = [gen.Options(layer=layer, name=name or f"{layer}-cache")]
     else:
         raise click.UsageError("give --layer or --from-scan")
+    _check_layer_options(ctx, {p.layer for p in plans})
     _write_modules(plans, out or "cachelint-modules", force=force, one_folder=bool(out),
                    name=name, ttl=ttl, cache_size=cache_size, cache_keys=cache_keys,
                    engine=engine, api_path_pattern=api_path_pattern)
 
 
-@cli.command()
+@cli.command(short_help="The cache layer each workload should use, why, and the command "
+                        "that writes it.")
 @_scan_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 def recommend(fmt, **opts) -> None:
     """Per workload (GET method, HTTP API, CloudFront path, DynamoDB table): the cache layer to
     use and why, from the code, a live account (--aws) or a snapshot, and the evidence of
@@ -432,7 +486,7 @@ def recommend(fmt, **opts) -> None:
         click.echo(rec.render_text(found), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Per route in access logs: rate, distinct keys and hit ratio per TTL.")
 @click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--ttl", "ttls", default="30,60,120,300,600,900,1800,3600", show_default=True,
               help="Candidate TTLs in seconds to replay the requests through (comma-separated).")
@@ -443,9 +497,10 @@ def recommend(fmt, **opts) -> None:
                    "recommended (default: the configuration's `freshness` for each route).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file with `freshness` (default: searched upwards).")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True,
-              help="Routes shown in the text output, busiest first.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--top", type=click.IntRange(1), default=None,
+              help="Routes shown in the text output, busiest first (default: a screenful).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
 @click.option("--athena-database", default=None,
               help="Run the analysis on Amazon Athena over this database instead of locally.")
 @click.option("--athena-table", default=None, help="The Athena table over the logs.")
@@ -453,7 +508,8 @@ def recommend(fmt, **opts) -> None:
               default=None, help="The table's log format (its columns).")
 @click.option("--athena-output", default=None, metavar="S3_URI",
               help="s3:// location for Athena's query results.")
-@click.option("--athena-workgroup", default="primary", show_default=True)
+@click.option("--athena-workgroup", default="primary", show_default=True,
+              help="The Athena workgroup the queries run in.")
 def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena_database,
             athena_table, athena_format, athena_output, athena_workgroup) -> None:
     """Read access logs (API Gateway JSON lines, CloudFront standard logs, ALB logs; gzip'd or
@@ -486,18 +542,24 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
         config = load_config(config_path, logs[0] if logs else ".")
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    bound = max_ttl if max_ttl is not None else config
+    policy = traffic_report.Policy(target_hit_ratio, max_ttl, config)
     if fmt == "json":
-        click.echo(json.dumps(traffic_report.as_dict(result, target_hit_ratio, bound),
-                              indent=2))
-    else:
-        click.echo(traffic_report.render_text(result, target_hit_ratio, bound, top), nl=False)
+        click.echo(json.dumps(traffic_report.as_dict(result, policy), indent=2))
+        return
+    if top is None:
+        import shutil
+
+        rows = shutil.get_terminal_size((80, 24)).lines
+        top = max(1, (rows - 2) // traffic_report.lines_per_route(len(candidates)))
+    click.echo(traffic_report.render_text(result, policy, top), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Backend load, hit ratio and monthly cost of a cache under a "
+                        "traffic model.")
 @click.option("--keys", type=click.IntRange(1), required=True,
               help="Distinct request values (cache keys) of the endpoint.")
-@click.option("--ttl", type=click.FloatRange(min=0), required=True, help="Cache TTL in seconds.")
+@click.option("--ttl", type=click.FloatRange(min=0, min_open=True), required=True,
+              help="Cache TTL in seconds (more than 0: a TTL of 0 caches nothing).")
 @click.option("--rps", type=click.FloatRange(min=0), default=None,
               help="Requests per second, for the expected hit ratio and backend load.")
 @click.option("--zipf", type=click.FloatRange(min=0), default=0.0, show_default=True,
@@ -506,18 +568,26 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
               help="Price this layer too (us-east-1 on-demand, from the shipped price table).")
 @click.option("--size", default=None,
               help="API Gateway cache size in GB (0.5 ... 237) or a DAX/ElastiCache node type.")
-@click.option("--nodes", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--engine", type=click.Choice(["redis", "valkey"]), default="redis",
-              show_default=True, help="ElastiCache engine, for its price.")
+@click.option("--nodes", type=click.IntRange(1), default=1, show_default=True,
+              help="DAX or ElastiCache nodes priced.")
+@click.option("--engine", type=click.Choice(["valkey", "redis"]), default="valkey",
+              show_default=True, help="ElastiCache engine, for its price (as `generate`).")
 @click.option("--refresh-prices", is_flag=True,
               help="Read the layer's current price from the AWS Price List API (boto3 "
                    "credentials; pricing:GetProducts).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, refresh_prices, fmt) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def estimate(ctx: click.Context, keys, ttl, rps, zipf, layer, size, nodes, engine,
+             refresh_prices, fmt) -> None:
     """Worst-case backend calls (N per TTL for N distinct request values), the expected hit
     ratio and load reduction under a stated traffic model, and the layer's monthly cost."""
     from cachelint.traffic import estimate as est
 
+    _check_layer_options(ctx, {layer} if layer else set(), {
+        "size": ("--size", ("apigateway", "dax", "elasticache")),
+        "nodes": ("--nodes", ("dax", "elasticache")),
+        "engine": ("--engine", ("elasticache",))})
     table = None
     if refresh_prices:
         if not layer:
@@ -538,7 +608,7 @@ def estimate(keys, ttl, rps, zipf, layer, size, nodes, engine, refresh_prices, f
         click.echo(est.render_text(result), nl=False)
 
 
-@cli.group()
+@cli.group(short_help="Live AWS accounts: offline snapshots and the IAM policy a scan needs.")
 def aws() -> None:
     """Live AWS accounts: snapshots for offline scans, and the IAM policy a scan needs."""
 
@@ -617,7 +687,7 @@ def export_checkov(out: str, force: bool) -> None:
 
 @cli.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="Output format.")
 def rules_command(fmt: str) -> None:
     """List every rule in the catalogue."""
     rules = load_catalogue()
@@ -637,6 +707,54 @@ def rules_command(fmt: str) -> None:
 def _fix_class(rule) -> str | None:
     """``cachelint fix``: "safe", "unsafe" (with --unsafe-fixes) or None (no fix)."""
     return None if not rule.fix else ("safe" if rule.fix["safe"] else "unsafe")
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True,
+              help="Replace .cachelint.yaml and the baseline if they exist.")
+@click.option("--no-baseline", is_flag=True,
+              help="Write no baseline: every finding of today fails the scan.")
+def init(path: str, force: bool, no_baseline: bool) -> None:
+    """Write a commented .cachelint.yaml in PATH (default: here) naming the caching layers
+    found there, and a baseline of today's findings that `cachelint scan` then leaves out."""
+    from cachelint import baseline as baselines
+    from cachelint import starter
+    from cachelint.config import Config
+    from cachelint.loaders.terraform.parsecache import default_dir
+    from cachelint.scan import ScanOptions, build_inventory, run_scan
+
+    try:
+        starter.check_free(path, not no_baseline, force)
+    except starter.StarterError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = ScanOptions(paths=(path,), config=Config(), cache_dir=default_dir())
+    layers = starter.detect(build_inventory(options).inventory)
+    report = run_scan(options)
+    config_path, *rest = starter.targets(path, not no_baseline)
+    if rest:
+        baselines.save(baselines.create(report.findings), rest[0])
+    starter.write(config_path, starter.render(path, layers, None if no_baseline
+                                              else starter.BASELINE_NAME, len(report.findings)))
+    n = len(report.findings)
+    click.echo(f"Wrote {config_path} and {rest[0]} ({n} finding{'s' if n != 1 else ''}); "
+               "`cachelint scan` now reports only new findings." if rest
+               else f"Wrote {config_path}.")
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL.
+
+    \b
+    bash: eval "$(cachelint completion bash)"    (in ~/.bashrc)
+    zsh:  eval "$(cachelint completion zsh)"     (in ~/.zshrc)
+    fish: cachelint completion fish > ~/.config/fish/completions/cachelint.fish"""
+    from click.shell_completion import get_completion_class
+
+    script = get_completion_class(shell)(cli, {}, "cachelint", "_CACHELINT_COMPLETE")
+    click.echo(script.source())
 
 
 @cli.command()
@@ -667,26 +785,27 @@ def main() -> None:
         rc = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    # Every error is one line of the same shape, `cachelint: error: ...`, and exit 2.
     except click.ClickException as exc:
-        exc.show()
+        error(click_error(exc))
         sys.exit(EXIT_ERROR)
     except UserError as exc:  # bad credentials, account list, log...: one line
-        click.echo(f"Error: {exc}", err=True)
+        error(str(exc))
         sys.exit(EXIT_ERROR)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        error("aborted")
         sys.exit(EXIT_ERROR)
     except CatalogueError as exc:
-        click.echo(f"cachelint: broken rule catalogue: {exc}", err=True)
+        error(f"broken rule catalogue: {exc}")
         sys.exit(EXIT_ERROR)
     except OSError as exc:
         name = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"cachelint: error: {name}{exc.strerror or exc}", err=True)
+        error(f"{name}{exc.strerror or exc}")
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if debug:
             traceback.print_exc()
-        click.echo(f"cachelint: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for the traceback)", err=True)
+        error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the "
+              "traceback)")
         sys.exit(EXIT_ERROR)
     sys.exit(rc if isinstance(rc, int) else EXIT_OK)

@@ -13,10 +13,13 @@ hot:                       # hot read paths: evidence for uncached-hot-read rule
   - "GET /products/*"
 stores:                    # Redis used as a store or job queue (noeviction is right there)
   - "aws_elasticache_replication_group.jobs"   # a resource address or name (glob)
+per_caller:                # responses that depend on the caller: keyed per caller
+  - "GET /me"
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
 non_production:            # sandbox paths: availability/cost findings there are info
   - "**/sandbox/**"        # (default: dev, development, test, staging, sandbox folders)
+baseline: .cachelint-baseline.json   # scan reports only findings not in it (cachelint init)
 ```
 """
 
@@ -54,12 +57,14 @@ class Config:
     strongly_consistent: tuple[str, ...] = ()
     hot: tuple[str, ...] = ()
     stores: tuple[str, ...] = ()  # ElastiCache caches used as a store or queue
+    per_caller: tuple[str, ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     parameter_overrides: tuple[tuple[str, str], ...] = ()
     thresholds: tuple[tuple[str, float], ...] = ()
     freshness: tuple[tuple[str, float], ...] = ()  # pattern -> longest acceptable TTL (s)
     non_production: tuple[str, ...] = DEFAULT_NON_PRODUCTION
+    baseline: str | None = None  # relative to the configuration's folder
     path: str | None = None
 
     @property
@@ -136,6 +141,7 @@ def parse_config(data: Any, origin: str) -> Config:
         var_files=tuple(os.path.join(base, p) for p in strings("var_files")),
         strongly_consistent=strings("strongly_consistent"), hot=strings("hot"),
         stores=strings("stores"),
+        per_caller=strings("per_caller"),
         per_path_ignores=tuple((k, tuple(v)) for k, v in data.get("per_path_ignores", {}).items()),
         severity=tuple(data.get("severity", {}).items()),
         parameter_overrides=tuple((k, str(v)) for k, v in
@@ -143,6 +149,7 @@ def parse_config(data: Any, origin: str) -> Config:
         thresholds=tuple(data.get("thresholds", {}).items()),
         freshness=tuple((k, float(v)) for k, v in data.get("freshness", {}).items()),
         non_production=tuple(data.get("non_production", DEFAULT_NON_PRODUCTION)),
+        baseline=data.get("baseline"),
         path=origin)
 
 

@@ -509,6 +509,12 @@ class CacheCluster(Resource):
     labels: tuple = ()
 
     @property
+    def kind_name(self) -> str:
+        """The kind as messages name it, capitalised like "DAX cluster" and "Parameter group"."""
+        return {"replication-group": "Replication group", "cluster": "Cache cluster",
+                "serverless": "Serverless cache"}.get(self.deployment, "Cache")
+
+    @property
     def key_value_engine(self) -> Any:
         if self.engine is UNKNOWN:
             return UNKNOWN

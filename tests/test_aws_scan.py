@@ -129,9 +129,11 @@ def test_usage_errors(tmp_path):
     r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--region", REGION,
                         str(EXAMPLES / "shop")], capture_output=True, text=True)
     assert r.returncode == 2 and "--region applies to a live scan: add --aws" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "cachelint", "scan"], capture_output=True,
-                       text=True)
-    assert r.returncode == 2 and "--aws" in r.stderr
+    # Without PATHS a scan reads the current folder (as ruff does), so a live-only option
+    # without --aws is still an error there.
+    r = subprocess.run([sys.executable, "-m", "cachelint", "scan", "--profile", "prod"],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2 and "--profile applies to a live scan: add --aws" in r.stderr
 
 
 def test_accounts_without_a_role_is_a_setup_error(aws, tmp_path):

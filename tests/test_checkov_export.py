@@ -77,5 +77,9 @@ def test_checkov_with_exported_checks_agrees_with_cachelint(tmp_path):
         # checkov does not read cachelint:ignore comments: compare verdicts, not suppressions.
         for f in report.findings + report.suppressed:
             cachelint_failed.add(("/".join(case.parts[-3:]), f.rule.id, resource_of(f.address)))
-    assert checkov_failed == cachelint_failed
+    # A checkov resource check sees the distribution only: a managed policy looked up by name
+    # through a data source (data.aws_cloudfront_cache_policy) is not resolved there.
+    beyond_checkov = {("CL207/terraform/fail", "CL207", "aws_cloudfront_distribution.by_name")}
+    assert checkov_failed == cachelint_failed - beyond_checkov
+    assert beyond_checkov <= cachelint_failed
     assert {rule for _, rule, _ in cachelint_failed} == set(EXPORTED)  # every rule exercised

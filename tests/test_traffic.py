@@ -288,10 +288,15 @@ def test_recommend_follows_the_decision_table():
     assert r.returncode == 0, r.stderr
     by = {x["workload"].split(" (")[0]: x for x in json.loads(r.stdout)}
     assert by["GET /products"]["layer"] == "apigateway"
-    assert by["GET /products"]["command"].startswith(
-        "cachelint generate --layer apigateway --name api-cache --ttl ")
+    # The stage has a cache cluster: the advice is what to change in it, not a new module.
+    assert by["GET /products"]["in_place"] and by["GET /products"]["command"] is None
+    assert 'method_path = "products/GET", set caching_enabled = true and ' \
+        'cache_ttl_in_seconds = ' in by["GET /products"]["change"]
     assert by["GET /accounts"]["layer"] == "none"  # declared strongly consistent
-    assert "Authorization" in by["GET /me"]["command"]  # identity in the cache key
+    assert 'method_path = "accounts/GET", set caching_enabled = false' in \
+        by["GET /accounts"]["change"]
+    assert "add method.request.header.Authorization to the integration's " \
+        "cache_key_parameters" in by["GET /me"]["change"]  # identity in the cache key
     assert by["DynamoDB table shop-orders"]["layer"] == "none"  # a global table
     # From a snapshot with CloudWatch evidence: a read-heavy table gets DAX.
     snap = _cli("recommend", str(EXAMPLES / "aws" / "shop-account.json"), "--format", "json")
@@ -327,4 +332,4 @@ def test_declared_freshness_bounds_the_recommended_ttl(tmp_path):
     by = {x["workload"].split(" (")[0]: x for x in json.loads(r.stdout)}
     assert by["GET /products"]["layer"] == "apigateway"
     assert "declared freshness (20 s)" in by["GET /products"]["why"]
-    assert by["GET /products"]["command"].endswith("--ttl 20")
+    assert by["GET /products"]["change"].endswith("cache_ttl_in_seconds = 20 (now not cached)")

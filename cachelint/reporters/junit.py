@@ -7,7 +7,7 @@ from typing import TextIO
 
 from cachelint.catalogue import load_catalogue
 from cachelint.findings import Report
-from cachelint.reporters.text import where
+from cachelint.reporters.text import fix_text, where
 
 
 def write(report: Report, out: TextIO) -> None:
@@ -38,7 +38,7 @@ def write(report: Report, out: TextIO) -> None:
                 failure = ET.SubElement(case, "failure", type=f.severity.label,
                                         message=f.message)
                 failure.text = (f"{where(f.location)}: {f.message}\n"
-                                f"fix: {' '.join(rule.remediation.split())}"
+                                f"fix: {fix_text(rule)}"
                                 + (f"\n{f.fix_hint}" if f.fix_hint else ""))
             if (rule.id, path, address) in failing:
                 counts["failures"] += 1

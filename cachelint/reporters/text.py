@@ -7,6 +7,8 @@ from typing import TextIO
 from cachelint.catalogue import Severity
 from cachelint.findings import Report
 from cachelint.model import Location
+from cachelint.reporters import OutputOptions
+from cachelint.reporters.source import frame
 
 _COLOURS = {Severity.CRITICAL: "\033[1;31m", Severity.HIGH: "\033[31m",
             Severity.MEDIUM: "\033[33m", Severity.LOW: "\033[36m", Severity.INFO: "\033[2m"}
@@ -21,14 +23,15 @@ def _first_sentence(text: str) -> str:
     return flat
 
 
-def _fix(rule) -> str:
-    """The remediation's first sentence, and the recommended layer where that sentence is
-    about it; a layer other than the rule's own needs the whole remediation to make sense
-    (CL109: fix the TTL, or cache longer at CloudFront)."""
+def fix_text(rule) -> str:
+    """The fix every format that shows one prints (text, JUnit): the remediation's first
+    sentence, and the recommended layer where that sentence is about it; a layer other than
+    the rule's own needs the whole remediation to make sense (CL109: fix the TTL, or cache
+    longer at CloudFront). "none" (do not cache) is said by the remediation itself."""
     layer = rule.recommended_layer
-    if not layer:
+    if not layer or layer == "none":
         return _first_sentence(rule.remediation)
-    if layer not in ("none", rule.layer):
+    if layer != rule.layer:
         return f"{' '.join(rule.remediation.split())}  (layer: {layer})"
     return f"{_first_sentence(rule.remediation)}  (layer: {layer})"
 
@@ -41,7 +44,17 @@ def where(loc: Location) -> str:
     return f"{loc.path}:{loc.start_line}"
 
 
-def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False) -> None:
+def render(report: Report, out: TextIO, options: OutputOptions) -> None:
+    """The registered ``text`` format: findings, or with --statistics counts per rule."""
+    if options.statistics:
+        write_statistics(report, out)
+    else:
+        write(report, out, colour=options.colour, quiet=options.quiet,
+              show_source=options.show_source)
+
+
+def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False,
+          show_source: bool = False) -> None:
     def c(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
@@ -51,8 +64,11 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
         out.write(f"{c(_BOLD, loc)} {c(_COLOURS[sev], f.rule.id)} {f.rule.name} "
                   f"[{c(_COLOURS[sev], sev.label)}, {f.rule.category.value}]\n")
         out.write(f"  {f.message}\n")
+        if show_source:
+            for line in frame(f.location, "    "):
+                out.write(c(_DIM, line) + "\n")
         if not quiet:
-            out.write(c(_DIM, f"  fix: {_fix(f.rule)}") + "\n")
+            out.write(c(_DIM, f"  fix: {fix_text(f.rule)}") + "\n")
             for line in f.fix_hint.splitlines():
                 out.write(c(_DIM, f"       {line}".rstrip()) + "\n")
             roots = f.all_roots
@@ -69,26 +85,32 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
     if not quiet:
         for note in report.notes:
             out.write(c(_DIM, f"note: {note}") + "\n")
+    out.write(("\n" if report.findings or report.errors else "")
+              + c(_BOLD, summary(report)) + "\n")
+
+
+def summary(report: Report) -> str:
+    """The closing line: findings by severity, what was scanned, what could not be read."""
     counts = {k: v for k, v in report.counts().items() if v}
     n = len(report.findings)
     if n:
         detail = ", ".join(f"{v} {k}" for k, v in counts.items())
-        summary = f"Found {n} finding{'s' if n != 1 else ''} ({detail})"
+        line = f"Found {n} finding{'s' if n != 1 else ''} ({detail})"
     else:
-        summary = "No findings"
-    summary += (f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''}, "
+        line = "No findings"
+    line += (f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''}, "
                 f"{report.resources_scanned} cache resource"
                 f"{'s' if report.resources_scanned != 1 else ''}.")
     if report.suppressed:
-        summary += f" {len(report.suppressed)} suppressed."
+        line += f" {len(report.suppressed)} suppressed."
     if report.errors:
         k = len(report.errors)
-        summary += f" {k} file{'s' if k != 1 else ''} could not be read."
+        line += f" {k} file{'s' if k != 1 else ''} could not be read."
     if report.warnings:
         k = len(report.warnings)
-        summary += (f" Incomplete: {k} part{'s' if k != 1 else ''} of the AWS scan could not be "
+        line += (f" Incomplete: {k} part{'s' if k != 1 else ''} of the AWS scan could not be "
                     "read.")
-    out.write(("\n" if report.findings or report.errors else "") + c(_BOLD, summary) + "\n")
+    return line
 
 
 def write_statistics(report: Report, out: TextIO) -> None:

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 
 HOURS_PER_MONTH = 730  # AWS's convention for monthly estimates
+DEFAULT_ENGINE = "valkey"  # as `cachelint generate --layer elasticache`
+DEFAULT_SIZE = {"apigateway": "0.5", "dax": "dax.t3.small", "elasticache": "cache.t4g.small"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Estimate:
     hourly_cost: float | None = None
     monthly_cost: float | None = None
     prices_as_of: str | None = None
+    engine: str | None = None  # ElastiCache's, for its price
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -60,29 +63,31 @@ def price_table() -> dict:
     return json.loads(text)
 
 
-def hourly_price(layer: str, size: str | None, table: dict, engine: str = "redis"
+def hourly_price(layer: str, size: str | None, table: dict, engine: str = DEFAULT_ENGINE
                  ) -> float | None:
+    size = size or DEFAULT_SIZE.get(layer)
     if layer == "apigateway":
-        return table["apigateway_cache_per_hour"].get(size or "0.5")
+        return table["apigateway_cache_per_hour"].get(size)
     if layer == "dax":
-        return table["dax_node_per_hour"].get(size or "dax.t3.small")
+        return table["dax_node_per_hour"].get(size)
     if layer == "elasticache":
-        return table["elasticache_node_per_hour"].get(engine, {}).get(size or "cache.t4g.small")
+        return table["elasticache_node_per_hour"].get(engine, {}).get(size)
     return None
 
 
 # The AWS Price List API (pricing:GetProducts) for one price: (service code, filters).
 _PRODUCTS = {
     "apigateway": ("AmazonApiGateway", lambda size, engine: {
-        "productFamily": "Amazon API Gateway Cache", "cacheMemorySizeGb": size or "0.5"}),
-    "dax": ("AmazonDAX", lambda size, engine: {"instanceType": size or "dax.t3.small"}),
+        "productFamily": "Amazon API Gateway Cache",
+        "cacheMemorySizeGb": size or DEFAULT_SIZE["apigateway"]}),
+    "dax": ("AmazonDAX", lambda size, engine: {"instanceType": size or DEFAULT_SIZE["dax"]}),
     "elasticache": ("AmazonElastiCache", lambda size, engine: {
-        "productFamily": "Cache Instance", "instanceType": size or "cache.t4g.small",
+        "productFamily": "Cache Instance", "instanceType": size or DEFAULT_SIZE["elasticache"],
         "cacheEngine": {"redis": "Redis", "valkey": "Valkey"}[engine]}),
 }
 
 
-def refreshed_table(layer: str, size: str | None, engine: str = "redis",
+def refreshed_table(layer: str, size: str | None, engine: str = DEFAULT_ENGINE,
                     region: str = "us-east-1", client=None) -> dict:
     """The shipped table with this layer's price read from the AWS Price List API."""
     import datetime as dt
@@ -112,8 +117,7 @@ def refreshed_table(layer: str, size: str | None, engine: str = "redis",
     if price is None:
         raise ValueError(f"the AWS Price List API has no on-demand price for {layer} "
                          f"{size or 'default size'} in {region}")
-    key = size or {"apigateway": "0.5", "dax": "dax.t3.small",
-                   "elasticache": "cache.t4g.small"}[layer]
+    key = size or DEFAULT_SIZE[layer]
     if layer == "apigateway":
         table["apigateway_cache_per_hour"][key] = price
     elif layer == "dax":
@@ -126,9 +130,10 @@ def refreshed_table(layer: str, size: str | None, engine: str = "redis",
 
 def estimate(keys: int, ttl: float, rps: float | None = None, zipf: float = 0.0,
              layer: str | None = None, size: str | None = None, nodes: int = 1,
-             engine: str = "redis", table: dict | None = None) -> Estimate:
+             engine: str = DEFAULT_ENGINE, table: dict | None = None) -> Estimate:
     if keys < 1:
         raise ValueError("--keys must be at least 1")
+    # ttl 0 is no cache: the library answers it (every request is a miss); the CLI refuses it.
     worst = keys / ttl if ttl > 0 else float("inf")
     expected = hit = reduction = None
     if rps is not None:
@@ -147,7 +152,8 @@ def estimate(keys: int, ttl: float, rps: float | None = None, zipf: float = 0.0,
     return Estimate(keys=keys, ttl=ttl, rps=rps, zipf=zipf,
                     worst_case_backend_per_second=worst, expected_backend_per_second=expected,
                     expected_hit_ratio=hit, load_reduction=reduction, layer=layer, size=size,
-                    nodes=nodes, hourly_cost=hourly, monthly_cost=monthly, prices_as_of=as_of)
+                    nodes=nodes, hourly_cost=hourly, monthly_cost=monthly, prices_as_of=as_of,
+                    engine=engine if layer == "elasticache" else None)
 
 
 def render_text(e: Estimate) -> str:
@@ -161,14 +167,24 @@ def render_text(e: Estimate) -> str:
                      f"{e.expected_backend_per_second:,.2f} backend calls/s "
                      f"(load reduced by {e.load_reduction:.1%})")
     if e.layer:
-        what = f"{e.layer} {e.size or 'default size'}" + (f" x {e.nodes}" if e.nodes > 1 else "")
+        what = priced_item(e)
         if e.monthly_cost is None:
             lines.append(f"  cost: no price for {what} in the table (prices as of "
                          f"{e.prices_as_of})")
         else:
             source = "" if "Price List API" in (e.prices_as_of or "") else \
                 "; shipped table, --refresh-prices for current prices"
-            lines.append(f"  cost: {what} ${e.hourly_cost:,.3f}/h, about "
-                         f"${e.monthly_cost:,.2f}/month (us-east-1 on-demand, prices as of "
-                         f"{e.prices_as_of}{source})")
+            lines.append(f"  cost: {what}: ${e.hourly_cost:,.3f}/h, about "
+                         f"${e.monthly_cost:,.2f}/month (USD, us-east-1 on-demand, "
+                         f"{HOURS_PER_MONTH} h a month, prices as of {e.prices_as_of}{source})")
     return "\n".join(lines) + "\n"
+
+
+def priced_item(e: Estimate) -> str:
+    """What is priced, with its unit: "API Gateway cache 1.6 GB", "3 DAX dax.r5.large nodes"."""
+    size = e.size or DEFAULT_SIZE.get(e.layer or "", "")
+    default = "" if e.size else " (default size)"
+    if e.layer == "apigateway":
+        return f"API Gateway cache {size} GB{default}"
+    kind = "DAX" if e.layer == "dax" else f"ElastiCache {e.engine}"
+    return f"{e.nodes} {kind} {size} node{'s' if e.nodes != 1 else ''}{default}"
