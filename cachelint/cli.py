@@ -25,6 +25,14 @@ def _split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
+def _check_selectors(values: tuple[str, ...], option: str) -> None:
+    """A selector that names no rule would let a gate pass in silence: refuse it."""
+    from cachelint import selectors
+
+    for code in selectors.unknown(_split_codes(values)):
+        raise click.BadParameter(selectors.problem(code), param_hint=option)
+
+
 def _parse_vars(values: tuple[str, ...], option: str = "--var") -> dict[str, str]:
     out = {}
     for item in values:
@@ -178,6 +186,8 @@ def _options(**opts):
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
+    _check_selectors(opts["select"], "--select")
+    _check_selectors(opts["ignore"], "--ignore")
     try:
         config = load_config(opts["config_path"], paths[0] if paths else ".")
     except ConfigError as exc:
@@ -242,9 +252,15 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
+@click.option("--fail-on-empty", is_flag=True, default=None,
+              help="Exit 2 when no file was read (configuration: fail_on_empty).")
+@click.option("--strict", is_flag=True, default=None,
+              help="Exit 2 when a --var or parameter override is declared by nothing scanned "
+                   "(configuration: strict).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, generate_dir, quiet, color, save_snapshot, **opts) -> None:
+         statistics, generate_dir, quiet, color, save_snapshot, fail_on_empty, strict,
+         **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
     AWS accounts for caching anti-patterns.
 
@@ -283,10 +299,26 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
 
         _write_modules(plans_from_report(json_reporter.report_dict(report)), generate_dir,
                        force=False, one_folder=False)
+    if _gate(report, config, opts, strict, fail_on_empty):
+        ctx.exit(EXIT_ERROR)
     failing = any(f.severity >= threshold for f in report.findings)
     if report.incomplete:
         ctx.exit(EXIT_INCOMPLETE)
     ctx.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _gate(report, config, opts: dict, strict: bool | None, fail_on_empty: bool | None) -> bool:
+    """Warn on standard error about what makes the verdict untrustworthy (see gate.py);
+    whether one of them is an error."""
+    from cachelint import gate
+
+    found = gate.problems(report, tuple(opts["paths"]), opts["live"],
+                          strict if strict is not None else config.strict,
+                          fail_on_empty if fail_on_empty is not None else config.fail_on_empty)
+    for problem in found:
+        click.echo(f"cachelint: {'error' if problem.error else 'warning'}: {problem.message}",
+                   err=True)
+    return any(p.error for p in found)
 
 
 def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:

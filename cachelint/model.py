@@ -475,6 +475,8 @@ class Inventory:
     evidence: dict[str, Evidence] = field(default_factory=dict)  # by resource address
     # What a live scan could not read (AccessDenied, timeouts, disabled regions): incomplete.
     warnings: list[str] = field(default_factory=list)
+    # Inputs given for the scan that no source declares: ("variable" | "parameter", name).
+    undeclared: set = field(default_factory=set)
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -487,3 +489,4 @@ class Inventory:
         self.directives.extend(other.directives)
         self.evidence.update(other.evidence)
         self.warnings.extend(other.warnings)
+        self.undeclared |= other.undeclared

@@ -94,8 +94,12 @@ def build_inventory(options: ScanOptions) -> Loaded:
     sources = [p for p in options.paths
                if p not in plans and p not in config_dirs and p not in snapshots]
     inventory = Inventory()
+    # Without a source to read them, every --var and parameter override is unused.
+    inventory.undeclared = {("variable", n) for n in options.variables} | {
+        ("parameter", n) for n in dict(options.config.parameter_overrides) | options.parameters}
     collected = None
     if sources:
+        inventory.undeclared = set()
         inventory = load_terraform(
             sources, var_files=list(options.config.var_files) + list(options.var_files),
             variables=dict(options.variables), cache_dir=options.cache_dir,
@@ -148,4 +152,21 @@ def run_scan(options: ScanOptions) -> Report:
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=len(inventory.resources),
                   warnings=list(inventory.warnings),
-                  snapshot=collected.snapshot if collected is not None else None)
+                  snapshot=collected.snapshot if collected is not None else None,
+                  input_warnings=_undeclared_inputs(inventory.undeclared, options))
+
+
+def _undeclared_inputs(undeclared: set, options: ScanOptions) -> list[str]:
+    """One line per --var or parameter override that no scanned source declares: a typo there
+    silently leaves the default in place."""
+    out = []
+    for kind, name in sorted(undeclared):
+        if kind == "variable":
+            out.append(f"--var {name}: no scanned Terraform root module declares variable "
+                       f"{name!r}; the value is not used")
+            continue
+        origin = "--parameter-overrides" if name in options.parameters else (
+            f"{options.config.path}: parameter_overrides:")
+        out.append(f"{origin} {name}: no scanned CloudFormation template declares parameter "
+                   f"{name!r}; the value is not used")
+    return out

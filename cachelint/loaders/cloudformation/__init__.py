@@ -50,6 +50,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
                         display_base: str | None = None) -> Inventory:
     base = os.path.abspath(display_base or os.getcwd())
     inventory = Inventory()
+    declared: set[str] = set()  # parameters of every template read
     for path in candidate_files(paths):
         rel = os.path.relpath(os.path.abspath(path), base)
         display = path if rel.startswith("..") else rel
@@ -73,6 +74,8 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         if not is_template(data):
             continue
         inventory.files += 1
+        parameters = data.get("Parameters")
+        declared.update(str(k) for k in (parameters if isinstance(parameters, dict) else ()))
         inventory.directives.extend(_directives(data, display, text))
         try:
             resources = _resources(data, display, overrides or {}, text)
@@ -82,6 +85,8 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             inventory.errors.append(LoadError(display, internal_error(exc)))
             continue
         inventory.resources.extend(mapped)
+    inventory.undeclared = {("parameter", name) for name in overrides or {}
+                            if name not in declared}
     return inventory
 
 

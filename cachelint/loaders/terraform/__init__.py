@@ -23,7 +23,8 @@ def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict 
                                display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
-                          files=result.files, directives=list(result.directives))
+                          files=result.files, directives=list(result.directives),
+                          undeclared={("variable", name) for name in result.undeclared_vars})
     _map(result.resources, inventory)
     return inventory
 

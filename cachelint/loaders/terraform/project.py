@@ -33,6 +33,7 @@ class TerraformResult:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     directives: list = field(default_factory=list)
+    undeclared_vars: list[str] = field(default_factory=list)  # --var names no root declares
 
 
 class TerraformProject:
@@ -283,7 +284,20 @@ class TerraformProject:
         # Files the prefilter skipped were read (as text) and count as scanned.
         skipped = sum(len(self._facts(d)) for d in all_dirs if d not in self._dirs)
         self.result.files += skipped
+        self.result.undeclared_vars = self.undeclared_vars(all_dirs)
         return self.result
+
+    def undeclared_vars(self, all_dirs: list[str]) -> list[str]:
+        """The --var names that no root module of the scan declares (Terraform refuses them:
+        "Value for undeclared variable"); read from the prefilter's facts, so folders it
+        skips count too."""
+        if not self.cli_vars:
+            return []
+        called = {t for d in all_dirs for t in self._local_calls(d)}
+        roots = [d for d in all_dirs if d not in called] or all_dirs
+        declared = {name for d in roots for facts in self._facts(d).values()
+                    for name in facts.variables}
+        return sorted(set(self.cli_vars) - declared)
 
     def _root_inputs(self, directory: str) -> tuple[dict[str, Any], dict[str, SourceSpan]]:
         inputs: dict[str, Any] = {}
