@@ -16,6 +16,7 @@ from cachelint.errors import UserError
 from cachelint.explain import render_markdown
 from cachelint.reporters import json as json_reporter
 from cachelint.reporters import text as text_reporter
+from cachelint.reporters.markdown import GITHUB_COMMENT_LIMIT
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
@@ -31,6 +32,28 @@ def _check_selectors(values: tuple[str, ...], option: str) -> None:
 
     for code in selectors.unknown(_split_codes(values)):
         raise click.BadParameter(selectors.problem(code), param_hint=option)
+
+
+class _KeyValues(click.Option):
+    """A repeatable option that also takes the ``KEY=VALUE`` words that follow it, as
+    ``aws cloudformation deploy --parameter-overrides Env=prod Nodes=3`` does. A word without
+    ``=``, or one starting with ``-``, ends the list (a path after them needs ``--``)."""
+
+    def add_to_parser(self, parser, ctx) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            process = option.process
+
+            def greedy(value, state, process=process):
+                process(value, state)
+                while state.rargs and "=" in state.rargs[0] \
+                        and not state.rargs[0].startswith("-"):
+                    process(state.rargs.pop(0), state)
+
+            option.process = greedy
 
 
 def _parse_vars(values: tuple[str, ...], option: str = "--var") -> dict[str, str]:
@@ -114,8 +137,10 @@ def _scan_options(fn):
                      help="Terraform variables file, as for terraform plan (repeatable)."),
         click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
                      help="Terraform variable value (repeatable)."),
-        click.option("--parameter-overrides", "parameters", multiple=True, metavar="KEY=VALUE",
-                     help="CloudFormation parameter values, as for `sam deploy` (repeatable)."),
+        click.option("--parameter-overrides", "parameters", multiple=True, cls=_KeyValues,
+                     metavar="KEY=VALUE...",
+                     help="CloudFormation parameter values, as for `aws cloudformation deploy` "
+                          "and `sam deploy`: several after one option, or repeated."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Configuration file (default: .cachelint.yaml or [tool.cachelint] in "
                           "pyproject.toml, searched upwards)."),
@@ -247,11 +272,18 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of findings.")
 @click.option("--generate", "generate_dir", type=click.Path(file_okay=False), default=None,
               help="Also write the Terraform modules the findings recommend into this folder "
-                   "(as `generate --from-scan`).")
+                   "(as `generate --from-scan`); files that hold the same text are kept.")
+@click.option("--force", is_flag=True,
+              help="With --generate: overwrite module files that differ.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a TTY).")
 @click.option("--save-snapshot", type=click.Path(dir_okay=False), default=None,
               help="With --aws: also write what was read to this snapshot file.")
+@click.option("--markdown-max-chars", type=click.IntRange(min=0),
+              default=GITHUB_COMMENT_LIMIT,
+              show_default=True,
+              help="Cap the markdown report (GitHub refuses longer comments): the summary "
+                   "tables stay whole, details that do not fit are counted instead. 0: no cap.")
 @click.option("--fail-on-empty", is_flag=True, default=None,
               help="Exit 2 when no file was read (configuration: fail_on_empty).")
 @click.option("--strict", is_flag=True, default=None,
@@ -259,8 +291,8 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
                    "(configuration: strict).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, generate_dir, quiet, color, save_snapshot, fail_on_empty, strict,
-         **opts) -> None:
+         statistics, generate_dir, force, quiet, color, save_snapshot, markdown_max_chars,
+         fail_on_empty, strict, **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
     AWS accounts for caching anti-patterns.
 
@@ -271,6 +303,8 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     outputs = _outputs(formats, output_files)
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
+    if force and not generate_dir:
+        raise click.UsageError("--force applies to --generate")
     config, report = _run(**opts)
     if save_snapshot and report.snapshot is not None:
         _save_snapshot(report.snapshot, save_snapshot, force=False)
@@ -286,19 +320,20 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
                             f"{'s' if len(comparison.known) != 1 else ''} not reported, "
                             f"{comparison.fixed} baseline entr"
                             f"{'ies' if comparison.fixed != 1 else 'y'} fixed")
+    caps = {"max_chars": markdown_max_chars, "full_report": _full_report(outputs)}
     for fmt, path in outputs:
         if path:
             with open(path, "w", encoding="utf-8") as out:
-                _write(report, fmt, out, False, quiet, statistics)
+                _write(report, fmt, out, False, quiet, statistics, caps)
         else:
             colour = (sys.stdout.isatty() and "NO_COLOR" not in os.environ) if color is None \
                 else color
-            _write(report, fmt, sys.stdout, colour, quiet, statistics)
+            _write(report, fmt, sys.stdout, colour, quiet, statistics, caps)
     if generate_dir:
         from cachelint.generate import plans_from_report
 
         _write_modules(plans_from_report(json_reporter.report_dict(report)), generate_dir,
-                       force=False, one_folder=False)
+                       force=force, one_folder=False)
     if _gate(report, config, opts, strict, fail_on_empty):
         ctx.exit(EXIT_ERROR)
     failing = any(f.severity >= threshold for f in report.findings)
@@ -350,11 +385,29 @@ def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str 
             written = gen.write(gen.render(plan), target, force=force)
         except gen.GenerateError as exc:
             raise click.UsageError(str(exc)) from None
+        if not written:
+            click.echo(f"The {plan.layer} module {plan.name} in {target}/ is up to date.",
+                       err=True)
+            continue
         click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
                    f"({len(written)} files); see {target}/README.md", err=True)
 
 
-def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool) -> None:
+def _full_report(outputs: list[tuple[str, str | None]]) -> str | None:
+    """Where a capped markdown report sends readers for every finding: the workflow run (in
+    GitHub Actions) and the other report files of this scan."""
+    places = []
+    env = os.environ
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com")
+        places.append(f"the [workflow run]({server}/{env['GITHUB_REPOSITORY']}/actions/runs/"
+                      f"{env['GITHUB_RUN_ID']}) (annotations, code scanning)")
+    places += [f"`{path}` ({fmt})" for fmt, path in outputs if path and fmt != "markdown"]
+    return ", ".join(places) or None
+
+
+def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool,
+           caps: dict | None = None) -> None:
     from cachelint.reporters import github, junit, markdown, sarif
 
     if fmt == "text" and statistics:
@@ -368,7 +421,7 @@ def _write(report, fmt: str, out, colour: bool, quiet: bool, statistics: bool) -
     elif fmt == "junit":
         junit.write(report, out)
     elif fmt == "markdown":
-        markdown.write(report, out)
+        markdown.write(report, out, **(caps or {}))
     else:
         github.write(report, out)
 
