@@ -94,6 +94,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
+def _external_id(ctx, param, value: str | None) -> str | None:
+    """STS takes 2 to 1,224 characters, letters, digits and ``+=,.@:/-`` (docs/aws-facts.md
+    L12): refused here in one line rather than by botocore mid-scan."""
+    import re
+
+    if value is not None and not re.fullmatch(r"[\w+=,.@:/-]{2,1224}", value, re.ASCII):
+        raise click.BadParameter("an external id is 2 to 1,224 letters, digits or +=,.@:/- "
+                                 "(no spaces)")
+    return value
+
+
 def _aws_options(fn):
     """Where a live scan reads from, and how it judges traffic (scan, baseline, aws snapshot)."""
     options = [
@@ -105,7 +116,8 @@ def _aws_options(fn):
         click.option("--role-arn", default=None,
                      help="Role to assume; with --accounts/--organization, assumed in each "
                           "account (its account field, or {account_id}, is replaced)."),
-        click.option("--external-id", default=None, help="External id for --role-arn."),
+        click.option("--external-id", default=None, callback=_external_id,
+                     help="External id for --role-arn."),
         click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False),
                      default=None, help="File of account ids to scan, one per line."),
         click.option("--organization", is_flag=True,
