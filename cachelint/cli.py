@@ -145,6 +145,14 @@ def _scan_options(fn):
                      help="Rule ids, prefixes or names to run (comma-separated)."),
         click.option("--ignore", multiple=True,
                      help="Rule ids, prefixes or names to skip (comma-separated)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Files and folders not to scan, replacing the default list (.git, "
+                          ".terraform, node_modules, ...): a name glob, or a path glob from the "
+                          "working directory (comma-separated, repeatable)."),
+        click.option("--extend-exclude", multiple=True, metavar="GLOB",
+                     help="Like --exclude, in addition to the default and configured ones."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+                     help="Skip what .gitignore ignores (default: yes)."),
         click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Terraform variables file, as for terraform plan (repeatable)."),
         click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
@@ -239,8 +247,22 @@ def _options(**opts):
                           else (opts["cache_dir"] or default_dir()),
                           prefilter=not opts["no_prefilter"], jobs=opts["jobs"],
                           aws=_aws_settings(opts) if opts["live"] else None,
-                          progress=_Progress(), traffic=tuple(opts["traffic"]))
+                          progress=_Progress(), traffic=tuple(opts["traffic"]),
+                          path_filter=_path_filter(config, opts))
     return config, options
+
+
+def _path_filter(config, opts: dict):
+    """Exclusions from the command line over the configuration's (see loaders/discovery)."""
+    from cachelint.loaders.discovery import PathFilter
+
+    respect = opts["respect_gitignore"]
+    return PathFilter.build(
+        exclude=_split_codes(opts["exclude"]) if opts["exclude"] else None,
+        extend_exclude=_split_codes(opts["extend_exclude"]),
+        config_exclude=config.exclude, config_extend=config.extend_exclude,
+        config_base=config.base,
+        respect_gitignore=config.respect_gitignore if respect is None else respect)
 
 
 def _run(**opts):

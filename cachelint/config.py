@@ -44,6 +44,9 @@ class Config:
     fail_on: str | None = None
     fail_on_empty: bool = False
     strict: bool = False
+    exclude: tuple[str, ...] | None = None  # None: the default exclusions
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     var_files: tuple[str, ...] = ()
     strongly_consistent: tuple[str, ...] = ()
     hot: tuple[str, ...] = ()
@@ -126,6 +129,9 @@ def parse_config(data: Any, origin: str) -> Config:
     return Config(
         select=strings("select"), ignore=strings("ignore"), fail_on=data.get("fail_on"),
         fail_on_empty=data.get("fail_on_empty", False), strict=data.get("strict", False),
+        exclude=tuple(data["exclude"]) if "exclude" in data else None,
+        extend_exclude=strings("extend_exclude"),
+        respect_gitignore=data.get("respect_gitignore", True),
         var_files=tuple(os.path.join(base, p) for p in strings("var_files")),
         strongly_consistent=strings("strongly_consistent"), hot=strings("hot"),
         per_path_ignores=tuple((k, tuple(v)) for k, v in data.get("per_path_ignores", {}).items()),

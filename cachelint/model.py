@@ -477,6 +477,7 @@ class Inventory:
     warnings: list[str] = field(default_factory=list)
     # Inputs given for the scan that no source declares: ("variable" | "parameter", name).
     undeclared: set = field(default_factory=set)
+    templates: list[str] = field(default_factory=list)  # template files found, not scanned
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -490,3 +491,4 @@ class Inventory:
         self.evidence.update(other.evidence)
         self.warnings.extend(other.warnings)
         self.undeclared |= other.undeclared
+        self.templates.extend(t for t in other.templates if t not in self.templates)

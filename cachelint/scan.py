@@ -11,6 +11,7 @@ from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
 from cachelint.config import Config
 from cachelint.findings import Finding, Report, ScanError
+from cachelint.loaders import discovery
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
 from cachelint.model import Inventory, Location, Source, SourceFile
@@ -32,6 +33,7 @@ class ScanOptions:
     aws: object | None = None
     progress: object | None = None  # callable(done, total) for the live scan
     traffic: tuple[str, ...] = ()  # access logs: evidence of traffic (cachelint.traffic)
+    path_filter: object | None = None  # discovery.PathFilter (None: the default exclusions)
 
 
 class _Scope:
@@ -99,13 +101,17 @@ def build_inventory(options: ScanOptions) -> Loaded:
         ("parameter", n) for n in dict(options.config.parameter_overrides) | options.parameters}
     collected = None
     if sources:
-        inventory.undeclared = set()
+        found = discovery.walk(sources, options.path_filter)
         inventory = load_terraform(
             sources, var_files=list(options.config.var_files) + list(options.var_files),
             variables=dict(options.variables), cache_dir=options.cache_dir,
-            prefilter=options.prefilter, jobs=options.jobs)
+            prefilter=options.prefilter, jobs=options.jobs, found=found)
         parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
-        inventory.merge(load_cloudformation(sources, parameters))
+        inventory.merge(load_cloudformation(sources, parameters, found=found))
+        note = discovery.templates_note(
+            [_display(p) for p in found.templates] + inventory.templates, str)
+        if note:
+            inventory.notes.append(note)
     if plans:
         inventory.merge(load_plans(plans, config_dirs))
     for path in snapshots:
@@ -122,6 +128,11 @@ def build_inventory(options: ScanOptions) -> Loaded:
 
         attach_traffic(inventory, list(options.traffic))
     return Loaded(inventory, plans, collected)
+
+
+def _display(path: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path))
+    return path if rel.startswith("..") else rel
 
 
 def run_scan(options: ScanOptions) -> Report:

@@ -59,6 +59,9 @@ class Facts:
     variables: frozenset  # names of the input variables it declares
     opaque: bool  # JSON syntax or over the size limit: never deferred
     oversize: bool
+    # Binary or not UTF-8 (NUL bytes, or bytes that did not decode): always loaded, so that
+    # the loader reports it even in a folder that declares nothing cachelint checks.
+    broken: bool = False
 
     @classmethod
     def of(cls, text: str | None, json_syntax: bool, size: int) -> "Facts":
@@ -73,12 +76,13 @@ class Facts:
             local_sources=tuple(m.group(1) for m in LOCAL_SOURCE.finditer(text)),
             declares=frozenset(_DECLARES.findall(text)),
             variables=_variables(text, json_syntax), opaque=json_syntax or oversize,
-            oversize=oversize)
+            oversize=oversize, broken="\x00" in text or "\ufffd" in text)
 
     def matters(self, dax_folder: bool) -> bool:
         """Parsed up front in a kept folder (see files_of); otherwise deferred."""
         # A DAX cluster's tables are found through the IAM policies of its role.
-        return self.relevant or self.evaluation or self.opaque or (dax_folder and self.iam)
+        return self.relevant or self.evaluation or self.opaque or self.broken or (
+            dax_folder and self.iam)
 
 
 def read_head(path: str) -> str | None:
