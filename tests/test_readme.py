@@ -80,6 +80,7 @@ class Case:
     aws: bool = False  # against the moto server, with the shop deployed in us-east-1
     skip: str | None = None
     quiet_stderr: bool = False  # no warning on standard error
+    shows: tuple[str, ...] = ()  # text the output must hold
 
 
 CASES: dict[str, Case] = {
@@ -102,7 +103,7 @@ CASES: dict[str, Case] = {
     "cachelint scan ./envs/prod --var-file prod.tfvars --var api_cache_ttl=60":
         Case(rc=1, files={"envs/prod": SHOP, "prod.tfvars": ('stage = "prod"\n',)},
              quiet_stderr=True),
-    "cachelint scan . --statistics": Case(rc=1),
+    "cachelint scan . --statistics": Case(rc=1, shows=("CL104  api-cache-key",)),
     # Nothing regional is deployed in eu-west-1, but CloudFront is global: its findings.
     "cachelint scan --aws --region eu-west-1": Case(rc=1, aws=True),
     "cachelint aws snapshot -o account.json": Case(rc=0, aws=True, creates=("account.json",)),
@@ -116,8 +117,9 @@ CASES: dict[str, Case] = {
         Case(rc=0, creates=(".cachelint-baseline.json",)),
     "cachelint scan . --baseline .cachelint-baseline.json":  # every finding is known: passes
         Case(rc=0, before=("cachelint baseline create . -o .cachelint-baseline.json",)),
-    "cachelint rules": Case(rc=0),
-    "cachelint explain CL104": Case(rc=0),
+    "cachelint rules": Case(rc=0, shows=("CL104  api-cache-key-missing-caller-identity",)),
+    "cachelint explain CL104": Case(rc=0, shows=("# CL104 api-cache-key-missing-caller-identity",
+                                                  "## Why is this bad?")),
     "cachelint generate --layer dax --name orders-dax --out modules/orders-dax":
         Case(rc=0, creates=("modules/orders-dax/main.tf",)),
     "cachelint generate --layer elasticache --engine valkey":
@@ -147,7 +149,7 @@ CASES: dict[str, Case] = {
         Case(rc=1, aws=True, files={"accounts.txt": ("123456789012  # the shop\n",)}),
     "cachelint scan --aws --window-days 14 --hot-rps 5": Case(rc=1, aws=True),
     "cachelint scan ./infra --aws": Case(rc=1, aws=True),
-    "cachelint aws policy": Case(rc=0),
+    "cachelint aws policy": Case(rc=0, shows=('"cloudwatch:GetMetricData"',)),
     "cachelint traffic examples/logs/shop-api-access.log --top 1 --ttl 30,60,300":
         Case(rc=0, in_repo=True),
     "cachelint recommend examples/shop --traffic examples/logs/shop-api-access.log":
@@ -161,7 +163,8 @@ CASES: dict[str, Case] = {
         Case(rc=0, creates=("cachelint-checks/NOT_EXPORTED.md",)),
     # checkov exits 1 when a check fails: the shop fails cachelint's and checkov's own.
     "checkov -d infra --external-checks-dir cachelint-checks":
-        Case(rc=1, before=("cachelint export checkov cachelint-checks",)),
+        Case(rc=1, before=("cachelint export checkov cachelint-checks",),
+             shows=("Check: CL401", "Check: CKV_AWS")),
 }
 
 
@@ -213,6 +216,8 @@ def _check(command: str, case: Case, cwd: Path, env: dict, shown: str | None) ->
         f"{command}: exit {result.returncode}, README implies {case.rc}\n{result.stderr}")
     if shown is not None:
         assert result.stdout.splitlines()[0] == shown, result.stdout[:500]
+    for text in case.shows:
+        assert text in result.stdout, f"{command}: no {text!r} in its output"
     if case.quiet_stderr:
         assert "warning" not in result.stderr, result.stderr
     for path in case.creates:
