@@ -10,6 +10,7 @@ they are counted and listed in one note, never reported as files that failed to 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -53,14 +54,20 @@ class PathFilter:
             (p, cwd) for p in extend_exclude)
         return cls(base + extra, respect_gitignore)
 
+    @functools.cached_property
+    def _names(self) -> re.Pattern | None:
+        """Every glob without ``/`` as one regex over a name."""
+        globs = [p.rstrip("/") for p, _ in self.exclude if "/" not in p.rstrip("/")]
+        return re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+
     def excluded(self, path: str) -> bool:
         """Whether a glob excludes ``path`` itself (not its folders: the walk stops there)."""
         name = os.path.basename(path.rstrip(os.sep))
+        if self._names is not None and self._names.match(name):
+            return True
         for pattern, base in self.exclude:
             pattern = pattern.rstrip("/")
             if "/" not in pattern:
-                if fnmatch.fnmatchcase(name, pattern):
-                    return True
                 continue
             rel = os.path.relpath(path, base or os.getcwd()).replace(os.sep, "/")
             if not rel.startswith("..") and (fnmatch.fnmatchcase(rel, pattern.lstrip("./"))
@@ -123,7 +130,7 @@ def walk(paths: list[str], path_filter: PathFilter | None = None) -> Walk:
         if os.path.isfile(p):
             found.files.append(p)  # named on the command line: always read
             continue
-        _walk_folder(p, path_filter, found)
+        _walk_folder(os.path.abspath(p), path_filter, found)
     found.kept = {os.path.abspath(f) for f in found.files}
     found.walked = {os.path.abspath(d) for d in found.folders}
     return found

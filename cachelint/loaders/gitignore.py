@@ -105,12 +105,15 @@ def ignored(patterns: list[Pattern], path: str, is_dir: bool) -> bool:
     ignores it."""
     verdict = False
     for p in patterns:
-        rel = os.path.relpath(path, p.base)
-        if rel.startswith(".."):
-            continue
-        rel = rel.replace(os.sep, "/")
         if p.dir_only and not is_dir:
             continue
+        # `path` and every base are absolute and normalised (the walk's): slicing is enough.
+        prefix = p.base.rstrip(os.sep) + os.sep
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
         if p.regex.match(rel):
             verdict = not p.negate
     return verdict
