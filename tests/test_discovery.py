@@ -162,3 +162,12 @@ def test_unreadable_tf_beside_real_ones_is_reported_even_without_checked_resourc
         ("network/blob.tf", True)]
     assert [f["rule_id"] for f in report["findings"]] == ["CL001"]
     assert "exclude" in report["findings"][0]["message"]
+
+
+def test_dangling_tf_link_in_a_folder_without_checked_resources_is_reported(tmp_path):
+    (tmp_path / "network").mkdir()
+    (tmp_path / "network" / "vpc.tf").write_text('resource "aws_vpc" "main" {}\n')
+    (tmp_path / "network" / "gone.tf").symlink_to(tmp_path / "nowhere.tf")
+    _, report = scanned(".", cwd=tmp_path)
+    assert [e["path"] for e in report["errors"]] == ["network/gone.tf"]
+    assert "link" in report["errors"][0]["message"]

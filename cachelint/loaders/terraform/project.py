@@ -204,6 +204,10 @@ class TerraformProject:
         for full in self.terraform_files(directory):
             if os.path.isfile(full):
                 facts[full] = Facts.of(read_head(full), full.endswith(".json"), size(full))
+            elif os.path.islink(full):
+                # A link that dangles or loops cannot be read: the folder is loaded, so that
+                # _readable reports it, as it reports a binary file.
+                facts[full] = Facts.of(None, False, 0)
         self._facts_cache[directory] = facts
         return facts
 
