@@ -473,7 +473,9 @@ def baseline_create(output, **opts) -> None:
     """Scan PATHS (or --aws) and write their findings to a baseline file."""
     from cachelint import baseline as baselines
 
-    _, report = _run(**opts)
+    config, report = _run(**opts)
+    if _gate(report, config, opts, None, None):  # an empty baseline would hide nothing
+        raise click.exceptions.Exit(EXIT_ERROR)
     baselines.save(baselines.create(report.findings), output)
     click.echo(f"Wrote {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
                f"to {output}; `cachelint scan --baseline {output}` reports only new ones.")

@@ -138,3 +138,13 @@ def test_empty_scan_warns_and_fail_on_empty_exits_2(tmp_path):
 def test_a_scan_that_reads_something_is_not_empty():
     result = cachelint("scan", str(EXAMPLES / "shop-fixed"), "--fail-on-empty")
     assert result.returncode == 0 and "No files found" not in result.stderr
+
+
+def test_baseline_create_warns_too_and_refuses_an_empty_scan_when_configured(tmp_path):
+    (tmp_path / "notes.md").write_text("nothing to scan\n")
+    result = cachelint("baseline", "create", ".", "-o", "b.json", cwd=tmp_path)
+    assert result.returncode == 0 and "warning: No files found" in result.stderr
+    (tmp_path / "b.json").unlink()
+    (tmp_path / ".cachelint.yaml").write_text("fail_on_empty: true\n")
+    result = cachelint("baseline", "create", ".", "-o", "b.json", cwd=tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "b.json").exists()
