@@ -50,6 +50,17 @@ class Category(str, enum.Enum):
     COST = "cost"
     INEFFECTIVE = "ineffective"
 
+    @property
+    def security(self) -> bool:
+        """Whether the harm is a security one by nature: data readable by the wrong party
+        (encryption) or wrong for its reader (consistency). A rule of another category can
+        still say ``security: true`` (a cache key that serves one caller's data to another)."""
+        return self in (Category.ENCRYPTION, Category.CONSISTENCY)
+
+
+# Each rule's page (docs/rules/ID.md, written from the catalogue by scripts/rule_docs.py).
+DOCS_URL = "https://github.com/cachelint/cachelint/blob/main/docs/rules/{id}.md"
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -76,6 +87,7 @@ class Rule:
     meta: bool = False
     sources: tuple[str, ...] = ("terraform", "cloudformation", "aws")
     fix: dict | None = field(default=None, compare=False)  # `cachelint fix` (cachelint/fix)
+    security: bool = False  # a security concern (SARIF security-severity, GitHub's Security tab)
     extra: dict = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
@@ -84,6 +96,10 @@ class Rule:
     def fix_hint(self, source: str) -> str:
         """The fix snippet for findings from ``source``, or "" where the rule has none."""
         return dict(self.fix_hints).get(source, "")
+
+    @property
+    def docs_url(self) -> str:
+        return DOCS_URL.format(id=self.id)
 
     @property
     def check_function(self) -> Callable:
@@ -136,6 +152,7 @@ def parse_rule(data: Any, origin: str) -> Rule:
         references=tuple(data.get("references", ())), peers=tuple(data.get("peers", ())),
         condition=data.get("condition"), pointer=data.get("pointer"), check=data.get("check"),
         meta=data.get("meta", False),
+        security=data.get("security", Category(data["category"]).security),
         sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))),
         fix=data.get("fix"))
 

@@ -18,6 +18,7 @@ from cachelint.explain import render_markdown
 from cachelint import reporters
 from cachelint.usage import Group, Option, click_error, error
 from cachelint.reporters import json as json_reporter
+from cachelint.reporters.markdown import GITHUB_COMMENT_LIMIT
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
@@ -25,6 +26,36 @@ _SEVERITIES = [s.label for s in Severity]
 
 def _split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def _check_selectors(values: tuple[str, ...], option: str) -> None:
+    """A selector that names no rule would let a gate pass in silence: refuse it."""
+    from cachelint import selectors
+
+    for code in selectors.unknown(_split_codes(values)):
+        raise click.BadParameter(selectors.problem(code), param_hint=option)
+
+
+class _KeyValues(click.Option):
+    """A repeatable option that also takes the ``KEY=VALUE`` words that follow it, as
+    ``aws cloudformation deploy --parameter-overrides Env=prod Nodes=3`` does. A word without
+    ``=``, or one starting with ``-``, ends the list (a path after them needs ``--``)."""
+
+    def add_to_parser(self, parser, ctx) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:
+                continue
+            process = option.process
+
+            def greedy(value, state, process=process):
+                process(value, state)
+                while state.rargs and "=" in state.rargs[0] \
+                        and not state.rargs[0].startswith("-"):
+                    process(state.rargs.pop(0), state)
+
+            option.process = greedy
 
 
 def _parse_vars(values: tuple[str, ...], option: str = "--var") -> dict[str, str]:
@@ -65,6 +96,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 FORMATS = tuple(reporters.FORMATS)
 
 
+def _external_id(ctx, param, value: str | None) -> str | None:
+    """STS takes 2 to 1,224 characters, letters, digits and ``+=,.@:/-`` (docs/aws-facts.md
+    L12): refused here in one line rather than by botocore mid-scan."""
+    import re
+
+    if value is not None and not re.fullmatch(r"[\w+=,.@:/-]{2,1224}", value, re.ASCII):
+        raise click.BadParameter("an external id is 2 to 1,224 letters, digits or +=,.@:/- "
+                                 "(no spaces)")
+    return value
+
+
 def _aws_options(fn):
     """Where a live scan reads from, and how it judges traffic (scan, baseline, aws snapshot)."""
     aws = {"cls": Option, "section": "AWS"}
@@ -78,7 +120,8 @@ def _aws_options(fn):
         click.option("--role-arn", default=None,
                      help="Role to assume; with --accounts/--organization, assumed in each "
                           "account (its account field, or {account_id}, is replaced).", **aws),
-        click.option("--external-id", default=None, help="External id for --role-arn.", **aws),
+        click.option("--external-id", default=None, callback=_external_id,
+                     help="External id for --role-arn.", **aws),
         click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False),
                      default=None, help="File of account ids to scan, one per line.", **aws),
         click.option("--organization", is_flag=True,
@@ -107,12 +150,22 @@ def _scan_options(fn):
                      help="Rule ids, prefixes or names to run (comma-separated)."),
         click.option("--ignore", multiple=True,
                      help="Rule ids, prefixes or names to skip (comma-separated)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Files and folders not to scan, replacing the default list (.git, "
+                          ".terraform, node_modules, ...): a name glob, or a path glob from the "
+                          "working directory (comma-separated, repeatable)."),
+        click.option("--extend-exclude", multiple=True, metavar="GLOB",
+                     help="Like --exclude, in addition to the default and configured ones."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+                     help="Skip what .gitignore ignores (default: yes)."),
         click.option("--var-file", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Terraform variables file, as for terraform plan (repeatable)."),
         click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
                      help="Terraform variable value (repeatable)."),
-        click.option("--parameter-overrides", "parameters", multiple=True, metavar="KEY=VALUE",
-                     help="CloudFormation parameter values, as for `sam deploy` (repeatable)."),
+        click.option("--parameter-overrides", "parameters", multiple=True, cls=_KeyValues,
+                     metavar="KEY=VALUE...",
+                     help="CloudFormation parameter values, as for `aws cloudformation deploy` "
+                          "and `sam deploy`: several after one option, or repeated."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Configuration file (default: .cachelint.yaml or [tool.cachelint] in "
                           "pyproject.toml, searched upwards)."),
@@ -192,6 +245,8 @@ def _options(**opts):
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
+    _check_selectors(opts["select"], "--select")
+    _check_selectors(opts["ignore"], "--ignore")
     try:
         config = load_config(opts["config_path"], start)
     except ConfigError as exc:
@@ -206,7 +261,8 @@ def _options(**opts):
                           else (opts["cache_dir"] or default_dir()),
                           prefilter=not opts["no_prefilter"], jobs=opts["jobs"],
                           aws=_aws_settings(opts) if opts["live"] else None,
-                          progress=_Progress(), traffic=tuple(opts["traffic"]))
+                          progress=_Progress(), traffic=tuple(opts["traffic"]),
+                          path_filter=_path_filter(config, opts))
     return config, options
 
 
@@ -225,6 +281,19 @@ def _stdin(paths: tuple[str, ...], filename: str | None) -> tuple[tuple[str, ...
     ctx.call_on_close(stdin.close)
     ctx.meta["cachelint.stdin"] = stdin
     return (stdin.path,), (os.path.dirname(filename) if filename else "") or "."
+
+
+def _path_filter(config, opts: dict):
+    """Exclusions from the command line over the configuration's (see loaders/discovery)."""
+    from cachelint.loaders.discovery import PathFilter
+
+    respect = opts["respect_gitignore"]
+    return PathFilter.build(
+        exclude=_split_codes(opts["exclude"]) if opts["exclude"] else None,
+        extend_exclude=_split_codes(opts["extend_exclude"]),
+        config_exclude=config.exclude, config_extend=config.extend_exclude,
+        config_base=config.base,
+        respect_gitignore=config.respect_gitignore if respect is None else respect)
 
 
 def _run(**opts):
@@ -273,7 +342,9 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
               help="Show the offending lines under each finding (text, concise, grouped).")
 @click.option("--generate", "generate_dir", type=click.Path(file_okay=False), default=None,
               help="Also write the Terraform modules the findings recommend into this folder "
-                   "(as `generate --from-scan`).")
+                   "(as `generate --from-scan`); files that hold the same text are kept.")
+@click.option("--force", is_flag=True,
+              help="With --generate: overwrite module files that differ.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings and errors, no fix hints.")
 @click.option("--color/--no-color", default=None,
               help="Colour the output (default: on a terminal; NO_COLOR and FORCE_COLOR are "
@@ -283,10 +354,20 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 @click.option("--fix", "fix_", is_flag=True,
               help="Apply the safe fixes in place first, then report what remains "
                    "(`cachelint fix` has --diff and --unsafe-fixes).")
+@click.option("--markdown-max-chars", type=click.IntRange(min=0),
+              default=GITHUB_COMMENT_LIMIT,
+              show_default=True,
+              help="Cap the markdown report (GitHub refuses longer comments): the summary "
+                   "tables stay whole, details that do not fit are counted instead. 0: no cap.")
+@click.option("--fail-on-empty", is_flag=True, default=None,
+              help="Exit 2 when no file was read (configuration: fail_on_empty).")
+@click.option("--strict", is_flag=True, default=None,
+              help="Exit 2 when a --var or parameter override is declared by nothing scanned "
+                   "(configuration: strict).")
 @click.pass_context
 def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline_path,
-         statistics, show_source, generate_dir, quiet, color, save_snapshot, fix_,
-         **opts) -> None:
+         statistics, show_source, generate_dir, force, quiet, color, save_snapshot, fix_,
+         markdown_max_chars, fail_on_empty, strict, **opts) -> None:
     """Scan Terraform, CloudFormation/SAM templates, snapshots, directories or (--aws) live
     AWS accounts for caching anti-patterns. PATHS default to the current folder; - reads one
     template or .tf file from standard input (name it with --stdin-filename).
@@ -303,6 +384,8 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
         raise click.UsageError("--statistics applies to --format text")
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
+    if force and not generate_dir:
+        raise click.UsageError("--force applies to --generate")
     if fix_:
         from cachelint.fix.command import fix_then_report
 
@@ -326,23 +409,41 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
                             f"{comparison.fixed} baseline entr"
                             f"{'ies' if comparison.fixed != 1 else 'y'} fixed")
     shown = reporters.OutputOptions(quiet=quiet, statistics=statistics, show_source=show_source)
+    caps = {"max_chars": markdown_max_chars, "full_report": _full_report(outputs)}
     for fmt, path in outputs:
         if path:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
-                reporters.write(fmt, report, out, shown)
+                reporters.write(fmt, report, out, shown, **caps)
         else:
             reporters.write(fmt, report, sys.stdout,
-                            replace(shown, colour=reporters.colour_wanted(color, sys.stdout)))
+                            replace(shown, colour=reporters.colour_wanted(color, sys.stdout)),
+                            **caps)
     if generate_dir:
         from cachelint.generate import plans_from_report
 
         _write_modules(plans_from_report(json_reporter.report_dict(report)), generate_dir,
-                       force=False, one_folder=False)
+                       force=force, one_folder=False)
+    if _gate(report, config, opts, strict, fail_on_empty):
+        ctx.exit(EXIT_ERROR)
     failing = any(f.severity >= threshold for f in report.findings)
     if report.incomplete:
         ctx.exit(EXIT_INCOMPLETE)
     ctx.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _gate(report, config, opts: dict, strict: bool | None, fail_on_empty: bool | None) -> bool:
+    """Warn on standard error about what makes the verdict untrustworthy (see gate.py);
+    whether one of them is an error."""
+    from cachelint import gate
+
+    found = gate.problems(report, tuple(opts["paths"]), opts["live"],
+                          strict if strict is not None else config.strict,
+                          fail_on_empty if fail_on_empty is not None else config.fail_on_empty)
+    for problem in found:
+        click.echo(f"cachelint: {'error' if problem.error else 'warning'}: {problem.message}",
+                   err=True)
+    return any(p.error for p in found)
 
 
 def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
@@ -395,8 +496,25 @@ def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str 
             written = gen.write(gen.render(plan), target, force=force)
         except gen.GenerateError as exc:
             raise click.UsageError(str(exc)) from None
+        if not written:
+            click.echo(f"The {plan.layer} module {plan.name} in {target}/ is up to date.",
+                       err=True)
+            continue
         click.echo(f"Wrote the {plan.layer} module {plan.name} to {target}/ "
                    f"({len(written)} files); see {target}/README.md", err=True)
+
+
+def _full_report(outputs: list[tuple[str, str | None]]) -> str | None:
+    """Where a capped markdown report sends readers for every finding: the workflow run (in
+    GitHub Actions) and the other report files of this scan."""
+    places = []
+    env = os.environ
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com")
+        places.append(f"the [workflow run]({server}/{env['GITHUB_REPOSITORY']}/actions/runs/"
+                      f"{env['GITHUB_RUN_ID']}) (annotations, code scanning)")
+    places += [f"`{path}` ({fmt})" for fmt, path in outputs if path and fmt != "markdown"]
+    return ", ".join(places) or None
 
 
 @cli.group()
@@ -412,7 +530,9 @@ def baseline_create(output, **opts) -> None:
     """Scan PATHS (or --aws) and write their findings to a baseline file."""
     from cachelint import baseline as baselines
 
-    _, report = _run(**opts)
+    config, report = _run(**opts)
+    if _gate(report, config, opts, None, None):  # an empty baseline would hide nothing
+        raise click.exceptions.Exit(EXIT_ERROR)
     baselines.save(baselines.create(report.findings), output)
     click.echo(f"Wrote {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''} "
                f"to {output}; `cachelint scan --baseline {output}` reports only new ones.")

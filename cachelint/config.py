@@ -53,6 +53,11 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
+    fail_on_empty: bool = False
+    strict: bool = False
+    exclude: tuple[str, ...] | None = None  # None: the default exclusions
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     var_files: tuple[str, ...] = ()
     strongly_consistent: tuple[str, ...] = ()
     hot: tuple[str, ...] = ()
@@ -132,12 +137,24 @@ def parse_config(data: Any, origin: str) -> Config:
     for code in data.get("severity", {}):
         if find_rule(code) is None:
             raise ConfigError(f"{origin}: severity: no rule {code!r} (`cachelint rules` lists them)")
+    from cachelint import selectors
+
+    lists = [("select", data.get("select", ())), ("ignore", data.get("ignore", ()))] + [
+        (f"per_path_ignores.{pattern}", codes)
+        for pattern, codes in data.get("per_path_ignores", {}).items()]
+    for key, codes in lists:
+        for code in selectors.unknown(codes):
+            raise ConfigError(f"{origin}: {key}: {selectors.problem(code)}")
 
     def strings(key: str) -> tuple[str, ...]:
         return tuple(data.get(key, ()))
 
     return Config(
         select=strings("select"), ignore=strings("ignore"), fail_on=data.get("fail_on"),
+        fail_on_empty=data.get("fail_on_empty", False), strict=data.get("strict", False),
+        exclude=tuple(data["exclude"]) if "exclude" in data else None,
+        extend_exclude=strings("extend_exclude"),
+        respect_gitignore=data.get("respect_gitignore", True),
         var_files=tuple(os.path.join(base, p) for p in strings("var_files")),
         strongly_consistent=strings("strongly_consistent"), hot=strings("hot"),
         stores=strings("stores"),

@@ -44,7 +44,7 @@ class Selection:
         for code in codes:
             if code.upper() == "ALL":
                 best = max(best, 0)
-            elif code == rule.name:
+            elif code.lower() == rule.name:
                 best = max(best, 100)
             elif rule.id.startswith(code.upper()):
                 best = max(best, len(code))

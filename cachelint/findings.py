@@ -92,6 +92,8 @@ class Report:
     # What a live scan could not read: the report is incomplete (exit code 3).
     warnings: list[str] = field(default_factory=list)
     snapshot: dict | None = field(default=None, repr=False)  # the live scan's, to save
+    # Inputs of the scan that nothing used (an unknown --var or parameter override).
+    input_warnings: list[str] = field(default_factory=list)
 
     @property
     def incomplete(self) -> bool:

@@ -201,7 +201,9 @@ def _outputs_table(text: str) -> str:
 
 
 def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
-    """Write files under ``out`` atomically; refuse to escape it or to overwrite."""
+    """Write files under ``out`` atomically; refuse to escape it or to overwrite a file that
+    differs. A file that already holds exactly this text is left as it is, so that writing
+    the same modules again (``scan --generate`` in every CI run) succeeds."""
     root = os.path.realpath(out)
     targets = []
     for rel in files:
@@ -209,7 +211,10 @@ def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
         if os.path.commonpath([root, target]) != root:
             raise GenerateError(f"{rel}: would be written outside {out}")
         if os.path.exists(target) and not force:
-            raise GenerateError(f"{os.path.join(out, rel)} exists; use --force to overwrite it")
+            if _holds(target, files[rel]):
+                continue
+            raise GenerateError(f"{os.path.join(out, rel)} exists; use --force to overwrite it "
+                                "(it differs from what would be written)")
         targets.append((rel, target))
     written = []
     for rel, target in targets:
@@ -217,6 +222,14 @@ def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
         atomic.write_text(target, files[rel])
         written.append(os.path.join(out, rel))
     return written
+
+
+def _holds(path: str, text: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return fh.read() == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 # --- from a scan ---------------------------------------------------------------------------------

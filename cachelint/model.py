@@ -656,6 +656,9 @@ class Inventory:
     # Root folders that are Terraform modules called from elsewhere in the scan, checked alone
     # with their own defaults: rules see their resources, views of what is deployed do not.
     alone_roots: set[str] = field(default_factory=set)
+    # Inputs given for the scan that no source declares: ("variable" | "parameter", name).
+    undeclared: set = field(default_factory=set)
+    templates: list[str] = field(default_factory=list)  # template files found, not scanned
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -676,3 +679,5 @@ class Inventory:
         self.evidence.update(other.evidence)
         self.warnings.extend(other.warnings)
         self.alone_roots |= other.alone_roots
+        self.undeclared |= other.undeclared
+        self.templates.extend(t for t in other.templates if t not in self.templates)

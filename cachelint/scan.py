@@ -11,6 +11,7 @@ from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
 from cachelint.config import Config
 from cachelint.findings import Finding, Report, ScanError
+from cachelint.loaders import discovery
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
 from cachelint.model import Inventory, Location, Source, SourceFile
@@ -32,6 +33,7 @@ class ScanOptions:
     aws: object | None = None
     progress: object | None = None  # callable(done, total) for the live scan
     traffic: tuple[str, ...] = ()  # access logs: evidence of traffic (cachelint.traffic)
+    path_filter: object | None = None  # discovery.PathFilter (None: the default exclusions)
 
 
 class _Scope:
@@ -94,14 +96,22 @@ def build_inventory(options: ScanOptions) -> Loaded:
     sources = [p for p in options.paths
                if p not in plans and p not in config_dirs and p not in snapshots]
     inventory = Inventory()
+    # Without a source to read them, every --var and parameter override is unused.
+    inventory.undeclared = {("variable", n) for n in options.variables} | {
+        ("parameter", n) for n in dict(options.config.parameter_overrides) | options.parameters}
     collected = None
     if sources:
+        found = discovery.walk(sources, options.path_filter)
         inventory = load_terraform(
             sources, var_files=list(options.config.var_files) + list(options.var_files),
             variables=dict(options.variables), cache_dir=options.cache_dir,
-            prefilter=options.prefilter, jobs=options.jobs)
+            prefilter=options.prefilter, jobs=options.jobs, found=found)
         parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
-        inventory.merge(load_cloudformation(sources, parameters))
+        inventory.merge(load_cloudformation(sources, parameters, found=found))
+        note = discovery.templates_note(
+            [_display(p) for p in found.templates] + inventory.templates, str)
+        if note:
+            inventory.notes.append(note)
     if plans:
         inventory.merge(load_plans(plans, config_dirs))
     for path in snapshots:
@@ -174,6 +184,11 @@ def _distinct_resources(inventory: Inventory) -> int:
                 for r in inventory.resources})
 
 
+def _display(path: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path))
+    return path if rel.startswith("..") else rel
+
+
 def run_scan(options: ScanOptions) -> Report:
     return report_of(build_inventory(options), options)
 
@@ -207,4 +222,21 @@ def report_of(loaded: Loaded, options: ScanOptions) -> Report:
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=_distinct_resources(inventory),
                   warnings=list(inventory.warnings),
-                  snapshot=collected.snapshot if collected is not None else None)
+                  snapshot=collected.snapshot if collected is not None else None,
+                  input_warnings=_undeclared_inputs(inventory.undeclared, options))
+
+
+def _undeclared_inputs(undeclared: set, options: ScanOptions) -> list[str]:
+    """One line per --var or parameter override that no scanned source declares: a typo there
+    silently leaves the default in place."""
+    out = []
+    for kind, name in sorted(undeclared):
+        if kind == "variable":
+            out.append(f"--var {name}: no scanned Terraform root module declares variable "
+                       f"{name!r}; the value is not used")
+            continue
+        origin = "--parameter-overrides" if name in options.parameters else (
+            f"{options.config.path}: parameter_overrides:")
+        out.append(f"{origin} {name}: no scanned CloudFormation template declares parameter "
+                   f"{name!r}; the value is not used")
+    return out

@@ -195,7 +195,13 @@ def test_from_scan_writes_wired_modules(tmp_path):
     again = subprocess.run([sys.executable, "-m", "cachelint", "generate", "--from-scan",
                             str(report), "--out", str(tmp_path / "modules")],
                            capture_output=True, text=True)
-    assert again.returncode == 2 and "use --force" in again.stderr
+    # The same modules again: nothing to write, not an error.
+    assert again.returncode == 0 and "dax-cache/ is up to date" in again.stderr
+    (tmp_path / "modules" / "dax-cache" / "variables.tf").write_text(dax_vars + "# mine\n")
+    edited = subprocess.run([sys.executable, "-m", "cachelint", "generate", "--from-scan",
+                             str(report), "--out", str(tmp_path / "modules")],
+                            capture_output=True, text=True)
+    assert edited.returncode == 2 and "use --force" in edited.stderr
 
 
 def test_from_scan_wires_the_cloudfront_bucket_and_not_as_the_api(tmp_path):

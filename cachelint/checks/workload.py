@@ -181,4 +181,19 @@ def file_not_parsed(ctx: Context) -> Iterator[Hit]:
         line = int(m.group(1)) if m else 1
         loc = Location(error.path, line, line)
         yield Hit(SourceFile(source=Source(error.path, "file", loc)), None,
-                  {"detail": error.message})
+                  {"detail": error.message.rstrip("."), "advice": _advice(error)})
+
+
+def _advice(error) -> str:
+    """What to do about a file that could not be read, by its kind (CL001)."""
+    message, path = error.message, error.path.lower()
+    if message.startswith(("binary file", "not UTF-8")):
+        return ("It is not text: remove it, or exclude it from the scan (--extend-exclude "
+                f"{error.path})")
+    if message.startswith("file is "):
+        return f"Split it, or exclude it from the scan (--extend-exclude {error.path})"
+    if path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
+        return "`terraform validate` points at the error"
+    if path.endswith((".yaml", ".yml", ".json", ".template")):
+        return "`cfn-lint` or `aws cloudformation validate-template` points at the error"
+    return f"Fix it, or exclude it from the scan (--extend-exclude {error.path})"

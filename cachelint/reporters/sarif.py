@@ -17,8 +17,6 @@ LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "
 # GitHub ranks security alerts by this score (critical >= 9.0, high >= 7.0, medium >= 4.0).
 SECURITY_SCORES = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
                    Severity.LOW: "3.0", Severity.INFO: "0.5"}
-# Categories whose harm is a security one: data exposed to the wrong reader or to an attacker.
-SECURITY_CATEGORIES = {"encryption", "cache-key", "consistency", "stampede"}
 
 
 def _uri(path: str, root: str) -> str:
@@ -36,7 +34,9 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         # Overlapping checks of other tools (checkov, trivy, cfn-lint), to join results.
         "peers": list(rule.peers),
     }
-    if rule.category.value in SECURITY_CATEGORIES:
+    # Only security concerns get a security-severity: GitHub would list a cost or hit-ratio
+    # finding as a "High" security alert otherwise.
+    if rule.security:
         properties["tags"].append("security")
         properties["security-severity"] = SECURITY_SCORES[rule.severity]
     return {
@@ -46,7 +46,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": " ".join(rule.rationale.split())},
         "help": {"text": " ".join(rule.remediation.split()),
                  "markdown": render_markdown(rule)},
-        "helpUri": rule.references[0],
+        "helpUri": rule.docs_url,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
     }

@@ -15,12 +15,12 @@ from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
     CfnDict, TemplateError, is_template, looks_like_template, parse_template,
 )
+from cachelint.loaders.discovery import Walk, has_template_syntax, walk
 from cachelint.loaders.terraform.files import LoadError, internal_error, read_text
 from cachelint.model import Inventory
 from cachelint.suppressions import Directive, parse_comment
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
-SKIP_DIRS = {".git", "node_modules", ".terraform", ".venv", "__pycache__", ".aws-sam"}
 # Every YAML comment: cachelint marks, and what the author says a resource is for (CL301).
 _COMMENT = re.compile(r"(?:^|\s)#(.*)$")
 
@@ -30,28 +30,20 @@ def is_candidate(name: str) -> bool:
     return lower.endswith(SUFFIXES) and not lower.endswith((".tf.json", ".tfvars.json"))
 
 
-def candidate_files(paths: list[str]) -> list[str]:
-    found: list[str] = []
-    for p in paths:
-        if os.path.isfile(p):
-            if is_candidate(p):
-                found.append(p)
-            continue
-        for current, subdirs, files in os.walk(p):
-            # cdk.out is hidden from nobody: it is where the CDK writes its templates.
-            subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS
-                                and (not d.startswith(".") or d == ".cdk.out"))
-            # Regular files only: a FIFO named like a template would block the scan.
-            found.extend(os.path.join(current, f) for f in sorted(files)
-                         if is_candidate(f) and os.path.isfile(os.path.join(current, f)))
-    return found
+def candidate_files(paths: list[str], found: Walk | None = None) -> list[str]:
+    """The YAML/JSON files discovery keeps (see loaders/discovery.py); regular files only: a
+    FIFO named like a template would block the scan."""
+    found = found or walk(paths)
+    return [p for p in found.files if is_candidate(os.path.basename(p)) and os.path.isfile(p)]
 
 
 def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = None,
-                        display_base: str | None = None) -> Inventory:
+                        display_base: str | None = None, found: Walk | None = None
+                        ) -> Inventory:
     base = os.path.abspath(display_base or os.getcwd())
     inventory = Inventory()
-    for path in candidate_files(paths):
+    declared: set[str] = set()  # parameters of every template read
+    for path in candidate_files(paths, found):
         rel = os.path.relpath(os.path.abspath(path), base)
         display = path if rel.startswith("..") else rel
         try:
@@ -68,6 +60,9 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         try:
             data, warnings = parse_template(text)
         except TemplateError as exc:
+            if has_template_syntax(path):  # a Jinja or Go template of a template
+                inventory.templates.append(display)
+                continue
             inventory.errors.append(LoadError(display, str(exc)))
             inventory.files += 1
             continue
@@ -77,6 +72,8 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         # What CloudFormation accepts but a careful author would not write (a duplicated key,
         # aliases the SAM CLI expands): read as AWS reads it, and said.
         inventory.notes.extend(f"{display}: warning: {w}" for w in warnings)
+        parameters = data.get("Parameters")
+        declared.update(str(k) for k in (parameters if isinstance(parameters, dict) else ()))
         inventory.directives.extend(_directives(data, display, text))
         try:
             resources = _resources(data, display, overrides or {}, text, path)
@@ -88,6 +85,8 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             inventory.errors.append(LoadError(display, internal_error(exc)))
             continue
         inventory.resources.extend(mapped)
+    inventory.undeclared = {("parameter", name) for name in overrides or {}
+                            if name not in declared}
     return inventory
 
 

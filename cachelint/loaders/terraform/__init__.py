@@ -17,14 +17,18 @@ RELEVANT_TYPES = map_apigateway.TYPES | map_cloudfront.TYPES | map_datastores.TY
 
 def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict | None = None,
                    display_base: str | None = None, cache_dir: str | None = None,
-                   prefilter: bool = True, jobs: int | None = None) -> Inventory:
-    """Parse and evaluate every Terraform module under ``paths`` into one inventory."""
+                   prefilter: bool = True, jobs: int | None = None, found=None) -> Inventory:
+    """Parse and evaluate every Terraform module under ``paths`` into one inventory
+    (``found``: the scan's discovery.Walk of ``paths``; None: walk them with the defaults)."""
     project = TerraformProject(paths[0] if paths else ".", RELEVANT_TYPES, var_files, variables,
-                               display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs)
+                               display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs,
+                               found=found)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
                           files=result.files, directives=list(result.directives),
-                          alone_roots=set(result.alone_roots))
+                          alone_roots=set(result.alone_roots),
+                          undeclared={("variable", name) for name in result.undeclared_vars},
+                          templates=list(result.templates))
     _map(result.resources, inventory)
     return inventory
 

@@ -22,6 +22,26 @@ _TOP_BLOCKS = re.compile(r'^\s*(variable|locals|output|module)\b'
 
 
 _DECLARES = re.compile(r'^\s*(?:resource|data)\s+"([^"]+)"\s+"([^"]+)"', re.M)
+_VARIABLE = re.compile(r'^\s*variable\s+"([^"]+)"', re.M)
+
+
+def _variables(text: str, json_syntax: bool) -> frozenset:
+    """The input variables a file declares (HCL ``variable "x"`` or JSON ``"variable"``)."""
+    if not json_syntax:
+        return frozenset(_VARIABLE.findall(text))
+    if '"variable"' not in text:
+        return frozenset()
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return frozenset()
+    blocks = data.get("variable") if isinstance(data, dict) else None
+    if isinstance(blocks, dict):
+        blocks = [blocks]
+    return frozenset(name for block in blocks if isinstance(block, dict) for name in block) \
+        if isinstance(blocks, list) else frozenset()
 
 
 @dataclass(frozen=True)
@@ -36,8 +56,12 @@ class Facts:
     remote_source: bool
     local_sources: tuple[str, ...]
     declares: frozenset  # (type, name) of its resources and data sources
+    variables: frozenset  # names of the input variables it declares
     opaque: bool  # JSON syntax or over the size limit: never deferred
     oversize: bool
+    # Binary or not UTF-8 (NUL bytes, or bytes that did not decode): always loaded, so that
+    # the loader reports it even in a folder that declares nothing cachelint checks.
+    broken: bool = False
 
     @classmethod
     def of(cls, text: str | None, json_syntax: bool, size: int) -> "Facts":
@@ -50,13 +74,15 @@ class Facts:
             module_block=MODULE_BLOCK.search(text) is not None,
             remote_source=REMOTE_SOURCE.search(text) is not None,
             local_sources=tuple(m.group(1) for m in LOCAL_SOURCE.finditer(text)),
-            declares=frozenset(_DECLARES.findall(text)), opaque=json_syntax or oversize,
-            oversize=oversize)
+            declares=frozenset(_DECLARES.findall(text)),
+            variables=_variables(text, json_syntax), opaque=json_syntax or oversize,
+            oversize=oversize, broken="\x00" in text or "\ufffd" in text)
 
     def matters(self, dax_folder: bool) -> bool:
         """Parsed up front in a kept folder (see files_of); otherwise deferred."""
         # A DAX cluster's tables are found through the IAM policies of its role.
-        return self.relevant or self.evaluation or self.opaque or (dax_folder and self.iam)
+        return self.relevant or self.evaluation or self.opaque or self.broken or (
+            dax_folder and self.iam)
 
 
 def read_head(path: str) -> str | None:

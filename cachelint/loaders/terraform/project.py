@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from cachelint.loaders.discovery import Walk, has_template_syntax, walk
 from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.files import (
     LoadError, internal_error, is_terraform_file, parse_file, parse_worker, read_text,
@@ -22,7 +23,6 @@ from cachelint.loaders.terraform.tfjson import JsonSyntaxError
 from cachelint.suppressions import parse_comment
 from cachelint.values import UNKNOWN
 
-SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "__pycache__", ".terragrunt-cache"}
 _META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 
 
@@ -34,6 +34,8 @@ class TerraformResult:
     files: int = 0
     directives: list = field(default_factory=list)
     alone_roots: set[str] = field(default_factory=set)  # called module folders checked alone
+    templates: list[str] = field(default_factory=list)  # files with template syntax, not scanned
+    undeclared_vars: list[str] = field(default_factory=list)  # --var names no root declares
 
 
 class TerraformProject:
@@ -41,8 +43,10 @@ class TerraformProject:
 
     def __init__(self, root: str, relevant_types: set[str], var_files: Iterable[str] = (),
                  variables: dict[str, str] | None = None, display_base: str | None = None,
-                 cache_dir: str | None = None, prefilter: bool = True, jobs: int | None = None):
+                 cache_dir: str | None = None, prefilter: bool = True, jobs: int | None = None,
+                 found: Walk | None = None):
         self.root = os.path.abspath(root)
+        self.walk = found  # what discovery found (None: walk the paths given to load)
         self.display_base = os.path.abspath(display_base or os.getcwd())
         self.relevant = relevant_types
         self.var_files = list(var_files)
@@ -70,24 +74,23 @@ class TerraformProject:
     # --- discovery ----------------------------------------------------------------------------
 
     def module_dirs(self, paths: list[str]) -> list[str]:
-        dirs: set[str] = set()
-        for p in paths:
-            p = os.path.abspath(p)
-            if os.path.isfile(p):
-                dirs.add(os.path.dirname(p))
-                continue
-            for current, subdirs, files in os.walk(p, onerror=self._unlisted):
-                subdirs[:] = sorted(d for d in subdirs
-                                    if d not in SKIP_DIRS and not d.startswith("."))
-                if any(is_terraform_file(f) for f in files):
-                    dirs.add(current)
+        if self.walk is None:
+            self.walk = walk(paths)
+        dirs: set[str] = {os.path.dirname(os.path.abspath(p)) for p in paths
+                          if os.path.isfile(p)}
+        dirs |= {os.path.dirname(os.path.abspath(f)) for f in self.walk.files
+                 if is_terraform_file(os.path.basename(f))}
+        # A folder the walk cannot list (permissions): reported once, for every loader.
+        for name, why in self.walk.unlisted:
+            self.result.errors.append(LoadError(self.display(name),
+                                                f"cannot list this folder: {why}"))
         return sorted(dirs)
 
-    def _unlisted(self, exc: OSError) -> None:
-        """A folder the walk cannot list (permissions): reported once, for every loader."""
-        name = exc.filename or "?"
-        self.result.errors.append(LoadError(self.display(name),
-                                            f"cannot list this folder: {exc.strerror or exc}"))
+    def terraform_files(self, directory: str) -> list[str]:
+        """The Terraform files of a folder that the scan reads (see discovery.Walk.keeps)."""
+        return [os.path.join(directory, n) for n in sorted(listdir(directory))
+                if is_terraform_file(n) and (self.walk is None
+                                             or self.walk.keeps(os.path.join(directory, n)))]
 
     def files_of(self, directory: str) -> list[ConfigFile]:
         """The parsed files of a module folder. In a folder the prefilter keeps, files that
@@ -98,12 +101,10 @@ class TerraformProject:
             return self._dirs[directory]
         parsed: list[ConfigFile] = []
         try:
-            names = sorted(os.listdir(directory))
+            os.listdir(directory)
         except OSError as exc:
             self.result.errors.append(LoadError(self.display(directory), exc.strerror or str(exc)))
-            names = []
-        paths = [os.path.join(directory, n) for n in names
-                 if is_terraform_file(n) and self._readable(os.path.join(directory, n))]
+        paths = [p for p in self.terraform_files(directory) if self._readable(p)]
         deferred = []
         if self.prefilter and self.needed(directory):
             facts = self._facts(directory)
@@ -157,13 +158,25 @@ class TerraformProject:
     def _parse_into(self, full: str, parsed: list[ConfigFile]) -> None:
         try:
             parsed.append(self._parse(full))
-        except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
+        except (HclSyntaxError, JsonSyntaxError) as exc:
+            self._syntax_error(full, LoadError(self.display(full), str(exc)))
+        except (ValueError, OSError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self.result.errors.append(LoadError(self.display(full), message))
         except RecursionError:
             self.result.errors.append(LoadError(self.display(full), "nesting too deep to parse"))
         except _PreParsedError as exc:
-            self.result.errors.append(exc.error)
+            self._syntax_error(full, exc.error)
+
+    def _syntax_error(self, full: str, error: LoadError) -> None:
+        """A file that does not parse: a template (Jinja, Go) is listed as not scanned; any
+        other is an error."""
+        if error.message.startswith(("binary file", "not UTF-8", "file is ")) or \
+                not has_template_syntax(full):
+            self.result.errors.append(error)
+        elif error.path not in self.result.templates:
+            self.result.templates.append(error.path)
+            self.result.files -= 1  # counted as scanned when listed; it was not
 
     def load_deferred(self, directory: str, rtype: str, name: str) -> None:
         """Parse the deferred files of a folder that may declare ``rtype.name`` (a reference to
@@ -210,10 +223,13 @@ class TerraformProject:
         if directory in self._facts_cache:
             return self._facts_cache[directory]
         facts = {}
-        for name in sorted(listdir(directory)):
-            full = os.path.join(directory, name)
-            if is_terraform_file(name) and os.path.isfile(full):
+        for full in self.terraform_files(directory):
+            if os.path.isfile(full):
                 facts[full] = Facts.of(read_head(full), full.endswith(".json"), size(full))
+            elif os.path.islink(full):
+                # A link that dangles or loops cannot be read: the folder is loaded, so that
+                # _readable reports it, as it reports a binary file.
+                facts[full] = Facts.of(None, False, 0)
         self._facts_cache[directory] = facts
         return facts
 
@@ -232,7 +248,7 @@ class TerraformProject:
             return self._needed[directory]
         self._needed[directory] = False  # cycles
         facts = list(self._facts(directory).values())
-        found = any(f.relevant or f.oversize for f in facts)
+        found = any(f.relevant or f.oversize or f.broken for f in facts)
         if not found and any(f.module_block for f in facts):
             # Registry modules installed by `terraform init` are checked when they are expanded.
             found = any(f.remote_source for f in facts) or any(
@@ -251,12 +267,7 @@ class TerraformProject:
             if d in seen or d in self._dirs:
                 continue
             seen.add(d)
-            try:
-                names = sorted(os.listdir(d))
-            except OSError:
-                continue
-            paths = [os.path.join(d, n) for n in names
-                     if is_terraform_file(n) and os.path.isfile(os.path.join(d, n))]
+            paths = [p for p in self.terraform_files(d) if os.path.isfile(p)]
             facts = self._facts(d)
             dax = any(f.dax for f in facts.values())
             todo += [p for p in paths if p not in facts or facts[p].matters(dax)]
@@ -308,7 +319,20 @@ class TerraformProject:
         # Files the prefilter skipped were read (as text) and count as scanned.
         skipped = sum(len(self._facts(d)) for d in all_dirs if d not in self._dirs)
         self.result.files += skipped
+        self.result.undeclared_vars = self.undeclared_vars(all_dirs)
         return self.result
+
+    def undeclared_vars(self, all_dirs: list[str]) -> list[str]:
+        """The --var names that no root module of the scan declares (Terraform refuses them:
+        "Value for undeclared variable"); read from the prefilter's facts, so folders it
+        skips count too."""
+        if not self.cli_vars:
+            return []
+        called = {t for d in all_dirs for t in self._local_calls(d)}
+        roots = [d for d in all_dirs if d not in called] or all_dirs
+        declared = {name for d in roots for facts in self._facts(d).values()
+                    for name in facts.variables}
+        return sorted(set(self.cli_vars) - declared)
 
     def _root_inputs(self, directory: str) -> tuple[dict[str, Any], dict[str, SourceSpan]]:
         inputs: dict[str, Any] = {}
