@@ -74,6 +74,10 @@ def validate(options: Options) -> Options:
                             "hyphens, starting with a letter")
     if options.layer == "dax" and len(options.name) > 20:
         raise GenerateError(f"name {options.name!r}: DAX cluster names have at most 20 characters")
+    if options.layer == "elasticache" and options.engine != "memcached" and len(options.name) > 30:
+        # Member clusters are NAME-0001-001 and RBAC users NAME-default: both within 40.
+        raise GenerateError(f"name {options.name!r}: at most 30 characters for --engine "
+                            f"{options.engine}")
     if options.layer == "apigateway" and not 1 <= options.ttl <= 3600:
         raise GenerateError(f"--ttl {options.ttl}: API Gateway caches 1 to 3600 seconds")
     if options.layer == "dax" and not 1 <= options.ttl <= 86400:

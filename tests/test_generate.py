@@ -218,7 +218,8 @@ def test_unsafe_values_are_refused(tmp_path):
                     gen.Options(layer="dax", name="ok-name", cache_keys=("method.request.header.${x}",)),
                     gen.Options(layer="cloudfront", name="cdn", api_path_pattern="/api/${var.x}"),
                     gen.Options(layer="apigateway", name="api", ttl=7200),
-                    gen.Options(layer="dax", name="a-very-long-dax-cluster-name")):
+                    gen.Options(layer="dax", name="a-very-long-dax-cluster-name"),
+                    gen.Options(layer="elasticache", name="a" * 31, engine="serverless")):
         with pytest.raises(gen.GenerateError):
             gen.render(options)
     wiring = gen.Wiring(tables=('orders"]\n', ))

@@ -4,8 +4,8 @@ variable "name" {
   default     = "sessions"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,39}$", var.name))
-    error_message = "Use 1-40 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,29}$", var.name))
+    error_message = "Use 1-30 lowercase letters, digits or hyphens."
   }
 }
 
