@@ -33,6 +33,10 @@ VARIANTS = {
        for e in gen.ENGINES},
 }
 META_ARGUMENTS = {"count", "for_each", "depends_on", "provider", "lifecycle"}
+# Besides the fixed variants, what `generate --from-scan` writes for the bundled shop goes
+# through the same checks (not a golden file: its README names the shop's line numbers).
+FROM_SCAN = "from-scan-shop"
+CHECKED = sorted(VARIANTS) + [FROM_SCAN]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +46,12 @@ def modules(tmp_path_factory) -> dict[str, Path]:
     for variant, options in VARIANTS.items():
         gen.write(gen.render(options), str(base / variant))
         out[variant] = base / variant
+    report = base / "shop.json"
+    subprocess.run([sys.executable, "-m", "cachelint", "scan", "examples/shop", "--format",
+                    f"json:{report}"], cwd=ROOT, capture_output=True, check=False)
+    subprocess.run([sys.executable, "-m", "cachelint", "generate", "--from-scan", str(report),
+                    "--out", str(base / FROM_SCAN)], capture_output=True, check=True)
+    out[FROM_SCAN] = base / FROM_SCAN
     return out
 
 
@@ -49,7 +59,7 @@ def tf_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.tf"))
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", CHECKED)
 def test_module_parses_and_scans_clean(modules, variant):
     folder = modules[variant]
     for path in tf_files(folder):
@@ -67,7 +77,7 @@ def terraform() -> str:
     return found
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", CHECKED)
 def test_terraform_fmt_check_passes(modules, variant):
     result = subprocess.run([terraform(), "fmt", "-check", "-diff", "-recursive",
                              str(modules[variant])], capture_output=True, text=True, timeout=120)
@@ -114,7 +124,7 @@ def test_the_schemas_are_the_oldest_allowed_provider_and_a_newer_one(modules):
 
 
 @pytest.mark.parametrize("schema_name", sorted(SCHEMAS))
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", CHECKED)
 def test_every_name_exists_in_the_provider_schema(modules, variant, schema_name):
     SCHEMA = SCHEMAS[schema_name]
     problems = []
@@ -151,7 +161,7 @@ def _declared(folder: Path) -> set[str]:
                                           "variables.tf").body.blocks_of("variable")}
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", CHECKED)
 def test_every_declared_variable_is_used(modules, variant):
     folder = modules[variant]
     declared, used = _declared(folder), _uses_outside_variable_blocks(folder)
@@ -198,7 +208,7 @@ def checkov() -> str:
     return path
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", CHECKED)
 def test_checkov_reports_no_failed_check(modules, variant):
     env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
     result = subprocess.run([checkov(), "-d", str(modules[variant]), "--framework", "terraform",
