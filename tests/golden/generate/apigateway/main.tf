@@ -12,6 +12,8 @@ locals {
 
 data "aws_partition" "this" {}
 
+data "aws_region" "this" {}
+
 resource "aws_cloudwatch_log_group" "access" {
   name              = "/aws/apigateway/${var.name}/access"
   retention_in_days = var.log_retention_days

@@ -1,3 +1,13 @@
+output "stage_arn" {
+  description = "ARN of the cached stage."
+  value       = "arn:${data.aws_partition.this.partition}:apigateway:${data.aws_region.this.region}::/restapis/${var.rest_api_id}/stages/${var.stage_name}"
+}
+
+output "invoke_url" {
+  description = "URL of the cached stage (HTTPS, port 443)."
+  value       = "https://${var.rest_api_id}.execute-api.${data.aws_region.this.region}.${data.aws_partition.this.dns_suffix}/${var.stage_name}"
+}
+
 output "stage_settings" {
   description = "Settings for your aws_api_gateway_stage: cache_cluster_enabled, cache_cluster_size, xray_tracing_enabled (method caching has no effect without the stage's cache cluster)."
   value = {
