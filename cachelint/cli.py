@@ -403,7 +403,8 @@ def generate(layer, name, out, from_scan, ttl, cache_size, cache_keys, engine, a
         if layer:
             plans = [p for p in plans if p.layer == layer]
         if not plans:
-            click.echo(f"{from_scan}: no finding recommends a caching layer; nothing to write.")
+            click.echo(f"{from_scan}: no caching layer is missing; nothing to write (defects of "
+                       "existing caches are for `cachelint fix`).")
             return
     elif layer:
         plans = [gen.Options(layer=layer, name=name or f"{layer}-cache")]

@@ -334,3 +334,58 @@ def test_scan_generate_writes_the_recommended_modules(tmp_path):
     assert sorted(p.name for p in (tmp_path / "fixes").iterdir()) == ["apigateway-cache"]
     assert "shop-orders" not in "".join(
         p.read_text() for p in (tmp_path / "fixes").rglob("*") if p.is_file())
+
+
+def _blocks(path: Path, kind: str, rtype: str):
+    return [b for b in parse_hcl(path.read_text(), str(path)).body.blocks
+            if b.type == kind and b.labels and b.labels[0] == rtype]
+
+
+@pytest.mark.parametrize("engine", ["valkey", "redis"])
+def test_redis_and_valkey_refuse_to_deploy_without_authentication(modules, engine):
+    folder = modules[f"elasticache-{engine}"]
+    (group,) = _blocks(folder / "main.tf", "resource", "aws_elasticache_replication_group")
+    lifecycle = next(b for b in group.body.blocks if b.type == "lifecycle")
+    preconditions = [b for b in lifecycle.body.blocks if b.type == "precondition"]
+    text = (folder / "main.tf").read_text()
+    condition = text.split("precondition {")[1].split("error_message")[0]
+    assert len(preconditions) == 1
+    assert "var.auth_token != null" in condition and "var.user_group_ids" in condition
+    # The example satisfies it with an RBAC group whose default user is off.
+    example = folder / "examples" / "basic" / "main.tf"
+    (call,) = [b for b in parse_hcl(example.read_text(), str(example)).body.blocks
+               if b.type == "module"]
+    assert "user_group_ids" in call.body.attributes
+    assert len(_blocks(example, "resource", "aws_elasticache_user")) == 2
+    assert "off" in example.read_text().split('user_name     = "default"')[1].split("}")[0]
+
+
+def test_the_serverless_cache_always_has_a_user_group(modules):
+    text = (modules["elasticache-serverless"] / "main.tf").read_text()
+    assert "user_group_id            = coalesce(var.user_group_id, " \
+           "try(aws_elasticache_user_group.this[0].user_group_id, null))" in text
+    assert 'count = var.user_group_id == null ? 1 : 0' in text
+
+
+def test_readme_snippets_fit_the_engine(modules):
+    memcached = (modules["elasticache-memcached"] / "README.md").read_text()
+    assert "11211" in memcached and "pymemcache" in memcached
+    assert "6379" not in memcached and "password" not in memcached.lower().replace(
+        "no authentication", "")
+    assert "auth_token" not in memcached and "AUTH" not in memcached.replace("no AUTH", "")
+    serverless = (modules["elasticache-serverless"] / "README.md").read_text()
+    assert "password=" not in serverless and "credential_provider=IAMProvider" in serverless
+    for engine in ("valkey", "redis"):
+        readme = (modules[f"elasticache-{engine}"] / "README.md").read_text()
+        assert "port=6379, ssl=True" in readme and "RedisCluster" in readme
+
+
+def test_from_scan_with_only_defects_writes_nothing_and_points_to_fix(tmp_path):
+    report = tmp_path / "r.json"
+    report.write_text(json.dumps({"findings": [
+        _finding("CL405", "availability", "dax", "dax", {"tables": ["orders"]}, 3)]}))
+    result = subprocess.run([sys.executable, "-m", "cachelint", "generate", "--from-scan",
+                             str(report), "--out", str(tmp_path / "m")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "cachelint fix" in result.stdout
+    assert not (tmp_path / "m").exists()
