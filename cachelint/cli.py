@@ -574,7 +574,8 @@ def generate(ctx: click.Context, layer, name, out, from_scan, ttl, cache_size, c
         if layer:
             plans = [p for p in plans if p.layer == layer]
         if not plans:
-            click.echo(f"{from_scan}: no finding recommends a caching layer; nothing to write.")
+            click.echo(f"{from_scan}: no caching layer is missing; nothing to write (defects of "
+                       "existing caches are for `cachelint fix`).")
             return
     elif layer:
         plans = [gen.Options(layer=layer, name=name or f"{layer}-cache")]

@@ -43,6 +43,7 @@ class Wiring:
     s3_domain: str | None = None     # the site bucket's regional domain name
     http_api: str | None = None
     findings: tuple[str, ...] = ()   # "CL502 examples/x.tf:12" lines, for the README
+    left_to_fix: tuple[str, ...] = ()  # defects of existing resources, for `cachelint fix`
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ def validate(options: Options) -> Options:
                             "hyphens, starting with a letter")
     if options.layer == "dax" and len(options.name) > 20:
         raise GenerateError(f"name {options.name!r}: DAX cluster names have at most 20 characters")
+    if options.layer == "elasticache" and options.engine != "memcached" and len(options.name) > 30:
+        # Member clusters are NAME-0001-001 and RBAC users NAME-default: both within 40.
+        raise GenerateError(f"name {options.name!r}: at most 30 characters for --engine "
+                            f"{options.engine}")
     if options.layer == "apigateway" and not 1 <= options.ttl <= 3600:
         raise GenerateError(f"--ttl {options.ttl}: API Gateway caches 1 to 3600 seconds")
     if options.layer == "dax" and not 1 <= options.ttl <= 86400:
@@ -141,10 +146,12 @@ def render(options: Options) -> dict[str, str]:
         "api_path_pattern": options.api_path_pattern,
         "wiring": w, "findings": list(w.findings),
         "rest_api_ref": _reference(w.rest_api, "id") or _api_id(w.rest_api),
+        "rest_api_name_ref": _reference(w.rest_api, "name"),
+        "http_api_endpoint_ref": _reference(w.http_api, "api_endpoint"),
         "stage_ref": _reference(w.stage, "stage_name"),
         "bucket_ref": _reference(w.s3_bucket, "id"),
         "bucket_domain_ref": _reference(w.s3_bucket, "bucket_regional_domain_name"),
-        "tables": list(w.tables), "routes": list(w.routes),
+        "tables": list(w.tables), "routes": list(w.routes), "left_to_fix": list(w.left_to_fix),
         "json": json.dumps,
     }
     names = template_names(options.layer)
@@ -216,10 +223,17 @@ def write(files: dict[str, str], out: str, force: bool = False) -> list[str]:
             raise GenerateError(f"{os.path.join(out, rel)} exists; use --force to overwrite it "
                                 "(it differs from what would be written)")
         targets.append((rel, target))
+    # atomic.write_text's temporary file is 0600; a module is source code the team shares, so
+    # it gets the mode any editor would give it: the process umask, or the mode of the file
+    # it replaces under --force.
+    mask = os.umask(0o022)
+    os.umask(mask)
     written = []
     for rel, target in targets:
         os.makedirs(os.path.dirname(target), exist_ok=True)
+        mode = (os.stat(target).st_mode & 0o7777) if os.path.exists(target) else 0o666 & ~mask
         atomic.write_text(target, files[rel])
+        os.chmod(target, mode)
         written.append(os.path.join(out, rel))
     return written
 
@@ -241,28 +255,74 @@ def _where(location: dict) -> str:
     return f"{location['path']}:{location['start_line']}"
 
 
+# A finding proposes a new module only when its category says a layer is missing; every other
+# category is a defect of a cache that exists, which `cachelint fix` edits in place (a second
+# cluster next to a misconfigured one would double the bill and leave the defect).
+_PROPOSES = "uncached-hot-read"
+# Context keys that name what a finding is about, for matching a "do not cache" finding.
+_SUBJECTS = ("tables", "route", "table")
+
+
+def _subjects(finding: dict) -> set[str]:
+    out = set()
+    for key in _SUBJECTS:
+        value = (finding.get("context") or {}).get(key)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str):
+                out.add(f"{key.rstrip('s')}:{v}")
+    return out
+
+
+def _fix_note(finding: dict) -> str:
+    from cachelint.catalogue import find_rule
+
+    rule = find_rule(str(finding["rule_id"]))
+    fix = rule.fix if rule is not None else None  # an id unknown to this version: no claim
+    how = "no automatic fix"
+    if isinstance(fix, dict):
+        how = "safe fix" if fix.get("safe") else "fix with --unsafe-fixes"
+    return f"{finding['rule_id']} {_where(finding['location'])} ({how})"
+
+
 def plans_from_report(report: dict) -> list[Options]:
-    """One module per recommended layer, wired to the resources the findings are about."""
+    """One module per layer that the findings say is missing, wired to the resources they are
+    about; never a layer for what a finding says must not be cached (a global or strongly
+    consistent table, a route declared strongly consistent)."""
+    findings = [f for f in report.get("findings", []) if isinstance(f, dict)
+                and isinstance(f.get("location"), dict) and "rule_id" in f]
+    refused = set().union(*(_subjects(f) for f in findings
+                            if f.get("recommended_layer") == "none")) if findings else set()
     by_layer: dict[str, list[dict]] = {}
-    for f in report.get("findings", []):
+    for f in findings:
         layer = f.get("recommended_layer")
-        if layer in LAYERS:
+        if layer in LAYERS and f.get("category") == _PROPOSES:
+            subjects = _subjects(f)
+            if subjects and subjects <= refused:
+                continue
             by_layer.setdefault(layer, []).append(f)
     plans = []
-    for layer, findings in sorted(by_layer.items()):
+    for layer, proposing in sorted(by_layer.items()):
         ctx: dict[str, list] = {}
-        for f in findings:
+        for f in proposing:
             for key, value in (f.get("context") or {}).items():
                 values = value if isinstance(value, list) else [value]
                 for v in values:
                     if isinstance(v, str) and v not in ctx.setdefault(key, []):
                         ctx[key].append(v)
+        tables = tuple(t for t in ctx.get("tables", ()) if f"table:{t}" not in refused)
+        routes = tuple(r for r in ctx.get("route", ()) if f"route:{r}" not in refused)
+        if layer == "dax" and not tables:
+            continue
         first = {k: v[0] for k, v in ctx.items() if v}
+        fixable = tuple(dict.fromkeys(
+            _fix_note(f) for f in findings
+            if f.get("layer") in (layer, "any") and f.get("category") != _PROPOSES))
         wiring = Wiring(
             rest_api=first.get("rest_api"), stage=first.get("stage"),
-            routes=tuple(ctx.get("route", ())), tables=tuple(ctx.get("tables", ())),
+            routes=routes, tables=tables,
             origin_domain=first.get("api_origin_domain"), http_api=first.get("http_api"),
             s3_bucket=first.get("s3_bucket"), s3_domain=first.get("s3_domain"),
-            findings=tuple(f"{f['rule_id']} {_where(f['location'])}" for f in findings))
+            findings=tuple(f"{f['rule_id']} {_where(f['location'])}" for f in proposing),
+            left_to_fix=fixable)
         plans.append(Options(layer=layer, name=f"{layer}-cache", wiring=wiring))
     return plans

@@ -123,12 +123,12 @@ def test_scan_generate_twice_succeeds_and_keeps_the_scan_verdict(tmp_path):
     first = cachelint("scan", str(EXAMPLES / "shop"), "--generate", "fixes", "-q",
                       cwd=tmp_path)
     assert first.returncode == 1, first.stderr  # the findings decide, not the generate step
-    readme = tmp_path / "fixes" / "dax-cache" / "README.md"
+    readme = tmp_path / "fixes" / "apigateway-cache" / "README.md"
     written = readme.read_text()
     again = cachelint("scan", str(EXAMPLES / "shop"), "--generate", "fixes", "-q",
                       cwd=tmp_path)
     assert again.returncode == 1, again.stderr
-    assert "dax-cache/ is up to date" in again.stderr and readme.read_text() == written
+    assert "apigateway-cache/ is up to date" in again.stderr and readme.read_text() == written
     readme.write_text(written + "\nMy notes.\n")
     edited = cachelint("scan", str(EXAMPLES / "shop"), "--generate", "fixes", "-q",
                        cwd=tmp_path)

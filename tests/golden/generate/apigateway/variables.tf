@@ -5,19 +5,42 @@ variable "name" {
 }
 
 variable "rest_api_id" {
-  description = "ID of the REST API whose stage caches (aws_api_gateway_rest_api.<name>.id)."
+  description = "ID of the REST API whose existing stage caches (aws_api_gateway_rest_api.<name>.id)."
   type        = string
 }
 
-variable "deployment_id" {
-  description = "Deployment the stage serves (aws_api_gateway_deployment.<name>.id)."
+variable "rest_api_name" {
+  description = "Name of the REST API: API Gateway's CloudWatch metrics are keyed by it (ApiName), not by its id."
   type        = string
 }
 
 variable "stage_name" {
-  description = "Name of the stage."
+  description = "Name of the existing stage to cache (aws_api_gateway_stage.<name>.stage_name)."
   type        = string
   default     = "prod"
+}
+
+variable "xray_tracing_enabled" {
+  description = "X-Ray tracing for the stage (in the stage_settings output); adds X-Ray cost per traced request."
+  type        = bool
+  default     = true
+}
+
+variable "execution_logging_level" {
+  description = "Execution logging of every method (OFF, ERROR or INFO). ERROR and INFO need the account's CloudWatch role (manage_account_cloudwatch_role)."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
+    error_message = "Use OFF, ERROR or INFO."
+  }
+}
+
+variable "manage_account_cloudwatch_role" {
+  description = "Create the IAM role API Gateway needs, once per account and Region, to write execution and access logs to CloudWatch Logs, and set it in the account settings. Leave false when another stack already manages it."
+  type        = bool
+  default     = false
 }
 
 variable "cache_size" {
@@ -66,6 +89,22 @@ variable "log_kms_key_arn" {
   description = "KMS key for the access log group (null: CloudWatch's own encryption)."
   type        = string
   default     = null
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the alarms; null: the alarms are created without actions."
+  type        = string
+  default     = null
+}
+
+variable "alarm_thresholds" {
+  description = "When the alarms fire: cache hit ratio below (percent), share of 5XX responses above (0-1), p90 latency above (ms)."
+  type = object({
+    hit_ratio_percent = optional(number, 50)
+    error_rate_5xx    = optional(number, 0.05)
+    latency_p90_ms    = optional(number, 1000)
+  })
+  default = {}
 }
 
 variable "tags" {

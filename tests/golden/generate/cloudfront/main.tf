@@ -2,10 +2,14 @@
 # Static files from S3 (through Origin Access Control) are cached with explicit TTLs and a
 # minimal cache key; API paths honour the origin's Cache-Control (minimum TTL 0, so no-store
 # and private responses are never cached) and key on the caller's Authorization header.
-# Origin Shield (optional) collapses requests so a fragile origin is not stampeded.
+# Origin Shield (optional) collapses requests so a fragile origin is not stampeded. Additional
+# metrics (cache hit rate, origin latency) are on, with alarms; access logs are optional
+# (standard logging v2).
 
 locals {
-  tags = merge(var.tags, { "managed-by" = "cachelint" })
+  tags          = merge(var.tags, { "managed-by" = "cachelint" })
+  alarm_actions = var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]
+  dimensions    = { DistributionId = aws_cloudfront_distribution.this.id, Region = "Global" }
   # AWS managed origin request policy (same id in every account): forwards the viewer's
   # headers, cookies and query strings to the API without putting them in the cache key.
   all_viewer_except_host_header = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
@@ -131,6 +135,8 @@ resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV2_AWS_47:Log4j protection is a WAF rule of the web ACL passed as web_acl_arn.
   #checkov:skip=CKV_AWS_310:Origin failover needs a second origin that only you can name.
   #checkov:skip=CKV_AWS_374:Geo restriction is a business decision; set it with geo_restriction_locations.
+  #checkov:skip=CKV_AWS_86:Access logs use standard logging v2 (aws_cloudwatch_log_delivery) when log_destination_arn is set, not the legacy logging_config.
+  #checkov:skip=CKV_AWS_174:With acm_certificate_arn the minimum is TLSv1.2_2021; the default *.cloudfront.net certificate has a minimum CloudFront sets itself.
   enabled             = true
   is_ipv6_enabled     = true
   comment             = var.name
@@ -223,12 +229,6 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  logging_config {
-    bucket          = var.log_bucket_domain_name
-    include_cookies = false
-    prefix          = "${var.name}/"
-  }
-
   restrictions {
     geo_restriction {
       restriction_type = length(var.geo_restriction_locations) == 0 ? "none" : "whitelist"
@@ -237,17 +237,114 @@ resource "aws_cloudfront_distribution" "this" {
   }
 
   viewer_certificate {
-    acm_certificate_arn      = var.acm_certificate_arn
-    ssl_support_method       = "sni-only"
-    minimum_protocol_version = "TLSv1.2_2021"
+    cloudfront_default_certificate = var.acm_certificate_arn == null
+    acm_certificate_arn            = var.acm_certificate_arn
+    ssl_support_method             = var.acm_certificate_arn == null ? null : "sni-only"
+    minimum_protocol_version       = var.acm_certificate_arn == null ? "TLSv1" : "TLSv1.2_2021"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
+      error_message = "Aliases need acm_certificate_arn: the default certificate covers *.cloudfront.net only."
+    }
   }
 }
 
+# Additional metrics (cache hit rate, origin latency, error rates by status): the alarms below
+# and cachelint's measured hit ratio read them. Billed per distribution per month.
+resource "aws_cloudfront_monitoring_subscription" "this" {
+  distribution_id = aws_cloudfront_distribution.this.id
+
+  monitoring_subscription {
+    realtime_metrics_subscription_config {
+      realtime_metrics_subscription_status = "Enabled"
+    }
+  }
+}
+
+# Standard logging v2: CloudFront delivers its access logs through CloudWatch Logs' delivery
+# API, which CloudFront serves in us-east-1 only, to an S3 bucket, log group or Firehose stream.
+resource "aws_cloudwatch_log_delivery_source" "access" {
+  count = var.log_destination_arn == null ? 0 : 1
+
+  region       = "us-east-1"
+  name         = "${var.name}-access"
+  log_type     = "ACCESS_LOGS"
+  resource_arn = aws_cloudfront_distribution.this.arn
+  tags         = local.tags
+}
+
+resource "aws_cloudwatch_log_delivery_destination" "access" {
+  count = var.log_destination_arn == null ? 0 : 1
+
+  region = "us-east-1"
+  name   = "${var.name}-access"
+  tags   = local.tags
+
+  delivery_destination_configuration {
+    destination_resource_arn = var.log_destination_arn
+  }
+}
+
+resource "aws_cloudwatch_log_delivery" "access" {
+  count = var.log_destination_arn == null ? 0 : 1
+
+  region                   = "us-east-1"
+  delivery_source_name     = aws_cloudwatch_log_delivery_source.access[0].name
+  delivery_destination_arn = aws_cloudwatch_log_delivery_destination.access[0].arn
+  tags                     = local.tags
+}
+
+# CloudFront publishes its metrics in us-east-1: the alarms live there (and so must the topic).
+resource "aws_cloudwatch_metric_alarm" "errors_5xx" {
+  region              = "us-east-1"
+  alarm_name          = "${var.name}-5xx-error-rate"
+  alarm_description   = "Distribution ${var.name} answers with server errors (percent of requests)."
+  namespace           = "AWS/CloudFront"
+  metric_name         = "5xxErrorRate"
+  dimensions          = local.dimensions
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarm_thresholds.error_rate_5xx_percent
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "hit_rate" {
+  region              = "us-east-1"
+  alarm_name          = "${var.name}-cache-hit-rate"
+  alarm_description   = "Few requests to ${var.name} are served from the edge cache: cache keys too fine or TTLs too short."
+  namespace           = "AWS/CloudFront"
+  metric_name         = "CacheHitRate"
+  dimensions          = local.dimensions
+  statistic           = "Average"
+  period              = 900
+  evaluation_periods  = 4
+  comparison_operator = "LessThanThreshold"
+  threshold           = var.alarm_thresholds.hit_rate_percent
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = local.tags
+
+  depends_on = [aws_cloudfront_monitoring_subscription.this]
+}
+
+data "aws_partition" "this" {}
+
+# The statement that lets this distribution read the site bucket, for you to merge into the
+# bucket's policy (output bucket_policy_json): writing a whole policy here would replace the
+# statements the bucket already has.
 data "aws_iam_policy_document" "site_bucket" {
   statement {
     sid       = "CloudFrontReadsTheSite"
     actions   = ["s3:GetObject"]
-    resources = ["arn:aws:s3:::${var.s3_bucket_name}/*"]
+    resources = ["arn:${data.aws_partition.this.partition}:s3:::${var.s3_bucket_name}/*"]
 
     principals {
       type        = "Service"
@@ -260,11 +357,4 @@ data "aws_iam_policy_document" "site_bucket" {
       values   = [aws_cloudfront_distribution.this.arn]
     }
   }
-}
-
-resource "aws_s3_bucket_policy" "site" {
-  count = var.manage_bucket_policy ? 1 : 0
-
-  bucket = var.s3_bucket_name
-  policy = data.aws_iam_policy_document.site_bucket.json
 }

@@ -14,12 +14,6 @@ variable "s3_bucket_regional_domain_name" {
   type        = string
 }
 
-variable "manage_bucket_policy" {
-  description = "Write the bucket policy that lets this distribution read the bucket (false if you manage the policy)."
-  type        = bool
-  default     = true
-}
-
 variable "api_origin_domain" {
   description = "Domain of the API origin (an API Gateway, load balancer or Lambda URL domain); null for a static site."
   type        = string
@@ -86,8 +80,9 @@ variable "aliases" {
 }
 
 variable "acm_certificate_arn" {
-  description = "ACM certificate (us-east-1) for the aliases; TLS 1.2 or later is enforced."
+  description = "ACM certificate (us-east-1) for the aliases, with TLS 1.2 or later enforced; null: the default *.cloudfront.net certificate (no aliases)."
   type        = string
+  default     = null
 }
 
 variable "web_acl_arn" {
@@ -96,9 +91,25 @@ variable "web_acl_arn" {
   default     = null
 }
 
-variable "log_bucket_domain_name" {
-  description = "Bucket (bucket domain name) for standard access logs."
+variable "log_destination_arn" {
+  description = "Where standard logging v2 delivers access logs: an S3 bucket, CloudWatch Logs log group (in us-east-1) or Firehose stream ARN; null: no access logs."
   type        = string
+  default     = null
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic in us-east-1 (where CloudFront's metrics and so the alarms are) for the alarms; null: the alarms are created without actions."
+  type        = string
+  default     = null
+}
+
+variable "alarm_thresholds" {
+  description = "When the alarms fire: 5xx error rate above (percent of requests), cache hit rate below (percent)."
+  type = object({
+    error_rate_5xx_percent = optional(number, 5)
+    hit_rate_percent       = optional(number, 50)
+  })
+  default = {}
 }
 
 variable "geo_restriction_locations" {

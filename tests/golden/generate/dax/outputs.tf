@@ -8,6 +8,16 @@ output "cluster_address" {
   value       = "daxs://${aws_dax_cluster.this.cluster_address}"
 }
 
+output "port" {
+  description = "Port of the TLS endpoint."
+  value       = 9111
+}
+
+output "cluster_endpoint" {
+  description = "Discovery endpoint host name of the cluster."
+  value       = aws_dax_cluster.this.cluster_address
+}
+
 output "security_group_id" {
   description = "Security group of the cluster."
   value       = aws_security_group.this.id

@@ -91,6 +91,22 @@ variable "maintenance_window" {
   default     = "sun:03:00-sun:04:00"
 }
 
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the alarms and the cluster's events; null: the alarms are created without actions."
+  type        = string
+  default     = null
+}
+
+variable "alarm_thresholds" {
+  description = "When the alarms fire: CPU and cache memory use above (percent), item cache hit ratio below (percent)."
+  type = object({
+    cpu_percent       = optional(number, 75)
+    memory_percent    = optional(number, 90)
+    hit_ratio_percent = optional(number, 50)
+  })
+  default = {}
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

@@ -25,13 +25,13 @@ variable "subnet_ids" {
 }
 
 variable "client_security_group_ids" {
-  description = "Security groups of the applications allowed to connect."
+  description = "Security groups of the applications allowed to connect (port 11211)."
   type        = list(string)
   default     = []
 }
 
-variable "kms_key_arn" {
-  description = "Customer-managed KMS key for data at rest (null: the AWS-managed key)."
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the alarms and the cluster's events (failover, node replacement); null: the alarms are created without actions."
   type        = string
   default     = null
 }
@@ -63,6 +63,16 @@ variable "maintenance_window" {
   description = "Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC)."
   type        = string
   default     = "sun:03:00-sun:04:00"
+}
+
+variable "alarm_thresholds" {
+  description = "When the alarms fire, per node: CPU (percent), evictions per 5 minutes, swap in use (bytes)."
+  type = object({
+    cpu_percent             = optional(number, 90)
+    evictions_per_5_minutes = optional(number, 1000)
+    swap_bytes              = optional(number, 50000000)
+  })
+  default = {}
 }
 
 variable "tags" {

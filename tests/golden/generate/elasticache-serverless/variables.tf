@@ -4,8 +4,8 @@ variable "name" {
   default     = "sessions"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,39}$", var.name))
-    error_message = "Use 1-40 lowercase letters, digits or hyphens."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,29}$", var.name))
+    error_message = "Use 1-30 lowercase letters, digits or hyphens."
   }
 }
 
@@ -25,13 +25,19 @@ variable "subnet_ids" {
 }
 
 variable "client_security_group_ids" {
-  description = "Security groups of the applications allowed to connect."
+  description = "Security groups of the applications allowed to connect (port 6379)."
   type        = list(string)
   default     = []
 }
 
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic for the alarms; null: the alarms are created without actions."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for data at rest (null: the AWS-managed key)."
+  description = "Customer-managed KMS key for cached data and snapshots (null: the AWS-managed key)."
   type        = string
   default     = null
 }
@@ -43,15 +49,27 @@ variable "major_engine_version" {
 }
 
 variable "user_group_id" {
-  description = "RBAC user group (aws_elasticache_user_group) for client authentication."
+  description = "An RBAC user group of your own; null: the module creates one with the default user disabled and an IAM-authenticated application user."
   type        = string
   default     = null
+}
+
+variable "app_access_string" {
+  description = "Access string of the generated application user (RBAC), for example \"on ~app:* +@all\" to limit it to keys starting with app:."
+  type        = string
+  default     = "on ~* +@all"
 }
 
 variable "snapshot_retention_days" {
   description = "Days of daily snapshots to keep."
   type        = number
   default     = 7
+}
+
+variable "daily_snapshot_time" {
+  description = "Time of the daily snapshot (hh:mm, UTC)."
+  type        = string
+  default     = "03:00"
 }
 
 variable "max_data_storage_gb" {
@@ -66,10 +84,13 @@ variable "max_ecpu_per_second" {
   default     = 5000
 }
 
-variable "maintenance_window" {
-  description = "Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC)."
-  type        = string
-  default     = "sun:03:00-sun:04:00"
+variable "alarm_thresholds" {
+  description = "When the alarms fire: hit rate below (percent), storage used above (percent of max_data_storage_gb)."
+  type = object({
+    hit_rate_percent = optional(number, 80)
+    memory_percent   = optional(number, 90)
+  })
+  default = {}
 }
 
 variable "tags" {

@@ -66,11 +66,29 @@ resource "aws_api_gateway_deployment" "shop" {
   }
 }
 
+# The stage stays yours; the module's stage_settings turn its cache cluster on.
+resource "aws_api_gateway_stage" "prod" {
+  #checkov:skip=CKV2_AWS_29:Attach your WAF web ACL to the stage with aws_wafv2_web_acl_association; it is not a caching setting.
+  #checkov:skip=CKV2_AWS_51:Client certificates authenticate API Gateway to your backend; set client_certificate_id if your backend needs one.
+  #checkov:skip=CKV2_AWS_4:The module's method settings set logging_level (execution_logging_level, ERROR by default) on this stage; checkov does not follow the stage name into the module.
+  rest_api_id           = aws_api_gateway_rest_api.shop.id
+  deployment_id         = aws_api_gateway_deployment.shop.id
+  stage_name            = "prod"
+  cache_cluster_enabled = module.shop_api_cache.stage_settings.cache_cluster_enabled
+  cache_cluster_size    = module.shop_api_cache.stage_settings.cache_cluster_size
+  xray_tracing_enabled  = module.shop_api_cache.stage_settings.xray_tracing_enabled
+
+  access_log_settings {
+    destination_arn = module.shop_api_cache.access_log_destination_arn
+    format          = module.shop_api_cache.access_log_format
+  }
+}
+
 module "shop_api_cache" {
   source = "../../"
 
   rest_api_id       = aws_api_gateway_rest_api.shop.id
-  deployment_id     = aws_api_gateway_deployment.shop.id
-  stage_name        = "prod"
+  rest_api_name     = aws_api_gateway_rest_api.shop.name
+  stage_name        = aws_api_gateway_stage.prod.stage_name
   cache_ttl_seconds = 300
 }
