@@ -110,7 +110,8 @@ def rest_xml_response(service: str, operation: str, result: dict) -> bytes:
 @dataclass
 class Fault:
     """Make matching requests fail: ``kind`` is throttle, 5xx, denied, disabled, timeout,
-    html500 (an HTML error page, as a proxy or an emulator sends) or expired (the credentials'
+    html500 (an HTML error page, as a proxy or an emulator sends), slow (answered after
+    ``delay``: a scan that takes a while) or expired (the credentials'
     session token has expired); ``service`` "*" matches every service; ``after`` lets that many
     matching requests through first; ``times`` limits how many requests fail (None: all)."""
 
@@ -293,8 +294,8 @@ class Layer:
             if fault is not None:
                 fault.hits += 1
         if fault is not None:
-            if fault.kind == "timeout":
-                time.sleep(fault.delay)
+            if fault.kind in ("timeout", "slow"):
+                time.sleep(fault.delay)  # slow: then answered as usual
             else:
                 status, headers, payload = _error(req.protocol, fault.kind)
                 start_response(status, headers + [("Content-Length", str(len(payload)))])
