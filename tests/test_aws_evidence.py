@@ -131,3 +131,45 @@ def test_no_metrics_means_no_evidence_findings(aws):
     put_metric(c, DDB, "ConsumedWriteCapacityUnits", {"TableName": "products"}, 1 * WEEK)
     report = run_scan(ScanOptions(paths=(), aws=AwsOptions(regions=(REGION,), metrics=False)))
     assert by_rule(report, "CL407") == [] and not report.warnings
+
+
+def test_declarations_by_tag_on_tables_dax_and_elasticache(aws):
+    """``cachelint:consistency=strong`` on a DynamoDB table read through DAX is CL501, read with
+    one tag:GetResources call per Region; the same table untagged is not."""
+    from cachelint.aws.collect import collect
+    from cachelint.aws.session import CallLog
+
+    c = clients(aws.url)
+    strong = seed_table(c, "ledger")
+    plain = seed_table(c, "catalog")
+    c.dynamodb.tag_resource(ResourceArn=strong, Tags=[
+        {"Key": "cachelint:consistency", "Value": "strong"},
+        {"Key": "owner", "Value": "payments"}])  # not cachelint's: never kept
+    seed_dax(c, "ledger-cache", [strong, plain])
+    c.dax.tag_resource(ResourceName="ledger-cache", Tags=[{"Key": "cachelint:hot",
+                                                          "Value": "true"}])
+    c.elasticache.create_cache_cluster(CacheClusterId="sessions", Engine="redis",
+                                       CacheNodeType="cache.t4g.small", NumCacheNodes=1,
+                                       Tags=[{"Key": "cachelint:hot", "Value": "true"}])
+    log = CallLog()
+    collected = collect(AwsOptions(regions=(REGION,), metrics=False), log=log)
+    region = collected.snapshot["accounts"][0]["regions"][REGION]
+    assert log.calls[("resourcegroupstaggingapi", "GetResources")] == 1
+    tables = {t["TableName"]: t.get("Tags") for t in region["dynamodb"]["tables"]}
+    assert tables == {"ledger": {"cachelint:consistency": "strong"}, "catalog": None}
+    assert region["dax"]["clusters"][0]["Tags"] == {"cachelint:hot": "true"}
+    assert region["elasticache"]["cache_clusters"][0]["Tags"] == {"cachelint:hot": "true"}
+    report = live()
+    found = by_rule(report, "CL501")
+    assert len(found) == 1 and "DynamoDB table ledger" in found[0].message, found
+    assert "'cachelint: strongly-consistent' on arn:aws:dynamodb:" in found[0].message
+
+
+def test_no_tagged_resource_no_tag_call(aws):
+    from cachelint.aws.collect import collect
+    from cachelint.aws.session import CallLog
+
+    seed_api(clients(aws.url))
+    log = CallLog()
+    collect(AwsOptions(regions=(REGION,), metrics=False), log=log)
+    assert ("resourcegroupstaggingapi", "GetResources") not in log.calls

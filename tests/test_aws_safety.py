@@ -35,7 +35,7 @@ def iam_action(service: str, operation: str) -> str:
     if service in ("apigateway", "apigatewayv2"):
         model = boto3.client(service, region_name=REGION).meta.service_model
         return f"apigateway:{model.operation_model(operation).http['method']}"
-    prefix = {"cloudwatch": "cloudwatch"}.get(
+    prefix = {"cloudwatch": "cloudwatch", "resourcegroupstaggingapi": "tag"}.get(
         service, boto3.client(service, region_name=REGION).meta.service_model.signing_name)
     return f"{prefix}:{operation}"
 
@@ -231,7 +231,7 @@ def test_service_specific_endpoints_and_one_refusing_connections(aws, monkeypatc
     closed = f"http://127.0.0.1:{_closed_port()}"
     monkeypatch.setenv("AWS_ENDPOINT_URL", closed)
     for name in ("API_GATEWAY", "APIGATEWAYV2", "ELASTICACHE", "DAX", "CLOUDFRONT",
-                 "CLOUDWATCH", "IAM", "STS"):
+                 "CLOUDWATCH", "IAM", "STS", "RESOURCE_GROUPS_TAGGING_API"):
         monkeypatch.setenv(f"AWS_ENDPOINT_URL_{name}", aws.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", closed)
     report = _scan(metrics=False)

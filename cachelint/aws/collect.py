@@ -258,6 +258,36 @@ def read_cloudfront(r: Reader) -> dict:
 # --- one account --------------------------------------------------------------------------------
 
 
+# Services whose resources carry declarations only as tags their listings do not return.
+TAGGED_SERVICES = ("elasticache", "dax", "dynamodb")
+
+
+def read_tags(r: Reader) -> dict[str, dict] | None:
+    """cachelint's own tags on the Region's ElastiCache, DAX and DynamoDB resources, by ARN:
+    one ``tag:GetResources`` call (and its pages) instead of one tag call per resource."""
+    found = r.pages("resourcegroupstaggingapi", "get_resources", "ResourceTagMappingList",
+                    ResourceTypeFilters=list(TAGGED_SERVICES))
+    if found is None:
+        return None  # not read: nothing is declared by tag (a declaration only adds findings)
+    out = {}
+    for mapping in found:
+        tags = _tags(mapping.get("Tags"))
+        if tags and isinstance(mapping.get("ResourceARN"), str):
+            out[mapping["ResourceARN"]] = tags
+    return out
+
+
+def _attach_tags(data: dict, tags: dict[str, dict]) -> None:
+    """``Tags`` on each resource that has cachelint tags (the snapshot is unchanged otherwise)."""
+    ec, dax, ddb = data["elasticache"], data["dax"], data["dynamodb"]
+    for entry, arn in ([(x, x.get("ARN")) for x in ec["replication_groups"]
+                        + ec["cache_clusters"] + ec["serverless_caches"]]
+                       + [(x, x.get("ClusterArn")) for x in dax["clusters"]]
+                       + [(x, x.get("TableArn")) for x in ddb["tables"]]):
+        if arn in tags:
+            entry["Tags"] = tags[arn]
+
+
 def read_region(r: Reader) -> dict:
     role_cache: dict[str, dict] = {}
 
@@ -266,8 +296,15 @@ def read_region(r: Reader) -> dict:
             role_cache[arn] = read_role_tables(r, arn)
         return role_cache[arn]
 
-    return {"apigateway": read_apigateway(r), "elasticache": read_elasticache(r),
+    data = {"apigateway": read_apigateway(r), "elasticache": read_elasticache(r),
             "dax": read_dax(r, roles), "dynamodb": read_dynamodb(r)}
+    if any(data["elasticache"][k] for k in ("replication_groups", "cache_clusters",
+                                            "serverless_caches")) \
+            or data["dax"]["clusters"] or data["dynamodb"]["tables"]:
+        tags = read_tags(r)  # only where there is something to tag
+        if tags:
+            _attach_tags(data, tags)
+    return data
 
 
 def read_global(r: Reader) -> dict:

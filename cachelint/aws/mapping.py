@@ -236,7 +236,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
         engine = str(rg.get("Engine") or (first or {}).get("Engine") or "redis").lower()
         out.append(CacheCluster(
             source=w.source(rg.get("ARN") or rg.get("ReplicationGroupId"),
-                            "AWS::ElastiCache::ReplicationGroup", names),
+                            "AWS::ElastiCache::ReplicationGroup", names, rg.get("Tags")),
             name=rg.get("ReplicationGroupId"), deployment="replication-group", engine=engine,
             engine_version=(first or {}).get("EngineVersion"), node_count=per_shard,
             automatic_failover=rg.get("AutomaticFailover") in ("enabled", "enabling"),
@@ -252,7 +252,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
         out.append(CacheCluster(
             source=w.source(cc.get("ARN") or cc.get("CacheClusterId"),
                             "AWS::ElastiCache::CacheCluster",
-                            {**names, "node_count": "NumCacheNodes"}),
+                            {**names, "node_count": "NumCacheNodes"}, cc.get("Tags")),
             name=cc.get("CacheClusterId"), deployment="cluster", engine=engine,
             engine_version=version, node_count=_int(cc.get("NumCacheNodes")),
             automatic_failover=False,
@@ -263,7 +263,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
     for sc in data.get("serverless_caches", []):
         out.append(CacheCluster(
             source=w.source(sc.get("ARN") or sc.get("ServerlessCacheName"),
-                            "AWS::ElastiCache::ServerlessCache"),
+                            "AWS::ElastiCache::ServerlessCache", tags=sc.get("Tags")),
             name=sc.get("ServerlessCacheName"), deployment="serverless",
             engine=str(sc.get("Engine") or "redis").lower(),
             engine_version=sc.get("FullEngineVersion") or sc.get("MajorEngineVersion"),
@@ -304,7 +304,8 @@ def _dax(w: _Where, data: dict, tables: dict[str, DynamoTable]) -> list[Resource
                            "endpoint_encryption": "ClusterEndpointEncryptionType",
                            "parameter_group": "ParameterGroupName",
                            "record_ttl_millis": "record-ttl-millis",
-                           "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"})
+                           "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"},
+                          c.get("Tags"))
         out.append(DaxCluster(
             source=source, name=c.get("ClusterName"),
             replication_factor=_int(c.get("TotalNodes")),
@@ -322,7 +323,8 @@ def _tables(w: _Where, data: dict) -> dict[str, DynamoTable]:
     for t in data.get("tables", []):
         arn = t.get("TableArn") or t.get("TableName")
         out[arn] = DynamoTable(
-            source=w.source(arn, "AWS::DynamoDB::Table", {"global_table": "Replicas"}),
+            source=w.source(arn, "AWS::DynamoDB::Table", {"global_table": "Replicas"},
+                            t.get("Tags")),
             name=t.get("TableName"),
             global_table=bool(t.get("Replicas")) or bool(t.get("GlobalTableVersion")))
     return out
