@@ -173,3 +173,24 @@ def test_no_tagged_resource_no_tag_call(aws):
     log = CallLog()
     collect(AwsOptions(regions=(REGION,), metrics=False), log=log)
     assert ("resourcegroupstaggingapi", "GetResources") not in log.calls
+
+
+def test_hot_http_api_routes_are_reported_per_route_from_detailed_metrics(aws):
+    """With detailed metrics on a stage, CloudWatch counts each route: a hot route is reported
+    on its own figures even when the API's total is below the threshold; a route whose
+    detailed metrics are off is not queried."""
+    c = clients(aws.url)
+    api = c.apigatewayv2.create_api(Name="public", ProtocolType="HTTP")["ApiId"]
+    for route in ("GET /products", "GET /search", "POST /orders"):
+        c.apigatewayv2.create_route(ApiId=api, RouteKey=route)
+    c.apigatewayv2.create_stage(ApiId=api, StageName="prod",
+                                DefaultRouteSettings={"DetailedMetricsEnabled": True},
+                                RouteSettings={"GET /search": {"DetailedMetricsEnabled": False}})
+    route = {"ApiId": api, "Stage": "prod", "Method": "GET"}
+    put_metric(c, GW, "Count", {**route, "Resource": "/products"}, 3 * WEEK)
+    put_metric(c, GW, "Count", {**route, "Resource": "/search"}, 50 * WEEK)  # not queried
+    put_metric(c, GW, "Count", {"ApiId": api}, 0.5 * WEEK)  # the API's own figure: not hot
+    hot = by_rule(live(), "CL503")
+    assert [f.message.split(" is hot")[0] for f in hot] == ["HTTP API public route GET /products"]
+    assert "measured 3.0 requests/s, 1,814,400 in CloudWatch, 7 days to " in hot[0].message
+    assert by_rule(live(hot_requests_per_second=5), "CL503") == []

@@ -99,9 +99,20 @@ def read_apigateway(r: Reader) -> dict:
         if api.get("ProtocolType") != "HTTP":
             continue
         routes = r.pages("apigatewayv2", "get_routes", "Items", ApiId=api.get("ApiId")) or []
+        # Stages say where detailed (per-route) metrics are on: per-route request counts.
+        stages = r.pages("apigatewayv2", "get_stages", "Items", ApiId=api.get("ApiId")) or []
         out["http_apis"].append({**_pick(api, "ApiId", "Name", "ProtocolType", "ApiEndpoint"),
                                  "Tags": _tags(api.get("Tags")),
-                                 "Routes": [rt.get("RouteKey") for rt in routes]})
+                                 "Routes": [rt.get("RouteKey") for rt in routes],
+                                 "Stages": [{
+                                     "StageName": st.get("StageName"),
+                                     "DefaultRouteSettings": _pick(
+                                         st.get("DefaultRouteSettings"),
+                                         "DetailedMetricsEnabled"),
+                                     "RouteSettings": {
+                                         k: _pick(v, "DetailedMetricsEnabled") for k, v in
+                                         (st.get("RouteSettings") or {}).items()}}
+                                     for st in stages]})
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.linking import (
     MethodSpec, cache_behavior, identity_sources, legacy_cache_key, link_api, managed_policy,
     method_path_parts, origin_kind, parameter_group_for, version_at_least,
@@ -354,8 +355,27 @@ class _Metrics:
         return Evidence(window_seconds=self.seconds, basis=self.basis, **values)
 
 
+def route_address(api: HttpApi, route: str) -> str:
+    """Where an HTTP API route's evidence is kept (a route is not a resource of the model)."""
+    return f"{api.source.address}#route/{route}"
+
+
+def _attach_routes(inv: Inventory, metrics: _Metrics, api: HttpApi, http: dict) -> None:
+    """Each route's request count over the stages that measure it (detailed metrics)."""
+    totals: dict[str, float] = {}
+    for stage, route in detailed_routes(http):
+        value = metrics.get("AWS/ApiGateway", "Count", **route_dimensions(http, stage, route))
+        if value is not None:
+            totals[route] = totals.get(route, 0.0) + value
+    for route, total in totals.items():
+        found = metrics.evidence(requests=total)
+        if found is not None:
+            inv.evidence[route_address(api, route)] = found
+
+
 def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
-            api_names: dict[str, str]) -> None:
+            api_names: dict[str, str], http_stages: dict[str, dict] | None = None) -> None:
+    http_stages = http_stages or {}
     gw = "AWS/ApiGateway"
     for r in resources:
         found: Evidence | None = None
@@ -377,8 +397,9 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
                 found = replace(found, integration_latency_ms=metrics.get(
                     gw, "IntegrationLatency", **stage))
         elif isinstance(r, HttpApi):
-            found = metrics.evidence(requests=metrics.get(
-                gw, "Count", ApiId=r.source.address.rsplit("/", 1)[-1]))
+            api_id = r.source.address.rsplit("/", 1)[-1]
+            found = metrics.evidence(requests=metrics.get(gw, "Count", ApiId=api_id))
+            _attach_routes(inv, metrics, r, http_stages.get(api_id) or {})
         elif isinstance(r, DynamoTable):
             dims = {"TableName": r.name}
             found = metrics.evidence(
@@ -416,7 +437,8 @@ def map_snapshot(snapshot: dict) -> Inventory:
                      *_elasticache(w, data.get("elasticache") or {}),
                      *tables.values(), *_dax(w, data.get("dax") or {}, tables)]
             names = {str(a.get("id")): str(a.get("name", "")) for a in api.get("rest_apis", [])}
-            _attach(inv, _Metrics(data.get("metrics") or [], window), found, names)
+            https = {str(a.get("ApiId")): a for a in api.get("http_apis", [])}
+            _attach(inv, _Metrics(data.get("metrics") or [], window), found, names, https)
             regional += found
         glob = acct.get("global") or {}
         w = _Where(account, "global")
