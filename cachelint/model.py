@@ -259,6 +259,9 @@ class CacheBehavior(Resource):
     headers: KeySet = KeySet()
     cookies: KeySet = KeySet()
     query_strings: KeySet = KeySet()
+    # The distribution's domain name and aliases where the source says them (a live scan):
+    # access logs name them.
+    domains: tuple = ()
 
     def context(self) -> dict[str, Any]:
         values: dict[str, Any] = {"distribution": self.distribution}

@@ -194,3 +194,51 @@ def test_hot_http_api_routes_are_reported_per_route_from_detailed_metrics(aws):
     assert [f.message.split(" is hot")[0] for f in hot] == ["HTTP API public route GET /products"]
     assert "measured 3.0 requests/s, 1,814,400 in CloudWatch, 7 days to " in hot[0].message
     assert by_rule(live(hot_requests_per_second=5), "CL503") == []
+
+
+def _cloudfront_log(path, host: str, alias: str, paths: list[str]) -> None:
+    import gzip
+
+    from cachelint.traffic.samples import CF_FIELDS
+
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(f"#Version: 1.0\n#Fields: {CF_FIELDS}\n")
+        for i, uri in enumerate(paths):
+            fh.write("\t".join(("2026-11-25", f"10:00:{i % 60:02d}", "IAD89-C1", "1024",
+                                "192.0.2.1", "GET", host, uri, "200", "-", "Mozilla/5.0", "-",
+                                "-", "Miss", f"id{i}", alias, "https", "300", "0.010")) + "\n")
+
+
+def test_cloudfront_logs_of_several_distributions_go_to_their_own(aws, tmp_path):
+    """Each log is matched to its distribution by the id in its file name, or by the domain
+    its requests name (an alias in x-host-header); a log of no scanned distribution is said."""
+    from cachelint.scan import ScanOptions, build_inventory
+
+    c = clients(aws.url)
+    made = []
+    for name, alias in (("web", "www.example.com"), ("media", "media.example.com")):
+        made.append(c.cloudfront.create_distribution(DistributionConfig={
+            "CallerReference": name, "Comment": name, "Enabled": True,
+            "Aliases": {"Quantity": 1, "Items": [alias]},
+            "Origins": {"Quantity": 1, "Items": [{
+                "Id": "o", "DomainName": f"{name}.example.org",
+                "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                       "OriginProtocolPolicy": "https-only"}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "https-only",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}
+        )["Distribution"])
+    web, media = made
+    by_id = tmp_path / f"{web['Id']}.2026-11-25-10.a1b2c3d4.gz"  # as CloudFront names it
+    _cloudfront_log(by_id, "d0.cloudfront.net", "-", ["/index.html"] * 7)
+    by_alias = tmp_path / "media-export.gz"  # renamed: the alias it was requested by says
+    _cloudfront_log(by_alias, "d0.cloudfront.net", "media.example.com", ["/v.mp4"] * 5)
+    stray = tmp_path / "other.gz"
+    _cloudfront_log(stray, "d9.cloudfront.net", "shop.example.net", ["/x"] * 3)
+    inv = build_inventory(ScanOptions(paths=(), traffic=(str(by_id), str(by_alias), str(stray)),
+                                      aws=AwsOptions(regions=(REGION,), metrics=False))
+                          ).inventory
+    got = {address.split("distribution/")[1].split("#")[0]: e.requests
+           for address, e in inv.evidence.items() if "#DefaultCacheBehavior" in address}
+    assert got == {web["Id"]: 7.0, media["Id"]: 5.0}
+    assert any(f"{stray} not matched to a CloudFront distribution of the scan (host "
+               "d9.cloudfront.net, shop.example.net)" in n for n in inv.notes), inv.notes

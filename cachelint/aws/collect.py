@@ -241,6 +241,7 @@ def read_cloudfront(r: Reader) -> dict:
                    for o in _items(d.get("Origins"))]
         out["distributions"].append({
             **_pick(d, "Id", "ARN", "DomainName", "Enabled"), "Origins": origins,
+            "Aliases": _items(d.get("Aliases")),
             "DefaultCacheBehavior": _behavior(d.get("DefaultCacheBehavior") or {}),
             "CacheBehaviors": [_behavior(b) for b in _items(d.get("CacheBehaviors"))]})
     for item in r.pages("cloudfront", "list_cache_policies",

@@ -170,8 +170,11 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
         behaviours = [("DefaultCacheBehavior", d.get("DefaultCacheBehavior") or {})]
         behaviours += [(f"CacheBehaviors[{i}]", b) for i, b in
                        enumerate(d.get("CacheBehaviors") or [])]
+        domains = tuple(x for x in [d.get("DomainName"), *(d.get("Aliases") or [])]
+                        if isinstance(x, str))
         for name, b in behaviours:
-            out.append(_behavior(w, arn, f"{arn}#{name}", b, origins, policies))
+            out.append(replace(_behavior(w, arn, f"{arn}#{name}", b, origins, policies),
+                               domains=domains))
     return out
 
 
