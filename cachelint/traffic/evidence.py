@@ -71,7 +71,8 @@ def _methods(inventory: Inventory, methods: list, report: TrafficReport, logs: l
 
 
 # A standard log file is named ``[prefix/]DISTRIBUTION_ID.YYYY-MM-DD-HH.UNIQUE.gz``.
-_LOG_NAME = re.compile(r"(?:^|[./_-])(E[0-9A-Z]{6,20})\.\d{4}-\d\d-\d\d-\d\d\.")
+# (AWS's ids start with E; the id is only trusted when a scanned distribution has it.)
+_LOG_NAME = re.compile(r"(?:^|[./_-])([0-9A-Z]{6,20})\.\d{4}-\d\d-\d\d-\d\d\.")
 
 
 def log_distribution(path: str) -> tuple[str | None, frozenset[str]]:
