@@ -213,7 +213,7 @@ class _Run:
         if o.accounts_file:
             ids = read_accounts_file(o.accounts_file)
         elif o.organization:
-            r = Reader(Account("", self.base), self.home, self.log, o.settings)
+            r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
             listed = r.pages("organizations", "list_accounts", "Accounts")
             if listed is None:
                 raise AwsSetupError("--organization: cannot list the organization's accounts: "
@@ -229,17 +229,18 @@ class _Run:
             creds, warnings = self.assume(o.role_arn, self.log, Halt())
             if creds is None:
                 raise AwsSetupError(f"cannot assume {o.role_arn}: {warnings[-1]['message']}")
-        r = Reader(Account("", creds), self.home, self.log, o.settings)
+        r = Reader(Account("", creds, o.profile), self.home, self.log, o.settings)
         me = r.call("sts", "get_caller_identity")
         if me is None:
             raise AwsSetupError("cannot identify the AWS account: " + r.warnings[-1]["message"])
-        account = Account(me["Account"], {**creds, "region_name": self.home})
+        account = Account(me["Account"], {**creds, "region_name": self.home}, o.profile)
         return [_Target(account.account_id, account=account)]
 
     def assume(self, role: str, log: CallLog, halt: Halt,
                account_id: str = "") -> tuple[dict | None, list[dict]]:
         o = self.options
-        r = Reader(Account(account_id, self.base), self.home, log, o.settings, halt=halt,
+        r = Reader(Account(account_id, self.base, o.profile), self.home, log, o.settings,
+                   halt=halt,
                    allowed=_ASSUME)
         kwargs: dict[str, Any] = {"RoleArn": role, "RoleSessionName": "cachelint-scan",
                                   "DurationSeconds": 3600}
@@ -263,7 +264,7 @@ class _Run:
             o.warnings += warnings
             if creds is None:
                 return
-            t.account = Account(t.account_id, creds)
+            t.account = Account(t.account_id, creds, self.options.profile)
         o.account = t.account
         if self.options.regions:
             o.regions = list(dict.fromkeys(self.options.regions))

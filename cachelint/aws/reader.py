@@ -122,7 +122,8 @@ class Reader:
     def client(self, service: str) -> Any:
         if service not in self.clients:
             self.clients[service] = client(self.session, service, self.region, self.log,
-                                           self.settings, self.allowed)
+                                           self.settings, self.allowed,
+                                           self.account.credentials)
         return self.clients[service]
 
     def _warn(self, service: str, operation: str, exc: BaseException) -> None:

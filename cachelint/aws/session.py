@@ -84,11 +84,27 @@ class ClientSettings:
             user_agent_extra=f"cachelint/{__version__}", max_pool_connections=16)
 
 
+_CREATING = threading.Lock()
+_SHARED: dict[str | None, boto3.Session] = {}
+
+
+def shared_session(profile: str | None) -> boto3.Session:
+    """One session per profile for the whole run: its service models are loaded once, not for
+    every client of every account and Region (what dominated a scan's CPU and memory)."""
+    with _CREATING:
+        if profile not in _SHARED:
+            _SHARED[profile] = boto3.Session(profile_name=profile)
+        return _SHARED[profile]
+
+
 def client(session: boto3.Session, service: str, region: str, log: CallLog,
-           settings: ClientSettings, allowed: frozenset[str] = frozenset()) -> Any:
-    """A boto3 client that can only read. ``AWS_ENDPOINT_URL`` (and its per-service forms) is
-    honoured by boto3 itself."""
-    c = session.client(service, region_name=region, config=settings.botocore())
+           settings: ClientSettings, allowed: frozenset[str] = frozenset(),
+           credentials: dict | None = None) -> Any:
+    """A boto3 client that can only read, with ``credentials`` if given (else the session's).
+    ``AWS_ENDPOINT_URL`` (and its per-service forms) is honoured by boto3 itself."""
+    keys = {k: v for k, v in (credentials or {}).items() if k.startswith("aws_")}
+    with _CREATING:  # a session is not thread-safe: clients are made one at a time
+        c = session.client(service, region_name=region, config=settings.botocore(), **keys)
     before_call, before_send = _guard(log, service, allowed)
     c.meta.events.register("before-call.*.*", before_call)
     c.meta.events.register("before-send.*.*", before_send)
@@ -101,10 +117,11 @@ class Account:
 
     account_id: str
     credentials: dict  # aws_access_key_id, aws_secret_access_key, aws_session_token
+    profile: str | None = None  # whose configuration (endpoints, retries) clients follow
 
     def session(self) -> boto3.Session:
-        # A session per task: boto3 sessions are not thread-safe, clients are.
-        return boto3.Session(**self.credentials)
+        # Shared: clients are thread-safe and get this account's credentials explicitly.
+        return shared_session(self.profile)
 
 
 def base_session(profile: str | None) -> boto3.Session:
