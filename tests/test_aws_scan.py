@@ -339,3 +339,25 @@ def test_a_role_one_account_refuses_fails_that_account_only(aws, tmp_path):
     assert "AWS accounts: 1 read, 0 partial, 1 failed" in r.stderr
     assert re.search(r"111111111111\s+failed\s+0\s+1\s+1\s+sts:assume_role \(access-denied\)",
                      r.stderr), r.stderr
+
+
+def test_a_profile_s_endpoint_configuration_is_followed(aws, tmp_path):
+    """The config file's ``services`` section gives one service its endpoint, as boto3
+    documents; every client of the scan (not only the first) follows the profile."""
+    seed_shop(clients(aws.url), aws.layer)
+    (tmp_path / "config").write_text(
+        f"[profile local]\nregion = {REGION}\nendpoint_url = {aws.url}\nservices = local-svc\n"
+        "\n[services local-svc]\ndynamodb =\n  endpoint_url = http://127.0.0.1:9\n")
+    (tmp_path / "credentials").write_text(
+        "[local]\naws_access_key_id = AKIATESTINGKEY000001\n"
+        "aws_secret_access_key = testing-secret-access-key-do-not-print\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE=str(tmp_path / "config"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "credentials"),
+               AWS_EC2_METADATA_DISABLED="true")
+    r = _cli("scan", "--aws", "--profile", "local", "--no-metrics", "--format", "json", env=env)
+    assert r.returncode == 3, r.stderr
+    data = json.loads(r.stdout)
+    assert [w.split(" not read ")[0] for w in data["warnings"]] == \
+        [f"{ACCOUNT}/{REGION}: dynamodb:list_tables"]  # port 9: refused
+    assert {"CL101", "CL201", "CL301"} <= {f["rule_id"] for f in data["findings"]}
