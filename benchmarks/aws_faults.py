@@ -8,6 +8,7 @@ reported as not read, and how many findings it still produced.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 import urllib.request
@@ -41,7 +42,22 @@ SCENARIOS = [
     ("disabled Region (ap-east-1)", [Fault(s, region="ap-east-1", kind="disabled")
                                      for s in ("apigateway", "apigatewayv2", "elasticache",
                                                "dax", "dynamodb", "cloudwatch", "iam")]),
+    ("HTML 500 page always (ElastiCache)", [Fault("elasticache", kind="html500")]),
+    ("HTML 500 page always (DAX, JSON)", [Fault("dax", kind="html500")]),
+    ("unknown operation (DynamoDB ListTables)", [Fault("dynamodb", "ListTables",
+                                                       kind="unknown-operation")]),
+    ("connection refused (DynamoDB endpoint)", [], {"AWS_ENDPOINT_URL_DYNAMODB": "{closed}"}),
+    ("proxy refuses (DAX through HTTP_PROXY)", [], {
+        "HTTP_PROXY": "{closed}", "NO_PROXY": "127.0.0.1",
+        "AWS_ENDPOINT_URL_DAX": "{localhost}"}),
+    ("credentials expire after 10 calls", [Fault("*", kind="expired", after=10)]),
 ]
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:  # bound, never listening: connections are refused
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def main() -> None:
@@ -52,16 +68,28 @@ def main() -> None:
     rules = selected_rules(ScanOptions(paths=()))
     print(f"{'fault':<44} {'calls':>5} {'attempts':>8} {'seconds':>7} {'not read':>8} "
           f"{'findings':>8}  warning kinds")
-    for name, faults in SCENARIOS:
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    for name, faults, *more in SCENARIOS:
+        env = {k: v.format(closed=closed, localhost=server.url.replace("127.0.0.1", "localhost"))
+               for k, v in (more[0] if more else {}).items()}
         urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
                                                       method="POST")).read()
         server.layer.state, server.layer.faults = State(), []
         seed_shop(clients(server.url), server.layer)
         server.layer.faults = list(faults)
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
         log = CallLog()
         start = time.perf_counter()
-        collected = collect(AwsOptions(regions=("us-east-1", "ap-east-1"), settings=SETTINGS),
-                            log=log)
+        try:
+            collected = collect(AwsOptions(regions=("us-east-1", "ap-east-1"),
+                                           settings=SETTINGS), log=log)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         seconds = time.perf_counter() - start
         inventory = map_snapshot(collected.snapshot)
         findings = engine.run(rules, inventory, Config())

@@ -133,6 +133,12 @@ def _aws_options(fn):
                      help="Do not read CloudWatch (no traffic evidence, fewer API calls).", **aws),
         click.option("--aws-workers", type=click.IntRange(1, 32), default=8, show_default=True,
                      help="Accounts and Regions read at once.", **aws),
+        click.option("--snapshot-dir", type=click.Path(file_okay=False), default=None,
+                     help="Write each account's snapshot into this folder as it completes "
+                          "(one ACCOUNT_ID.json each).", **aws),
+        click.option("--resume", "resume_dir", type=click.Path(file_okay=False), default=None,
+                     metavar="SNAPSHOT_DIR", help="As --snapshot-dir, keeping the accounts "
+                     "already in the folder: a stopped scan goes on where it stopped.", **aws),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -201,31 +207,69 @@ def _scan_options(fn):
 
 _LIVE_ONLY = {"profile": "--profile", "regions": "--region", "all_regions": "--all-regions",
               "role_arn": "--role-arn", "external_id": "--external-id",
-              "accounts_file": "--accounts", "organization": "--organization"}
+              "accounts_file": "--accounts", "organization": "--organization",
+              "snapshot_dir": "--snapshot-dir", "resume_dir": "--resume"}
 
 
 def _aws_settings(opts: dict):
     from cachelint.aws.collect import AwsOptions
 
+    folder, resume = opts["snapshot_dir"], opts["resume_dir"]
+    if folder and resume and os.path.abspath(folder) != os.path.abspath(resume):
+        raise click.UsageError("--snapshot-dir and --resume name different folders")
     return AwsOptions(profile=opts["profile"], regions=tuple(opts["regions"]),
                       all_regions=opts["all_regions"], role_arn=opts["role_arn"],
                       external_id=opts["external_id"], accounts_file=opts["accounts_file"],
                       organization=opts["organization"], window_days=opts["window_days"],
-                      metrics=not opts["no_metrics"], workers=opts["aws_workers"])
+                      metrics=not opts["no_metrics"], workers=opts["aws_workers"],
+                      snapshot_dir=resume or folder, resume=bool(resume))
 
 
 class _Progress:
-    """``reading AWS 3/8`` on standard error, on a terminal only."""
+    """A one-line progress bar on standard error, on a terminal only: accounts and Regions
+    done, API calls, warnings and an estimate of the time left."""
 
     def __init__(self) -> None:
         self.on = sys.stderr.isatty()
+        self.shown = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
-        if self.on:
-            end = "\n" if done == total else ""
-            click.echo(f"\rcachelint: reading AWS {done}/{total}", err=True, nl=False)
-            if end:
-                click.echo("", err=True)
+    def __call__(self, p) -> None:
+        import time
+
+        last = p.accounts_done == p.accounts_total and p.tasks_done == p.tasks_total
+        if not self.on or (not last and time.monotonic() - self.shown < 0.2):
+            return
+        self.shown = time.monotonic()
+        eta = p.eta
+        width = 20
+        filled = int(width * p.accounts_done / max(1, p.accounts_total)) \
+            if p.accounts_total > 1 else int(width * p.tasks_done / max(1, p.tasks_total))
+        line = (f"cachelint: AWS [{'#' * filled}{'.' * (width - filled)}] "
+                f"{p.accounts_done}/{p.accounts_total} accounts, Regions "
+                f"{p.tasks_done}/{p.tasks_total}, {p.calls} calls, {p.warnings} warnings"
+                + (f", ETA {int(eta) // 60}:{int(eta) % 60:02d}" if eta is not None and not last
+                   else ""))
+        click.echo(f"\r{line}\033[K", err=True, nl=last)
+
+
+def _account_table(collected) -> None:
+    """The per-account summary of a live scan, on standard error: every account when there are
+    few, else the ones not fully read."""
+    rows = collected.summaries
+    if len(rows) == 1 and rows[0].status == "read":
+        return  # one account read in full: the report says all there is
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("read", "partial", "failed")}
+    resumed = sum(1 for r in rows if r.resumed)
+    click.echo(f"AWS accounts: {counts['read']} read, {counts['partial']} partial, "
+               f"{counts['failed']} failed" + (f" ({resumed} from the snapshot folder)"
+                                               if resumed else ""), err=True)
+    shown = rows if len(rows) <= 20 else [r for r in rows if r.status != "read"]
+    if shown:
+        click.echo(f"  {'account':<14}{'status':<9}{'Regions':>8}{'calls':>7}{'not read':>10}"
+                   "  first not read", err=True)
+        for r in shown:
+            click.echo(f"  {r.account_id:<14}{r.status + ('*' if r.resumed else ''):<9}"
+                       f"{r.regions:>8}{r.calls:>7}{r.warnings:>10}  {r.problem}", err=True)
 
 
 def _options(**opts):
@@ -262,7 +306,8 @@ def _options(**opts):
                           prefilter=not opts["no_prefilter"], jobs=opts["jobs"],
                           aws=_aws_settings(opts) if opts["live"] else None,
                           progress=_Progress(), traffic=tuple(opts["traffic"]),
-                          path_filter=_path_filter(config, opts))
+                          path_filter=_path_filter(config, opts),
+                          collected=_account_table)
     return config, options
 
 
@@ -384,6 +429,9 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
         raise click.UsageError("--statistics applies to --format text")
     if save_snapshot and not opts["live"]:
         raise click.UsageError("--save-snapshot needs --aws")
+    if save_snapshot and (opts["snapshot_dir"] or opts["resume_dir"]):
+        raise click.UsageError("--save-snapshot writes one file; --snapshot-dir/--resume "
+                               "already write one per account")
     if force and not generate_dir:
         raise click.UsageError("--force applies to --generate")
     if fix_:
@@ -736,8 +784,8 @@ def aws() -> None:
 
 @aws.command("snapshot")
 @_aws_options
-@click.option("--output-file", "-o", "output", required=True, type=click.Path(dir_okay=False),
-              help="Snapshot file to write (JSON).")
+@click.option("--output-file", "-o", "output", default=None, type=click.Path(dir_okay=False),
+              help="Snapshot file to write (JSON); optional with --snapshot-dir/--resume.")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @click.pass_context
 def aws_snapshot(ctx: click.Context, output: str, force: bool, **opts) -> None:
@@ -746,12 +794,18 @@ def aws_snapshot(ctx: click.Context, output: str, force: bool, **opts) -> None:
     from cachelint.aws.collect import collect
     from cachelint.aws.mapping import describe_warning
 
-    if os.path.exists(output) and not force:
+    if not output and not (opts["snapshot_dir"] or opts["resume_dir"]):
+        raise click.UsageError("give --output-file FILE, --snapshot-dir DIR or --resume DIR")
+    if output and os.path.exists(output) and not force:
         raise click.UsageError(f"{output} exists; pass --force to replace it")
     collected = collect(_aws_settings(opts), progress=_Progress())
-    _save_snapshot(collected.snapshot, output, force=force)
+    if output:
+        _save_snapshot(collected.snapshot, output, force=force)
     for warning in collected.warnings:
         click.echo(f"warning: {describe_warning(warning)}", err=True)
+    for note in collected.notes:
+        click.echo(f"note: {note}", err=True)
+    _account_table(collected)
     click.echo(f"{collected.log.total} read-only API calls.", err=True)
     ctx.exit(EXIT_INCOMPLETE if collected.warnings else EXIT_OK)
 

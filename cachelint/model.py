@@ -317,6 +317,9 @@ class CacheBehavior(Resource):
     functions: Any = ()
     # None (no policy: only the cache key reaches the origin), a policy, or UNKNOWN
     origin_request_policy: Any = None
+    # The distribution's domain name and aliases where the source says them (a live scan):
+    # access logs name them.
+    domains: tuple = ()
 
     def context(self) -> dict[str, Any]:
         values: dict[str, Any] = {"distribution": self.distribution}

@@ -31,7 +31,8 @@ class ScanOptions:
     jobs: int | None = None  # parser processes (None: one per CPU)
     # A live account (cachelint.aws.collect.AwsOptions); its snapshot is kept in the report.
     aws: object | None = None
-    progress: object | None = None  # callable(done, total) for the live scan
+    progress: object | None = None  # callable(cachelint.aws.accounts.Progress), live scan
+    collected: object | None = None  # callable(Collection) once the live scan has read
     traffic: tuple[str, ...] = ()  # access logs: evidence of traffic (cachelint.traffic)
     path_filter: object | None = None  # discovery.PathFilter (None: the default exclusions)
 
@@ -121,7 +122,11 @@ def build_inventory(options: ScanOptions) -> Loaded:
         from cachelint.aws.mapping import map_snapshot
 
         collected = collect(options.aws, progress=options.progress)
-        inventory.merge(map_snapshot(collected.snapshot))
+        if callable(options.collected):
+            options.collected(collected)
+        for document in collected.documents():  # one account at a time
+            inventory.merge(map_snapshot(document))
+        inventory.notes += collected.notes
         inventory.notes.append(f"AWS: {collected.log.total} read-only API calls")
     if options.traffic:
         from cachelint.traffic.evidence import attach_traffic
@@ -222,7 +227,8 @@ def report_of(loaded: Loaded, options: ScanOptions) -> Report:
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=_distinct_resources(inventory),
                   warnings=list(inventory.warnings),
-                  snapshot=collected.snapshot if collected is not None else None,
+                  snapshot=collected.snapshot if collected is not None and collected.kept
+                  else None,
                   input_warnings=_undeclared_inputs(inventory.undeclared, options))
 
 

@@ -17,6 +17,7 @@ It also fills in what moto drops from calls it does implement, recording what th
 - DAX ``DescribeClusters`` reports ``default.dax1.0`` whatever ``ParameterGroupName`` was
   created with: corrected from the ``CreateCluster`` request;
 - API Gateway ``PutIntegration`` drops ``cacheKeyParameters``: added back to ``GetResources``;
+- the tagging API's ``GetResources`` does not list DAX clusters: added from moto's DAX tags;
 - DynamoDB ``UpdateTable`` ignores ``ReplicaUpdates`` (global tables, version 2019.11.21):
   ``DescribeTable`` gets the ``Replicas`` and ``GlobalTableVersion`` the request asked for.
 
@@ -109,8 +110,11 @@ def rest_xml_response(service: str, operation: str, result: dict) -> bytes:
 
 @dataclass
 class Fault:
-    """Make matching requests fail: ``kind`` is throttle, 5xx, denied, disabled or timeout;
-    ``times`` limits how many requests fail (None: all of them)."""
+    """Make matching requests fail: ``kind`` is throttle, 5xx, denied, disabled, timeout,
+    html500 (an HTML error page, as a proxy or an emulator sends), slow (answered after
+    ``delay``: a scan that takes a while) or expired (the credentials'
+    session token has expired); ``service`` "*" matches every service; ``after`` lets that many
+    matching requests through first; ``times`` limits how many requests fail (None: all)."""
 
     service: str
     operation: str = "*"
@@ -118,10 +122,13 @@ class Fault:
     kind: str = "throttle"
     times: int | None = None
     delay: float = 3.0  # timeout: how long the answer is held back
+    after: int = 0
     hits: int = 0
+    seen: int = 0
 
     def matches(self, service: str, operation: str, region: str) -> bool:
-        return (self.service == service and self.operation in ("*", operation)
+        # "*" is every AWS service, not moto's own unsigned /moto-api/ calls (service "?").
+        return (self.service in ("*", service) and service != "?" and self.operation in ("*", operation)
                 and self.region in (None, region)
                 and (self.times is None or self.hits < self.times))
 
@@ -132,24 +139,47 @@ _ERRORS = {  # kind -> (HTTP status, query/rest-xml code, json code)
     "denied": (403, "AccessDenied", "AccessDeniedException"),
     # A Region the account has not opted into rejects the credentials.
     "disabled": (403, "InvalidClientTokenId", "UnrecognizedClientException"),
+    # https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html
+    "expired": (403, "ExpiredToken", "ExpiredTokenException"),
+    "unknown-operation": (404, "InvalidAction", "UnknownOperationException"),
 }
+_HTML_500 = (b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+             b"<h1>Internal Server Error</h1>\n<p>The server encountered an internal error.</p>\n")
+
+
+def _cbor_text(text: str) -> bytes:
+    data = text.encode()
+    assert len(data) < 256
+    return (bytes([0x60 | len(data)]) if len(data) < 24 else bytes([0x78, len(data)])) + data
+
+
+def _cbor_map(items: dict[str, str]) -> bytes:
+    """A CBOR (RFC 8949) map of short strings: an RPC v2 CBOR error body."""
+    return bytes([0xA0 | len(items)]) + b"".join(_cbor_text(k) + _cbor_text(v)
+                                                 for k, v in items.items())
 
 
 def _error(protocol: str, kind: str) -> tuple[str, list, bytes]:
+    if kind == "html500":  # whatever the protocol: not an AWS error body at all
+        return "500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")], \
+            _HTML_500
     status, code, json_code = _ERRORS[kind]
     if kind == "throttle" and protocol == "rest-json":
         status, json_code = 429, "TooManyRequestsException"
     message = {"throttle": "Rate exceeded", "5xx": "Service unavailable",
                "denied": "User: arn:aws:iam::123456789012:user/ci is not authorized",
-               "disabled": "The security token included in the request is invalid"}[kind]
-    reason = {400: "Bad Request", 403: "Forbidden", 429: "Too Many Requests",
+               "disabled": "The security token included in the request is invalid",
+               "expired": "The security token included in the request is expired",
+               "unknown-operation": "The requested operation is not recognized"}[kind]
+    reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests",
               503: "Service Unavailable"}[status]
     if protocol in ("json", "rest-json"):
         body = json.dumps({"__type": json_code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"),
                    ("x-amzn-ErrorType", json_code)]
     elif protocol == "smithy-rpc-v2-cbor":
-        body, headers = b"", [("Smithy-Protocol", "rpc-v2-cbor")]  # status alone: retryable
+        headers = [("Smithy-Protocol", "rpc-v2-cbor"), ("Content-Type", "application/cbor")]
+        body = _cbor_map({"__type": json_code, "message": message})
     else:
         body = (f'<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>'
                 f'<Message>{message}</Message></Error><RequestId>{uuid.uuid4()}</RequestId>'
@@ -171,6 +201,7 @@ class Request:
     path: str
     params: dict
     body: bytes
+    access_key: str = ""
 
 
 @dataclass
@@ -255,13 +286,18 @@ class Layer:
         req = self._identify(environ, body)
         with self.lock:
             self.requests.append((req.service, req.operation, req.region))
-            fault = next((f for f in self.faults
-                          if f.matches(req.service, req.operation, req.region)), None)
+            fault = None
+            for f in self.faults:
+                if f.matches(req.service, req.operation, req.region):
+                    f.seen += 1
+                    if f.seen > f.after:
+                        fault = f
+                        break
             if fault is not None:
                 fault.hits += 1
         if fault is not None:
-            if fault.kind == "timeout":
-                time.sleep(fault.delay)
+            if fault.kind in ("timeout", "slow"):
+                time.sleep(fault.delay)  # slow: then answered as usual
             else:
                 status, headers, payload = _error(req.protocol, fault.kind)
                 start_response(status, headers + [("Content-Length", str(len(payload)))])
@@ -279,9 +315,15 @@ class Layer:
         auth = environ.get("HTTP_AUTHORIZATION", "")
         m = _CREDENTIAL.search(auth)
         region, service = (m.group(1), m.group(2)) if m else ("us-east-1", "?")
-        if service == "monitoring":
-            service = "cloudwatch"
-        protocol = _MODELS.get_service_model(service).protocol if service not in ("?",) else ""
+        # Signing names that are not botocore's service names.
+        service = {"monitoring": "cloudwatch", "tagging": "resourcegroupstaggingapi"}.get(
+            service, service)
+        # The protocol the client chose (botocore picks one of a service's protocols).
+        protocol = "" if service == "?" else _MODELS.get_service_model(service).resolved_protocol
+        if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
+            protocol = "smithy-rpc-v2-cbor"
+        elif environ.get("HTTP_X_AMZ_TARGET") and protocol != "json":
+            protocol = "json"
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         params: dict = {}
         operation = "?"
@@ -312,7 +354,9 @@ class Layer:
                     params["__body__"] = json.loads(body)
                 except ValueError:
                     pass
-        return Request(service, region, operation, protocol, method, path, params, body)
+        key = re.search(r"Credential=([^/]+)/", auth)
+        return Request(service, region, operation, protocol, method, path, params, body,
+                       key.group(1) if key else "")
 
     def _serve(self, req: Request) -> tuple[str, bytes] | None:
         s = self.state
@@ -405,7 +449,8 @@ class Layer:
         patch = {("elasticache", "DescribeCacheClusters"): self._patch_clusters,
                  ("dax", "DescribeClusters"): self._patch_dax,
                  ("apigateway", "GetResources"): self._patch_resources,
-                 ("dynamodb", "DescribeTable"): self._patch_table}.get(
+                 ("dynamodb", "DescribeTable"): self._patch_table,
+                 ("resourcegroupstaggingapi", "GetResources"): self._patch_tagged}.get(
             (req.service, req.operation))
         if patch is None:
             return self.app(environ, start_response)
@@ -466,6 +511,24 @@ class Layer:
             name = self.state.dax_cluster_groups.get((req.region, c.get("ClusterName")))
             if name:
                 c.setdefault("ParameterGroup", {})["ParameterGroupName"] = name
+        return json.dumps(data).encode()
+
+    def _patch_tagged(self, req: Request, body: bytes) -> bytes:
+        """moto's tagging API does not list DAX clusters: add those moto's DAX holds tags for
+        (one page: the tests tag a few)."""
+        from moto.dax.models import dax_backends
+        from moto.iam.models import get_account_id_from
+
+        data = json.loads(body)
+        filters = (json.loads(req.body or b"{}") or {}).get("ResourceTypeFilters") or []
+        if filters and not any(f.split(":")[0] == "dax" for f in filters):
+            return body
+        backend = dax_backends[get_account_id_from(req.access_key)][req.region]
+        for cluster in backend.clusters.values():
+            tags = backend._tagger.list_tags_for_resource(cluster.arn).get("Tags") or []
+            if tags:
+                data.setdefault("ResourceTagMappingList", []).append(
+                    {"ResourceARN": cluster.arn, "Tags": tags})
         return json.dumps(data).encode()
 
     def _patch_table(self, req: Request, body: bytes) -> bytes:

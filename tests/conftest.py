@@ -76,3 +76,18 @@ def aws(moto_server, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/cachelint-test-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cachelint-test-credentials")
     yield moto_server
+
+
+@pytest.fixture(scope="session")
+def plain_moto_server():
+    """moto's own server, no layer in front: what a new user points cachelint at. It shares
+    moto's backends with :func:`moto_server` (one process), so an account seeded through the
+    layer is the same account read here."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer("127.0.0.1", 0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    server.url = f"http://{host}:{port}"
+    yield server
+    server.stop()

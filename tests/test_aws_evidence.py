@@ -131,3 +131,114 @@ def test_no_metrics_means_no_evidence_findings(aws):
     put_metric(c, DDB, "ConsumedWriteCapacityUnits", {"TableName": "products"}, 1 * WEEK)
     report = run_scan(ScanOptions(paths=(), aws=AwsOptions(regions=(REGION,), metrics=False)))
     assert by_rule(report, "CL407") == [] and not report.warnings
+
+
+def test_declarations_by_tag_on_tables_dax_and_elasticache(aws):
+    """``cachelint:consistency=strong`` on a DynamoDB table read through DAX is CL501, read with
+    one tag:GetResources call per Region; the same table untagged is not."""
+    from cachelint.aws.collect import collect
+    from cachelint.aws.session import CallLog
+
+    c = clients(aws.url)
+    strong = seed_table(c, "ledger")
+    plain = seed_table(c, "catalog")
+    c.dynamodb.tag_resource(ResourceArn=strong, Tags=[
+        {"Key": "cachelint:consistency", "Value": "strong"},
+        {"Key": "owner", "Value": "payments"}])  # not cachelint's: never kept
+    seed_dax(c, "ledger-cache", [strong, plain])
+    c.dax.tag_resource(ResourceName="ledger-cache", Tags=[{"Key": "cachelint:hot",
+                                                          "Value": "true"}])
+    c.elasticache.create_cache_cluster(CacheClusterId="sessions", Engine="redis",
+                                       CacheNodeType="cache.t4g.small", NumCacheNodes=1,
+                                       Tags=[{"Key": "cachelint:hot", "Value": "true"}])
+    log = CallLog()
+    collected = collect(AwsOptions(regions=(REGION,), metrics=False), log=log)
+    region = collected.snapshot["accounts"][0]["regions"][REGION]
+    assert log.calls[("resourcegroupstaggingapi", "GetResources")] == 1
+    tables = {t["TableName"]: t.get("Tags") for t in region["dynamodb"]["tables"]}
+    assert tables == {"ledger": {"cachelint:consistency": "strong"}, "catalog": None}
+    assert region["dax"]["clusters"][0]["Tags"] == {"cachelint:hot": "true"}
+    assert region["elasticache"]["cache_clusters"][0]["Tags"] == {"cachelint:hot": "true"}
+    report = live()
+    found = by_rule(report, "CL501")
+    assert len(found) == 1 and "DynamoDB table ledger" in found[0].message, found
+    assert "'cachelint: strongly-consistent' on arn:aws:dynamodb:" in found[0].message
+
+
+def test_no_tagged_resource_no_tag_call(aws):
+    from cachelint.aws.collect import collect
+    from cachelint.aws.session import CallLog
+
+    seed_api(clients(aws.url))
+    log = CallLog()
+    collect(AwsOptions(regions=(REGION,), metrics=False), log=log)
+    assert ("resourcegroupstaggingapi", "GetResources") not in log.calls
+
+
+def test_hot_http_api_routes_are_reported_per_route_from_detailed_metrics(aws):
+    """With detailed metrics on a stage, CloudWatch counts each route: a hot route is reported
+    on its own figures even when the API's total is below the threshold; a route whose
+    detailed metrics are off is not queried."""
+    c = clients(aws.url)
+    api = c.apigatewayv2.create_api(Name="public", ProtocolType="HTTP")["ApiId"]
+    for route in ("GET /products", "GET /search", "POST /orders"):
+        c.apigatewayv2.create_route(ApiId=api, RouteKey=route)
+    c.apigatewayv2.create_stage(ApiId=api, StageName="prod",
+                                DefaultRouteSettings={"DetailedMetricsEnabled": True},
+                                RouteSettings={"GET /search": {"DetailedMetricsEnabled": False}})
+    route = {"ApiId": api, "Stage": "prod", "Method": "GET"}
+    put_metric(c, GW, "Count", {**route, "Resource": "/products"}, 3 * WEEK)
+    put_metric(c, GW, "Count", {**route, "Resource": "/search"}, 50 * WEEK)  # not queried
+    put_metric(c, GW, "Count", {"ApiId": api}, 0.5 * WEEK)  # the API's own figure: not hot
+    hot = by_rule(live(), "CL503")
+    assert [f.message.split(" is hot")[0] for f in hot] == ["HTTP API public route GET /products"]
+    assert "measured 3.0 requests/s, 1,814,400 in CloudWatch, 7 days to " in hot[0].message
+    assert by_rule(live(hot_requests_per_second=5), "CL503") == []
+
+
+def _cloudfront_log(path, host: str, alias: str, paths: list[str]) -> None:
+    import gzip
+
+    from cachelint.traffic.samples import CF_FIELDS
+
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(f"#Version: 1.0\n#Fields: {CF_FIELDS}\n")
+        for i, uri in enumerate(paths):
+            fh.write("\t".join(("2026-11-25", f"10:00:{i % 60:02d}", "IAD89-C1", "1024",
+                                "192.0.2.1", "GET", host, uri, "200", "-", "Mozilla/5.0", "-",
+                                "-", "Miss", f"id{i}", alias, "https", "300", "0.010")) + "\n")
+
+
+def test_cloudfront_logs_of_several_distributions_go_to_their_own(aws, tmp_path):
+    """Each log is matched to its distribution by the id in its file name, or by the domain
+    its requests name (an alias in x-host-header); a log of no scanned distribution is said."""
+    from cachelint.scan import ScanOptions, build_inventory
+
+    c = clients(aws.url)
+    made = []
+    for name, alias in (("web", "www.example.com"), ("media", "media.example.com")):
+        made.append(c.cloudfront.create_distribution(DistributionConfig={
+            "CallerReference": name, "Comment": name, "Enabled": True,
+            "Aliases": {"Quantity": 1, "Items": [alias]},
+            "Origins": {"Quantity": 1, "Items": [{
+                "Id": "o", "DomainName": f"{name}.example.org",
+                "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                       "OriginProtocolPolicy": "https-only"}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "https-only",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}
+        )["Distribution"])
+    web, media = made
+    by_id = tmp_path / f"{web['Id']}.2026-11-25-10.a1b2c3d4.gz"  # as CloudFront names it
+    _cloudfront_log(by_id, "d0.cloudfront.net", "-", ["/index.html"] * 7)
+    by_alias = tmp_path / "media-export.gz"  # renamed: the alias it was requested by says
+    _cloudfront_log(by_alias, "d0.cloudfront.net", "media.example.com", ["/v.mp4"] * 5)
+    stray = tmp_path / "other.gz"
+    _cloudfront_log(stray, "d9.cloudfront.net", "shop.example.net", ["/x"] * 3)
+    inv = build_inventory(ScanOptions(paths=(), traffic=(str(by_id), str(by_alias), str(stray)),
+                                      aws=AwsOptions(regions=(REGION,), metrics=False))
+                          ).inventory
+    got = {address.split("distribution/")[1].split("#")[0]: e.requests
+           for address, e in inv.evidence.items() if "#DefaultCacheBehavior" in address}
+    assert got == {web["Id"]: 7.0, media["Id"]: 5.0}
+    assert any(f"{stray} not matched to a CloudFront distribution of the scan (host "
+               "d9.cloudfront.net, shop.example.net)" in n for n in inv.notes), inv.notes

@@ -35,7 +35,7 @@ def iam_action(service: str, operation: str) -> str:
     if service in ("apigateway", "apigatewayv2"):
         model = boto3.client(service, region_name=REGION).meta.service_model
         return f"apigateway:{model.operation_model(operation).http['method']}"
-    prefix = {"cloudwatch": "cloudwatch"}.get(
+    prefix = {"cloudwatch": "cloudwatch", "resourcegroupstaggingapi": "tag"}.get(
         service, boto3.client(service, region_name=REGION).meta.service_model.signing_name)
     return f"{prefix}:{operation}"
 
@@ -184,3 +184,89 @@ def test_every_listing_is_read_to_its_last_page(aws):
     assert [p["CachePolicyConfig"]["Name"] for p in account["global"]["cloudfront"][
         "cache_policies"]] == [f"p{i}" for i in range(5)]
     assert log.calls[("cloudfront", "ListCachePolicies")] == 3
+
+
+# --- every fault of one operation is a warning (issue 18) -------------------------------------
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:  # bound, never listening: connections are refused
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _not_read(report) -> set[tuple[str, str]]:
+    """(service:operation, kind) of each warning."""
+    out = set()
+    for w in report.warnings:
+        what, _, rest = w.partition(" not read (")
+        out.add((what.split(": ", 1)[1], rest.split(")", 1)[0]))
+    return out
+
+
+def test_an_html_error_page_is_a_warning_whatever_the_protocol(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    aws.layer.faults += [Fault("elasticache", "DescribeReplicationGroups", kind="html500"),
+                         Fault("dax", "DescribeClusters", kind="html500")]
+    report = _scan()
+    not_read = _not_read(report)
+    # XML (query) protocol: botocore cannot parse the page at all; JSON: an HTTP 500 error.
+    assert ("elasticache:describe_replication_groups", "bad-response") in not_read
+    assert ("dax:describe_clusters", "server-error") in not_read
+    assert {w for w, _ in not_read} == {"elasticache:describe_replication_groups",
+                                        "dax:describe_clusters"}
+    assert any("'500 Internal Server Error'" in w for w in report.warnings)
+    found = {f.rule.id for f in report.findings}
+    assert {"CL101", "CL103", "CL208"} <= found  # API Gateway and CloudFront still read
+    assert not found & {"CL303", "CL401", "CL403", "CL405"}  # nothing on what was not read
+    assert report.incomplete
+
+
+def test_service_specific_endpoints_and_one_refusing_connections(aws, monkeypatch):
+    """AWS_ENDPOINT_URL_<SERVICE> overrides AWS_ENDPOINT_URL, as boto3 documents: here the
+    global endpoint refuses connections and each service has its own, DynamoDB's refusing."""
+    seed_shop(clients(aws.url), aws.layer)
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", closed)
+    for name in ("API_GATEWAY", "APIGATEWAYV2", "ELASTICACHE", "DAX", "CLOUDFRONT",
+                 "CLOUDWATCH", "IAM", "STS", "RESOURCE_GROUPS_TAGGING_API"):
+        monkeypatch.setenv(f"AWS_ENDPOINT_URL_{name}", aws.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", closed)
+    report = _scan(metrics=False)
+    assert _not_read(report) == {("dynamodb:list_tables", "unreachable")}
+    found = {f.rule.id for f in report.findings}
+    assert {"CL101", "CL208", "CL301", "CL401"} <= found  # every other service was read
+
+
+def test_a_proxy_that_refuses_is_a_warning(aws, monkeypatch):
+    seed_shop(clients(aws.url), aws.layer)
+    # Only DAX goes through the (closed) proxy: its endpoint is not in NO_PROXY.
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DAX", aws.url.replace("127.0.0.1", "localhost"))
+    report = _scan(metrics=False)
+    assert _not_read(report) == {("dax:describe_clusters", "proxy-error")}
+    assert {"CL101", "CL208", "CL301"} <= {f.rule.id for f in report.findings}
+
+
+def test_credentials_expiring_mid_scan_stop_the_account_with_one_warning(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    expiry = Fault("*", kind="expired", after=6)
+    aws.layer.faults.append(expiry)
+    log = CallLog()
+    collected = collect(AwsOptions(regions=(REGION,), settings=FAST, workers=1), log=log)
+    assert [(w["kind"], w["message"].endswith("no further calls to this account"))
+            for w in collected.warnings] == [("expired-credentials", True)]
+    assert expiry.hits == 1  # the one failed call; nothing was sent after it
+    assert log.total == 7
+    assert collected.summaries[0].status == "partial"
+
+
+def test_an_unknown_operation_is_a_warning(aws):
+    seed_shop(clients(aws.url), aws.layer)
+    # A JSON-protocol endpoint that does not know the operation (as a partial emulator answers).
+    aws.layer.faults.append(Fault("dynamodb", "ListTables", kind="unknown-operation"))
+    report = _scan(metrics=False)
+    assert _not_read(report) == {("dynamodb:list_tables", "unsupported")}

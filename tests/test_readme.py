@@ -152,6 +152,11 @@ CASES: dict[str, Case] = {
     f"cachelint scan --aws --organization --role-arn {ROLE}": Case(rc=1, aws=True),
     f"cachelint scan --aws --accounts accounts.txt --role-arn {ROLE}":
         Case(rc=1, aws=True, files={"accounts.txt": ("123456789012  # the shop\n",)}),
+    f"cachelint aws snapshot --organization --role-arn {ROLE} --resume org/":
+        Case(rc=0, aws=True, creates=("org/123456789012.json",)),
+    "cachelint scan org/*.json":
+        Case(rc=1, aws=True, before=(f"cachelint aws snapshot --organization --role-arn {ROLE} "
+                                     "--resume org/",)),
     "cachelint scan --aws --window-days 14 --hot-rps 5": Case(rc=1, aws=True),
     "cachelint scan ./infra --aws": Case(rc=1, aws=True),
     "cachelint aws policy": Case(rc=0, shows=('"cloudwatch:GetMetricData"',)),

@@ -4,37 +4,18 @@ the fields cachelint uses (no stage variables, origin custom headers, tags other
 
 The snapshot is plain JSON in AWS's own field names. :mod:`cachelint.aws.mapping` turns it into
 the normalized model, the same way for a live scan and for ``cachelint scan account.json``.
+:mod:`cachelint.aws.accounts` runs these readers over every account and Region of a scan.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import socket
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from botocore.exceptions import (
-    BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError, NoCredentialsError,
-    ReadTimeoutError,
-)
-
-from cachelint import __version__
-from cachelint.aws import SNAPSHOT_FORMAT
 from cachelint.aws import evidence
-from cachelint.aws.session import (
-    DEFAULT_REGION, Account, AwsSetupError, CallLog, ClientSettings, assume, base_session,
-    client, frozen, read_accounts_file, role_for,
-)
+from cachelint.aws.reader import Reader, failure  # noqa: F401  (failure: for callers)
+from cachelint.aws.session import ClientSettings
 
-ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-                 "AuthorizationError", "UnauthorizedException", "NotAuthorized"}
-THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException",
-             "RequestLimitExceeded", "RequestThrottled", "SlowDown"}
-DISABLED = {"OptInRequired", "SubscriptionRequiredException", "UnrecognizedClientException",
-            "InvalidClientTokenId", "AuthFailure", "InvalidSignatureException",
-            "RegionDisabledException"}
 SCAN_TAGS = ("cachelint:hot", "cachelint:consistency")
 
 
@@ -51,114 +32,18 @@ class AwsOptions:
     metrics: bool = True
     workers: int = 8
     settings: ClientSettings = ClientSettings()
+    # Write each account's snapshot into this folder as it completes (memory then holds the
+    # accounts being read, not the organization); resume: skip the accounts already there.
+    snapshot_dir: str | None = None
+    resume: bool = False
 
 
-@dataclass
-class Collection:
-    """What one run read, and what it could not."""
+def collect(options: AwsOptions, progress: Callable[..., None] | None = None,
+            log: Any = None, now: Any = None) -> Any:
+    """Read every account and Region of ``options`` (see :func:`cachelint.aws.accounts.run`)."""
+    from cachelint.aws.accounts import run
 
-    snapshot: dict
-    log: CallLog
-
-    @property
-    def warnings(self) -> list[dict]:
-        """What could not be read: the snapshot's own record."""
-        return self.snapshot["warnings"]
-
-
-def failure(exc: BaseException) -> tuple[str, str]:
-    """(kind, one-line text) for an exception met while reading."""
-    if isinstance(exc, ClientError):
-        err = exc.response.get("Error", {})
-        code = str(err.get("Code", "Error"))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        text = f"{code}: {err.get('Message', '')}".strip().rstrip(":")
-        if code in ACCESS_DENIED or status == 403 and code not in DISABLED:
-            return "access-denied", text
-        if code in THROTTLED:
-            return "throttled", f"{text} (retries exhausted)"
-        if code in DISABLED:
-            return "region-disabled", text
-        if status >= 500:
-            return "server-error", f"{text} (HTTP {status}, retries exhausted)"
-        return "error", text
-    if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError, socket.timeout, TimeoutError)):
-        return "timeout", str(exc).splitlines()[0]
-    if isinstance(exc, EndpointConnectionError):
-        return "unreachable", str(exc).splitlines()[0]
-    return "error", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-
-
-class Reader:
-    """The clients of one (account, region) and calls that turn failures into warnings."""
-
-    def __init__(self, account: Account, region: str, log: CallLog, settings: ClientSettings):
-        self.account, self.region, self.log, self.settings = account, region, log, settings
-        self.session = account.session()
-        self.clients: dict[str, Any] = {}
-        self.warnings: list[dict] = []
-
-    def client(self, service: str) -> Any:
-        if service not in self.clients:
-            self.clients[service] = client(self.session, service, self.region, self.log,
-                                           self.settings)
-        return self.clients[service]
-
-    def _warn(self, service: str, operation: str, exc: BaseException) -> None:
-        kind, text = failure(exc)
-        self.warnings.append({"account": self.account.account_id, "region": self.region,
-                              "service": service, "operation": operation, "kind": kind,
-                              "message": text})
-
-    def call(self, service: str, operation: str, **params: Any) -> dict | None:
-        try:
-            return getattr(self.client(service), operation)(**params)
-        except (ClientError, BotoCoreError, OSError) as exc:
-            if isinstance(exc, NoCredentialsError):
-                raise AwsSetupError(str(exc)) from None
-            self._warn(service, operation, exc)
-            return None
-
-    def pages(self, service: str, operation: str, key: str | Callable[[dict], list],
-              **params: Any) -> list | None:
-        """Every item over every page; None (and a warning) if a page could not be read."""
-        c = self.client(service)
-        items: list = []
-        pick = key if callable(key) else (lambda page: page.get(key) or [])
-        try:
-            if c.can_paginate(operation):
-                for page in c.get_paginator(operation).paginate(**params):
-                    items.extend(pick(page))
-                return items
-            token_in, token_out = _TOKENS.get((service, operation), ("NextToken", "NextToken"))
-            while True:
-                page = getattr(c, operation)(**params)
-                items.extend(pick(page))
-                token = _dig(page, token_out)
-                if not token:
-                    return items
-                params[token_in] = token
-        except (ClientError, BotoCoreError, OSError) as exc:
-            if isinstance(exc, NoCredentialsError):
-                raise AwsSetupError(str(exc)) from None
-            self._warn(service, operation, exc)
-            return None
-
-
-# Operations without a botocore paginator: (request token, response token path).
-_TOKENS = {
-    ("cloudfront", "list_cache_policies"): ("Marker", "CachePolicyList.NextMarker"),
-    ("cloudfront", "list_origin_request_policies"): ("Marker",
-                                                     "OriginRequestPolicyList.NextMarker"),
-    ("elasticache", "describe_serverless_caches"): ("NextToken", "NextToken"),
-    ("apigateway", "get_authorizers"): ("position", "position"),
-}
-
-
-def _dig(data: Any, path: str) -> Any:
-    for part in path.split("."):
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
+    return run(options, progress=progress, log=log, now=now)
 
 
 def _pick(data: Any, *keys: str) -> dict:
@@ -214,9 +99,20 @@ def read_apigateway(r: Reader) -> dict:
         if api.get("ProtocolType") != "HTTP":
             continue
         routes = r.pages("apigatewayv2", "get_routes", "Items", ApiId=api.get("ApiId")) or []
+        # Stages say where detailed (per-route) metrics are on: per-route request counts.
+        stages = r.pages("apigatewayv2", "get_stages", "Items", ApiId=api.get("ApiId")) or []
         out["http_apis"].append({**_pick(api, "ApiId", "Name", "ProtocolType", "ApiEndpoint"),
                                  "Tags": _tags(api.get("Tags")),
-                                 "Routes": [rt.get("RouteKey") for rt in routes]})
+                                 "Routes": [rt.get("RouteKey") for rt in routes],
+                                 "Stages": [{
+                                     "StageName": st.get("StageName"),
+                                     "DefaultRouteSettings": _pick(
+                                         st.get("DefaultRouteSettings"),
+                                         "DetailedMetricsEnabled"),
+                                     "RouteSettings": {
+                                         k: _pick(v, "DetailedMetricsEnabled") for k, v in
+                                         (st.get("RouteSettings") or {}).items()}}
+                                     for st in stages]})
     return out
 
 
@@ -349,6 +245,7 @@ def read_cloudfront(r: Reader) -> dict:
                    for o in _items(d.get("Origins"))]
         out["distributions"].append({
             **_pick(d, "Id", "ARN", "DomainName", "Enabled"), "Origins": origins,
+            "Aliases": _items(d.get("Aliases")),
             "DefaultCacheBehavior": _behavior(d.get("DefaultCacheBehavior") or {}),
             "CacheBehaviors": [_behavior(b) for b in _items(d.get("CacheBehaviors"))]})
     for item in r.pages("cloudfront", "list_cache_policies",
@@ -376,126 +273,40 @@ def read_cloudfront(r: Reader) -> dict:
     return out
 
 
-# --- the run ------------------------------------------------------------------------------------
+# --- one account --------------------------------------------------------------------------------
 
 
-def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=lambda v: v.isoformat()
-                                 if isinstance(v, (dt.datetime, dt.date)) else str(v)))
+# Services whose resources carry declarations only as tags their listings do not return.
+TAGGED_SERVICES = ("elasticache", "dax", "dynamodb")
 
 
-def _regions(options: AwsOptions, account: Account, log: CallLog) -> tuple[list[str], list]:
-    if options.regions:
-        return list(dict.fromkeys(options.regions)), []
-    home = account.credentials.get("region_name") or DEFAULT_REGION
-    if not options.all_regions:
-        return [home], []
-    r = Reader(account, home, log, options.settings)
-    found = r.call("ec2", "describe_regions")  # only the regions enabled for the account
+def read_tags(r: Reader) -> dict[str, dict] | None:
+    """cachelint's own tags on the Region's ElastiCache, DAX and DynamoDB resources, by ARN:
+    one ``tag:GetResources`` call (and its pages) instead of one tag call per resource."""
+    found = r.pages("resourcegroupstaggingapi", "get_resources", "ResourceTagMappingList",
+                    ResourceTypeFilters=list(TAGGED_SERVICES))
     if found is None:
-        return [home], r.warnings
-    return sorted(x["RegionName"] for x in found.get("Regions", [])), r.warnings
-
-
-def _accounts(options: AwsOptions, log: CallLog) -> list[Account]:
-    session = base_session(options.profile)
-    creds = frozen(session)
-    home = session.region_name or DEFAULT_REGION
-    ids: list[str] = []
-    if options.accounts_file:
-        ids = read_accounts_file(options.accounts_file)
-    elif options.organization:
-        me = Account("", creds)
-        r = Reader(me, home, log, options.settings)
-        listed = r.pages("organizations", "list_accounts", "Accounts")
-        if listed is None:
-            raise AwsSetupError("--organization: cannot list the organization's accounts: "
-                                + r.warnings[-1]["message"])
-        ids = [a["Id"] for a in listed if a.get("Status", "ACTIVE") == "ACTIVE"]
-    if ids and not options.role_arn:
-        raise AwsSetupError("--accounts/--organization need --role-arn: the role to assume in "
-                            "each account")
-    if not ids:
-        if options.role_arn:
-            role = options.role_arn
-            creds = assume(session, role, options.external_id, log, options.settings)
-        account_id = _caller(Account("", creds), home, log, options.settings)
-        return [Account(account_id, _with_region(creds, home))]
-    out = []
-    for account_id in ids:
-        role = role_for(options.role_arn or "", account_id)
-        out.append(Account(account_id, _with_region(
-            assume(session, role, options.external_id, log, options.settings), home)))
+        return None  # not read: nothing is declared by tag (a declaration only adds findings)
+    out = {}
+    for mapping in found:
+        tags = _tags(mapping.get("Tags"))
+        if tags and isinstance(mapping.get("ResourceARN"), str):
+            out[mapping["ResourceARN"]] = tags
     return out
 
 
-def _with_region(creds: dict, region: str) -> dict:
-    return {**creds, "region_name": region}
+def _attach_tags(data: dict, tags: dict[str, dict]) -> None:
+    """``Tags`` on each resource that has cachelint tags (the snapshot is unchanged otherwise)."""
+    ec, dax, ddb = data["elasticache"], data["dax"], data["dynamodb"]
+    for entry, arn in ([(x, x.get("ARN")) for x in ec["replication_groups"]
+                        + ec["cache_clusters"] + ec["serverless_caches"]]
+                       + [(x, x.get("ClusterArn")) for x in dax["clusters"]]
+                       + [(x, x.get("TableArn")) for x in ddb["tables"]]):
+        if arn in tags:
+            entry["Tags"] = tags[arn]
 
 
-def _caller(account: Account, region: str, log: CallLog, settings: ClientSettings) -> str:
-    r = Reader(account, region, log, settings)
-    me = r.call("sts", "get_caller_identity")
-    if me is None:
-        raise AwsSetupError("cannot identify the AWS account: " + r.warnings[-1]["message"])
-    return me["Account"]
-
-
-def collect(options: AwsOptions, progress: Callable[[int, int], None] | None = None,
-            log: CallLog | None = None, now: dt.datetime | None = None) -> Collection:
-    """Read every account and region of ``options`` concurrently (a bounded pool)."""
-    log = log or CallLog()
-    now = now or dt.datetime.now(dt.timezone.utc)
-    start = now - dt.timedelta(days=options.window_days)
-    accounts = _accounts(options, log)
-    warnings: list[dict] = []
-    tasks: list[tuple[Account, str, str]] = []
-    for account in accounts:
-        regions, problems = _regions(options, account, log)
-        warnings += problems
-        tasks += [(account, region, "region") for region in regions]
-        tasks.append((account, DEFAULT_REGION, "global"))  # CloudFront and its metrics
-    results: dict[tuple[str, str], dict] = {}
-
-    def run(task: tuple[Account, str, str]) -> tuple[tuple[Account, str, str], dict, list]:
-        account, region, kind = task
-        r = Reader(account, region, log, options.settings)
-        data = _read_global(r) if kind == "global" else _read_region(r)
-        if options.metrics:
-            data["metrics"] = evidence.collect(r, data, start, now, global_=kind == "global")
-        return task, data, r.warnings
-
-    done = 0
-    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-        futures = [pool.submit(run, t) for t in tasks]
-        for future in as_completed(futures):
-            (account, region, kind), data, problems = future.result()
-            results[(account.account_id, f"{kind}:{region}")] = data
-            warnings += problems
-            done += 1
-            if progress:
-                progress(done, len(tasks))
-    snapshot = {
-        "cachelint_snapshot": SNAPSHOT_FORMAT, "cachelint_version": __version__,
-        "created": now.isoformat(timespec="seconds"),
-        "window": {"start": start.isoformat(timespec="seconds"),
-                   "end": now.isoformat(timespec="seconds"), "days": options.window_days}
-        if options.metrics else None,
-        "accounts": [{
-            "account_id": a.account_id,
-            "global": results.get((a.account_id, f"global:{DEFAULT_REGION}"), {}),
-            "regions": {region.split(":", 1)[1]: data
-                        for (acct, region), data in sorted(results.items())
-                        if acct == a.account_id and region.startswith("region:")}}
-            for a in accounts],
-        "warnings": sorted(warnings, key=lambda w: (w["account"], w["region"], w["service"],
-                                                    w["operation"])),
-        "api_calls": sum(log.calls.values()),
-    }
-    return Collection(_json_safe(snapshot), log)
-
-
-def _read_region(r: Reader) -> dict:
+def read_region(r: Reader) -> dict:
     role_cache: dict[str, dict] = {}
 
     def roles(arn: str) -> dict:
@@ -503,9 +314,16 @@ def _read_region(r: Reader) -> dict:
             role_cache[arn] = read_role_tables(r, arn)
         return role_cache[arn]
 
-    return {"apigateway": read_apigateway(r), "elasticache": read_elasticache(r),
+    data = {"apigateway": read_apigateway(r), "elasticache": read_elasticache(r),
             "dax": read_dax(r, roles), "dynamodb": read_dynamodb(r)}
+    if any(data["elasticache"][k] for k in ("replication_groups", "cache_clusters",
+                                            "serverless_caches")) \
+            or data["dax"]["clusters"] or data["dynamodb"]["tables"]:
+        tags = read_tags(r)  # only where there is something to tag
+        if tags:
+            _attach_tags(data, tags)
+    return data
 
 
-def _read_global(r: Reader) -> dict:
+def read_global(r: Reader) -> dict:
     return {"cloudfront": read_cloudfront(r)}

@@ -9,6 +9,7 @@ window, rounded up to a multiple of 60 s), so a scan costs one call per 500 quer
 | the same, per method | ApiName, Stage, Method, Resource | only with detailed metrics on: hot GETs |
 | ``Latency``, ``IntegrationLatency`` (AWS/ApiGateway) | ApiName, Stage | how slow the backend is |
 | ``Count`` (AWS/ApiGateway) | ApiId | HTTP API traffic |
+| the same, per route | ApiId, Method, Resource, Stage | only with detailed metrics on: hot routes |
 | ``ConsumedReadCapacityUnits``, ``ConsumedWriteCapacityUnits`` (AWS/DynamoDB) | TableName | read/write mix: DAX candidates and misfits |
 | ``Requests``, ``CacheHitRate`` (AWS/CloudFront, us-east-1) | DistributionId, Region=Global | distribution traffic; hit rate needs additional metrics |
 """
@@ -57,11 +58,34 @@ def queries(data: dict, global_: bool) -> list[dict]:
                                 ("Count", "CacheHitCount", "CacheMissCount")]
     for http in api.get("http_apis", []):
         out.append(_query("AWS/ApiGateway", "Count", {"ApiId": http.get("ApiId", "")}))
+        for stage, route in detailed_routes(http):
+            out.append(_query("AWS/ApiGateway", "Count", route_dimensions(http, stage, route)))
     for table in data.get("dynamodb", {}).get("tables", []):
         dims = {"TableName": table.get("TableName", "")}
         out += [_query("AWS/DynamoDB", m, dims) for m in
                 ("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits")]
     return out
+
+
+def detailed_routes(http: dict) -> list[tuple[str, str]]:
+    """(stage, route key) of an HTTP API's routes whose stage has detailed metrics on, by
+    default or for that route."""
+    out = []
+    for stage in http.get("Stages") or []:
+        default = bool((stage.get("DefaultRouteSettings") or {}).get("DetailedMetricsEnabled"))
+        per_route = stage.get("RouteSettings") or {}
+        for route in http.get("Routes") or []:
+            on = (per_route.get(route) or {}).get("DetailedMetricsEnabled")
+            if on is True or (on is None and default):
+                out.append((str(stage.get("StageName", "")), str(route)))
+    return out
+
+
+def route_dimensions(http: dict, stage: str, route: str) -> dict[str, str]:
+    """An HTTP API route's CloudWatch dimensions: ApiId, Method, Resource, Stage."""
+    method, _, path = route.partition(" ")
+    return {"ApiId": str(http.get("ApiId", "")), "Method": method, "Resource": path or route,
+            "Stage": stage}
 
 
 def collect(reader: Any, data: dict, start: dt.datetime, end: dt.datetime,

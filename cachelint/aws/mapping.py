@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.linking import (
     MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
     managed_policy, method_path_parts, origin_kind, origin_request_policy, parameter_group_for,
@@ -177,8 +178,11 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
         behaviours = [("DefaultCacheBehavior", d.get("DefaultCacheBehavior") or {})]
         behaviours += [(f"CacheBehaviors[{i}]", b) for i, b in
                        enumerate(d.get("CacheBehaviors") or [])]
+        domains = tuple(x for x in [d.get("DomainName"), *(d.get("Aliases") or [])]
+                        if isinstance(x, str))
         for name, b in behaviours:
-            out.append(_behavior(w, arn, f"{arn}#{name}", b, origins, policies, requests))
+            out.append(replace(_behavior(w, arn, f"{arn}#{name}", b, origins, policies,
+                                         requests), domains=domains))
     return out
 
 
@@ -255,7 +259,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
         engine = str(rg.get("Engine") or (first or {}).get("Engine") or "redis").lower()
         out.append(CacheCluster(
             source=w.source(rg.get("ARN") or rg.get("ReplicationGroupId"),
-                            "AWS::ElastiCache::ReplicationGroup", names),
+                            "AWS::ElastiCache::ReplicationGroup", names, rg.get("Tags")),
             name=rg.get("ReplicationGroupId"), deployment="replication-group", engine=engine,
             engine_version=(first or {}).get("EngineVersion"), node_count=per_shard,
             automatic_failover=rg.get("AutomaticFailover") in ("enabled", "enabling"),
@@ -273,7 +277,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
         out.append(CacheCluster(
             source=w.source(cc.get("ARN") or cc.get("CacheClusterId"),
                             "AWS::ElastiCache::CacheCluster",
-                            {**names, "node_count": "NumCacheNodes"}),
+                            {**names, "node_count": "NumCacheNodes"}, cc.get("Tags")),
             name=cc.get("CacheClusterId"), deployment="cluster", engine=engine,
             engine_version=version, node_count=_int(cc.get("NumCacheNodes")),
             automatic_failover=False,
@@ -284,7 +288,7 @@ def _elasticache(w: _Where, data: dict) -> list[Resource]:
     for sc in data.get("serverless_caches", []):
         out.append(CacheCluster(
             source=w.source(sc.get("ARN") or sc.get("ServerlessCacheName"),
-                            "AWS::ElastiCache::ServerlessCache"),
+                            "AWS::ElastiCache::ServerlessCache", tags=sc.get("Tags")),
             name=sc.get("ServerlessCacheName"), deployment="serverless",
             engine=str(sc.get("Engine") or "redis").lower(),
             engine_version=sc.get("FullEngineVersion") or sc.get("MajorEngineVersion"),
@@ -325,7 +329,8 @@ def _dax(w: _Where, data: dict, tables: dict[str, DynamoTable]) -> list[Resource
                            "endpoint_encryption": "ClusterEndpointEncryptionType",
                            "parameter_group": "ParameterGroupName",
                            "record_ttl_millis": "record-ttl-millis",
-                           "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"})
+                           "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"},
+                          c.get("Tags"))
         out.append(DaxCluster(
             source=source, name=c.get("ClusterName"),
             replication_factor=_int(c.get("TotalNodes")),
@@ -343,7 +348,8 @@ def _tables(w: _Where, data: dict) -> dict[str, DynamoTable]:
     for t in data.get("tables", []):
         arn = t.get("TableArn") or t.get("TableName")
         out[arn] = DynamoTable(
-            source=w.source(arn, "AWS::DynamoDB::Table", {"global_table": "Replicas"}),
+            source=w.source(arn, "AWS::DynamoDB::Table", {"global_table": "Replicas"},
+                            t.get("Tags")),
             name=t.get("TableName"),
             global_table=bool(t.get("Replicas")) or bool(t.get("GlobalTableVersion")))
     return out
@@ -373,8 +379,27 @@ class _Metrics:
         return Evidence(window_seconds=self.seconds, basis=self.basis, **values)
 
 
+def route_address(api: HttpApi, route: str) -> str:
+    """Where an HTTP API route's evidence is kept (a route is not a resource of the model)."""
+    return f"{api.source.address}#route/{route}"
+
+
+def _attach_routes(inv: Inventory, metrics: _Metrics, api: HttpApi, http: dict) -> None:
+    """Each route's request count over the stages that measure it (detailed metrics)."""
+    totals: dict[str, float] = {}
+    for stage, route in detailed_routes(http):
+        value = metrics.get("AWS/ApiGateway", "Count", **route_dimensions(http, stage, route))
+        if value is not None:
+            totals[route] = totals.get(route, 0.0) + value
+    for route, total in totals.items():
+        found = metrics.evidence(requests=total)
+        if found is not None:
+            inv.evidence[route_address(api, route)] = found
+
+
 def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
-            api_names: dict[str, str]) -> None:
+            api_names: dict[str, str], http_stages: dict[str, dict] | None = None) -> None:
+    http_stages = http_stages or {}
     gw = "AWS/ApiGateway"
     for r in resources:
         found: Evidence | None = None
@@ -396,8 +421,9 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
                 found = replace(found, integration_latency_ms=metrics.get(
                     gw, "IntegrationLatency", **stage))
         elif isinstance(r, HttpApi):
-            found = metrics.evidence(requests=metrics.get(
-                gw, "Count", ApiId=r.source.address.rsplit("/", 1)[-1]))
+            api_id = r.source.address.rsplit("/", 1)[-1]
+            found = metrics.evidence(requests=metrics.get(gw, "Count", ApiId=api_id))
+            _attach_routes(inv, metrics, r, http_stages.get(api_id) or {})
         elif isinstance(r, DynamoTable):
             dims = {"TableName": r.name}
             found = metrics.evidence(
@@ -435,7 +461,8 @@ def map_snapshot(snapshot: dict) -> Inventory:
                      *_elasticache(w, data.get("elasticache") or {}),
                      *tables.values(), *_dax(w, data.get("dax") or {}, tables)]
             names = {str(a.get("id")): str(a.get("name", "")) for a in api.get("rest_apis", [])}
-            _attach(inv, _Metrics(data.get("metrics") or [], window), found, names)
+            https = {str(a.get("ApiId")): a for a in api.get("http_apis", [])}
+            _attach(inv, _Metrics(data.get("metrics") or [], window), found, names, https)
             regional += found
         glob = acct.get("global") or {}
         w = _Where(account, "global")

@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 import botocore.config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, SSOError, TokenRetrievalError
 
 from cachelint import __version__
 from cachelint.aws import AwsSetupError
@@ -38,14 +38,19 @@ class CallLog:
     calls: Counter = field(default_factory=Counter)
     attempts: Counter = field(default_factory=Counter)  # HTTP requests, retries included
     lock: threading.Lock = field(default_factory=threading.Lock)
+    parent: "CallLog | None" = None  # the run's log, when this one counts one account
 
     def record(self, service: str, operation: str) -> None:
         with self.lock:
             self.calls[(service, operation)] += 1
+        if self.parent is not None:
+            self.parent.record(service, operation)
 
     def attempt(self, service: str, operation: str) -> None:
         with self.lock:
             self.attempts[(service, operation)] += 1
+        if self.parent is not None:
+            self.parent.attempt(service, operation)
 
     @property
     def total(self) -> int:
@@ -79,11 +84,27 @@ class ClientSettings:
             user_agent_extra=f"cachelint/{__version__}", max_pool_connections=16)
 
 
+_CREATING = threading.Lock()
+_SHARED: dict[str | None, boto3.Session] = {}
+
+
+def shared_session(profile: str | None) -> boto3.Session:
+    """One session per profile for the whole run: its service models are loaded once, not for
+    every client of every account and Region (what dominated a scan's CPU and memory)."""
+    with _CREATING:
+        if profile not in _SHARED:
+            _SHARED[profile] = boto3.Session(profile_name=profile)
+        return _SHARED[profile]
+
+
 def client(session: boto3.Session, service: str, region: str, log: CallLog,
-           settings: ClientSettings, allowed: frozenset[str] = frozenset()) -> Any:
-    """A boto3 client that can only read. ``AWS_ENDPOINT_URL`` (and its per-service forms) is
-    honoured by boto3 itself."""
-    c = session.client(service, region_name=region, config=settings.botocore())
+           settings: ClientSettings, allowed: frozenset[str] = frozenset(),
+           credentials: dict | None = None) -> Any:
+    """A boto3 client that can only read, with ``credentials`` if given (else the session's).
+    ``AWS_ENDPOINT_URL`` (and its per-service forms) is honoured by boto3 itself."""
+    keys = {k: v for k, v in (credentials or {}).items() if k.startswith("aws_")}
+    with _CREATING:  # a session is not thread-safe: clients are made one at a time
+        c = session.client(service, region_name=region, config=settings.botocore(), **keys)
     before_call, before_send = _guard(log, service, allowed)
     c.meta.events.register("before-call.*.*", before_call)
     c.meta.events.register("before-send.*.*", before_send)
@@ -96,10 +117,11 @@ class Account:
 
     account_id: str
     credentials: dict  # aws_access_key_id, aws_secret_access_key, aws_session_token
+    profile: str | None = None  # whose configuration (endpoints, retries) clients follow
 
     def session(self) -> boto3.Session:
-        # A session per task: boto3 sessions are not thread-safe, clients are.
-        return boto3.Session(**self.credentials)
+        # Shared: clients are thread-safe and get this account's credentials explicitly.
+        return shared_session(self.profile)
 
 
 def base_session(profile: str | None) -> boto3.Session:
@@ -110,13 +132,29 @@ def base_session(profile: str | None) -> boto3.Session:
 
 
 def frozen(session: boto3.Session) -> dict:
-    creds = session.get_credentials()
-    if creds is None:
+    """The session's credentials, resolved now: an SSO profile that is not logged in, or a
+    credential process that fails, is a setup error before any account is read."""
+    try:
+        creds = session.get_credentials()
+        f = creds.get_frozen_credentials() if creds is not None else None
+    except (SSOError, TokenRetrievalError) as exc:
+        profile = session.profile_name
+        raise AwsSetupError(f"AWS profile {profile!r}: the SSO session is not logged in or has "
+                            f"expired; run `aws sso login --profile {profile}` "
+                            f"({_first_line(exc)})") from None
+    except BotoCoreError as exc:
+        raise AwsSetupError(f"AWS credentials of profile {session.profile_name!r}: "
+                            f"{_first_line(exc)}") from None
+    if f is None or not f.access_key:
         raise AwsSetupError("no AWS credentials found (environment, profile, SSO or instance "
                             "role); set AWS_PROFILE or pass --profile")
-    f = creds.get_frozen_credentials()
     return {"aws_access_key_id": f.access_key, "aws_secret_access_key": f.secret_key,
             "aws_session_token": f.token}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def role_for(role_arn: str, account_id: str) -> str:
@@ -129,24 +167,6 @@ def role_for(role_arn: str, account_id: str) -> str:
         parts[4] = account_id
         return ":".join(parts)
     raise AwsSetupError(f"--role-arn {role_arn!r} is not an IAM role ARN")
-
-
-def assume(session: boto3.Session, role_arn: str, external_id: str | None, log: CallLog,
-           settings: ClientSettings) -> dict:
-    sts = client(session, "sts", session.region_name or DEFAULT_REGION, log, settings,
-                 allowed=frozenset({"AssumeRole"}))
-    kwargs: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "cachelint-scan",
-                              "DurationSeconds": 3600}
-    if external_id:
-        kwargs["ExternalId"] = external_id
-    try:
-        creds = sts.assume_role(**kwargs)["Credentials"]
-    except ClientError as exc:
-        raise AwsSetupError(f"cannot assume {role_arn}: {exc.response['Error'].get('Code')}: "
-                            f"{exc.response['Error'].get('Message', '')}") from None
-    return {"aws_access_key_id": creds["AccessKeyId"],
-            "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"]}
 
 
 def read_accounts_file(path: str) -> list[str]:

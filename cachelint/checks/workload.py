@@ -80,6 +80,14 @@ def _measured_hot(ctx: Context, res: Resource) -> str | None:
     return f"measured {rate:,.1f} requests/s, {e.requests:,.0f} in {e.basis}{slow}"
 
 
+def _measured_route(ctx: Context, address: str) -> str | None:
+    e = ctx.inventory.evidence.get(address)
+    rate = e.requests_per_second if e is not None else None
+    if rate is None or rate < ctx.config.threshold("hot_requests_per_second", 1.0):
+        return None
+    return f"measured {rate:,.1f} requests/s, {e.requests:,.0f} in {e.basis}"
+
+
 def _hot(ctx: Context, res: Resource, *candidates: Any) -> str | None:
     why = declared(res, ctx.config.hot, "hot", *candidates)
     return f"declared: {why}" if why else _measured_hot(ctx, res)
@@ -113,9 +121,17 @@ def hot_http_api_without_cdn(ctx: Context) -> Iterator[Hit]:
     inv = ctx.inventory
     fronted = cdn_fronted(inv)
     for api in inv.of(HttpApi):
+        if api.source.address in fronted:
+            continue
         why = _hot(ctx, api, api.source.address, api.name, *api.routes)
-        if why and api.source.address not in fronted:
+        if why:
             yield Hit(api, None, {"what": api.name or api.source.address, "why": why})
+            continue
+        for route in api.routes:  # per-route figures (detailed metrics): the hot routes
+            measured = _measured_route(ctx, f"{api.source.address}#route/{route}")
+            if measured:
+                yield Hit(api, None, {"what": f"{api.name or api.source.address} route {route}",
+                                      "why": measured})
 
 
 def cache_low_hit_ratio(ctx: Context) -> Iterator[Hit]:

@@ -2,7 +2,8 @@
 
 An API Gateway log line names its method and resource path, which match a REST method of the
 scan exactly; a CloudFront or ALB line names a URL path, counted for the CloudFront behaviour
-whose path pattern matches it (the most specific pattern first, as CloudFront does).
+whose path pattern matches it (the most specific pattern first, as CloudFront does), of the
+distribution the log is of: the id in the log's file name, or the domain its requests name.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import re
 
 from cachelint.loaders.terraform.files import LoadError as FileError
 from cachelint.model import ApiMethod, CacheBehavior, Evidence, Inventory
 from cachelint.traffic.analyse import DEFAULT_TTLS, TrafficReport, analyse
-from cachelint.traffic.logs import LogError, group_by_format
+from cachelint.traffic.logs import LogError, group_by_format, head
 
 
 def _basis(files: list[str], first: float, last: float) -> str:
@@ -45,16 +47,15 @@ def attach_traffic(inventory: Inventory, logs: list[str]) -> None:
     api_logs, cdn_logs = groups.get("apigateway", []), groups.get("cloudfront", [])
     empty = TrafficReport()
     report = analyse(api_logs, ttls) if api_logs else empty
-    cdn = analyse(cdn_logs, ttls, replay_routes=False) if cdn_logs else empty
+    cdn_rows = _behaviours(inventory, cdn_logs, ttls)
     files = len(api_logs) + len(cdn_logs)
-    inventory.notes.append(f"traffic: {report.rows + cdn.rows:,} requests in {files} log file"
+    inventory.notes.append(f"traffic: {report.rows + cdn_rows:,} requests in {files} log file"
                            f"{'s' if files != 1 else ''}")
     if groups.get("alb"):
         # Not read at all: nothing in the model is an ALB. `cachelint traffic` reports them.
         inventory.notes.append(f"traffic: {len(groups['alb'])} ALB log file(s) not used as "
                                "evidence (no scanned resource is a load balancer)")
     _methods(inventory, methods, report, api_logs)
-    _behaviours(inventory, cdn, cdn_logs)
 
 
 def _methods(inventory: Inventory, methods: list, report: TrafficReport, logs: list) -> None:
@@ -70,16 +71,76 @@ def _methods(inventory: Inventory, methods: list, report: TrafficReport, logs: l
             peak_per_second=route.peak_per_second, replays=tuple(route.replays))
 
 
-def _behaviours(inventory: Inventory, report: TrafficReport, logs: list) -> None:
+# A standard log file is named ``[prefix/]DISTRIBUTION_ID.YYYY-MM-DD-HH.UNIQUE.gz``.
+# (AWS's ids start with E; the id is only trusted when a scanned distribution has it.)
+_LOG_NAME = re.compile(r"(?:^|[./_-])([0-9A-Z]{6,20})\.\d{4}-\d\d-\d\d-\d\d\.")
+
+
+def log_distribution(path: str) -> tuple[str | None, frozenset[str]]:
+    """Which distribution a CloudFront log is of: the id in its file name, and the hosts its
+    first request names (``cs(Host)``, the distribution's domain; ``x-host-header``, the name
+    the viewer used, an alias or that domain). Each log file holds one distribution."""
+    found = _LOG_NAME.search(os.path.basename(path))
+    hosts: set[str] = set()
+    try:
+        lines = head(path, 12)
+    except LogError:
+        lines = []
+    fields: list[str] = []
+    for line in lines:
+        if line.startswith("#Fields:"):
+            fields = line.split(":", 1)[1].split()
+        elif not line.startswith("#") and fields:
+            values = line.split("\t")
+            hosts = {values[i].lower() for i, name in enumerate(fields)
+                     if name in ("cs(Host)", "x-host-header") and i < len(values)
+                     and values[i] not in ("", "-")}
+            break
+    return (found.group(1) if found else None), frozenset(hosts)
+
+
+def _distribution_id(address: str) -> str | None:
+    """A deployed distribution's id, from its ARN; None for one declared in code."""
+    return address.rsplit("/", 1)[-1] if address.startswith("arn:") else None
+
+
+def _behaviours(inventory: Inventory, logs: list[str], ttls: list) -> int:
+    """CloudFront logs, grouped by the distribution each is of, counted for its behaviours;
+    the number of requests analysed."""
     behaviours = [b for b in inventory.deployed().of(CacheBehavior)
                   if isinstance(b.path_pattern, str)]
-    if len({b.distribution for b in behaviours}) > 1 and report.routes:
-        # A standard log does not name its distribution's resource in the code.
-        inventory.notes.append("traffic: CloudFront logs not matched to behaviours: the scan "
-                               "holds several distributions; scan them one at a time")
-        return
+    dists: dict[str, list[CacheBehavior]] = {}
+    for b in behaviours:
+        dists.setdefault(b.distribution, []).append(b)
+    domains = {d: {x.lower() for b in bs for x in b.domains} for d, bs in dists.items()}
+    anonymous = [d for d in dists if _distribution_id(d) is None and not domains[d]]
+    grouped: dict[str, list[str]] = {}
+    for path in logs:
+        dist_id, hosts = log_distribution(path)
+        match = [d for d in dists if dist_id and _distribution_id(d) == dist_id] or \
+            [d for d in dists if hosts & domains[d]]
+        if not match and len(dists) == 1 and anonymous:
+            match = anonymous  # one distribution, declared in code: the logs are its own
+        if len(match) != 1:
+            what = ", ".join(filter(None, [f"distribution {dist_id}" if dist_id else "",
+                                           f"host {', '.join(sorted(hosts))}" if hosts else ""]))
+            inventory.notes.append(
+                f"traffic: {path} not matched to a CloudFront distribution of the scan"
+                + (f" ({what})" if what else "") + ": not used as evidence")
+            continue
+        grouped.setdefault(match[0], []).append(path)
+    rows = 0
+    for dist, files in grouped.items():
+        report = analyse(files, ttls, replay_routes=False)
+        rows += report.rows
+        _count(inventory, dists[dist], report, files)
+    return rows
+
+
+def _count(inventory: Inventory, behaviours: list[CacheBehavior], report: TrafficReport,
+           logs: list) -> None:
     # Most specific pattern first; the default behaviour ("*") takes the rest.
-    behaviours.sort(key=lambda b: (b.path_pattern == "*", -len(b.path_pattern)))
+    behaviours = sorted(behaviours, key=lambda b: (b.path_pattern == "*", -len(b.path_pattern)))
     counted: dict[str, list] = {}
     for r in report.routes:
         if r.method not in ("GET", "HEAD"):
