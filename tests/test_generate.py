@@ -286,7 +286,7 @@ def test_from_scan_writes_only_what_recommend_proposes(tmp_path):
                            capture_output=True, text=True)
     # The same modules again: nothing to write, not an error.
     assert again.returncode == 0 and "is up to date" in again.stderr, again.stderr
-    (tmp_path / "modules" / "dax-cache" / "variables.tf").write_text(dax_vars + "# mine\n")
+    (tmp_path / "modules" / "variables.tf").write_text(api_vars + "# mine\n")
     edited = subprocess.run([sys.executable, "-m", "cachelint", "generate", "--from-scan",
                              str(report), "--out", str(tmp_path / "modules")],
                             capture_output=True, text=True)
