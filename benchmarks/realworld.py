@@ -309,8 +309,9 @@ def load_labels(path: str | Path | None) -> Labels:
 
 def match(records: list[dict], labels: list[Label]) -> tuple[dict[int, Label], list[Label]]:
     """Pair findings with labels: exact (repo, path, line, rule) first; else (repo, path, rule,
-    address) when exactly one label and one still-unpaired finding share it, so that a label
-    survives a rule that now points at another line of the same resource. Returns the pairs
+    address), then (repo, rule, address), when exactly one label and one still-unpaired finding
+    share it, so that a label survives a rule that now points at another line (or file) of the
+    same resource. Returns the pairs
     (index into ``records`` -> label) and the labels no finding matched."""
     exact = {(lb.repo, lb.path, lb.line, lb.rule): lb for lb in labels}
     paired: dict[int, Label] = {}
@@ -320,19 +321,23 @@ def match(records: list[dict], labels: list[Label]) -> tuple[dict[int, Label], l
         if lb is not None and id(lb) not in used:
             paired[i] = lb
             used.add(id(lb))
-    by_address: dict[tuple, list[Label]] = defaultdict(list)
-    for lb in labels:
-        if lb.address:
-            by_address[(lb.repo, lb.path, lb.rule, lb.address)].append(lb)
-    waiting: dict[tuple, list[int]] = defaultdict(list)
-    for i, r in enumerate(records):
-        if i not in paired:
-            waiting[(r["repo"], r["path"], r["rule"], r["address"])].append(i)
-    for key, idx in waiting.items():
-        candidates = [lb for lb in by_address.get(key, ()) if id(lb) not in used]
-        if len(idx) == 1 and len(by_address.get(key, ())) == 1 and len(candidates) == 1:
-            paired[idx[0]] = candidates[0]
-            used.add(id(candidates[0]))
+    # Then by resource: in the same file, then anywhere in the repository (a finding that now
+    # points where its value is written, e.g. a variable's default in another file).
+    for with_path in (True, False):
+        by_address: dict[tuple, list[Label]] = defaultdict(list)
+        for lb in labels:
+            if lb.address:
+                by_address[(lb.repo, lb.path if with_path else "", lb.rule, lb.address)].append(lb)
+        waiting: dict[tuple, list[int]] = defaultdict(list)
+        for i, r in enumerate(records):
+            if i not in paired:
+                waiting[(r["repo"], r["path"] if with_path else "", r["rule"],
+                         r["address"])].append(i)
+        for key, idx in waiting.items():
+            candidates = [lb for lb in by_address.get(key, ()) if id(lb) not in used]
+            if len(idx) == 1 and len(by_address.get(key, ())) == 1 and len(candidates) == 1:
+                paired[idx[0]] = candidates[0]
+                used.add(id(candidates[0]))
     return paired, [lb for lb in labels if id(lb) not in used]
 
 

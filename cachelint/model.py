@@ -360,6 +360,20 @@ class CacheBehavior(Resource):
             return True
         return UNKNOWN if any(not isinstance(e, str) for e in events) else False
 
+    @property
+    def function_may_answer(self) -> Any:
+        """A viewer-request function may answer this behaviour's requests itself (an auth
+        callback, a redirect, a page rendered at the edge), so its TTLs may never apply. In
+        front of static content (an S3 origin, static paths) such a function is a gate or a
+        URL rewrite: the content it lets through is cached with the behaviour's TTLs."""
+        function = self.viewer_request_function
+        if function is not True:
+            return function
+        static = self.serves_static
+        if static is True:
+            return False
+        return True if static is False else UNKNOWN
+
     def _words(self) -> Any:
         return path_words(self.path_pattern) if isinstance(self.path_pattern, str) else UNKNOWN
 

@@ -51,12 +51,22 @@ def test_address_fallback_needs_a_unique_label_and_a_unique_finding():
     assert paired == {} and unmatched == [a]
 
 
-def test_address_fallback_does_not_cross_rule_path_or_repo():
+def test_address_fallback_does_not_cross_rule_or_repo():
     label = Label("o/a", "main.tf", 12, "CL101", "aws_x.y", "tp")
-    for moved in (rec(line=15, rule="CL102"), rec(line=15, path="other.tf"),
-                  rec(line=15, repo="o/b")):
+    for moved in (rec(line=15, rule="CL102"), rec(line=15, repo="o/b")):
         paired, _ = realworld.match([moved], [label])
         assert paired == {}
+
+
+def test_a_finding_that_moved_to_another_file_keeps_its_label_when_unique():
+    """A rule that now points where the value is written (a variable's default in another file)
+    keeps the label of its resource; two candidates are ambiguous and keep none."""
+    label = Label("o/a", "main.tf", 12, "CL101", "aws_x.y", "tp")
+    paired, _ = realworld.match([rec(line=3, path="variables.tf")], [label])
+    assert paired == {0: label}
+    paired, _ = realworld.match([rec(line=3, path="variables.tf"), rec(line=4, path="b.tf")],
+                                [label])
+    assert paired == {}
 
 
 def test_a_label_is_used_once():
