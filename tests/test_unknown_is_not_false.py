@@ -103,3 +103,21 @@ resource "aws_cloudfront_distribution" "d" {
 }
 ''')
     assert {code for _, _, code in actual_findings(tmp_path)} == set()
+
+
+def test_a_cache_cluster_whose_engine_is_unknown_is_not_called_unencrypted(tmp_path):
+    """A module checked alone with no default for its engine: the engine may be Memcached,
+    which cannot encrypt at rest at all, so no at-rest finding (and no crash)."""
+    from cachelint.scan import ScanOptions, run_scan
+
+    (tmp_path / "main.tf").write_text(
+        'variable "engine" {}\n'
+        'resource "aws_elasticache_cluster" "c" {\n'
+        '  cluster_id      = "c"\n'
+        '  engine          = var.engine\n'
+        '  node_type       = "cache.t3.micro"\n'
+        '  num_cache_nodes = 1\n'
+        '}\n')
+    report = run_scan(ScanOptions(paths=(str(tmp_path),), jobs=1))
+    assert report.errors == []
+    assert "CL304" not in {f.rule.id for f in report.findings}

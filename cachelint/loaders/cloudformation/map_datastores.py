@@ -89,9 +89,10 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
             source=src.build(), name=text_or(r.get("ClusterName"), r.logical_id),
             deployment="cluster", engine=engine, engine_version=version,
             node_count=as_int(r.get("NumCacheNodes")), automatic_failover=False,
-            at_rest_encryption=None if memcached else False,
+            at_rest_encryption=UNKNOWN if engine is UNKNOWN else None if memcached else False,
             transit_encryption=False if transit is None else transit,
-            transit_encryption_supported=transit_encryption_supported(engine or "redis", version),
+            transit_encryption_supported=transit_encryption_supported(
+                "redis" if engine is None else engine, version),
             parameter_group=group, labels=labels)
     name = text_or(r.get("ReplicationGroupId"), r.logical_id)
     if r.get("GlobalReplicationGroupId") is not None:
@@ -102,7 +103,7 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
                             automatic_failover=as_bool(r.get("AutomaticFailoverEnabled")),
                             at_rest_encryption=None, transit_encryption=None,
                             parameter_group=group)
-    engine = engine or "redis"
+    engine = "redis" if engine is None else engine
     if r.get("NumNodeGroups") is not None or r.get("ReplicasPerNodeGroup") is not None:
         replicas = as_int(r.get("ReplicasPerNodeGroup", 1))
         nodes: Any = UNKNOWN if replicas is UNKNOWN else 1 + replicas

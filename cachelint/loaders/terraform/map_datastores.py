@@ -87,9 +87,10 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
         nodes = as_int(b.get("num_cache_nodes"))
         src.mark("node_count", b, "num_cache_nodes")
         transit = as_bool(b.get("transit_encryption_enabled"))
-        supported = transit_encryption_supported(engine or "redis", version)
-        # Node-based Memcached cannot encrypt at rest at all, nor a stand-alone Redis/Valkey node.
-        at_rest = None if engine == "memcached" else False
+        supported = transit_encryption_supported("redis" if engine is None else engine, version)
+        # Node-based Memcached cannot encrypt at rest at all, nor a stand-alone Redis/Valkey node;
+        # an engine cachelint cannot read may be either.
+        at_rest = UNKNOWN if engine is UNKNOWN else None if engine == "memcached" else False
         return CacheCluster(source=src.build(), name=as_str(b.get("cluster_id")),
                             deployment="cluster", engine=engine, engine_version=version,
                             node_count=nodes, automatic_failover=False,
