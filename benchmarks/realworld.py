@@ -13,8 +13,9 @@ is matched to the labels in ``benchmarks/realworld/labels.yaml``:
     python benchmarks/realworld.py --print-fetch > fetch.sh
 
 Precision is TP / (TP + FP) over labelled findings ("unknown" counts neither way); recall is
-TP / (TP + missed), where "missed" is the labels' ``missed:`` entries plus findings labelled
-``tp`` that the scan no longer reports. A repository absent from ``--src`` is reported as
+TP / (TP + missed), where "missed" is the labels' ``missed:`` entries (less those a finding
+labelled ``tp`` now reports, on the same line or on the resource that holds it) plus findings
+labelled ``tp`` that the scan no longer reports. A repository absent from ``--src`` is reported as
 missing and makes the exit status 1; a bad repos or labels file exits 2.
 """
 
@@ -165,6 +166,8 @@ def finding_record(repo: str, root: str, finding) -> dict:
             "resource_lines": ([finding.resource_location.start_line,
                                 finding.resource_location.end_line]
                                if finding.resource_location is not None else None),
+            "resource_path": (_relative(finding.resource_location.path, root)
+                              if finding.resource_location is not None else None),
             "root": _relative(finding.root, root) if finding.root else "",
             "message": _strip_root(finding.message, root), "fix": rule.remediation,
             "fix_hint": finding.fix_hint}
@@ -299,10 +302,11 @@ def load_labels(path: str | Path | None) -> Labels:
                                              verdict=verdict, **common))
             else:
                 labels.missed.append(Missed(**common))
-    exact = Counter((lb.repo, lb.path, lb.line, lb.rule) for lb in labels.findings)
+    # Two instances of one block (count/for_each) share a line: their addresses tell them apart.
+    exact = Counter((lb.repo, lb.path, lb.line, lb.rule, lb.address) for lb in labels.findings)
     twice = [k for k, n in exact.items() if n > 1]
     if twice:
-        repo, p, line, rule = twice[0]
+        repo, p, line, rule, _ = twice[0]
         raise InputError(f"{path}: {repo} {p}:{line} {rule} is labelled twice")
     return labels
 
@@ -313,12 +317,18 @@ def match(records: list[dict], labels: list[Label]) -> tuple[dict[int, Label], l
     share it, so that a label survives a rule that now points at another line (or file) of the
     same resource. Returns the pairs
     (index into ``records`` -> label) and the labels no finding matched."""
-    exact = {(lb.repo, lb.path, lb.line, lb.rule): lb for lb in labels}
     paired: dict[int, Label] = {}
     used: set[int] = set()
+    full = {(lb.repo, lb.path, lb.line, lb.rule, lb.address): lb for lb in labels}
+    for i, r in enumerate(records):
+        lb = full.get((r["repo"], r["path"], r["line"], r["rule"], r["address"]))
+        if lb is not None and id(lb) not in used:
+            paired[i] = lb
+            used.add(id(lb))
+    exact = {(lb.repo, lb.path, lb.line, lb.rule): lb for lb in labels}
     for i, r in enumerate(records):
         lb = exact.get((r["repo"], r["path"], r["line"], r["rule"]))
-        if lb is not None and id(lb) not in used:
+        if i not in paired and lb is not None and id(lb) not in used:
             paired[i] = lb
             used.add(id(lb))
     # Then by resource: in the same file, then anywhere in the repository (a finding that now
@@ -381,6 +391,21 @@ class Score:
         return ratio(self.total.tp, self.total.tp + self.total.missed)
 
 
+def _now_found(m: Missed, found: list[dict]) -> bool:
+    """A defect a reviewer listed as missed that a finding labelled true now reports: the same
+    rule (or a rule of the named category) at the missed line, or on the resource whose lines
+    hold it (a finding may point where its value is written, e.g. a variable's default)."""
+    for r in found:
+        if r["repo"] != m.repo or m.rule not in (r["rule"], r.get("category")):
+            continue
+        if r["path"] == m.path and r["line"] == m.line:
+            return True
+        lines = r.get("resource_lines")
+        if r.get("resource_path") == m.path and lines and lines[0] <= m.line <= lines[1]:
+            return True
+    return False
+
+
 def score(records: list[dict], labels: Labels, repos: list[str]) -> Score:
     """Score the findings of ``repos`` (the repositories actually scanned) against ``labels``."""
     scanned = set(repos)
@@ -401,7 +426,8 @@ def score(records: list[dict], labels: Labels, repos: list[str]) -> Score:
             unlabelled.append(r)
     lost = [lb for lb in unmatched if lb.verdict == "tp"]
     stale = [lb for lb in unmatched if lb.verdict != "tp"]
-    missed = [m for m in labels.missed if m.repo in scanned]
+    found = [r for i, r in enumerate(records) if i in paired and paired[i].verdict == "tp"]
+    missed = [m for m in labels.missed if m.repo in scanned and not _now_found(m, found)]
     for m in missed:
         for tally in (by_repo.setdefault(m.repo, Tally()), by_rule[m.rule], total):
             tally.missed += 1

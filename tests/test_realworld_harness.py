@@ -244,3 +244,16 @@ def test_scan_dump_and_missing_repository(tmp_path, capsys, monkeypatch):
     assert "  o/a: 2 files, 1 resources, 1 errors" in out
     # The label written for line 1 follows the finding to line 6 of the same resource.
     assert "precision = TP/(TP+FP) = 100.0 %" in out and "recall = TP/(TP+missed) = 100.0 %" in out
+
+
+def test_a_missed_defect_a_true_finding_now_reports_is_no_longer_missed():
+    """Found on the missed line, or on the resource holding it (the finding may point at the
+    variable default where its value is written); another rule or repository does not count."""
+    m = realworld.Missed("o/a", "main.tf", 40, "encryption")
+    at_default = dict(rec(path="variables.tf", line=3, rule="CL305"), category="encryption",
+                      resource_path="main.tf", resource_lines=[30, 50])
+    assert realworld._now_found(m, [at_default])
+    assert realworld._now_found(m, [dict(rec(line=40), category="encryption")])
+    assert not realworld._now_found(m, [dict(at_default, category="availability", rule="CL303")])
+    assert not realworld._now_found(m, [dict(at_default, repo="o/b")])
+    assert not realworld._now_found(m, [dict(at_default, resource_lines=[41, 50])])
