@@ -231,3 +231,16 @@ def test_parameters_by_reference_are_refused(tmp_path):
     [outcome] = [o for o in result.outcomes if o.finding.rule.id == "CL104"]
     assert outcome.status == "refused" and "$ref" in outcome.reason
     assert result.written == []
+
+
+def test_a_header_declared_on_the_path_item_is_not_declared_again(tmp_path):
+    shared = REPORTS.replace(
+        '    "/reports": {\n',
+        '    "/reports": {\n'
+        '      "parameters": [{"name": "X-Tenant-Token", "in": "header", "required": true}],\n')
+    fixed, result = _fix("template.yaml", SAM, {"api/reports.json": shared})
+    [outcome] = [o for o in result.outcomes if o.finding.rule.id == "CL104"]
+    assert outcome.status == "fixed"
+    assert [f for f in result.after.findings if f.rule.id == "CL104"] == []
+    assert any(n.startswith("cacheKeyParameters + ") for n in outcome.notes)
+    assert not any(n.startswith(("parameters", "added parameters")) for n in outcome.notes)

@@ -135,26 +135,16 @@ def _openapi_operation(method: ApiMethod, header: str, ctx: FixContext, change: 
     elif top is not None and top.assignment("openapi") is not None:
         declared["schema"] = {"type": "string"}
     params = op.assignment("parameters")
+    shared = op.parent.assignment("parameters") if op.parent is not None else None
+    if shared is not None and _declares(doc, shared, name):
+        return  # declared on the path item, for all its operations
     if params is None:
         change.add(doc.path, _insert(doc, op, ["parameters"], [declared]),
                    f"added parameters {name} (in: header) ({where}:{op.line})")
         return
+    if _declares(doc, params, name):
+        return
     node = params.node
-    if not isinstance(node, yaml.SequenceNode):
-        raise Refusal(f"{doc.path}:{params.line}: parameters is not a list "
-                      f"({params.expression})")
-    for item in node.value:
-        if not isinstance(item, yaml.MappingNode):
-            raise Refusal(f"{doc.path}:{params.line}: a parameter is a reference or computed; "
-                          "whether the header is declared cannot be told")
-        fields = {k.value: v.value for k, v in item.value
-                  if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
-        if "$ref" in fields:
-            raise Refusal(f"{doc.path}:{params.line}: a parameter is a $ref; whether the "
-                          "header is declared cannot be told")
-        if fields.get("in") == "header" and str(fields.get("name", "")).lower() == \
-                name.lower():
-            return
     if not node.value:
         edits = doc.replace(params, [declared])
     else:
@@ -201,6 +191,28 @@ def _heredoc(hcl, line: int):
             from None
     doc.text = t  # edits and their context are the .tf file's
     return doc
+
+
+def _declares(doc, params, name: str) -> bool:
+    """Whether a ``parameters`` list declares the header ``name`` (header names are not
+    case-sensitive); a list that cannot be read is refused, not guessed at."""
+    node = params.node
+    if not isinstance(node, yaml.SequenceNode):
+        raise Refusal(f"{doc.path}:{params.line}: parameters is not a list "
+                      f"({params.expression})")
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise Refusal(f"{doc.path}:{params.line}: a parameter is computed; whether the "
+                          "header is declared cannot be told")
+        fields = {k.value: v.value for k, v in item.value
+                  if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+        if "$ref" in fields:
+            raise Refusal(f"{doc.path}:{params.line}: a parameter is a $ref; whether the "
+                          "header is declared cannot be told")
+        if fields.get("in") == "header" and str(fields.get("name", "")).lower() == \
+                name.lower():
+            return True
+    return False
 
 
 def _append(doc, a, item) -> list[Edit]:
