@@ -3,11 +3,15 @@ and a DAX parameter group with explicit TTLs (CL402)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
+import yaml
+
 from cachelint.fix.document import DocumentError, Edit
 from cachelint.fix.hcldoc import Raw
+from cachelint.fix.yamldoc import YamlDocument, _last_line
 from cachelint.fix.plan import Change, FixContext, Refusal, source_kind
 from cachelint.model import DAX_DEFAULT_TTL_MILLIS, ApiMethod, DaxCluster, DaxParameterGroup
 
@@ -31,6 +35,9 @@ def add_caller_identity(method: ApiMethod, ctx: FixContext, change: Change) -> N
     loc = method.source.fields.get("cache_key_parameters")
     if loc is None:
         raise Refusal("the method's integration is not in the scanned files")
+    if method.source.names.get("cache_key_parameters") == "cacheKeyParameters":
+        _openapi_operation(method, header, ctx, change)
+        return
     doc = ctx.document(loc.path)
     where = os.path.basename(doc.path)
     if method.source.type == "AWS::Serverless::Function":
@@ -85,6 +92,171 @@ def _insert(doc, block, path, value):
         return doc.insert(block, path, value)
     except DocumentError as exc:
         raise Refusal(f"{doc.path}: {exc}") from None
+
+
+_VERBS = ("get", "put", "post", "delete", "options", "head", "patch",
+          "x-amazon-apigateway-any-method")
+
+
+def _openapi_operation(method: ApiMethod, header: str, ctx: FixContext, change: Change) -> None:
+    """CL104 in an OpenAPI document (YAML or JSON, inline in a template or a file of its own):
+    the header in the operation's ``x-amazon-apigateway-integration.cacheKeyParameters`` and
+    declared in its ``parameters`` (a cache key parameter must be a method request
+    parameter)."""
+    loc = method.source.location
+    doc = ctx.document(loc.path)
+    if doc.kind == "hcl":
+        doc = _heredoc(doc, loc.start_line)
+    op = doc.container_at(loc.start_line)
+    if op is None or op.name.lower() not in _VERBS or op.line != loc.start_line:
+        raise Refusal(f"{loc.path}:{loc.start_line}: the operation cannot be edited there")
+    where = os.path.basename(doc.path)
+    integ = op.child("x-amazon-apigateway-integration")
+    if integ is None:
+        raise Refusal(f"{doc.path}:{op.line}: the operation has no "
+                      "x-amazon-apigateway-integration mapping to key")
+    keys = integ.assignment("cacheKeyParameters")
+    if keys is None:
+        change.add(doc.path, _insert(doc, integ, ["cacheKeyParameters"], [header]),
+                   f"added cacheKeyParameters {header} ({where}:{integ.line})")
+    elif not isinstance(keys.value, list):
+        raise Refusal(f"{doc.path}:{keys.line}: cacheKeyParameters is computed "
+                      f"({keys.expression})")
+    elif header not in keys.value:
+        edits = doc.replace(keys, [header]) if not keys.value else _append(doc, keys, header)
+        change.add(doc.path, edits, f"cacheKeyParameters + {header} ({where}:{keys.line})")
+    name = header.split(".", 3)[3]
+    declared = {"name": name, "in": "header", "required": True}
+    # Swagger 2.0 gives a non-body parameter a type, OpenAPI 3 a schema.
+    top = op.parent.parent.parent if op.parent is not None and op.parent.parent is not None \
+        else None
+    if top is not None and top.assignment("swagger") is not None:
+        declared["type"] = "string"
+    elif top is not None and top.assignment("openapi") is not None:
+        declared["schema"] = {"type": "string"}
+    params = op.assignment("parameters")
+    shared = op.parent.assignment("parameters") if op.parent is not None else None
+    if shared is not None and _declares(doc, shared, name):
+        return  # declared on the path item, for all its operations
+    if params is None:
+        change.add(doc.path, _insert(doc, op, ["parameters"], [declared]),
+                   f"added parameters {name} (in: header) ({where}:{op.line})")
+        return
+    if _declares(doc, params, name):
+        return
+    node = params.node
+    if not node.value:
+        edits = doc.replace(params, [declared])
+    else:
+        edits = _append(doc, params, declared)
+    change.add(doc.path, edits, f"parameters + {name} (in: header) ({where}:{params.line})")
+
+
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+def _heredoc(hcl, line: int):
+    """The YAML or JSON document of the heredoc holding ``line`` in a Terraform file, read
+    in place: everything outside the heredoc's body is blanked (newlines kept), so lines and
+    offsets are the .tf file's own and an edit is one range of it."""
+    t = hcl.text
+    opening = None
+    for n in range(line - 1, 0, -1):
+        m = _HEREDOC.search(t.line_text(n))
+        if m:
+            # The nearest heredoc above, if it has not ended before ``line``.
+            if all(t.line_text(k).strip() != m.group(2) for k in range(n + 1, line)):
+                opening = (n, m.group(2))
+            break
+    if opening is None:
+        raise Refusal(f"{hcl.path}:{line}: the OpenAPI body is written in HCL "
+                      "(jsonencode(...)); add the header to the operation's "
+                      "cacheKeyParameters and parameters by hand")
+    first, marker = opening[0] + 1, opening[1]
+    last = next((n for n in range(line, len(t.starts) + 1)
+                 if t.line_text(n).strip() == marker), None)
+    if last is None:
+        raise Refusal(f"{hcl.path}:{first - 1}: the heredoc {marker} does not end")
+    start, end = t.starts[first - 1], t.starts[last - 1]
+    body = t.text[start:end]
+    if "%{" in body:
+        raise Refusal(f"{hcl.path}:{first - 1}: the heredoc holds template directives "
+                      "(%{...}); add the header by hand")
+    blank = re.sub(r"[^\r\n]", " ", t.text[:start]) + body + \
+        re.sub(r"[^\r\n]", " ", t.text[end:])
+    try:
+        doc = YamlDocument(hcl.path, blank, json_syntax=body.lstrip().startswith("{"))
+    except DocumentError as exc:
+        raise Refusal(f"{hcl.path}:{first - 1}: the heredoc is not YAML or JSON ({exc})") \
+            from None
+    doc.text = t  # edits and their context are the .tf file's
+    return doc
+
+
+def _declares(doc, params, name: str) -> bool:
+    """Whether a ``parameters`` list declares the header ``name`` (header names are not
+    case-sensitive); a list that cannot be read is refused, not guessed at."""
+    node = params.node
+    if not isinstance(node, yaml.SequenceNode):
+        raise Refusal(f"{doc.path}:{params.line}: parameters is not a list "
+                      f"({params.expression})")
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise Refusal(f"{doc.path}:{params.line}: a parameter is computed; whether the "
+                          "header is declared cannot be told")
+        fields = {k.value: v.value for k, v in item.value
+                  if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+        if "$ref" in fields:
+            raise Refusal(f"{doc.path}:{params.line}: a parameter is a $ref; whether the "
+                          "header is declared cannot be told")
+        if fields.get("in") == "header" and str(fields.get("name", "")).lower() == \
+                name.lower():
+            return True
+    return False
+
+
+def _append(doc, a, item) -> list[Edit]:
+    """``item`` at the end of a list, in the style of its entries (flow or block)."""
+    node = a.node
+    t = doc.text
+    if doc.kind == "json" or node.flow_style:
+        end = node.end_mark.index - 1
+        while t.text[end - 1] in " \t\r\n":
+            end -= 1
+        last = node.value[-1]
+        if last.start_mark.line != node.value[0].start_mark.line or \
+                last.start_mark.line != node.start_mark.line:
+            # One entry per line: the new one on its own line, indented like the last.
+            indent = " " * last.start_mark.column
+            return [Edit(end, end, f",{t.newline}{indent}{_flow(doc, item)}")]
+        return [Edit(end, end, f", {_flow(doc, item)}")]
+    first = node.value[0]
+    dash = " " * (first.start_mark.column - 2)
+    if isinstance(item, dict):
+        if isinstance(first, yaml.MappingNode) and first.flow_style:
+            lines = [f"{dash}- {_flow(doc, item)}"]
+        else:
+            lines = []
+            for k, v in item.items():
+                lines += doc._block(k, v, dash + "  ")
+            lines[0] = f"{dash}- " + lines[0].lstrip()
+    else:
+        lines = [f"{dash}- {doc.literal(item)}"]
+    line = _last_line(node)
+    pos = t.starts[line] if line < len(t.starts) else len(t.text)
+    prefix = "" if pos == 0 or t.text[pos - 1] == "\n" else t.newline
+    return [Edit(pos, pos, prefix + "".join(s + t.newline for s in lines))]
+
+
+def _flow(doc, value) -> str:
+    """A value in flow style: JSON in a JSON file, ``{name: X, in: header}`` in YAML."""
+    if doc.kind == "json":
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(doc, v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(doc, v) for v in value) + "]"
+    return doc.literal(value)
 
 
 def _sam_event(doc, line: int, header: str, change: Change) -> None:
