@@ -197,7 +197,19 @@ def file_not_parsed(ctx: Context) -> Iterator[Hit]:
         line = int(m.group(1)) if m else 1
         loc = Location(error.path, line, line)
         yield Hit(SourceFile(source=Source(error.path, "file", loc)), None,
-                  {"detail": error.message.rstrip("."), "advice": _advice(error)})
+                  {"problem": _problem(error), "detail": error.message.rstrip("."),
+                   "advice": _advice(error)})
+
+
+_MODULE_CALL = re.compile(r'module "[^"]*" source ')
+
+
+def _problem(error) -> str:
+    """What could not be done: parse the file, or read a module it calls (the file itself
+    parsed, and its own resources were checked)."""
+    if _MODULE_CALL.search(error.message):
+        return "A module this file calls could not be read"
+    return "Cannot parse this file"
 
 
 def _advice(error) -> str:
@@ -206,6 +218,9 @@ def _advice(error) -> str:
     if message.startswith(("binary file", "not UTF-8")):
         return ("It is not text: remove it, or exclude it from the scan (--extend-exclude "
                 f"{error.path})")
+    if _MODULE_CALL.search(message):
+        return ("Correct the module's source path (or initialise the git submodule it points "
+                f"at), or exclude the file from the scan (--extend-exclude {error.path})")
     if message.startswith("file is "):
         return f"Split it, or exclude it from the scan (--extend-exclude {error.path})"
     if path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
