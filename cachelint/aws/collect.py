@@ -90,7 +90,8 @@ def read_apigateway(r: Reader) -> dict:
                 methods[verb] = {**_pick(method, "httpMethod", "authorizationType",
                                          "authorizerId"),
                                  "methodIntegration": _pick(integration, "type",
-                                                            "cacheKeyParameters")}
+                                                            "cacheKeyParameters",
+                                                            "requestParameters")}
             entry["resources"].append({**_pick(res, "id", "path"), "resourceMethods": methods})
         for az in r.pages("apigateway", "get_authorizers", "items", restApiId=api_id) or []:
             entry["authorizers"].append(_pick(az, "id", "name", "type", "identitySource"))
