@@ -488,3 +488,37 @@ def test_body_key_parameters_unknown_is_not_false():
         is UNKNOWN
     assert body_key_parameters(UNKNOWN, body) is UNKNOWN
     assert body_key_parameters((), UNKNOWN) == ()
+
+
+def test_cl103_claims_nothing_about_the_body_where_the_mapping_is_unknown(tmp_path):
+    _write(tmp_path, "main.tf", """
+        variable "mapping" {
+          type = map(string)
+        }
+        resource "aws_api_gateway_rest_api" "accounts" {
+          name = "accounts"
+        }
+        resource "aws_api_gateway_resource" "search" {
+          rest_api_id = aws_api_gateway_rest_api.accounts.id
+          parent_id   = aws_api_gateway_rest_api.accounts.root_resource_id
+          path_part   = "search"
+        }
+        resource "aws_api_gateway_method" "search" {
+          rest_api_id   = aws_api_gateway_rest_api.accounts.id
+          resource_id   = aws_api_gateway_resource.search.id
+          http_method   = "POST"
+          authorization = "NONE"
+        }
+        resource "aws_api_gateway_integration" "search" {
+          rest_api_id          = aws_api_gateway_rest_api.accounts.id
+          resource_id          = aws_api_gateway_resource.search.id
+          http_method          = "POST"
+          type                 = "HTTP"
+          request_parameters   = var.mapping
+          cache_key_parameters = ["integration.request.header.X-Query"]
+        }
+        """ + TF_STAGE.replace('"*/*"', '"search/POST"'))
+    found = [f.message for f in _scan(tmp_path).findings if f.rule.id == "CL103"]
+    assert len(found) == 1
+    assert "unless its cache key holds a request-body field" in found[0]
+    assert "not part of its key" not in found[0]
