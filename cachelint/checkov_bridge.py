@@ -35,6 +35,8 @@ SINGLE_RESOURCE_KINDS = {
 }
 # Rules of those kinds that still need another resource, and why.
 NEEDS_OTHER_RESOURCES = {
+    "CL103": "needs the methods the entry governs and their integrations, to know whether "
+             "their cache key holds a request-body field",
     "CL107": "needs the stage, to know whether it has a cache cluster",
     "CL110": "needs every method of the API, to know that an entry names none of them",
     "CL301": "needs the caches that use the group and the configuration's stores, to tell a "

@@ -17,7 +17,7 @@ from cachelint.model import (
     ApiStage, CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Resource,
     Source,
 )
-from cachelint.values import UNKNOWN, Symbol
+from cachelint.values import UNKNOWN, Symbol, is_known
 
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
 
@@ -36,6 +36,34 @@ class MethodSpec:
     authorization: Any = "NONE"
     identity_sources: tuple = ()
     cache_key_parameters: Any = ()
+    # The integration's request parameters (integration parameter -> mapping source) as read:
+    # None when none are written, UNKNOWN when they could not be read.
+    integration_parameters: Any = None
+
+
+BODY_SOURCE = "method.request.body"
+
+
+def body_key_parameters(cache_keys: Any, parameters: Any) -> Any:
+    """The cache key parameters that take their value from the request body: integration
+    parameters mapped from ``method.request.body`` or ``method.request.body.JSONPath``.
+    UNKNOWN when a key's mapping could not be read and no other key is known to be one."""
+    if not isinstance(cache_keys, tuple):
+        return UNKNOWN
+    if parameters is None:
+        parameters = {}
+    body, unknown = [], False
+    for key in cache_keys:
+        if not isinstance(parameters, dict) or not is_known(parameters.get(key)):
+            unknown = unknown or not isinstance(parameters, dict) or key in parameters
+            continue
+        value = parameters.get(key)
+        if isinstance(value, str) and (value == BODY_SOURCE
+                                       or value.startswith(BODY_SOURCE + ".")):
+            body.append(key)
+    if unknown and not body:
+        return UNKNOWN
+    return tuple(body)
 
 
 def method_path_parts(path: Any) -> tuple[Any, Any]:
@@ -223,7 +251,10 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             resource_path=spec.resource_path,
             authorization=spec.authorization if spec.authorization is not None else "NONE",
             authorizer_identity_sources=spec.identity_sources,
-            cache_key_parameters=spec.cache_key_parameters, caching_enabled=caching,
+            cache_key_parameters=spec.cache_key_parameters,
+            body_key_parameters=body_key_parameters(spec.cache_key_parameters,
+                                                    spec.integration_parameters),
+            caching_enabled=caching,
             ttl=entry.ttl if entry else None, settings=entry))
     return out
 
@@ -307,7 +338,8 @@ def openapi_specs(doc: Any, api: str, source: Source, sam_authorizers: dict | No
         out.append(MethodSpec(source=src, api=api, http_method=op.verb,
                               resource_path=op.path, authorization=auth,
                               identity_sources=identity,
-                              cache_key_parameters=op.cache_key_parameters))
+                              cache_key_parameters=op.cache_key_parameters,
+                              integration_parameters=op.integration_parameters))
     return out
 
 

@@ -162,6 +162,8 @@ class ApiMethod(Resource):
     authorization: Any = "NONE"
     authorizer_identity_sources: tuple = ()
     cache_key_parameters: Any = ()
+    # The cache key parameters whose value comes from the request body (UNKNOWN: not known).
+    body_key_parameters: Any = ()
     caching_enabled: Any = False
     ttl: Any = None
     settings: ApiMethodSettings | None = None

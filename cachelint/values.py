@@ -101,6 +101,16 @@ def as_str_tuple(value: Any) -> Any:
     return UNKNOWN
 
 
+def as_str_map(value: Any) -> Any:
+    """A map read from a source: None when not written, a dict (its unknown values kept as
+    they are), or UNKNOWN when it is not a map or its keys could not be read."""
+    if value is None or value is UNKNOWN:
+        return value
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return dict(value)
+    return UNKNOWN
+
+
 def ref_key(value: Any) -> Any:
     """A linking key for a reference: the address behind a symbol, or the literal value."""
     if isinstance(value, Symbol):

@@ -10,6 +10,7 @@ from pathlib import Path
 from cachelint.config import load_config
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import load_terraform
+from cachelint.linking import body_key_parameters
 from cachelint.model import ApiMethod, ApiMethodSettings, ApiStage
 from cachelint.scan import ScanOptions, run_scan
 from cachelint.values import UNKNOWN
@@ -434,3 +435,90 @@ def test_a_finding_in_a_definition_file_is_suppressed_by_a_comment_there(tmp_pat
     assert [(f.rule.id, f.location.start_line) for f in report.findings
             if f.rule.id == "CL104"] == [("CL104", 15)]
     assert [(f.rule.id, f.location.start_line) for f in report.suppressed] == [("CL104", 12)]
+
+
+def _search_api(tmp_path, search_params, orders: bool = False):
+    """An OpenAPI REST API whose POST /search keys its cache on ``search_params`` (an
+    integration request parameter -> mapping source), and optionally a plain POST /orders,
+    both cached by one ``*/POST`` entry."""
+    doc = {"openapi": "3.0.1", "info": {"title": "accounts", "version": "1"}, "paths": {
+        "/search": {"post": {"x-amazon-apigateway-integration": {
+            "type": "http", "httpMethod": "POST", "uri": "https://example.com/search",
+            "requestParameters": search_params,
+            "cacheKeyParameters": ["integration.request.header.X-Query"]}}}}}
+    if orders:
+        doc["paths"]["/orders"] = {"post": {"x-amazon-apigateway-integration": {
+            "type": "http_proxy", "httpMethod": "POST", "uri": "https://example.com/o"}}}
+    _write(tmp_path, "main.tf", f"""
+        resource "aws_api_gateway_rest_api" "accounts" {{
+          name = "accounts"
+          body = jsonencode({_hcl(doc)})
+        }}
+        """ + TF_STAGE.replace('"*/*"', '"*/POST"'))
+    return [f.message for f in _scan(tmp_path).findings if f.rule.id == "CL103"]
+
+
+def test_cl103_a_post_keyed_on_a_body_field_is_a_read_by_design(tmp_path):
+    body = {"integration.request.header.X-Query": "method.request.body.query"}
+    assert _search_api(tmp_path / "body", body) == []
+    assert _search_api(tmp_path / "whole", {
+        "integration.request.header.X-Query": "method.request.body"}) == []
+    header = _search_api(tmp_path / "header", {
+        "integration.request.header.X-Query": "method.request.header.q"})
+    assert len(header) == 1 and "request body is not part of its key" in header[0]
+
+
+def test_cl103_names_the_methods_that_do_not_key_on_the_body(tmp_path):
+    body = {"integration.request.header.X-Query": "method.request.body.query"}
+    found = _search_api(tmp_path, body, orders=True)
+    assert len(found) == 1
+    assert ("a request-body field is in the cache key of POST /search (prod) but not in that "
+            "of POST /orders (prod)") in found[0]
+
+
+def test_body_key_parameters_unknown_is_not_false():
+    keys = ("integration.request.header.X-Query", "method.request.querystring.q")
+    body = {"integration.request.header.X-Query": "method.request.body.$.query"}
+    assert body_key_parameters(keys, body) == ("integration.request.header.X-Query",)
+    assert body_key_parameters(keys, None) == ()
+    assert body_key_parameters(keys, {"integration.request.header.X-Query":
+                                      "method.request.bodyish"}) == ()
+    assert body_key_parameters(keys, UNKNOWN) is UNKNOWN
+    assert body_key_parameters(keys, {"integration.request.header.X-Query": UNKNOWN}) \
+        is UNKNOWN
+    assert body_key_parameters(UNKNOWN, body) is UNKNOWN
+    assert body_key_parameters((), UNKNOWN) == ()
+
+
+def test_cl103_claims_nothing_about_the_body_where_the_mapping_is_unknown(tmp_path):
+    _write(tmp_path, "main.tf", """
+        variable "mapping" {
+          type = map(string)
+        }
+        resource "aws_api_gateway_rest_api" "accounts" {
+          name = "accounts"
+        }
+        resource "aws_api_gateway_resource" "search" {
+          rest_api_id = aws_api_gateway_rest_api.accounts.id
+          parent_id   = aws_api_gateway_rest_api.accounts.root_resource_id
+          path_part   = "search"
+        }
+        resource "aws_api_gateway_method" "search" {
+          rest_api_id   = aws_api_gateway_rest_api.accounts.id
+          resource_id   = aws_api_gateway_resource.search.id
+          http_method   = "POST"
+          authorization = "NONE"
+        }
+        resource "aws_api_gateway_integration" "search" {
+          rest_api_id          = aws_api_gateway_rest_api.accounts.id
+          resource_id          = aws_api_gateway_resource.search.id
+          http_method          = "POST"
+          type                 = "HTTP"
+          request_parameters   = var.mapping
+          cache_key_parameters = ["integration.request.header.X-Query"]
+        }
+        """ + TF_STAGE.replace('"*/*"', '"search/POST"'))
+    found = [f.message for f in _scan(tmp_path).findings if f.rule.id == "CL103"]
+    assert len(found) == 1
+    assert "unless its cache key holds a request-body field" in found[0]
+    assert "not part of its key" not in found[0]

@@ -363,3 +363,25 @@ def test_a_profile_s_endpoint_configuration_is_followed(aws, tmp_path):
     assert [w.split(" not read ")[0] for w in data["warnings"]] == \
         [f"{ACCOUNT}/{REGION}: dynamodb:list_tables"]  # port 9: refused
     assert {"CL101", "CL208", "CL301"} <= {f["rule_id"] for f in data["findings"]}
+
+
+@pytest.mark.parametrize("source, reported", [("method.request.body.query", False),
+                                              ("method.request.header.X-Query", True)])
+def test_a_live_post_keyed_on_a_body_field_is_not_reported(aws, source, reported):
+    c = clients(aws.url)
+    api, ids = seed_api(c, name="catalog", routes={"search": ("POST", "NONE")},
+                        stage_settings={"search/POST": {"caching/enabled": True,
+                                                        "caching/ttlInSeconds": 300,
+                                                        "caching/dataEncrypted": True}})
+    key = "integration.request.header.X-Query"
+    c.apigateway.put_integration(
+        restApiId=api, resourceId=ids["search"], httpMethod="POST", type="HTTP",
+        integrationHttpMethod="POST", uri="https://backend.example/search",
+        requestParameters={key: source, "integration.request.header.X-Token": "'tok-1234'"},
+        cacheKeyParameters=[key])
+    snapshot = json.dumps(collect(AwsOptions(regions=(REGION,), metrics=False)).snapshot)
+    assert source in snapshot and "tok-1234" not in snapshot  # a static value is not kept
+    found = [f for f in live().findings if f.rule.id == "CL103"]
+    assert len(found) == int(reported)
+    if reported:
+        assert f"request body is not part of its key ({key})" in found[0].message

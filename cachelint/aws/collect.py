@@ -50,6 +50,15 @@ def _pick(data: Any, *keys: str) -> dict:
     return {k: data[k] for k in keys if isinstance(data, dict) and k in data}
 
 
+def _mapping_sources(params: Any) -> Any:
+    """An integration's request parameters with what they are mapped from; a static value
+    (quoted: a backend token may be one) is not kept, only that it is one."""
+    if not isinstance(params, dict):
+        return params
+    return {k: "'(static value)'" if isinstance(v, str) and v.startswith("'") else v
+            for k, v in params.items()}
+
+
 def _items(data: Any) -> list:
     """AWS's ``{"Quantity": n, "Items": [...]}`` lists (CloudFront)."""
     return list(data.get("Items") or []) if isinstance(data, dict) else []
@@ -87,10 +96,12 @@ def read_apigateway(r: Reader) -> dict:
                     method = r.call("apigateway", "get_method", restApiId=api_id,
                                     resourceId=res.get("id"), httpMethod=verb) or {}
                 integration = method.get("methodIntegration") or {}
+                kept = _pick(integration, "type", "cacheKeyParameters")
+                if "requestParameters" in integration:
+                    kept["requestParameters"] = _mapping_sources(
+                        integration["requestParameters"])
                 methods[verb] = {**_pick(method, "httpMethod", "authorizationType",
-                                         "authorizerId"),
-                                 "methodIntegration": _pick(integration, "type",
-                                                            "cacheKeyParameters")}
+                                         "authorizerId"), "methodIntegration": kept}
             entry["resources"].append({**_pick(res, "id", "path"), "resourceMethods": methods})
         for az in r.pages("apigateway", "get_authorizers", "items", restApiId=api_id) or []:
             entry["authorizers"].append(_pick(az, "id", "name", "type", "identitySource"))

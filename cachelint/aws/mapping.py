@@ -22,7 +22,7 @@ from cachelint.model import (
     CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
     Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, labels_of,
 )
-from cachelint.values import UNKNOWN
+from cachelint.values import UNKNOWN, as_str_map
 
 _TAGS = {("cachelint:consistency", "strong"): "strongly-consistent",
          ("cachelint:hot", "true"): "hot"}
@@ -104,7 +104,8 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
             for verb, m in (res.get("resourceMethods") or {}).items():
                 az = authorizers.get(m.get("authorizerId"))
                 auth = m.get("authorizationType") or "NONE"
-                keys = (m.get("methodIntegration") or {}).get("cacheKeyParameters") or ()
+                integration = m.get("methodIntegration") or {}
+                keys = integration.get("cacheKeyParameters") or ()
                 arn = f"{base}/resources/{res.get('id')}/methods/{verb}"
                 methods.append(MethodSpec(
                     source=w.source(arn, "AWS::ApiGateway::Method",
@@ -116,7 +117,8 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                     identity_sources=identity_sources(auth, az.get("type") if az else None,
                                                       az.get("identitySource") if az else None,
                                                       has_authorizer=az is not None),
-                    cache_key_parameters=tuple(keys)))
+                    cache_key_parameters=tuple(keys),
+                    integration_parameters=as_str_map(integration.get("requestParameters"))))
     return link_api(stages, settings, methods, complete)
 
 

@@ -45,21 +45,30 @@ def cache_key_missing_identity(method: ApiMethod, ctx: Context) -> Iterator[Hit]
 
 def non_idempotent_cached(entry: ApiMethodSettings, ctx: Context) -> Iterator[Hit]:
     """Caching switched on for a POST, PUT, PATCH or DELETE method, said as it happens: what
-    the cache key holds decides who gets whose response."""
+    the cache key holds decides who gets whose response. A method whose cache key holds a
+    request-body field (an integration parameter mapped from ``method.request.body``) is a
+    read by design: only a repeat of the same body is answered from the cache."""
     if entry.http_method not in NON_IDEMPOTENT_METHODS or entry.caching_enabled is not True \
             or entry.caches_nothing is not False:
         return
     governed = [m for m in ctx.inventory.of(ApiMethod) if m.settings is entry]
-    keys_known = bool(governed) and all(isinstance(m.cache_key_parameters, tuple)
-                                        for m in governed)
+    body_keyed = [m for m in governed if isinstance(m.body_key_parameters, tuple)
+                  and m.body_key_parameters]
+    if governed and len(body_keyed) == len(governed):
+        return  # every method it governs keys its cache on the request body
+    plain = [m for m in governed if m.body_key_parameters == ()
+             and isinstance(m.cache_key_parameters, tuple)]
     first = ("a request whose cache key matches an earlier one within the TTL is answered "
              "from the cache and never reaches the backend, so its write is not performed")
-    if not keys_known:
+    if not plain:
+        # No method is known to key on something other than the body: its methods, their
+        # keys or their mappings could not be read, so nothing is claimed about the body.
         yield Hit(entry, None, {"consequence": (
-            f"{first}; the request body is never part of an API Gateway cache key, so a write "
-            "with another body but the same key gets the response to the first one.")})
+            f"{first}; unless its cache key holds a request-body field (an integration "
+            "parameter mapped from method.request.body), a write with another body but the "
+            "same key gets the response to the first one.")})
         return
-    keys = tuple(dict.fromkeys(k for m in governed for k in m.cache_key_parameters))
+    keys = tuple(dict.fromkeys(k for m in plain for k in m.cache_key_parameters))
     body = [k for k in keys if any(h in k.lower() for h in _BODY_HINTS)]
     if body:
         detail = (f"its key holds {', '.join(body)}, so only a repeat of the same body is "
@@ -68,7 +77,14 @@ def non_idempotent_cached(entry: ApiMethodSettings, ctx: Context) -> Iterator[Hi
         shown = ", ".join(keys) if keys else "the path only"
         detail = (f"the request body is not part of its key ({shown}), so a write with "
                   "another body gets the response to the first one")
-    identity = {s for m in governed for s in m.authorizer_identity_sources}
+    identity = {s for m in plain for s in m.authorizer_identity_sources}
     if not _identity_in(keys, tuple(identity)):
         detail += ", even when another caller sent it"
+    if body_keyed:
+        detail += (f"; a request-body field is in the cache key of {_routes(body_keyed)} "
+                   f"but not in that of {_routes(plain)}")
     yield Hit(entry, None, {"consequence": f"{first}; {detail}."})
+
+
+def _routes(methods: list[ApiMethod]) -> str:
+    return ", ".join(dict.fromkeys(f"{m.route} ({m.stage})" for m in methods))

@@ -20,7 +20,7 @@ from cachelint.loaders.cloudformation.template import (
 )
 from cachelint.model import Location
 from cachelint.suppressions import parse_comment
-from cachelint.values import UNKNOWN, is_known
+from cachelint.values import UNKNOWN, as_str_map, is_known
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -54,6 +54,7 @@ class Operation:
     security: Any = None  # None: not written (the document's applies); tuple of names; UNKNOWN
     auth_type: Any = None  # x-amazon-apigateway-auth.type (AWS_IAM, NONE)
     cache_key_parameters: Any = ()
+    integration_parameters: Any = None  # requestParameters of the integration, as written
     cache_key_location: Location | None = None
     security_location: Location | None = None
 
@@ -150,8 +151,10 @@ def _operation(path: str, verb: str, key: str, item: dict, op: dict, where: Loca
     auth = op.get("x-amazon-apigateway-auth")
     integ = op.get(INTEGRATION)
     keys: Any = ()
+    integ_params: Any = None
     key_location = None
     if isinstance(integ, dict):
+        integ_params = as_str_map(integ.get("requestParameters"))
         raw = integ.get("cacheKeyParameters")
         if raw is not None:
             keys = tuple(raw) if isinstance(raw, list) and all(
@@ -159,12 +162,13 @@ def _operation(path: str, verb: str, key: str, item: dict, op: dict, where: Loca
             key_location = _lines(integ, "cacheKeyParameters", location, locate,
                                   ("paths", path, key, INTEGRATION, "cacheKeyParameters"))
     elif integ is not None and not is_known(integ):
-        keys = UNKNOWN
+        keys = integ_params = UNKNOWN
     security_location = _lines(op, "security", location, locate,
                                ("paths", path, key, "security")) if "security" in op else None
     return Operation(path=path, verb=verb, location=location, security=_names(
         op.get("security")), auth_type=auth.get("type") if isinstance(auth, dict) else None,
-        cache_key_parameters=keys, cache_key_location=key_location,
+        cache_key_parameters=keys, integration_parameters=integ_params,
+        cache_key_location=key_location,
         security_location=security_location)
 
 

@@ -16,7 +16,9 @@ from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
 from cachelint.loaders.cloudformation.template import CfnDict
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
-from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple, ref_key
+from cachelint.values import (
+    UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
+)
 
 IMPLICIT_REST_API = "ServerlessRestApi"
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
@@ -162,13 +164,16 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         src = CfnSourceBuilder(r)
         src.mark("authorization", r.props, "AuthorizationType")
         keys: Any = ()
+        integ_params: Any = None
         if isinstance(integ, dict):
             keys = as_str_tuple(integ.get("CacheKeyParameters"))
+            integ_params = as_str_map(integ.get("RequestParameters"))
             src.mark("cache_key_parameters", integ, "CacheKeyParameters")
         out.append(MethodSpec(source=src.build(), api=_api(r.get("RestApiId")),
                               http_method=verb.upper() if isinstance(verb, str) else verb,
                               resource_path=rpath, authorization=auth,
-                              identity_sources=identity, cache_key_parameters=keys))
+                              identity_sources=identity, cache_key_parameters=keys,
+                              integration_parameters=integ_params))
     return out
 
 

@@ -16,7 +16,9 @@ from cachelint.linking import (
     MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
 )
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
-from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple, ref_key
+from cachelint.values import (
+    Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
+)
 
 TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gateway_method",
          "aws_api_gateway_integration", "aws_api_gateway_authorizer", "aws_api_gateway_stage",
@@ -248,13 +250,16 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
         src.mark("authorization", b, "authorization")
         integ = integrations.get((api, rpath, verb))
         key_params: Any = ()
+        integ_params: Any = None
         if integ is not None:
             key_params = as_str_tuple(integ.body.get("cache_key_parameters"))
+            integ_params = as_str_map(integ.body.get("request_parameters"))
             src.fields["cache_key_parameters"] = location(
                 integ.body.where("cache_key_parameters"))
         out.append(MethodSpec(source=src.build(), api=api, http_method=verb,
                               resource_path=rpath, authorization=auth,
-                              identity_sources=identity, cache_key_parameters=key_params))
+                              identity_sources=identity, cache_key_parameters=key_params,
+                              integration_parameters=integ_params))
     return out
 
 
