@@ -70,6 +70,28 @@ class Container:
             yield from c.walk()
 
 
+class Document:
+    """What finding an assignment or its block means in any parsed file (HCL, YAML, JSON):
+    subclasses build ``root``."""
+
+    root: Container
+
+    def assignment_at(self, line: int, name: str | None = None) -> Assignment | None:
+        """The innermost assignment written on ``line`` (named ``name``, if given)."""
+        best = None
+        for c in self.root.walk():
+            for a in c.assignments:
+                if a.line == line and (name is None or a.name == name):
+                    best = a
+        return best
+
+    def container_of(self, assignment: Assignment) -> Container:
+        for c in self.root.walk():
+            if any(a is assignment for a in c.assignments):
+                return c
+        return self.root
+
+
 class Text:
     """A file's text with a line index (1-based lines, 0-based character offsets)."""
 

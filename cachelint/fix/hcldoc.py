@@ -13,7 +13,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from cachelint.fix.document import (
-    NOT_LITERAL, Assignment, Container, DocumentError, Edit, Text,
+    NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
 )
 from cachelint.loaders.terraform.hcl import _expr as to_expr
 from cachelint.loaders.terraform.syntax import GetAttr, Lit, Name, ObjectExpr, Template, TupleExpr
@@ -38,7 +38,7 @@ def parse_tree(text: str) -> Tree:
         raise DocumentError("nesting too deep to parse") from None
 
 
-class HclDocument:
+class HclDocument(Document):
     kind = "hcl"
 
     def __init__(self, path: str, text: str):
@@ -145,23 +145,9 @@ class HclDocument:
 
     # --- finding -------------------------------------------------------------------------------
 
-    def assignment_at(self, line: int, name: str | None = None) -> Assignment | None:
-        best = None
-        for c in self.root.walk():
-            for a in c.assignments:
-                if a.line == line and (name is None or a.name == name):
-                    best = a
-        return best
-
     def container_at(self, line: int) -> Container | None:
         found = [c for c in self.root.walk() if c is not self.root and c.line == line]
         return found[-1] if found else None
-
-    def container_of(self, assignment: Assignment) -> Container:
-        for c in self.root.walk():
-            if any(a is assignment for a in c.assignments):
-                return c
-        return self.root
 
     def variable_default(self, name: str) -> tuple[Container | None, Assignment | None]:
         for c in self.root.children:

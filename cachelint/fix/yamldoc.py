@@ -9,7 +9,7 @@ import re
 import yaml
 
 from cachelint.fix.document import (
-    NOT_LITERAL, Assignment, Container, DocumentError, Edit, Text,
+    NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
 )
 
 
@@ -53,7 +53,7 @@ def _scalar_value(node: yaml.ScalarNode):
     return NOT_LITERAL
 
 
-class YamlDocument:
+class YamlDocument(Document):
     def __init__(self, path: str, text: str, json_syntax: bool = False):
         self.path = path
         self.text = Text(text)
@@ -105,14 +105,6 @@ class YamlDocument:
 
     # --- finding -------------------------------------------------------------------------------
 
-    def assignment_at(self, line: int, name: str | None = None) -> Assignment | None:
-        best = None
-        for c in self.root.walk():
-            for a in c.assignments:
-                if a.line == line and (name is None or a.name == name):
-                    best = a
-        return best
-
     def container_at(self, line: int) -> Container | None:
         # A mapping is found by its key's line or (a list item, a mapping whose location is
         # its first key) by its own first line.
@@ -126,12 +118,6 @@ class YamlDocument:
         if inner.assignment("Type") is not None and props is not None:
             return props
         return inner
-
-    def container_of(self, assignment: Assignment) -> Container:
-        for c in self.root.walk():
-            if any(a is assignment for a in c.assignments):
-                return c
-        return self.root
 
     def parameter_default(self, name: str) -> tuple[Container | None, Assignment | None]:
         params = self.root.child("Parameters")
