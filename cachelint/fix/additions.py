@@ -11,9 +11,10 @@ import yaml
 
 from cachelint.fix.document import DocumentError, Edit
 from cachelint.fix.hcldoc import Raw
-from cachelint.fix.yamldoc import YamlDocument, _last_line
+from cachelint.fix.yamldoc import YamlDocument
 from cachelint.fix.plan import Change, FixContext, Refusal, source_kind
 from cachelint.model import DAX_DEFAULT_TTL_MILLIS, ApiMethod, DaxCluster, DaxParameterGroup
+from cachelint.loaders.cloudformation.template import end_line
 
 
 def _one_header(method: ApiMethod) -> str:
@@ -242,7 +243,7 @@ def _append(doc, a, item) -> list[Edit]:
             lines[0] = f"{dash}- " + lines[0].lstrip()
     else:
         lines = [f"{dash}- {doc.literal(item)}"]
-    line = _last_line(node)
+    line = end_line(node)
     pos = t.starts[line] if line < len(t.starts) else len(t.text)
     prefix = "" if pos == 0 or t.text[pos - 1] == "\n" else t.newline
     return [Edit(pos, pos, prefix + "".join(s + t.newline for s in lines))]

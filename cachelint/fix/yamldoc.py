@@ -11,6 +11,7 @@ import yaml
 from cachelint.fix.document import (
     NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
 )
+from cachelint.loaders.cloudformation.template import end_line, last_scalar
 
 
 class _Loader(yaml.SafeLoader):
@@ -72,7 +73,7 @@ class YamlDocument(Document):
             line = key.start_mark.line + 1
             if isinstance(value, yaml.MappingNode) and not value.tag.startswith("!") and \
                     not _is_intrinsic(value):
-                child = Container(name, line, _last_line(value), key.start_mark.index,
+                child = Container(name, line, end_line(value), key.start_mark.index,
                                   _end(value), parent=into, node=value)
                 self._mapping(value, child)
                 into.children.append(child)
@@ -80,7 +81,7 @@ class YamlDocument(Document):
             if isinstance(value, yaml.SequenceNode):
                 for item in value.value:
                     if isinstance(item, yaml.MappingNode) and not _is_intrinsic(item):
-                        child = Container(name, item.start_mark.line + 1, _last_line(item),
+                        child = Container(name, item.start_mark.line + 1, end_line(item),
                                           item.start_mark.index, _end(item), parent=into,
                                           node=item)
                         self._mapping(item, child)
@@ -193,7 +194,7 @@ class YamlDocument(Document):
         indent = " " * first_key.start_mark.column
         step = "  "
         last_value = node.value[-1][1]
-        line = _last_line(last_value)
+        line = end_line(last_value)
         pos = t.starts[line] if line < len(t.starts) else len(t.text)
         lines = []
         for depth, key in enumerate(path[:-1]):
@@ -245,7 +246,7 @@ class YamlDocument(Document):
                 lines.append(f"{dash}- {key}: {self.literal(options)}")
         else:
             lines.append(f"{dash}- {self.literal(item)}")
-        line = _last_line(node)
+        line = end_line(node)
         pos = t.starts[line] if line < len(t.starts) else len(t.text)
         prefix = "" if pos == 0 or t.text[pos - 1] == "\n" else nl
         return [Edit(pos, pos, prefix + "".join(s + nl for s in lines))]
@@ -289,19 +290,4 @@ def _is_intrinsic(node) -> bool:
 def _end(node) -> int:
     """The offset just after a node's last character (block collections end at their last
     child, not at the next token)."""
-    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style \
-            and node.value:
-        last = node.value[-1]
-        node = last[1] if isinstance(node, yaml.MappingNode) else last
-    return node.end_mark.index
-
-
-def _last_line(node) -> int:
-    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style \
-            and node.value:
-        last = node.value[-1]
-        node = last[1] if isinstance(node, yaml.MappingNode) else last
-    end = node.end_mark.line + 1
-    if node.end_mark.column == 0 and end > node.start_mark.line + 1:
-        end -= 1
-    return end
+    return last_scalar(node).end_mark.index

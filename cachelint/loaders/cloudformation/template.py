@@ -52,17 +52,24 @@ class CfnList(list):
         return (self.line, self.end_line)
 
 
-def _end(node) -> int:
-    """The last line with content of a node (a block collection's end mark is the next
-    token's position, so it is taken from its last child instead)."""
+def last_scalar(node):
+    """The node whose end is the end of ``node``: a block collection's end mark is the next
+    token's position, so its end is taken from its last child, recursively."""
     while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style \
             and node.value:
         last = node.value[-1]
         node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node
+
+
+def end_line(node) -> int:
+    """The last line with content of a node."""
+    node = last_scalar(node)
     end = node.end_mark.line + 1
     if node.end_mark.column == 0 and end > node.start_mark.line + 1:
         end -= 1
     return end
+
 
 
 class _Loader(yaml.SafeLoader):
@@ -93,7 +100,7 @@ _Loader.compose_node = _compose_node
 
 def _mapping(loader, node):
     out = CfnDict()
-    out.line, out.end_line = node.start_mark.line + 1, _end(node)
+    out.line, out.end_line = node.start_mark.line + 1, end_line(node)
     written = len([k for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"])
     loader.flatten_mapping(node)
     merged = len(node.value) - written  # merge-key entries come first; written keys override
@@ -112,14 +119,14 @@ def _mapping(loader, node):
                     f"does{section}")
             seen.add(key)
         out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = (key_node.start_mark.line + 1, _end(value_node))
+        out.key_lines[key] = (key_node.start_mark.line + 1, end_line(value_node))
     return out
 
 
 def _sequence(loader, node):
     out = CfnList(loader.construct_object(child, deep=True) for child in node.value)
-    out.line, out.end_line = node.start_mark.line + 1, _end(node)
-    out.item_lines = [(c.start_mark.line + 1, _end(c)) for c in node.value]
+    out.line, out.end_line = node.start_mark.line + 1, end_line(node)
+    out.item_lines = [(c.start_mark.line + 1, end_line(c)) for c in node.value]
     return out
 
 
@@ -145,7 +152,7 @@ def _intrinsic(name: str):
             value = CfnList(value.split(".", 1))
         key = name if name in ("Ref", "Condition") else f"Fn::{name}"
         out = CfnDict({key: value})
-        out.line, out.end_line = node.start_mark.line + 1, _end(node)
+        out.line, out.end_line = node.start_mark.line + 1, end_line(node)
         out.key_lines[key] = (out.line, out.end_line)
         return out
     return construct
