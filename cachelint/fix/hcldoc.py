@@ -268,12 +268,12 @@ def _name(tree) -> str:
 _ASSIGN = re.compile(r'^(\s*)((?:"[^"]*"|[A-Za-z_][\w-]*))(\s*)=(?![=>])\s*(.*)$')
 
 
-def _split_comment(rest: str) -> tuple[str, str]:
-    """(code, trailing comment) of the part of a line after ``=``; strings are skipped."""
+def _outside_strings(text: str):
+    """(index, character) of each character of ``text`` outside its quoted strings."""
     in_str = False
     i = 0
-    while i < len(rest):
-        ch = rest[i]
+    while i < len(text):
+        ch = text[i]
         if in_str:
             if ch == "\\":
                 i += 2
@@ -282,31 +282,26 @@ def _split_comment(rest: str) -> tuple[str, str]:
                 in_str = False
         elif ch == '"':
             in_str = True
-        elif ch == "#" or rest.startswith("//", i):
-            return rest[:i].rstrip(), rest[i:]
+        else:
+            yield i, ch
         i += 1
+
+
+def _split_comment(rest: str) -> tuple[str, str]:
+    """(code, trailing comment) of the part of a line after ``=``; strings are skipped."""
+    for i, ch in _outside_strings(rest):
+        if ch == "#" or rest.startswith("//", i):
+            return rest[:i].rstrip(), rest[i:]
     return rest.rstrip(), ""
 
 
 def _balanced(code: str) -> bool:
     depth = 0
-    in_str = False
-    i = 0
-    while i < len(code):
-        ch = code[i]
-        if in_str:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "([{":
+    for _, ch in _outside_strings(code):
+        if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        i += 1
     return depth == 0 and "<<" not in code
 
 
