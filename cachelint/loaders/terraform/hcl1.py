@@ -71,10 +71,13 @@ class _Lines:
         self.depth.append(depth)
         self.used: set[int] = set()
 
-    def find(self, pattern: re.Pattern, start: int, end: int, depth: int) -> int | None:
-        """The first unused line index in [start, end) at ``depth`` matching ``pattern``."""
+    def find(self, pattern: re.Pattern, start: int, end: int, depth: int,
+             reuse: bool = False) -> int | None:
+        """The first line index in [start, end) at ``depth`` matching ``pattern`` that no block
+        was placed on (any such line with ``reuse``)."""
         for i in range(start, min(end, len(self.text))):
-            if i not in self.used and self.depth[i] == depth and pattern.match(self.text[i]):
+            if (reuse or i not in self.used) and self.depth[i] == depth \
+                    and pattern.match(self.text[i]):
                 return i
         return None
 
@@ -108,7 +111,8 @@ def _place_body(body: Body, lines: _Lines, start: int, end: int) -> Body:
     attributes = {}
     for name, attr in body.attributes.items():
         pattern = re.compile(r'\s*"?' + re.escape(name) + r'"?\s*(=|\{)')
-        i = _first(lines, pattern, start + 1, end, depth)
+        # Attributes may share a line with a block: JSON offers an object as both.
+        i = lines.find(pattern, start + 1, end, depth, reuse=True)
         attributes[name] = replace(attr, line=i + 1, end_line=_attr_end(lines, i) + 1) \
             if i is not None else replace(attr, line=start + 1, end_line=start + 1)
     blocks = []
@@ -123,14 +127,6 @@ def _place_body(body: Body, lines: _Lines, start: int, end: int) -> Body:
         blocks.append(replace(block, body=_place_body(block.body, lines, i, inner_end),
                               line=i + 1, end_line=inner_end + 1))
     return Body(attributes, tuple(blocks))
-
-
-def _first(lines: _Lines, pattern: re.Pattern, start: int, end: int, depth: int) -> int | None:
-    # Attributes are not marked used: JSON offers an object both as attribute and as block.
-    for i in range(start, min(end, len(lines.text))):
-        if lines.depth[i] == depth and pattern.match(lines.text[i]):
-            return i
-    return None
 
 
 def _attr_end(lines: _Lines, start: int) -> int:
