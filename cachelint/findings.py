@@ -96,6 +96,13 @@ class Report:
     input_warnings: list[str] = field(default_factory=list)
 
     @property
+    def unreported_errors(self) -> list:
+        """Errors of files no finding names already: a file that could not be parsed is
+        usually reported by rule CL001, and text reports need not say it twice."""
+        reported = {f.location.path for f in self.findings if f.rule.meta}
+        return [e for e in self.errors if e.path not in reported]
+
+    @property
     def incomplete(self) -> bool:
         return bool(self.warnings)
 

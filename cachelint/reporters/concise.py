@@ -21,10 +21,8 @@ def write(report: Report, out: TextIO, options: OutputOptions = OutputOptions())
         out.write(f"{place(f.location)}: {f.rule.id} {f.message}\n")
         if options.show_source:
             out.writelines(line + "\n" for line in frame(f.location))
-    reported = {f.location.path for f in report.findings if f.rule.meta}
-    for e in report.errors:
-        if e.path not in reported:
-            out.write(f"{e.path}: error: {e.message}\n")
+    for e in report.unreported_errors:
+        out.write(f"{e.path}: error: {e.message}\n")
     for warning in report.warnings:
         out.write(f"warning: {warning}\n")
     if not options.quiet:

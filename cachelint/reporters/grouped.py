@@ -21,11 +21,9 @@ def write(report: Report, out: TextIO, options: OutputOptions = OutputOptions())
         key = "/".join(x for x in (loc.account, loc.region) if x) or "AWS" if loc.is_resource \
             else loc.path
         groups.setdefault(key, []).append(f)
-    reported = {f.location.path for f in report.findings if f.rule.meta}
     errors: dict[str, list] = {}
-    for e in report.errors:
-        if e.path not in reported:
-            errors.setdefault(e.path, []).append(e.message)
+    for e in report.unreported_errors:
+        errors.setdefault(e.path, []).append(e.message)
     for key in sorted(set(groups) | set(errors)):
         out.write(c(_BOLD, f"{key}:") + "\n")
         for message in errors.get(key, []):

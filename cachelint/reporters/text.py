@@ -75,11 +75,8 @@ def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False
             via = f" (evaluated from {', '.join(roots)})" if roots and (
                 f.address.startswith("module.") or len(roots) > 1) else ""
             out.write(c(_DIM, f"  resource: {f.address}{via}") + "\n")
-    # A file that could not be parsed is usually reported already by rule CL001.
-    reported = {f.location.path for f in report.findings if f.rule.meta}
-    for e in report.errors:
-        if e.path not in reported:
-            out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
+    for e in report.unreported_errors:
+        out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
     for warning in report.warnings:
         out.write(f"{c(_BOLD, 'warning')}: {warning}\n")
     if not quiet:
