@@ -14,13 +14,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cachelint import __version__, atomic
+from cachelint.errors import UserError
 from cachelint.findings import Finding
 
 FORMAT = "cachelint-baseline/1"
 
 
-class BaselineError(ValueError):
-    pass
+class BaselineError(UserError, ValueError):
+    usage = True
 
 
 @dataclass(frozen=True)

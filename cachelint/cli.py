@@ -12,7 +12,7 @@ import click
 
 from cachelint import __version__
 from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalogue
-from cachelint.config import ConfigError, load_config
+from cachelint.config import load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
 from cachelint import reporters
@@ -87,10 +87,9 @@ def _parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cachelint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """Find caching anti-patterns in AWS infrastructure code."""
-    ctx.obj = {"debug": debug}
+    del debug  # read by main() from sys.argv, before click parses: it covers parse errors too
 
 
 FORMATS = tuple(reporters.FORMATS)
@@ -291,10 +290,7 @@ def _options(**opts):
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
     _check_selectors(opts["select"], "--select")
     _check_selectors(opts["ignore"], "--ignore")
-    try:
-        config = load_config(opts["config_path"], start)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = load_config(opts["config_path"], start)
     config = config.with_thresholds(hot_requests_per_second=opts["hot_rps"],
                                     min_cache_hit_ratio=opts["min_hit_ratio"])
     options = ScanOptions(paths=paths, config=config, select=_split_codes(opts["select"]),
@@ -446,10 +442,7 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     if not baseline_path and config.baseline:  # `baseline:` of the configuration
         baseline_path = os.path.join(os.path.relpath(config.base), config.baseline)
     if baseline_path:
-        try:
-            entries = baseline.load(baseline_path)
-        except baseline.BaselineError as exc:
-            raise click.UsageError(str(exc)) from None
+        entries = baseline.load(baseline_path)
         comparison = baseline.compare(report.findings, entries)
         report.findings = comparison.new
         report.notes.append(f"baseline {baseline_path}: {len(comparison.known)} known finding"
@@ -495,12 +488,9 @@ def _gate(report, config, opts: dict, strict: bool | None, fail_on_empty: bool |
 
 
 def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
-    from cachelint.aws.snapshot import SnapshotError, write_snapshot
+    from cachelint.aws.snapshot import write_snapshot
 
-    try:
-        write_snapshot(snapshot, path, force=force)
-    except SnapshotError as exc:
-        raise click.UsageError(str(exc)) from None
+    write_snapshot(snapshot, path, force=force)
     click.echo(f"Wrote the AWS snapshot to {path}; `cachelint scan {path}` scans it offline.",
                err=True)
 
@@ -540,10 +530,7 @@ def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str 
                            cache_size=cache_size, cache_keys=tuple(cache_keys), engine=engine,
                            api_path_pattern=api_path_pattern, wiring=plan.wiring)
         target = out if one_folder and len(plans) == 1 else os.path.join(out, plan.name)
-        try:
-            written = gen.write(gen.render(plan), target, force=force)
-        except gen.GenerateError as exc:
-            raise click.UsageError(str(exc)) from None
+        written = gen.write(gen.render(plan), target, force=force)
         if not written:
             click.echo(f"The {plan.layer} module {plan.name} in {target}/ is up to date.",
                        err=True)
@@ -707,10 +694,7 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
         from cachelint.traffic.analyse import analyse
 
         result = analyse(list(logs), candidates)
-    try:
-        config = load_config(config_path, logs[0] if logs else ".")
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = load_config(config_path, logs[0] if logs else ".")
     policy = traffic_report.Policy(target_hit_ratio, max_ttl, config)
     if fmt == "json":
         click.echo(json.dumps(traffic_report.as_dict(result, policy), indent=2))
@@ -851,10 +835,7 @@ def export_checkov(out: str, force: bool) -> None:
         "# cachelint rules not exported to checkov\n\nA checkov resource check sees one "
         "resource; these rules need more.\n\n| rule | why |\n|---|---|\n" +
         "".join(f"| {r.id} {r.name} | {why} |\n" for r, why in skipped))
-    try:
-        gen.write(files, out, force=force)
-    except gen.GenerateError as exc:
-        raise click.UsageError(str(exc)) from None
+    gen.write(files, out, force=force)
     click.echo(f"Wrote {len(files) - 2} checkov checks to {out}/ ({len(skipped)} rules not "
                f"exportable: see {out}/NOT_EXPORTED.md). Run: checkov -d DIR "
                f"--external-checks-dir {out}")
@@ -899,10 +880,7 @@ def init(path: str, force: bool, no_baseline: bool) -> None:
     from cachelint.loaders.terraform.parsecache import default_dir
     from cachelint.scan import ScanOptions, build_inventory, run_scan
 
-    try:
-        starter.check_free(path, not no_baseline, force)
-    except starter.StarterError as exc:
-        raise click.UsageError(str(exc)) from None
+    starter.check_free(path, not no_baseline, force)
     options = ScanOptions(paths=(path,), config=Config(), cache_dir=default_dir())
     layers = starter.detect(build_inventory(options).inventory)
     report = run_scan(options)

@@ -38,14 +38,16 @@ from typing import Any
 import jsonschema
 import yaml
 
+from cachelint.errors import UserError
+
 CONFIG_NAMES = (".cachelint.yaml", ".cachelint.yml")
 # Where sandbox code usually lives; production is never matched by default.
 DEFAULT_NON_PRODUCTION = ("**/dev/**", "**/development/**", "**/test/**", "**/staging/**",
                           "**/sandbox/**", "*dev*.tfvars", "*staging*.tfvars")
 
 
-class ConfigError(ValueError):
-    pass
+class ConfigError(UserError, ValueError):
+    usage = True
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from cachelint import atomic
+from cachelint.errors import UserError
 
 LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
 ENGINES = ("valkey", "redis", "memcached", "serverless")
@@ -26,8 +27,9 @@ _TF_ADDRESS = re.compile(r"^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[0-9]+\]|\
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
 
-class GenerateError(ValueError):
+class GenerateError(UserError, ValueError):
     """A value or a path that cachelint refuses to write."""
+    usage = True
 
 
 @dataclass(frozen=True)

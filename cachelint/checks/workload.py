@@ -188,13 +188,9 @@ def cache_rarely_hits(ctx: Context) -> Iterator[Hit]:
             "ratio": f"{r.hit_ratio:.1%}", "minimum": f"{minimum:.0%}", "advice": advice})
 
 
-_LINE = re.compile(r"\bline (\d+)")
-
-
 def file_not_parsed(ctx: Context) -> Iterator[Hit]:
     for error in ctx.inventory.errors:
-        m = _LINE.search(error.message)
-        line = int(m.group(1)) if m else 1
+        line = error.line or 1
         loc = Location(error.path, line, line)
         yield Hit(SourceFile(source=Source(error.path, "file", loc)), None,
                   {"problem": _problem(error), "detail": error.message.rstrip("."),

@@ -13,7 +13,7 @@ import fnmatch
 import os
 import re
 
-from cachelint.loaders.terraform.files import LoadError as FileError
+from cachelint.errors import FileError
 from cachelint.model import ApiMethod, CacheBehavior, Evidence, Inventory
 from cachelint.traffic.analyse import DEFAULT_TTLS, TrafficReport, analyse
 from cachelint.traffic.logs import LogError, group_by_format, head

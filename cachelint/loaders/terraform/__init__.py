@@ -6,7 +6,8 @@ import os
 
 from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
 from cachelint.loaders.terraform.plan import is_plan_file, load_plan
-from cachelint.loaders.terraform.files import LoadError, internal_error
+from cachelint.errors import FileError
+from cachelint.files import internal_error
 from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.model import Inventory
 
@@ -71,6 +72,6 @@ def _map(resources: list, inventory: Inventory) -> None:
                       *map_cloudfront.map_resources(group),
                       *map_datastores.map_resources(group)]
         except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
-            inventory.errors.append(LoadError(root or ".", internal_error(exc)))
+            inventory.errors.append(FileError(root or ".", internal_error(exc)))
             continue
         inventory.resources.extend(mapped)

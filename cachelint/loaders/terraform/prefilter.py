@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from cachelint.loaders.terraform.files import MAX_FILE_BYTES
+from cachelint.files import MAX_FILE_BYTES
 
 LOCAL_SOURCE = re.compile(r'source\s*=\s*"(\.{1,2}/[^"]*)"')
 REMOTE_SOURCE = re.compile(r'source\s*=\s*"(?!\.{1,2}/)')
