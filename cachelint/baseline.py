@@ -86,6 +86,12 @@ class Comparison:
     known: list[Finding]
     fixed: int
 
+    def note(self, path: str) -> str:
+        """The report's line about what the baseline at ``path`` hid and what was fixed."""
+        known, fixed = len(self.known), self.fixed
+        return (f"baseline {path}: {known} known finding{'s' if known != 1 else ''} not "
+                f"reported, {fixed} baseline entr{'ies' if fixed != 1 else 'y'} fixed")
+
 
 def compare(findings: list[Finding], entries: list[Entry]) -> Comparison:
     exact = Counter(e.fingerprint for e in entries)
