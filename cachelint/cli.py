@@ -195,10 +195,10 @@ def _scan_options(fn):
                      "ok) as evidence of traffic (repeatable; needs cachelint[traffic])."),
         click.option("--hot-rps", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Measured requests/s from which a GET counts as hot "
-                          "(thresholds.hot_requests_per_second, default 1)."),
+                          "(thresholds.hot_requests_per_second; default: `cachelint explain CL502`)."),
         click.option("--min-hit-ratio", type=click.FloatRange(0, 1), default=None,
                      help="Measured cache hit ratio below which a cache is reported "
-                          "(thresholds.min_cache_hit_ratio, default 0.2)."),
+                          "(thresholds.min_cache_hit_ratio; default: `cachelint explain CL504`)."),
     ]
     fn = _aws_options(fn)
     for option in reversed(options):

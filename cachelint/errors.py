@@ -24,15 +24,13 @@ _LINE = re.compile(r"\bline (\d+)")
 class FileError:
     path: str
     message: str
-    # The line the problem is on, when the reader knows it; else the first "line N" the
-    # message names (parsers name it in their messages); None when nothing says.
-    line: int | None = None
 
-    def __post_init__(self) -> None:
-        if self.line is None:
-            found = _LINE.search(self.message)
-            if found:  # a derived field of a frozen record, set once while it is built
-                object.__setattr__(self, "line", int(found.group(1)))
+    @property
+    def line(self) -> int | None:
+        """The line the problem is on: readers and parsers name it in the message ("syntax
+        error at line 3", "line 12: duplicate ..."); None when the message names none."""
+        found = _LINE.search(self.message)
+        return int(found.group(1)) if found else None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

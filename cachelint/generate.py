@@ -12,11 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cachelint import atomic
 from cachelint.errors import UserError
 from cachelint.model import API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL
+
+if TYPE_CHECKING:
+    import jinja2
 
 LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
 ENGINES = ("valkey", "redis", "memcached", "serverless")

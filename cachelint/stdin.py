@@ -98,7 +98,7 @@ class StdinFile:
 
         report.findings = [finding(f) for f in report.findings]
         report.suppressed = [finding(f) for f in report.suppressed]
-        report.errors = [FileError(self._name(e.path), self._text(e.message), e.line)
+        report.errors = [FileError(self._name(e.path), self._text(e.message))
                          for e in report.errors]
         report.evaluations = {
             rule: {(self._name(path), address): self._loc(loc)

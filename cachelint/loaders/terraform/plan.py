@@ -27,10 +27,6 @@ _REF = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?\.)*(?:data\.)?"
                   r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?)(?:\.(.+))?$")
 
 
-class PlanError(ValueError):
-    pass
-
-
 def is_plan_file(path: str) -> bool:
     if not path.lower().endswith(".json") or not os.path.isfile(path):
         return False
