@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from cachelint.engine import Context, Hit
-from cachelint.model import DaxCluster, DaxParameterGroup, DynamoTable, Evidence
+from cachelint.model import (
+    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
+)
 
 _TTL_PARAMS = {
     "record_ttl_millis": ("record-ttl-millis",
@@ -25,7 +27,8 @@ def dax_ttl_zero(group: DaxParameterGroup, ctx: Context) -> Iterator[Hit]:
 def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     if cluster.parameter_group is None:
         yield Hit(cluster, "parameter_group",
-                  {"detail": "uses the default parameter group (record and query TTL 300000 ms)"})
+                  {"detail": "uses the default parameter group (record and query TTL "
+                             f"{DAX_DEFAULT_TTL_MILLIS} ms)"})
         return
     if not isinstance(cluster.parameter_group, DaxParameterGroup):
         return  # unknown group: cannot say
@@ -34,7 +37,7 @@ def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     if missing:
         yield Hit(cluster, "parameter_group",
                   {"detail": f"uses parameter group {cluster.parameter_group.name}, which leaves "
-                             f"{' and '.join(missing)} at the 300000 ms default"})
+                             f"{' and '.join(missing)} at the {DAX_DEFAULT_TTL_MILLIS} ms default"})
 
 
 def dax_fronts_global_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:

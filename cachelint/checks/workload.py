@@ -7,7 +7,8 @@ from typing import Any, Iterator
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    ApiMethod, ApiStage, CacheBehavior, DaxCluster, HttpApi, Inventory, Resource,
+    API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
+    HttpApi, Inventory, Resource,
 )
 from cachelint.values import UNKNOWN
 
@@ -48,7 +49,7 @@ def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
     for m in inv.of(ApiMethod):
         why = declared(m, patterns, mark, *_method_candidates(m))
         if why and m.caching_enabled is True:
-            ttl = m.ttl if m.ttl is not None else 300
+            ttl = m.ttl if m.ttl is not None else API_CACHE_DEFAULT_TTL
             yield Hit(m, "caching_enabled", {
                 "what": f"{m.route}", "why": why,
                 "how": f"API Gateway stage {m.stage} caches it for {ttl} s"})
@@ -171,11 +172,11 @@ def cache_rarely_hits(ctx: Context) -> Iterator[Hit]:
         e = ctx.inventory.evidence.get(m.source.address)
         if m.caching_enabled is not True or e is None or not e.replays:
             continue
-        ttl = m.ttl if m.ttl is not None else 300
+        ttl = m.ttl if m.ttl is not None else API_CACHE_DEFAULT_TTL
         r = e.replay_at(float(ttl)) if isinstance(ttl, (int, float)) else None
         if r is None or r.requests < needed or r.hit_ratio >= minimum:
             continue
-        better = smallest_ttl(e.replays, minimum, max_ttl=3600)
+        better = smallest_ttl(e.replays, minimum, max_ttl=API_CACHE_MAX_TTL)
         advice = (f"a TTL of {better.ttl:g} s would reach {better.hit_ratio:.0%}, if the data "
                   "may be that stale" if better is not None and better.ttl > ttl else
                   "no TTL API Gateway allows reaches it: the cache key has too many values "

@@ -64,6 +64,7 @@ class TerraformProject:
         self._facts_cache: dict[str, dict[str, Facts]] = {}
         self.boundaries: list[str] = [os.path.realpath(self.root)]
         self._parsed: dict[str, object] = {}  # path -> ConfigFile or FileError (pre-parsed)
+        self.pooled = 0  # files parsed in the process pool (0: everything parsed serially)
         self._texts: dict[str, Any] = {}  # files read by file(), by path
         self.sources = ModuleSources(self)
 
@@ -282,6 +283,7 @@ class TerraformProject:
             with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
                 for path, outcome in pool.map(parse_worker, jobs, chunksize=16):
                     self._parsed[path] = outcome
+            self.pooled = len(self._parsed)
         except (OSError, concurrent.futures.process.BrokenProcessPool):
             self._parsed.clear()  # no pool here: parse serially instead
 
