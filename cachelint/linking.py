@@ -13,8 +13,17 @@ from urllib.parse import unquote
 
 from cachelint import managed
 from cachelint.model import (
-    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, ApiMethod, ApiMethodSettings,
-    ApiStage, CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Resource,
+    CLOUDFRONT_LEGACY_DEFAULT_TTL,
+    CLOUDFRONT_LEGACY_MAX_TTL,
+    ApiMethod,
+    ApiMethodSettings,
+    ApiStage,
+    CacheBehavior,
+    CachePolicy,
+    EdgeFunction,
+    KeySet,
+    OriginRequestPolicy,
+    Resource,
     Source,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
@@ -197,7 +206,7 @@ def _nearest(method_path: str, routes: list[str]) -> str | None:
 
     def common(route: str) -> int:
         n = 0
-        for a, b in zip(segments(method_path), segments(route)):
+        for a, b in zip(segments(method_path), segments(route), strict=False):
             if a != b:
                 break
             n += 1
@@ -410,7 +419,7 @@ def origin_kind(domain: Any, s3_config: bool, custom_config: bool, oac: Any) -> 
         return "s3"
     if isinstance(domain, str):
         d = domain.lower()
-        if ".s3." in d or d.endswith(".s3.amazonaws.com") and "website" not in d:
+        if ".s3." in d or (d.endswith(".s3.amazonaws.com") and "website" not in d):
             return "s3"
         if ".execute-api." in d:
             return "apigateway"
@@ -513,7 +522,7 @@ def parameter_group_for(value: Any, groups: dict) -> Any:
     return UNKNOWN
 
 
-# --- DynamoDB --------------------------------------------------------------------------------------
+# --- DynamoDB -------------------------------------------------------------------------------------
 
 TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
 

@@ -13,14 +13,40 @@ from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.linking import (
-    MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
-    managed_policy, method_path_parts, origin_kind, origin_request_policy, parameter_group_for,
+    MethodSpec,
+    cache_behavior,
+    edge_functions,
+    identity_sources,
+    legacy_cache_key,
+    link_api,
+    managed_policy,
+    method_path_parts,
+    origin_kind,
+    origin_request_policy,
+    parameter_group_for,
     transit_encryption_supported,
 )
 from cachelint.model import (
-    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
-    CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
-    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, labels_of,
+    ApiMethod,
+    ApiMethodSettings,
+    ApiStage,
+    CacheBehavior,
+    CacheCluster,
+    CacheParameterGroup,
+    CachePolicy,
+    CloudFrontOrigin,
+    DaxCluster,
+    DaxParameterGroup,
+    DynamoTable,
+    Evidence,
+    HttpApi,
+    Inventory,
+    KeySet,
+    Location,
+    OriginRequestPolicy,
+    Resource,
+    Source,
+    labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 
@@ -226,7 +252,7 @@ def _associations(b: dict) -> Any:
         [(a.get("EventType"), a.get("FunctionARN")) for a in b.get("FunctionAssociations") or []])
 
 
-# --- ElastiCache, DAX, DynamoDB --------------------------------------------------------------------
+# --- ElastiCache, DAX, DynamoDB -------------------------------------------------------------------
 
 
 def _elasticache(w: _Where, data: dict) -> list[Resource]:
@@ -356,7 +382,7 @@ def _tables(w: _Where, data: dict) -> dict[str, DynamoTable]:
     return out
 
 
-# --- evidence --------------------------------------------------------------------------------------
+# --- evidence -------------------------------------------------------------------------------------
 
 
 class _Metrics:
@@ -440,7 +466,7 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
             inv.evidence[r.source.address] = found
 
 
-# --- the snapshot ----------------------------------------------------------------------------------
+# --- the snapshot ---------------------------------------------------------------------------------
 
 
 def map_snapshot(snapshot: dict) -> Inventory:

@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking import (
-    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
+    TABLE_ARN,
+    parameter_group_for,
+    strings_in,
+    transit_encryption_supported,
 )
 from cachelint.loaders.cloudformation.mapping import (
-    CfnResource, CfnSourceBuilder, logical_refs, of_type,
+    CfnResource,
+    CfnSourceBuilder,
+    logical_refs,
+    of_type,
 )
 from cachelint.model import (
-    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
+    CacheCluster,
+    CacheParameterGroup,
+    DaxCluster,
+    DaxParameterGroup,
+    DynamoTable,
+    Resource,
     labels_of,
 )
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, text_or
@@ -32,7 +43,8 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
     tables = {r.logical_id: _table(r) for r in of_type(resources, "AWS::DynamoDB::Table",
                                                        "AWS::DynamoDB::GlobalTable")}
     out.extend(tables.values())
-    dax_groups = {r.logical_id: _dax_params(r) for r in of_type(resources, "AWS::DAX::ParameterGroup")}
+    dax_groups = {r.logical_id: _dax_params(r)
+                  for r in of_type(resources, "AWS::DAX::ParameterGroup")}
     out.extend(dax_groups.values())
     for r in of_type(resources, "AWS::DAX::Cluster"):
         out.append(_dax(r, dax_groups, tables, resources))

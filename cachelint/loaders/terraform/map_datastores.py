@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from cachelint.linking import (
+    TABLE_ARN,
+    parameter_group_for,
+    strings_in,
+    transit_encryption_supported,
+)
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.linking import (
-    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
-)
 from cachelint.model import (
-    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
+    CacheCluster,
+    CacheParameterGroup,
+    DaxCluster,
+    DaxParameterGroup,
+    DynamoTable,
+    Resource,
     labels_of,
 )
-from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, ref_key
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, ref_key
 
 TYPES = {"aws_elasticache_cluster", "aws_elasticache_replication_group",
          "aws_elasticache_serverless_cache", "aws_elasticache_parameter_group",
@@ -26,7 +34,8 @@ TYPES = {"aws_elasticache_cluster", "aws_elasticache_replication_group",
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
     out: list[Resource] = []
-    groups = {r.address: _cache_params(r) for r in by_type(resources, "aws_elasticache_parameter_group")}
+    groups = {r.address: _cache_params(r)
+              for r in by_type(resources, "aws_elasticache_parameter_group")}
     out.extend(groups.values())
     for r in by_type(resources, "aws_elasticache_replication_group", "aws_elasticache_cluster",
                      "aws_elasticache_serverless_cache"):
@@ -97,7 +106,8 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                             at_rest_encryption=at_rest,
                             transit_encryption=False if transit is None else transit,
                             transit_encryption_supported=supported, labels=labels,
-                            parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
+                            parameter_group=parameter_group_for(b.get("parameter_group_name"),
+                                                                groups))
     # Replication group (Redis OSS or Valkey).
     if b.get("global_replication_group_id") not in (None, ""):
         # A secondary of a global datastore inherits engine and encryption from the primary.
@@ -106,7 +116,8 @@ def _cache(r: TfResource, groups: dict) -> CacheCluster | None:
                             engine_version=version, node_count=as_int(b.get("num_cache_clusters")),
                             automatic_failover=as_bool(b.get("automatic_failover_enabled")),
                             at_rest_encryption=None, transit_encryption=None,
-                            parameter_group=parameter_group_for(b.get("parameter_group_name"), groups))
+                            parameter_group=parameter_group_for(b.get("parameter_group_name"),
+                                                                groups))
     if engine is None:
         engine = "redis"
     groups_n = as_int(b.get("num_node_groups"))
@@ -138,8 +149,8 @@ def _dax_params(r: TfResource) -> DaxParameterGroup:
     values: dict[str, Any] = {}
     for p in r.body.all("parameters"):
         name = p.get("name")
-        field = {"record-ttl-millis": "record_ttl_millis",
-                 "query-ttl-millis": "query_ttl_millis"}.get(name) if isinstance(name, str) else None
+        fields = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
+        field = fields.get(name) if isinstance(name, str) else None
         if field:
             values[field] = as_int(p.get("value"))
             src.mark(field, p, "value")
