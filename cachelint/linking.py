@@ -13,17 +13,8 @@ from urllib.parse import unquote
 
 from cachelint import managed
 from cachelint.model import (
-    CLOUDFRONT_LEGACY_DEFAULT_TTL,
-    CLOUDFRONT_LEGACY_MAX_TTL,
-    ApiMethod,
-    ApiMethodSettings,
-    ApiStage,
-    CacheBehavior,
-    CachePolicy,
-    EdgeFunction,
-    KeySet,
-    OriginRequestPolicy,
-    Resource,
+    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, ApiMethod, ApiMethodSettings,
+    ApiStage, CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Resource,
     Source,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known

@@ -13,40 +13,14 @@ from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.linking import (
-    MethodSpec,
-    cache_behavior,
-    edge_functions,
-    identity_sources,
-    legacy_cache_key,
-    link_api,
-    managed_policy,
-    method_path_parts,
-    origin_kind,
-    origin_request_policy,
-    parameter_group_for,
+    MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
+    managed_policy, method_path_parts, origin_kind, origin_request_policy, parameter_group_for,
     transit_encryption_supported,
 )
 from cachelint.model import (
-    ApiMethod,
-    ApiMethodSettings,
-    ApiStage,
-    CacheBehavior,
-    CacheCluster,
-    CacheParameterGroup,
-    CachePolicy,
-    CloudFrontOrigin,
-    DaxCluster,
-    DaxParameterGroup,
-    DynamoTable,
-    Evidence,
-    HttpApi,
-    Inventory,
-    KeySet,
-    Location,
-    OriginRequestPolicy,
-    Resource,
-    Source,
-    labels_of,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
+    CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
+    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 

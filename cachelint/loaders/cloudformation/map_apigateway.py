@@ -10,25 +10,14 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.linking import (
-    MethodSpec,
-    identity_sources,
-    link_api,
-    method_path_parts,
-    openapi_specs,
+    MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
 )
 from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
 from cachelint.loaders.cloudformation.template import CfnDict
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import (
-    UNKNOWN,
-    Symbol,
-    as_bool,
-    as_int,
-    as_str,
-    as_str_map,
-    as_str_tuple,
-    ref_key,
+    UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
 )
 
 IMPLICIT_REST_API = "ServerlessRestApi"

@@ -5,24 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking import (
-    TABLE_ARN,
-    parameter_group_for,
-    strings_in,
-    transit_encryption_supported,
+    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
 )
 from cachelint.loaders.cloudformation.mapping import (
-    CfnResource,
-    CfnSourceBuilder,
-    logical_refs,
-    of_type,
+    CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
 from cachelint.model import (
-    CacheCluster,
-    CacheParameterGroup,
-    DaxCluster,
-    DaxParameterGroup,
-    DynamoTable,
-    Resource,
+    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
     labels_of,
 )
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, text_or

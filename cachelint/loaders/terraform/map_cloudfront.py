@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import (
-    cache_behavior,
-    edge_functions,
-    legacy_cache_key,
-    managed_origin_request_policy,
-    managed_policy,
-    origin_kind,
-    origin_request_policy,
-)
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.model import (
-    CLOUDFRONT_LEGACY_DEFAULT_TTL,
-    CLOUDFRONT_LEGACY_MAX_TTL,
-    CacheBehavior,
-    CachePolicy,
-    CloudFrontOrigin,
-    KeySet,
-    OriginRequestPolicy,
-    Resource,
-    Source,
+from cachelint.linking import (
+    cache_behavior, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    managed_origin_request_policy, origin_request_policy,
 )
-from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
+from cachelint.model import (
+    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
+    CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
+)
+from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple
 
 TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy",
          "aws_cloudfront_origin_request_policy"}

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import (
-    TABLE_ARN,
-    parameter_group_for,
-    strings_in,
-    transit_encryption_supported,
-)
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
+from cachelint.linking import (
+    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
+)
 from cachelint.model import (
-    CacheCluster,
-    CacheParameterGroup,
-    DaxCluster,
-    DaxParameterGroup,
-    DynamoTable,
-    Resource,
+    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
     labels_of,
 )
-from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, ref_key
+from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, ref_key
 
 TYPES = {"aws_elasticache_cluster", "aws_elasticache_replication_group",
          "aws_elasticache_serverless_cache", "aws_elasticache_parameter_group",
