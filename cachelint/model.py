@@ -30,6 +30,15 @@ class Layer(str, enum.Enum):
     DAX = "dax"
 
 
+class SourceKind(str, enum.Enum):
+    """What a resource was read from: it decides the syntax a fix is shown in."""
+
+    TERRAFORM = "terraform"  # .tf, .tf.json and plan JSON
+    CLOUDFORMATION = "cloudformation"  # CloudFormation and SAM templates
+    AWS = "aws"  # a live account or its snapshot
+    FILE = "file"  # a file as a whole (it could not be parsed)
+
+
 @dataclass(frozen=True)
 class Location:
     """A span of a file, or (``start_line`` 0) a deployed resource: ``path`` is then its ARN
@@ -61,6 +70,7 @@ class Source:
     # The source's own name for each field ("cache_ttl_in_seconds", "CacheTtlInSeconds"), so
     # messages speak the user's language.
     names: dict[str, str] = field(default_factory=dict, compare=False)
+    kind: SourceKind = SourceKind.FILE
 
     def locate(self, pointer: str | None) -> Location:
         if pointer and pointer in self.fields:

@@ -20,7 +20,7 @@ from cachelint.linking import (
 from cachelint.model import (
     ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
     CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
-    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, labels_of,
+    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, SourceKind, labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 
@@ -39,7 +39,8 @@ class _Where:
         loc = Location(at or address, 0, 0, self.account, self.region)
         marks = frozenset(mark for (k, v), mark in _TAGS.items()
                           if isinstance(tags, dict) and str(tags.get(k, "")).lower() == v)
-        return Source(address, type_, loc, {}, marks, f"aws:{self.account}", dict(names or {}))
+        return Source(address, type_, loc, {}, marks, f"aws:{self.account}", dict(names or {}),
+                      SourceKind.AWS)
 
 
 def _bool(value: Any) -> Any:

@@ -13,7 +13,7 @@ from cachelint.linking import (
 )
 from cachelint.model import (
     CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
-    CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
+    CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source, SourceKind,
 )
 from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple
 
@@ -183,7 +183,7 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
     source = src.build()
     pattern = as_str(b.get("path_pattern", "*"))
     source = Source(address, dist.type, location(b.span), source.fields, source.annotations,
-                    dist.root)
+                    dist.root, kind=SourceKind.TERRAFORM)
     target = b.get("target_origin_id")
     origin = origins.get(target) if isinstance(target, str) else None
     policy_id = b.get("cache_policy_id")
@@ -197,7 +197,7 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
     policy: Any = None
     if has_policy is True:
         policy_source = Source(source.address, source.type, source.locate("cache_policy_id"),
-                               {}, source.annotations, source.root)
+                               {}, source.annotations, source.root, kind=SourceKind.TERRAFORM)
         policy = _resolve_policy(policy_id, policy_source, policies, data_policies)
     return cache_behavior(
         source=source, distribution=dist.address, path_pattern=pattern,
