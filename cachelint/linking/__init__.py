@@ -6,7 +6,6 @@ cache keys, managed policies), so Terraform, CloudFormation and live AWS agree b
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
@@ -466,64 +465,3 @@ def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
         default_ttl=CLOUDFRONT_LEGACY_DEFAULT_TTL if default_ttl is None else default_ttl,
         max_ttl=CLOUDFRONT_LEGACY_MAX_TTL if max_ttl is None else max_ttl,
         headers=headers, cookies=cookies, query_strings=queries, **common)
-
-
-# --- ElastiCache ---------------------------------------------------------------------------------
-
-
-def version_at_least(version: Any, minimum: tuple[int, ...]) -> Any:
-    if version is None:
-        return True  # unset: AWS picks the latest engine version
-    if not isinstance(version, str):
-        return UNKNOWN
-    parts = re.findall(r"\d+", version)
-    if not parts:
-        return UNKNOWN
-    return tuple(int(p) for p in parts[:3]) >= minimum
-
-
-def transit_encryption_supported(engine: Any, version: Any) -> Any:
-    """Whether the engine version can encrypt in transit: Memcached from 1.6.12, Redis OSS
-    3.2.6 and from 4.0.10, every Valkey (7.2 on) (docs/aws-facts.md, ElastiCache 13)."""
-    if engine is UNKNOWN:
-        return UNKNOWN
-    if engine == "memcached":
-        return version_at_least(version, (1, 6, 12))
-    if engine == "redis":
-        if isinstance(version, str) and tuple(int(p) for p in re.findall(r"\d+", version)[:3]) \
-                == (3, 2, 6):
-            return True
-        return version_at_least(version, (4, 0, 10))
-    return True
-
-
-def parameter_group_for(value: Any, groups: dict) -> Any:
-    """A parameter group by reference (a symbol naming it) or by name; None when the cache uses
-    the default group (unset, or a ``default.*`` name), UNKNOWN when it cannot be told."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, Symbol):
-        return groups.get(value.address, UNKNOWN)
-    if isinstance(value, str):
-        if value.startswith("default."):
-            return None
-        for group in groups.values():
-            if group.name == value:
-                return group
-    return UNKNOWN
-
-
-# --- DynamoDB --------------------------------------------------------------------------------------
-
-TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
-
-
-def strings_in(value: Any) -> list[str]:
-    """Every string inside a value (an IAM policy document), to find table ARNs in it."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in strings_in(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in strings_in(v)]
-    return []
