@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-from cachelint.loaders.cloudformation import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders import registry
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
@@ -17,7 +17,7 @@ from cachelint.loaders.cloudformation.template import (
 )
 from cachelint.loaders.discovery import Walk, has_template_syntax, walk
 from cachelint.loaders.terraform.files import LoadError, internal_error, read_text
-from cachelint.model import Inventory
+from cachelint.model import Inventory, SourceKind
 from cachelint.suppressions import Directive, parse_comment
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -77,10 +77,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         inventory.directives.extend(_directives(data, display, text))
         try:
             resources = _resources(data, display, overrides or {}, text, path)
-            mapped = [*map_apigateway.map_resources(resources, inventory.notes,
-                                                    inventory.errors, inventory.directives),
-                      *map_cloudfront.map_resources(resources),
-                      *map_datastores.map_resources(resources)]
+            mapped = registry.read(SourceKind.CLOUDFORMATION, resources, inventory)
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
             inventory.errors.append(LoadError(display, internal_error(exc)))
             continue

@@ -6,13 +6,17 @@ import os
 import re
 from dataclasses import dataclass
 
+from cachelint.loaders import registry
 from cachelint.loaders.terraform.files import MAX_FILE_BYTES
+from cachelint.model import SourceKind
 
 LOCAL_SOURCE = re.compile(r'source\s*=\s*"(\.{1,2}/[^"]*)"')
 REMOTE_SOURCE = re.compile(r'source\s*=\s*"(?!\.{1,2}/)')
 MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)
-RELEVANT_WORDS = ("aws_api_gateway", "aws_apigatewayv2", "aws_cloudfront", "aws_elasticache",
-                  "aws_dax", "aws_dynamodb")
+# A file that names a type the Terraform readers read (not only an IAM type they follow).
+# (A type that holds another, aws_dynamodb_table_replica, is found by the shorter one.)
+_TYPES = registry.types(SourceKind.TERRAFORM, supporting=False)
+RELEVANT_WORDS = tuple(sorted(t for t in _TYPES if not any(o != t and o in t for o in _TYPES)))
 
 
 
