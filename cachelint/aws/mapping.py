@@ -13,7 +13,7 @@ from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.linking import (
-    MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
+    MethodSpec, cache_behavior, cache_policy, edge_functions, identity_sources, legacy_cache_key, link_api,
     managed_policy, method_path_parts, origin_kind, origin_request_policy,
 )
 from cachelint.linking.datastores import (
@@ -23,7 +23,7 @@ from cachelint.linking.datastores import (
 from cachelint.model import (
     ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheParameterGroup,
     CachePolicy, CloudFrontOrigin, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
-    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, SourceKind, labels_of,
+    Deployed, Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, SourceKind, labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 
@@ -39,7 +39,8 @@ class _Where:
 
     def source(self, address: str, type_: str, names: dict[str, str] | None = None,
                tags: Any = None, at: str | None = None) -> Source:
-        loc = Location(at or address, 0, 0, self.account, self.region)
+        at = at or address
+        loc = Location(at, 0, 0, Deployed(at, self.account, self.region))
         marks = frozenset(mark for (k, v), mark in _TAGS.items()
                           if isinstance(tags, dict) and str(tags.get(k, "")).lower() == v)
         return Source(address, type_, loc, {}, marks, f"aws:{self.account}", dict(names or {}),
@@ -151,11 +152,11 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
     for p in data.get("cache_policies", []):
         cfg = p.get("CachePolicyConfig") or {}
         arn = f"arn:aws:cloudfront::{w.account}:cache-policy/{p.get('Id')}"
-        policy = CachePolicy(
+        policy = cache_policy(
             source=w.source(arn, "AWS::CloudFront::CachePolicy",
                             {"min_ttl": "MinTTL", "default_ttl": "DefaultTTL",
                              "max_ttl": "MaxTTL"}),
-            name=cfg.get("Name"), managed=False, min_ttl=_int(cfg.get("MinTTL")) or 0,
+            name=cfg.get("Name"), min_ttl=_int(cfg.get("MinTTL")),
             default_ttl=_int(cfg.get("DefaultTTL")), max_ttl=_int(cfg.get("MaxTTL")),
             headers=_keyset(cfg.get("HeadersConfig"), "HeaderBehavior", "Headers"),
             cookies=_keyset(cfg.get("CookiesConfig"), "CookieBehavior", "Cookies"),
@@ -213,7 +214,7 @@ def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
     ttls = [b.get(k) for k in ("MinTTL", "DefaultTTL", "MaxTTL")]
     return cache_behavior(
         source=source, distribution=dist_arn, path_pattern=b.get("PathPattern", "*"),
-        allowed_methods=tuple(b.get("AllowedMethods") or ("GET", "HEAD")),
+        allowed_methods=tuple(b["AllowedMethods"]) if b.get("AllowedMethods") else None,
         origin=origins.get(b.get("TargetOriginId")), has_policy=policy_id is not None,
         policy=policy, has_forwarded_values=isinstance(fv, dict) and policy_id is None,
         legacy_key=legacy, min_ttl=_int(ttls[0]), default_ttl=_int(ttls[1]),

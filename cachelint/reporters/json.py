@@ -15,10 +15,10 @@ SCHEMA_VERSION = "1"
 def location_dict(loc: Location) -> dict[str, Any]:
     out: dict[str, Any] = {"path": loc.path, "start_line": loc.start_line,
                            "end_line": loc.end_line}
-    if loc.is_resource:
-        if loc.path.startswith("arn:"):
-            out["arn"] = loc.path
-        out["account"], out["region"] = loc.account, loc.region
+    if loc.deployed is not None:
+        if loc.deployed.arn:
+            out["arn"] = loc.deployed.arn
+        out["account"], out["region"] = loc.deployed.account, loc.deployed.region
     return out
 
 
