@@ -12,11 +12,11 @@ from urllib.parse import unquote
 
 from cachelint import managed
 from cachelint.model import (
-    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, ApiMethod, ApiMethodSettings,
-    ApiStage, CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Resource,
-    Source,
+    CLOUDFRONT_DEFAULT_ALLOWED_METHODS, CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CachePolicy, EdgeFunction, KeySet,
+    OriginRequestPolicy, Resource, Source,
 )
-from cachelint.values import UNKNOWN, Symbol, is_known
+from cachelint.values import UNKNOWN, Symbol, is_known, ref_key
 
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
 
@@ -38,6 +38,40 @@ class MethodSpec:
     # The integration's request parameters (integration parameter -> mapping source) as read:
     # None when none are written, UNKNOWN when they could not be read.
     integration_parameters: Any = None
+
+
+def api_key(value: Any) -> str:
+    """The REST API a stage, settings entry or method names (its reference's key); "?" where
+    it cannot be told."""
+    key = ref_key(value)
+    return str(key) if key is not None else "?"
+
+
+ROOT: Any = object()  # a resource's parent: the API's root resource
+
+
+def resource_paths(nodes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """API resource key -> full path ("/users/{id}"), from each resource's (parent, path part):
+    the parent is :data:`ROOT`, another resource's key, or UNKNOWN."""
+    cache: dict[str, Any] = {}
+
+    def path_of(key: str, depth: int = 0) -> Any:
+        if key in cache:
+            return cache[key]
+        if key not in nodes or depth > 32:
+            return UNKNOWN
+        parent, part = nodes[key]
+        if parent is ROOT:
+            base: Any = ""
+        elif isinstance(parent, str):
+            base = path_of(parent, depth + 1)
+        else:
+            base = UNKNOWN
+        cache[key] = f"{base}/{part}" if isinstance(base, str) and isinstance(part, str) \
+            else UNKNOWN
+        return cache[key]
+
+    return {key: path_of(key) for key in nodes}
 
 
 BODY_SOURCE = "method.request.body"
@@ -345,6 +379,17 @@ def openapi_specs(doc: Any, api: str, source: Source, sam_authorizers: dict | No
 # --- CloudFront ----------------------------------------------------------------------------------
 
 
+def cache_policy(*, source: Source, name: Any, min_ttl: Any, default_ttl: Any, max_ttl: Any,
+                 headers: KeySet, cookies: KeySet, query_strings: KeySet) -> CachePolicy:
+    """A custom cache policy; TTLs it leaves out (None) take CloudFront's defaults: 0 minimum,
+    the legacy default and maximum TTLs (docs/aws-facts.md)."""
+    return CachePolicy(
+        source=source, name=name, managed=False, min_ttl=0 if min_ttl is None else min_ttl,
+        default_ttl=CLOUDFRONT_LEGACY_DEFAULT_TTL if default_ttl is None else default_ttl,
+        max_ttl=CLOUDFRONT_LEGACY_MAX_TTL if max_ttl is None else max_ttl,
+        headers=headers, cookies=cookies, query_strings=query_strings)
+
+
 def managed_policy(value: Any, source: Source) -> CachePolicy | None:
     found = managed.lookup(value) if isinstance(value, str) else None
     if found is None:
@@ -431,7 +476,10 @@ def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
                    origin_request: Any = None) -> CacheBehavior:
     """A behaviour's effective key and TTLs: from its cache policy if it has one (custom or
     managed), else from legacy ForwardedValues and TTLs with CloudFront's defaults.
-    ``min_ttl``/``default_ttl``/``max_ttl`` are what the behaviour itself writes (None: unset)."""
+    ``min_ttl``/``default_ttl``/``max_ttl`` and ``allowed_methods`` are what the behaviour
+    itself writes (None: unset, so CloudFront's defaults apply)."""
+    if allowed_methods is None:
+        allowed_methods = CLOUDFRONT_DEFAULT_ALLOWED_METHODS
     # TTLs chosen above 0: a minimum above 0, or a default TTL other than CloudFront's own
     # 86400 (which the live API reports whether or not anyone wrote it).
     written = [t for t in (min_ttl, default_ttl) if t is not None]
