@@ -3,7 +3,7 @@
 Live values are facts, not declarations: every setting is explicit, so nothing here is
 UNKNOWN except a parameter group that could not be read. AWS semantics shared with the code
 loaders (stage settings flowing to methods, legacy cache keys, managed policies) come from
-:mod:`cachelint.linking`, so a deployed resource and its Terraform get the same findings.
+the linking layer (:mod:`cachelint.linking`), so a deployed resource and its Terraform get the same findings.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
-from cachelint.linking import (
-    MethodSpec, cache_behavior, cache_policy, edge_functions, identity_sources, legacy_cache_key, link_api,
-    managed_policy, method_path_parts, origin_kind, origin_request_policy,
+from cachelint.linking.apigateway import (
+    MethodSpec, identity_sources, link_api, method_path_parts,
+)
+from cachelint.linking.cloudfront import (
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    origin_request_policy,
 )
 from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, Declared, DeclaredCache, DeclaredDax, DeclaredTable,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from cachelint.linking import (
+from cachelint.linking.apigateway import (
     ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
     resource_paths,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import (
+from cachelint.linking.cloudfront import (
     cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
     origin_request_policy,
 )

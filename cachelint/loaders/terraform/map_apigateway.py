@@ -12,7 +12,7 @@ from cachelint.loaders.terraform.files import LoadError
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call, ObjectExpr
-from cachelint.linking import (
+from cachelint.linking.apigateway import (
     ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
     resource_paths,
 )

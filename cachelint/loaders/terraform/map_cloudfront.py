@@ -7,7 +7,7 @@ from typing import Any
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.linking import (
+from cachelint.linking.cloudfront import (
     cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
     managed_origin_request_policy, origin_request_policy,
 )
