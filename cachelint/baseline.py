@@ -14,13 +14,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cachelint import __version__, atomic
+from cachelint.errors import UserError
 from cachelint.findings import Finding
 
 FORMAT = "cachelint-baseline/1"
 
 
-class BaselineError(ValueError):
-    pass
+class BaselineError(UserError, ValueError):
+    usage = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ class Comparison:
     new: list[Finding]
     known: list[Finding]
     fixed: int
+
+    def note(self, path: str) -> str:
+        """The report's line about what the baseline at ``path`` hid and what was fixed."""
+        known, fixed = len(self.known), self.fixed
+        return (f"baseline {path}: {known} known finding{'s' if known != 1 else ''} not "
+                f"reported, {fixed} baseline entr{'ies' if fixed != 1 else 'y'} fixed")
 
 
 def compare(findings: list[Finding], entries: list[Entry]) -> Comparison:

@@ -88,7 +88,9 @@ class Rule:
     sources: tuple[str, ...] = ("terraform", "cloudformation", "aws")
     fix: dict | None = field(default=None, compare=False)  # `cachelint fix` (cachelint/fix)
     security: bool = False  # a security concern (SARIF security-severity, GitHub's Security tab)
-    extra: dict = field(default_factory=dict, compare=False)
+    # The settings this rule declares, as yamllint's DEFAULT: (name, default, description).
+    thresholds: tuple[tuple[str, float, str], ...] = ()
+    reads: tuple[str, ...] = ()  # thresholds declared by another rule that its check reads
 
     def __hash__(self) -> int:
         return hash(self.id)  # ids are unique in the catalogue
@@ -154,7 +156,10 @@ def parse_rule(data: Any, origin: str) -> Rule:
         meta=data.get("meta", False),
         security=data.get("security", Category(data["category"]).security),
         sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))),
-        fix=data.get("fix"))
+        fix=data.get("fix"),
+        thresholds=tuple((name, spec["default"], spec["description"])
+                         for name, spec in (data.get("thresholds") or {}).items()),
+        reads=tuple(data.get("reads", ())))
 
 
 HINT_SOURCES = ("terraform", "cloudformation", "aws")
@@ -189,7 +194,28 @@ def load_catalogue() -> tuple[Rule, ...]:
                                          f"{seen[key]}")
                 seen[key] = f"rules/{entry.name}"
             rules.append(rule)
+    _check_thresholds(rules)
     return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def _check_thresholds(rules: list[Rule]) -> None:
+    """A threshold is declared by one rule; a rule that reads another's names it."""
+    owner: dict[str, str] = {}
+    for rule in rules:
+        for name, _, _ in rule.thresholds:
+            if name in owner:
+                raise CatalogueError(f"{rule.id}: threshold {name} is already declared by "
+                                     f"{owner[name]}")
+            owner[name] = rule.id
+    for rule in rules:
+        for name in rule.reads:
+            if name not in owner:
+                raise CatalogueError(f"{rule.id}: reads threshold {name}, which no rule declares")
+
+
+def threshold_defaults() -> dict[str, float]:
+    """Every threshold of the catalogue, with its default."""
+    return {name: default for rule in load_catalogue() for name, default, _ in rule.thresholds}
 
 
 def find_rule(code: str) -> Rule | None:

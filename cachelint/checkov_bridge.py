@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cachelint import conditions
+from cachelint import __version__, conditions
 from cachelint.catalogue import Rule, find_rule
 from cachelint.config import Config
 from cachelint.engine import Context
@@ -61,6 +61,33 @@ def exportable(rule: Rule) -> str | None:
     if any(kind not in SINGLE_RESOURCE_KINDS for kind in rule.applies_to):
         return "needs several resources, the configuration's declarations or traffic evidence"
     return None
+
+
+def export_files(rules: list[Rule]) -> tuple[dict[str, str], int, int]:
+    """The files of ``cachelint export checkov``: one check per exportable rule, the package's
+    ``__init__.py`` and NOT_EXPORTED.md saying why each other rule is not; with the numbers
+    of rules exported and not."""
+    files: dict[str, str] = {}
+    skipped = []
+    for rule in rules:
+        why = exportable(rule)
+        if why:
+            skipped.append((rule, why))
+            continue
+        files[f"{rule.id}_{rule.name.replace('-', '_')}.py"] = (
+            f"# cachelint {rule.id} {rule.name}, exported by `cachelint export checkov`.\n"
+            f"# It runs cachelint's own rule: cachelint must be importable in checkov's\n"
+            f"# environment, without its dependencies: pip install --no-deps "
+            f"cachelint=={__version__}\n"
+            "from cachelint.checkov_bridge import make_check\n\n"
+            f'check = make_check("{rule.id}")\n')
+    exported = len(files)
+    files["__init__.py"] = "# checkov imports the checks of this folder as a package.\n"
+    files["NOT_EXPORTED.md"] = (
+        "# cachelint rules not exported to checkov\n\nA checkov resource check sees one "
+        "resource; these rules need more.\n\n| rule | why |\n|---|---|\n" +
+        "".join(f"| {r.id} {r.name} | {why} |\n" for r, why in skipped))
+    return files, exported, len(skipped)
 
 
 def terraform_types(rule: Rule) -> list[str]:

@@ -12,9 +12,11 @@ import click
 
 from cachelint import __version__
 from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalogue
-from cachelint.config import ConfigError, load_config
+from cachelint.config import load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
+from cachelint.model import API_CACHE_MAX_TTL
+from cachelint import generate as gen
 from cachelint import reporters
 from cachelint.usage import Group, Option, click_error, error
 from cachelint.reporters import json as json_reporter
@@ -87,10 +89,9 @@ def _parse_parameters(values: tuple[str, ...]) -> dict[str, str]:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cachelint")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """Find caching anti-patterns in AWS infrastructure code."""
-    ctx.obj = {"debug": debug}
+    del debug  # read by main() from sys.argv, before click parses: it covers parse errors too
 
 
 FORMATS = tuple(reporters.FORMATS)
@@ -194,10 +195,10 @@ def _scan_options(fn):
                      "ok) as evidence of traffic (repeatable; needs cachelint[traffic])."),
         click.option("--hot-rps", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Measured requests/s from which a GET counts as hot "
-                          "(thresholds.hot_requests_per_second, default 1)."),
+                          "(thresholds.hot_requests_per_second; default: `cachelint explain CL502`)."),
         click.option("--min-hit-ratio", type=click.FloatRange(0, 1), default=None,
                      help="Measured cache hit ratio below which a cache is reported "
-                          "(thresholds.min_cache_hit_ratio, default 0.2)."),
+                          "(thresholds.min_cache_hit_ratio; default: `cachelint explain CL504`)."),
     ]
     fn = _aws_options(fn)
     for option in reversed(options):
@@ -291,10 +292,7 @@ def _options(**opts):
         raise click.BadParameter(f"{missing[0]!r} does not exist", param_hint="PATHS")
     _check_selectors(opts["select"], "--select")
     _check_selectors(opts["ignore"], "--ignore")
-    try:
-        config = load_config(opts["config_path"], start)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = load_config(opts["config_path"], start)
     config = config.with_thresholds(hot_requests_per_second=opts["hot_rps"],
                                     min_cache_hit_ratio=opts["min_hit_ratio"])
     options = ScanOptions(paths=paths, config=config, select=_split_codes(opts["select"]),
@@ -446,16 +444,10 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     if not baseline_path and config.baseline:  # `baseline:` of the configuration
         baseline_path = os.path.join(os.path.relpath(config.base), config.baseline)
     if baseline_path:
-        try:
-            entries = baseline.load(baseline_path)
-        except baseline.BaselineError as exc:
-            raise click.UsageError(str(exc)) from None
+        entries = baseline.load(baseline_path)
         comparison = baseline.compare(report.findings, entries)
         report.findings = comparison.new
-        report.notes.append(f"baseline {baseline_path}: {len(comparison.known)} known finding"
-                            f"{'s' if len(comparison.known) != 1 else ''} not reported, "
-                            f"{comparison.fixed} baseline entr"
-                            f"{'ies' if comparison.fixed != 1 else 'y'} fixed")
+        report.notes.append(comparison.note(baseline_path))
     shown = reporters.OutputOptions(quiet=quiet, statistics=statistics, show_source=show_source)
     caps = {"max_chars": markdown_max_chars, "full_report": _full_report(outputs)}
     for fmt, path in outputs:
@@ -468,9 +460,7 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
                             replace(shown, colour=reporters.colour_wanted(color, sys.stdout)),
                             **caps)
     if generate_dir:
-        from cachelint.generate import plans_from_report
-
-        _write_modules(plans_from_report(json_reporter.report_dict(report)), generate_dir,
+        _write_modules(gen.plans_from_report(json_reporter.report_dict(report)), generate_dir,
                        force=force, one_folder=False)
     if _gate(report, config, opts, strict, fail_on_empty):
         ctx.exit(EXIT_ERROR)
@@ -495,12 +485,9 @@ def _gate(report, config, opts: dict, strict: bool | None, fail_on_empty: bool |
 
 
 def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
-    from cachelint.aws.snapshot import SnapshotError, write_snapshot
+    from cachelint.aws.snapshot import write_snapshot
 
-    try:
-        write_snapshot(snapshot, path, force=force)
-    except SnapshotError as exc:
-        raise click.UsageError(str(exc)) from None
+    write_snapshot(snapshot, path, force=force)
     click.echo(f"Wrote the AWS snapshot to {path}; `cachelint scan {path}` scans it offline.",
                err=True)
 
@@ -527,23 +514,19 @@ def _check_layer_options(ctx: click.Context, layers: set[str], table=None) -> No
 
 
 def _write_modules(plans, out: str, *, force: bool, one_folder: bool, name: str | None = None,
-                   ttl: int | None = None, cache_size: str = "0.5", cache_keys=(),
-                   engine: str = "valkey", api_path_pattern: str = "/api/*") -> None:
+                   ttl: int | None = None, cache_size: str = gen.Options.cache_size,
+                   cache_keys=(), engine: str = gen.Options.engine,
+                   api_path_pattern: str = gen.Options.api_path_pattern) -> None:
     """Render and write each planned module (generate and scan --generate)."""
-    from cachelint import generate as gen
-
     for plan in plans:
         # One --name cannot name several modules: it applies when there is one.
         plan = gen.Options(layer=plan.layer, name=(name if len(plans) == 1 else None) or plan.name,
-                           ttl=ttl if ttl is not None else (300 if plan.layer == "apigateway"
-                                                            else 60),
+                           ttl=ttl if ttl is not None else gen.DEFAULT_TTL.get(plan.layer,
+                                                                               gen.Options.ttl),
                            cache_size=cache_size, cache_keys=tuple(cache_keys), engine=engine,
                            api_path_pattern=api_path_pattern, wiring=plan.wiring)
         target = out if one_folder and len(plans) == 1 else os.path.join(out, plan.name)
-        try:
-            written = gen.write(gen.render(plan), target, force=force)
-        except gen.GenerateError as exc:
-            raise click.UsageError(str(exc)) from None
+        written = gen.write(gen.render(plan), target, force=force)
         if not written:
             click.echo(f"The {plan.layer} module {plan.name} in {target}/ is up to date.",
                        err=True)
@@ -587,7 +570,7 @@ def baseline_create(output, **opts) -> None:
 
 
 @cli.command()
-@click.option("--layer", type=click.Choice(["cloudfront", "apigateway", "elasticache", "dax"]),
+@click.option("--layer", type=click.Choice(gen.LAYERS),
               help="The caching layer to write a module for.")
 @click.option("--name", default=None, help="Module and resource name (default: LAYER-cache).")
 @click.option("--out", "out", type=click.Path(file_okay=False), default=None,
@@ -596,22 +579,21 @@ def baseline_create(output, **opts) -> None:
               help="A `scan --format json` report: write the modules its findings recommend, "
                    "wired to the scanned resources.")
 @click.option("--ttl", type=int, default=None,
-              help="Cache TTL in seconds (apigateway: default 300, max 3600; dax: default 60).")
-@click.option("--cache-size", default="0.5", show_default=True,
+              help=f"Cache TTL in seconds (apigateway: default {gen.DEFAULT_TTL['apigateway']}, "
+                   f"max {API_CACHE_MAX_TTL}; dax: default {gen.DEFAULT_TTL['dax']}).")
+@click.option("--cache-size", default=gen.Options.cache_size, show_default=True,
               help="API Gateway cache cluster size in GB.")
 @click.option("--cache-key", "cache_keys", multiple=True,
               help="API Gateway cache key parameter, e.g. method.request.querystring.page.")
-@click.option("--engine", type=click.Choice(["valkey", "redis", "memcached", "serverless"]),
-              default="valkey", show_default=True, help="ElastiCache engine.")
-@click.option("--api-path-pattern", default="/api/*", show_default=True,
+@click.option("--engine", type=click.Choice(gen.ENGINES),
+              default=gen.Options.engine, show_default=True, help="ElastiCache engine.")
+@click.option("--api-path-pattern", default=gen.Options.api_path_pattern, show_default=True,
               help="CloudFront path pattern of the API behaviour.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.pass_context
 def generate(ctx: click.Context, layer, name, out, from_scan, ttl, cache_size, cache_keys, engine,
              api_path_pattern, force) -> None:
     """Write a Terraform module for a caching layer, secure and cache-correct by default."""
-    from cachelint import generate as gen
-
     if from_scan:
         try:
             with open(from_scan, encoding="utf-8") as fh:
@@ -707,10 +689,7 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
         from cachelint.traffic.analyse import analyse
 
         result = analyse(list(logs), candidates)
-    try:
-        config = load_config(config_path, logs[0] if logs else ".")
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = load_config(config_path, logs[0] if logs else ".")
     policy = traffic_report.Policy(target_hit_ratio, max_ttl, config)
     if fmt == "json":
         click.echo(json.dumps(traffic_report.as_dict(result, policy), indent=2))
@@ -829,33 +808,11 @@ def export() -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 def export_checkov(out: str, force: bool) -> None:
     """Write checkov custom checks (for --external-checks-dir) that run cachelint's rules."""
-    from cachelint import generate as gen
-    from cachelint.checkov_bridge import exportable
+    from cachelint.checkov_bridge import export_files
 
-    files: dict[str, str] = {}
-    skipped = []
-    for rule in load_catalogue():
-        why = exportable(rule)
-        if why:
-            skipped.append((rule, why))
-            continue
-        files[f"{rule.id}_{rule.name.replace('-', '_')}.py"] = (
-            f"# cachelint {rule.id} {rule.name}, exported by `cachelint export checkov`.\n"
-            f"# It runs cachelint's own rule: cachelint must be importable in checkov's\n"
-            f"# environment, without its dependencies: pip install --no-deps "
-            f"cachelint=={__version__}\n"
-            "from cachelint.checkov_bridge import make_check\n\n"
-            f'check = make_check("{rule.id}")\n')
-    files["__init__.py"] = "# checkov imports the checks of this folder as a package.\n"
-    files["NOT_EXPORTED.md"] = (
-        "# cachelint rules not exported to checkov\n\nA checkov resource check sees one "
-        "resource; these rules need more.\n\n| rule | why |\n|---|---|\n" +
-        "".join(f"| {r.id} {r.name} | {why} |\n" for r, why in skipped))
-    try:
-        gen.write(files, out, force=force)
-    except gen.GenerateError as exc:
-        raise click.UsageError(str(exc)) from None
-    click.echo(f"Wrote {len(files) - 2} checkov checks to {out}/ ({len(skipped)} rules not "
+    files, exported, skipped = export_files(load_catalogue())
+    gen.write(files, out, force=force)
+    click.echo(f"Wrote {exported} checkov checks to {out}/ ({skipped} rules not "
                f"exportable: see {out}/NOT_EXPORTED.md). Run: checkov -d DIR "
                f"--external-checks-dir {out}")
 
@@ -899,10 +856,7 @@ def init(path: str, force: bool, no_baseline: bool) -> None:
     from cachelint.loaders.terraform.parsecache import default_dir
     from cachelint.scan import ScanOptions, build_inventory, run_scan
 
-    try:
-        starter.check_free(path, not no_baseline, force)
-    except starter.StarterError as exc:
-        raise click.UsageError(str(exc)) from None
+    starter.check_free(path, not no_baseline, force)
     options = ScanOptions(paths=(path,), config=Config(), cache_dir=default_dir())
     layers = starter.detect(build_inventory(options).inventory)
     report = run_scan(options)

@@ -64,14 +64,15 @@ def evaluate(cond: dict, subject: Any) -> Any:
     raise ValueError(f"condition has no operator: {cond}")
 
 
-def first_field(cond: dict) -> str | None:
-    """The last field an ``all`` tests: the value that makes the finding, by convention."""
+def last_field(cond: dict) -> str | None:
+    """The last field a condition tests (depth first, from the end of each ``all``/``any``):
+    the value that makes the finding, by convention, and so the one a finding points at."""
     if "field" in cond:
         return cond["field"]
     for key in ("all", "any"):
         if key in cond:
             for c in reversed(cond[key]):
-                found = first_field(c)
+                found = last_field(c)
                 if found:
                     return found
     return None

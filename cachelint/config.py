@@ -38,14 +38,16 @@ from typing import Any
 import jsonschema
 import yaml
 
+from cachelint.errors import UserError
+
 CONFIG_NAMES = (".cachelint.yaml", ".cachelint.yml")
 # Where sandbox code usually lives; production is never matched by default.
 DEFAULT_NON_PRODUCTION = ("**/dev/**", "**/development/**", "**/test/**", "**/staging/**",
                           "**/sandbox/**", "*dev*.tfvars", "*staging*.tfvars")
 
 
-class ConfigError(ValueError):
-    pass
+class ConfigError(UserError, ValueError):
+    usage = True
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,12 @@ class Config:
     def base(self) -> str:
         return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
 
-    def threshold(self, name: str, default: float) -> float:
-        return dict(self.thresholds).get(name, default)
+    def threshold(self, name: str) -> float:
+        """The configured value of a rule's threshold, else the default its rule declares."""
+        from cachelint.catalogue import threshold_defaults
+
+        value = dict(self.thresholds).get(name)
+        return threshold_defaults()[name] if value is None else value
 
     def with_thresholds(self, **values: float | None) -> "Config":
         """A copy with command-line thresholds over the file's (None: keep the file's)."""

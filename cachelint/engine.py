@@ -114,7 +114,7 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
         for hit in _hits(rule, ctx):
             pointer = hit.pointer or rule.pointer
             if pointer is None and rule.condition is not None:
-                pointer = conditions.first_field(rule.condition)
+                pointer = conditions.last_field(rule.condition)
             src = hit.resource.source
             findings.append(Finding(
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from cachelint.catalogue import Rule
+from cachelint.catalogue import Rule, load_catalogue
 
 
 _SOURCES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
@@ -28,6 +28,14 @@ def render_markdown(rule: Rule) -> str:
         hint = rule.fix_hint(source)
         if hint:
             parts += [f"{_HINT_TITLES[source]}:", "", textwrap.indent(hint, "    "), ""]
+    if rule.thresholds or rule.reads:
+        parts += ["## Thresholds", "", "Set in the configuration's `thresholds:`.", ""]
+        parts += [f"- `{name}` (default {default:g}): {text}"
+                  for name, default, text in rule.thresholds]
+        parts += [f"- `{name}` (default {default:g}, declared by {owner.id}): {text}"
+                  for owner in load_catalogue() for name, default, text in owner.thresholds
+                  if name in rule.reads]
+        parts.append("")
     if rule.recommended_layer:
         parts += [f"Recommended layer: {rule.recommended_layer}", ""]
     parts += ["## References", ""] + [f"- {r}" for r in rule.references]

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from cachelint.catalogue import Rule, Severity
+from cachelint.errors import FileError
 from cachelint.model import Location, SourceKind
 
 
@@ -69,20 +70,11 @@ class Finding:
         return (self.location.path, self.location.start_line, self.rule.id, self.address)
 
 
-@dataclass(frozen=True)
-class ScanError:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files_scanned: int = 0
     resources_scanned: int = 0

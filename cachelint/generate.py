@@ -12,22 +12,29 @@ import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from cachelint import atomic
+from cachelint.errors import UserError
+from cachelint.model import API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL
+
+if TYPE_CHECKING:
+    import jinja2
 
 LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
 ENGINES = ("valkey", "redis", "memcached", "serverless")
+# The TTL a module caches for when --ttl is not given: API Gateway's own default, and one
+# minute for DAX. Only these two layers' modules take a TTL.
+DEFAULT_TTL = {"apigateway": API_CACHE_DEFAULT_TTL, "dax": 60}
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 _SAFE = re.compile(r"^[A-Za-z0-9_.:/*{}@+=, -]{1,256}$")
 _TF_ADDRESS = re.compile(r"^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[0-9]+\]|\[\"[A-Za-z0-9_-]+\"\])?$")
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
 
-class GenerateError(ValueError):
+class GenerateError(UserError, ValueError):
     """A value or a path that cachelint refuses to write."""
+    usage = True
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class Wiring:
 class Options:
     layer: str
     name: str
-    ttl: int = 300                   # apigateway seconds / dax seconds
+    ttl: int = API_CACHE_DEFAULT_TTL  # apigateway seconds / dax seconds (DEFAULT_TTL)
     cache_size: str = "0.5"
     cache_keys: tuple[str, ...] = ()
     engine: str = "valkey"
@@ -78,8 +85,9 @@ def validate(options: Options) -> Options:
         # Member clusters are NAME-0001-001 and RBAC users NAME-default: both within 40.
         raise GenerateError(f"name {options.name!r}: at most 30 characters for --engine "
                             f"{options.engine}")
-    if options.layer == "apigateway" and not 1 <= options.ttl <= 3600:
-        raise GenerateError(f"--ttl {options.ttl}: API Gateway caches 1 to 3600 seconds")
+    if options.layer == "apigateway" and not 1 <= options.ttl <= API_CACHE_MAX_TTL:
+        raise GenerateError(f"--ttl {options.ttl}: API Gateway caches 1 to {API_CACHE_MAX_TTL} "
+                            "seconds")
     if options.layer == "dax" and not 1 <= options.ttl <= 86400:
         raise GenerateError(f"--ttl {options.ttl}: choose 1 to 86400 seconds for DAX")
     if options.cache_size not in CACHE_SIZES:
@@ -114,6 +122,8 @@ def _api_id(value: str | None) -> str | None:
 
 
 def _environment(layer: str) -> jinja2.Environment:
+    import jinja2  # only when writing: the CLI imports this module for its defaults
+
     folder = resources.files("cachelint.templates").joinpath(layer)
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),

@@ -266,7 +266,6 @@ class CloudFrontOrigin:
     id: Any
     domain: Any
     kind: str  # "s3", "apigateway", "lambda-url", "elb", "custom" or "unknown"
-    origin_shield: Any = None
     references: tuple = ()  # addresses of the resources its domain name is taken from
 
 
@@ -530,7 +529,6 @@ class CacheParameterGroup(Resource):
     kind: ClassVar[str] = "elasticache.parameter-group"
     layer: ClassVar[Layer] = Layer.ELASTICACHE
     name: Any = None
-    family: Any = None
     parameters: dict = field(default_factory=dict, compare=False)
     # What the source says the group is for: its description, tag keys and values.
     labels: tuple = ()
@@ -665,7 +663,6 @@ class Evidence:
     hit_rate_percent: float | None = None  # CloudFront CacheHitRate (additional metrics)
     read_units: float | None = None  # DynamoDB consumed read capacity units in the window
     write_units: float | None = None
-    latency_ms: float | None = None
     integration_latency_ms: float | None = None
     distinct_keys: int | None = None  # access logs: distinct cache keys seen
     peak_per_second: int | None = None

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, replace
 from cachelint.checks.workload import cdn_fronted, declared
 from cachelint.config import Config
 from cachelint.model import (
-    ApiMethod, ApiStage, CacheBehavior, DaxCluster, DynamoTable, HttpApi, Inventory, Resource,
+    API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
+    DynamoTable, HttpApi, Inventory, Resource,
 )
 from cachelint.traffic.replay import smallest_ttl
 
@@ -145,7 +146,8 @@ def _api_change(m: ApiMethod, ttl: int, keys: list[str]) -> str:
     """What to change on a stage that already has a cache for ``m`` to cache as advised."""
     words = _ApiWords(m)
     changes = []
-    current = m.ttl if m.ttl is not None else 300 if m.caching_enabled is True else None
+    current = m.ttl if m.ttl is not None else API_CACHE_DEFAULT_TTL if m.caching_enabled is True \
+        else None
     if m.caching_enabled is not True or current != ttl:
         now = f" (now {current} s)" if m.caching_enabled is True and current is not None \
             else " (now not cached)" if m.caching_enabled is False or current == 0 else ""
@@ -201,7 +203,7 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
                             "responses until the TTL expires", change=change))
             continue
         e = inventory.evidence.get(m.source.address)
-        ttl = 300
+        ttl = API_CACHE_DEFAULT_TTL
         why = "a GET response; API Gateway caches it per request value"
         bound = config.max_ttl(m.route, m.resource_path)
         caller = declared(m, config.per_caller, "per-caller", m.route, m.resource_path)
@@ -217,8 +219,9 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
             else:
                 why += f"; TTL {ttl} s, API Gateway's default"
         elif e is not None and e.replays:
-            best = smallest_ttl(e.replays, target, max_ttl=min(3600, bound or 3600))
-            if best is None and bound is not None and bound < 3600:
+            best = smallest_ttl(e.replays, target,
+                                max_ttl=min(API_CACHE_MAX_TTL, bound or API_CACHE_MAX_TTL))
+            if best is None and bound is not None and bound < API_CACHE_MAX_TTL:
                 ttl = int(bound)
                 why = (f"no TTL within its declared freshness ({bound:g} s) reaches a "
                        f"{target:.0%} hit ratio over {e.distinct_keys:,} distinct request "
@@ -231,8 +234,8 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
                 out.append(_rec(
                     what, m.source.address, "elasticache",
                     f"{e.distinct_keys:,} distinct request values in {e.basis}: no TTL up to "
-                    f"3600 s reaches a {target:.0%} hit ratio, so a response cache would "
-                    "mostly miss; cache the expensive part of the work instead",
+                    f"{API_CACHE_MAX_TTL} s reaches a {target:.0%} hit ratio, so a response "
+                    "cache would mostly miss; cache the expensive part of the work instead",
                     command, change=_template_only("an AWS::ElastiCache::ReplicationGroup")
                     if command is None else None))
                 continue

@@ -10,7 +10,7 @@ from cachelint.engine import render
 from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
 from cachelint.config import Config
-from cachelint.findings import Finding, Report, ScanError
+from cachelint.findings import Finding, Report
 from cachelint.loaders import discovery
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
@@ -223,7 +223,7 @@ def report_of(loaded: Loaded, options: ScanOptions) -> Report:
     return Report(findings=findings, evaluations=evaluations,
                   suppressed=[f for f in outcome.suppressed
                               if scope.covers_location(f.location)],
-                  errors=[ScanError(e.path, e.message) for e in errors],
+                  errors=errors,
                   notes=list(inventory.notes), files_scanned=inventory.files,
                   resources_scanned=_distinct_resources(inventory),
                   warnings=list(inventory.warnings),

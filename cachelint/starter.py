@@ -10,6 +10,7 @@ from collections import Counter
 
 from cachelint import atomic
 from cachelint.config import CONFIG_NAMES
+from cachelint.errors import UserError
 from cachelint.model import Inventory
 
 CONFIG_NAME = CONFIG_NAMES[0]
@@ -25,8 +26,9 @@ _KINDS = {"apigateway.stage": "stage", "apigateway.method": "method",
           "dynamodb.table": "DynamoDB table"}
 
 
-class StarterError(ValueError):
+class StarterError(UserError, ValueError):
     """A file `init` would write exists (and --force was not given)."""
+    usage = True
 
 
 def detect(inventory: Inventory) -> dict[str, Counter]:

@@ -17,7 +17,8 @@ import shutil
 import tempfile
 from dataclasses import replace
 
-from cachelint.findings import Report, ScanError
+from cachelint.errors import FileError
+from cachelint.findings import Report
 
 _TERRAFORM = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 _SKIP = {"node_modules", "__pycache__", "cdk.out"}  # dot folders are skipped too
@@ -43,7 +44,7 @@ class StdinFile:
         self.root: str | None = None  # the real repository the temporary tree mirrors
         origin = os.path.dirname(os.path.abspath(filename)) if filename else ""
         if filename and name.endswith(_TERRAFORM) and os.path.isdir(origin):
-            from cachelint.loaders.terraform.files import repository_root
+            from cachelint.files import repository_root
 
             self.root = repository_root(origin)
             self._mirror(self.root, skip=os.path.join(origin, name))
@@ -97,7 +98,7 @@ class StdinFile:
 
         report.findings = [finding(f) for f in report.findings]
         report.suppressed = [finding(f) for f in report.suppressed]
-        report.errors = [ScanError(self._name(e.path), self._text(e.message))
+        report.errors = [FileError(self._name(e.path), self._text(e.message))
                          for e in report.errors]
         report.evaluations = {
             rule: {(self._name(path), address): self._loc(loc)

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from cachelint.errors import UserError
+
 
 class Option(click.Option):
     """An option that belongs to a named help section ("AWS" lists under "AWS options")."""
@@ -17,7 +19,17 @@ class Option(click.Option):
 
 
 class Command(click.Command):
-    """Options listed by section: the general ones first, then each section in order."""
+    """Options listed by section: the general ones first, then each section in order. A
+    ``UserError`` about the command's input (``usage``) is reported as a usage error, which
+    points at the command's help."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            if exc.usage:
+                raise click.UsageError(str(exc), ctx=ctx) from None
+            raise
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         sections: dict[str, list[tuple[str, str]]] = {"": []}

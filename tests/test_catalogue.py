@@ -168,3 +168,36 @@ def test_fix_example_is_read_as_the_terraform_hint():
     data["fix_hint"] = {"pulumi": "x"}
     with pytest.raises(CatalogueError, match="fix_hint"):
         parse_rule(data, "test")
+
+
+def test_thresholds_are_declared_by_rules_and_configurable_by_the_same_names():
+    """A threshold's default lives in its rule's catalogue entry; the configuration schema
+    accepts exactly the thresholds the catalogue declares, and Config reads the defaults."""
+    import json
+    from importlib import resources
+
+    from cachelint.catalogue import threshold_defaults
+    from cachelint.config import Config
+
+    schema = json.loads(resources.files("cachelint.schemas").joinpath("config.schema.json")
+                        .read_text("utf-8"))
+    defaults = threshold_defaults()
+    assert set(schema["properties"]["thresholds"]["properties"]) == set(defaults)
+    assert Config().threshold("dax_min_nodes") == defaults["dax_min_nodes"] == 3
+    assert Config(thresholds=(("dax_min_nodes", 2),)).threshold("dax_min_nodes") == 2
+    declared = {name for r in RULES for name, _, _ in r.thresholds}
+    assert {name for r in RULES for name in r.reads} <= declared
+
+
+@pytest.mark.parametrize("rules, message", [
+    ([{"thresholds": {"x_min": {"default": 1, "description": "the fewest x"}}}] * 2,
+     "already declared by"),
+    ([{"reads": ["y_min"]}], "which no rule declares"),
+])
+def test_a_threshold_is_declared_once_and_read_only_when_declared(rules, message):
+    from cachelint.catalogue import _check_thresholds
+
+    parsed = [parse_rule({**BASE, "id": f"CL90{i}", "name": f"some-rule-{i}", **extra}, "x")
+              for i, extra in enumerate(rules)]
+    with pytest.raises(CatalogueError, match=message):
+        _check_thresholds(parsed)

@@ -30,7 +30,6 @@ SOURCES = {
 }
 # Fields that cannot agree, each with why: (kind, field) -> reason.
 NOT_COMPARED = {
-    (CacheParameterGroup, "family"): "the snapshot keeps a group's parameters, not its family",
     (CacheBehavior, "domains"): "the distribution's domain name is AWS's: only a live scan has it",
     # References in each source's own names: an address, a logical id, an id or ARN.
     (ApiStage, "api"): "reference", (ApiMethodSettings, "api"): "reference",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cachelint.loaders.terraform.evaluate import evaluate
+from cachelint.loaders.terraform.evaluate import MAX_DEPTH, evaluate
 from cachelint.loaders.terraform.hcl import parse_expression
 from cachelint.values import UNKNOWN, Symbol
 
@@ -118,6 +118,15 @@ def test_unknown_or_error_outside_try_is_unknown(text):
     assert ev(text, local={"m": {}}, var=Unset()) is UNKNOWN
 
 
+def _innermost(value):
+    depth = 0
+    while isinstance(value, list):
+        value, depth = value[0], depth + 1
+    return depth, value
+
+
 def test_deep_nesting_is_bounded():
-    text = "[" * 80 + "1" + "]" * 80
-    assert ev(text) is UNKNOWN or isinstance(ev(text), list)
+    """Within MAX_DEPTH a nested value is evaluated whole; deeper, the evaluator stops at the
+    bound (what lies below is UNKNOWN) rather than recursing as deep as the input goes."""
+    assert _innermost(ev("[" * 10 + "1" + "]" * 10)) == (10, 1)
+    assert _innermost(ev("[" * 200 + "1" + "]" * 200)) == (MAX_DEPTH + 1, UNKNOWN)

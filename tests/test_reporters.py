@@ -95,10 +95,23 @@ def test_junit_is_one_case_per_rule_and_resource(report):
 
 
 def test_github_annotations_escape_their_data(report):
+    """Workflow commands end at a newline and split properties at ',' and ':': a message and a
+    path carrying them must come out percent-encoded, or the annotation is cut or misplaced."""
+    from dataclasses import replace
+
+    from cachelint.errors import FileError
+    from cachelint.findings import Report
+
+    f = report.findings[0]
+    odd = replace(f, message="hit ratio 50%\r\nthen: more",
+                  location=replace(f.location, path="dir,a:b/x.tf", start_line=3, end_line=4))
     out = io.StringIO()
-    github.write(report, out)
-    lines = out.getvalue().splitlines()
-    assert len(lines) == len(report.findings)
-    assert all(line.startswith(("::error file=", "::warning file=", "::notice file="))
-               for line in lines)
-    assert all("\n" not in line for line in lines)
+    github.write(Report(findings=[odd], errors=[FileError("p:q,r.tf", "bad\nline 2")]), out,
+                 root=os.getcwd())
+    command = {"critical": "error", "high": "error", "medium": "warning"}.get(
+        f.severity.label, "notice")
+    title = f"{f.rule.id} {f.rule.name}"
+    assert out.getvalue().splitlines() == [
+        f"::{command} file=dir%2Ca%3Ab/x.tf,line=3,endLine=4,title={title}::"
+        "hit ratio 50%25%0D%0Athen: more",
+        "::error file=p%3Aq%2Cr.tf,title=cachelint::bad%0Aline 2"]

@@ -41,6 +41,14 @@ def test_prefilter_loses_no_finding(corpus, monorepo):
 
 
 def test_process_pool_gives_the_serial_result(monorepo):
+    from cachelint.loaders.terraform import RELEVANT_TYPES
+    from cachelint.loaders.terraform.project import TerraformProject
+
+    # The pool really parses the corpus with two jobs, and is not used with one.
+    for jobs, pooled in ((2, True), (1, False)):
+        project = TerraformProject(str(monorepo), RELEVANT_TYPES, prefilter=False, jobs=jobs)
+        project.load([str(monorepo)])
+        assert (project.pooled > 0) is pooled, (jobs, project.pooled)
     assert findings(monorepo, prefilter=False, jobs=2) == findings(monorepo, prefilter=False,
                                                                   jobs=1)
 

@@ -183,7 +183,6 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
                 kind=origin_kind(domain, bool(o.get("S3OriginConfig")),
                                  bool(o.get("CustomOriginConfig")),
                                  o.get("OriginAccessControlId") or None),
-                origin_shield=bool((o.get("OriginShield") or {}).get("Enabled")),
                 references=refs)
         behaviours = [("DefaultCacheBehavior", d.get("DefaultCacheBehavior") or {})]
         behaviours += [(f"CacheBehaviors[{i}]", b) for i, b in
@@ -401,7 +400,6 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
                 requests=metrics.get(gw, "Count", **dims),
                 cache_hits=metrics.get(gw, "CacheHitCount", **dims),
                 cache_misses=metrics.get(gw, "CacheMissCount", **dims),
-                latency_ms=metrics.get(gw, "Latency", **dims),
                 integration_latency_ms=metrics.get(gw, "IntegrationLatency", **dims))
         elif isinstance(r, ApiMethod):
             stage = {"ApiName": api_names.get(r.api, ""), "Stage": r.stage}

@@ -8,14 +8,14 @@ import os
 from cachelint import atomic
 from cachelint.aws import SNAPSHOT_FORMAT
 from cachelint.aws.mapping import map_snapshot
-from cachelint.loaders.terraform.files import LoadError
+from cachelint.errors import FileError, UserError
 from cachelint.model import Inventory
 
 MARKER = "cachelint_snapshot"
 
 
-class SnapshotError(ValueError):
-    pass
+class SnapshotError(UserError, ValueError):
+    usage = True
 
 
 def is_snapshot_file(path: str) -> bool:
@@ -43,7 +43,7 @@ def load_snapshot(path: str) -> Inventory:
         mapped = map_snapshot(data)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, SnapshotError,
             AttributeError, TypeError, KeyError, ValueError) as exc:
-        inv.errors.append(LoadError(path, f"cannot read snapshot: {_one_line(exc)}"))
+        inv.errors.append(FileError(path, f"cannot read snapshot: {_one_line(exc)}"))
         return inv
     mapped.files = 1
     return mapped

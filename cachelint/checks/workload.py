@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    ApiMethod, ApiStage, CacheBehavior, DaxCluster, HttpApi, Inventory, Location, Resource,
-    Source, SourceFile,
+    API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
+    HttpApi, Inventory, Resource,
 )
 from cachelint.values import UNKNOWN
 
@@ -50,7 +49,7 @@ def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
     for m in inv.of(ApiMethod):
         why = declared(m, patterns, mark, *_method_candidates(m))
         if why and m.caching_enabled is True:
-            ttl = m.ttl if m.ttl is not None else 300
+            ttl = m.ttl if m.ttl is not None else API_CACHE_DEFAULT_TTL
             yield Hit(m, "caching_enabled", {
                 "what": f"{m.route}", "why": why,
                 "how": f"API Gateway stage {m.stage} caches it for {ttl} s"})
@@ -73,7 +72,7 @@ def _measured_hot(ctx: Context, res: Resource) -> str | None:
     """Why ``res`` counts as hot by its measured traffic (CloudWatch, logs), or None."""
     e = ctx.inventory.evidence.get(res.source.address)
     rate = e.requests_per_second if e is not None else None
-    if rate is None or rate < ctx.config.threshold("hot_requests_per_second", 1.0):
+    if rate is None or rate < ctx.config.threshold("hot_requests_per_second"):
         return None
     slow = f", backend latency {e.integration_latency_ms:,.0f} ms on average" \
         if e.integration_latency_ms else ""
@@ -83,7 +82,7 @@ def _measured_hot(ctx: Context, res: Resource) -> str | None:
 def _measured_route(ctx: Context, address: str) -> str | None:
     e = ctx.inventory.evidence.get(address)
     rate = e.requests_per_second if e is not None else None
-    if rate is None or rate < ctx.config.threshold("hot_requests_per_second", 1.0):
+    if rate is None or rate < ctx.config.threshold("hot_requests_per_second"):
         return None
     return f"measured {rate:,.1f} requests/s, {e.requests:,.0f} in {e.basis}"
 
@@ -136,8 +135,8 @@ def hot_http_api_without_cdn(ctx: Context) -> Iterator[Hit]:
 
 def cache_low_hit_ratio(ctx: Context) -> Iterator[Hit]:
     """A cache that is on and busy but whose measured hits are a small share of lookups."""
-    minimum = ctx.config.threshold("min_cache_hit_ratio", 0.2)
-    lookups_needed = ctx.config.threshold("min_cache_lookups", 10000)
+    minimum = ctx.config.threshold("min_cache_hit_ratio")
+    lookups_needed = ctx.config.threshold("min_cache_lookups")
     inv = ctx.inventory
     for stage in inv.of(ApiStage):
         e = inv.evidence.get(stage.source.address)
@@ -167,17 +166,17 @@ def cache_rarely_hits(ctx: Context) -> Iterator[Hit]:
     """A cached API method whose real request sequence, replayed through its TTL, rarely hits."""
     from cachelint.traffic.replay import smallest_ttl
 
-    minimum = ctx.config.threshold("min_cache_hit_ratio", 0.2)
-    needed = ctx.config.threshold("min_replay_requests", 100)
+    minimum = ctx.config.threshold("min_cache_hit_ratio")
+    needed = ctx.config.threshold("min_replay_requests")
     for m in ctx.inventory.of(ApiMethod):
         e = ctx.inventory.evidence.get(m.source.address)
         if m.caching_enabled is not True or e is None or not e.replays:
             continue
-        ttl = m.ttl if m.ttl is not None else 300
+        ttl = m.ttl if m.ttl is not None else API_CACHE_DEFAULT_TTL
         r = e.replay_at(float(ttl)) if isinstance(ttl, (int, float)) else None
         if r is None or r.requests < needed or r.hit_ratio >= minimum:
             continue
-        better = smallest_ttl(e.replays, minimum, max_ttl=3600)
+        better = smallest_ttl(e.replays, minimum, max_ttl=API_CACHE_MAX_TTL)
         advice = (f"a TTL of {better.ttl:g} s would reach {better.hit_ratio:.0%}, if the data "
                   "may be that stale" if better is not None and better.ttl > ttl else
                   "no TTL API Gateway allows reaches it: the cache key has too many values "
@@ -186,45 +185,3 @@ def cache_rarely_hits(ctx: Context) -> Iterator[Hit]:
             "what": m.route, "ttl": f"{ttl:g}", "requests": f"{r.requests:,}",
             "keys": f"{e.distinct_keys:,}", "basis": e.basis,
             "ratio": f"{r.hit_ratio:.1%}", "minimum": f"{minimum:.0%}", "advice": advice})
-
-
-_LINE = re.compile(r"\bline (\d+)")
-
-
-def file_not_parsed(ctx: Context) -> Iterator[Hit]:
-    for error in ctx.inventory.errors:
-        m = _LINE.search(error.message)
-        line = int(m.group(1)) if m else 1
-        loc = Location(error.path, line, line)
-        yield Hit(SourceFile(source=Source(error.path, "file", loc)), None,
-                  {"problem": _problem(error), "detail": error.message.rstrip("."),
-                   "advice": _advice(error)})
-
-
-_MODULE_CALL = re.compile(r'module "[^"]*" source ')
-
-
-def _problem(error) -> str:
-    """What could not be done: parse the file, or read a module it calls (the file itself
-    parsed, and its own resources were checked)."""
-    if _MODULE_CALL.search(error.message):
-        return "A module this file calls could not be read"
-    return "Cannot parse this file"
-
-
-def _advice(error) -> str:
-    """What to do about a file that could not be read, by its kind (CL001)."""
-    message, path = error.message, error.path.lower()
-    if message.startswith(("binary file", "not UTF-8")):
-        return ("It is not text: remove it, or exclude it from the scan (--extend-exclude "
-                f"{error.path})")
-    if _MODULE_CALL.search(message):
-        return ("Correct the module's source path (or initialise the git submodule it points "
-                f"at), or exclude the file from the scan (--extend-exclude {error.path})")
-    if message.startswith("file is "):
-        return f"Split it, or exclude it from the scan (--extend-exclude {error.path})"
-    if path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
-        return "`terraform validate` points at the error"
-    if path.endswith((".yaml", ".yml", ".json", ".template")):
-        return "`cfn-lint` or `aws cloudformation validate-template` points at the error"
-    return f"Fix it, or exclude it from the scan (--extend-exclude {error.path})"

@@ -8,6 +8,7 @@ import click
 
 from cachelint.catalogue import Severity
 from cachelint.cli import EXIT_FINDINGS, EXIT_OK, _options, _scan_options
+from cachelint.usage import Command
 
 
 def _where(finding) -> str:
@@ -20,7 +21,7 @@ def _describe(outcome) -> str:
     return f"{_where(f)} {f.rule.id} {f.rule.name}"
 
 
-@click.command("fix")
+@click.command("fix", cls=Command)
 @_scan_options
 @click.option("--diff", is_flag=True,
               help="Print the fixes as a unified diff and write nothing; exit 1 if there is "

@@ -124,7 +124,7 @@ def resolve(spec: Any, current: Any, name: str, resource: Resource, ctx: FixCont
             raise Refusal(f"no fix for the value {current!r}")
         return spec["map"][current]
     if "threshold" in spec:
-        value = ctx.config.threshold(spec["threshold"], spec["default"])
+        value = ctx.config.threshold(spec["threshold"])
         return int(value) if float(value).is_integer() else value
     if "clamp" in spec:
         low, high = (_number(v) for v in spec["clamp"])

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from cachelint.catalogue import Severity
 from cachelint.findings import Report
-from cachelint.loaders.terraform.files import repository_root
+from cachelint.files import repository_root
 from cachelint.reporters.text import where
 
 _COMMANDS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",

@@ -13,8 +13,8 @@ import fnmatch
 import os
 import re
 
-from cachelint.loaders.terraform.files import LoadError as FileError
-from cachelint.model import ApiMethod, CacheBehavior, Evidence, Inventory
+from cachelint.errors import FileError
+from cachelint.model import API_CACHE_DEFAULT_TTL, ApiMethod, CacheBehavior, Evidence, Inventory
 from cachelint.traffic.analyse import DEFAULT_TTLS, TrafficReport, analyse
 from cachelint.traffic.logs import LogError, group_by_format, head
 
@@ -29,7 +29,7 @@ def _basis(files: list[str], first: float, last: float) -> str:
 def _ttl_of(method: ApiMethod) -> float | None:
     if method.caching_enabled is not True:
         return None
-    ttl = method.ttl if method.ttl is not None else 300
+    ttl = method.ttl if method.ttl is not None else API_CACHE_DEFAULT_TTL
     return float(ttl) if isinstance(ttl, (int, float)) else None
 
 

@@ -16,7 +16,8 @@ from cachelint.loaders.cloudformation.template import (
     CfnDict, TemplateError, is_template, looks_like_template, parse_template,
 )
 from cachelint.loaders.discovery import Walk, has_template_syntax, walk
-from cachelint.loaders.terraform.files import LoadError, internal_error, read_text
+from cachelint.errors import FileError
+from cachelint.files import internal_error, read_text
 from cachelint.model import Inventory, SourceKind
 from cachelint.suppressions import Directive, parse_comment
 
@@ -53,7 +54,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             # or not UTF-8 is only reported where its name says it is a template.
             if isinstance(exc, OSError) or _looks_like_template_file(path):
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                inventory.errors.append(LoadError(display, message))
+                inventory.errors.append(FileError(display, message))
             continue
         if not looks_like_template(text):
             continue
@@ -63,7 +64,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             if has_template_syntax(path):  # a Jinja or Go template of a template
                 inventory.templates.append(display)
                 continue
-            inventory.errors.append(LoadError(display, str(exc)))
+            inventory.errors.append(FileError(display, str(exc)))
             inventory.files += 1
             continue
         if not is_template(data):
@@ -79,7 +80,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             resources = _resources(data, display, overrides or {}, text, path)
             mapped = registry.read(SourceKind.CLOUDFORMATION, resources, inventory)
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
-            inventory.errors.append(LoadError(display, internal_error(exc)))
+            inventory.errors.append(FileError(display, internal_error(exc)))
             continue
         inventory.resources.extend(mapped)
     inventory.undeclared = {("parameter", name) for name in overrides or {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from cachelint.loaders import openapi
 from cachelint.loaders.cloudformation.mapping import CfnResource
-from cachelint.loaders.terraform.files import LoadError
+from cachelint.errors import FileError
 from cachelint.model import Location
 from cachelint.values import UNKNOWN
 
@@ -65,5 +65,5 @@ def _definition_file(r: CfnResource, location: Any, what: str, notes: list, erro
     try:
         return openapi.read_file(os.path.join(real_dir, location), display)
     except openapi.OpenApiError as exc:
-        errors.append(LoadError(display, str(exc).removeprefix(f"{display}: ")))
+        errors.append(FileError(display, str(exc).removeprefix(f"{display}: ")))
         return openapi.Document(display, complete=False)

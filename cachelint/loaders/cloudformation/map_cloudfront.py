@@ -136,11 +136,7 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigi
     else:
         kind = origin_kind(domain, False, o.get("CustomOriginConfig") is not None,
                            o.get("OriginAccessControlId"))
-    shield = o.get("OriginShield")
-    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind,
-                            origin_shield=as_bool(shield.get("Enabled"))
-                            if isinstance(shield, dict) else False,
-                            references=refs)
+    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs)
 
 
 def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies: dict,

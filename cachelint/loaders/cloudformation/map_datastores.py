@@ -53,7 +53,6 @@ def _cache_params(r: CfnResource) -> CacheParameterGroup:
             params[str(name)] = as_str(value)
             src.mark(f"parameters.{name}", props, name)
     return CacheParameterGroup(source=src.build(), name=r.logical_id,
-                               family=as_str(r.get("CacheParameterGroupFamily")),
                                parameters=params,
                                labels=labels_of(as_str(r.get("Description")), _tags(r),
                                                 *(text for _, text in r.comments)))

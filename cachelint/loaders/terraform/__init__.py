@@ -6,7 +6,8 @@ import os
 
 from cachelint.loaders import registry
 from cachelint.loaders.terraform.plan import is_plan_file, load_plan
-from cachelint.loaders.terraform.files import LoadError, internal_error
+from cachelint.errors import FileError
+from cachelint.files import internal_error
 from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.model import Inventory, SourceKind
 
@@ -68,6 +69,6 @@ def _map(resources: list, inventory: Inventory) -> None:
         try:
             mapped = registry.read(SourceKind.TERRAFORM, group, inventory)
         except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
-            inventory.errors.append(LoadError(root or ".", internal_error(exc)))
+            inventory.errors.append(FileError(root or ".", internal_error(exc)))
             continue
         inventory.resources.extend(mapped)

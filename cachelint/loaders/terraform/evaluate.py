@@ -15,12 +15,6 @@ MAX_DEPTH = 64
 MAX_ITEMS = 10_000
 
 
-class Lazy(Protocol):
-    """A value whose attributes are evaluated on access (a resource, a module instance)."""
-
-    def attribute(self, name: str) -> Any: ...
-
-
 class Scope(Protocol):
     def lookup(self, name: str) -> Any: ...
 

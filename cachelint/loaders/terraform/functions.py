@@ -229,11 +229,6 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sum": lambda lst: sum(lst),
 }
 
-# Functions that handle unknown/errored arguments themselves.
-SPECIAL = {"try", "can", "coalesce", "coalescelist", "alltrue", "anytrue", "nonsensitive",
-           "sensitive", "type"}
-
-
 # Functions whose result depends on a collection's shape, not on its elements: an unknown
 # element does not make ``length([x, "a"])`` unknown, as in Terraform.
 _SHALLOW = {"length", "keys", "concat", "merge", "flatten", "tolist", "tomap", "reverse",

@@ -8,7 +8,7 @@ from typing import Any
 
 from cachelint.loaders import openapi
 from cachelint.loaders.terraform.evaluate import evaluate
-from cachelint.loaders.terraform.files import LoadError
+from cachelint.errors import FileError
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call, ObjectExpr
@@ -126,7 +126,7 @@ def _body_file(res: TfResource, expr: Call, scope: Any, where: Any, notes: list,
     try:
         return openapi.read_file(path, display, substitute, _PLACEHOLDER if substitute else None)
     except openapi.OpenApiError as exc:
-        errors.append(LoadError(display, str(exc).removeprefix(f"{display}: ")))
+        errors.append(FileError(display, str(exc).removeprefix(f"{display}: ")))
         return openapi.Document(display, complete=False)
 
 

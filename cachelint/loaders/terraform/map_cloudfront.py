@@ -18,7 +18,6 @@ from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tu
 
 TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy",
          "aws_cloudfront_origin_request_policy"}
-DATA_TYPES = {"aws_cloudfront_cache_policy", "aws_cloudfront_origin_request_policy"}
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -144,10 +143,7 @@ def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
     else:
         kind = origin_kind(domain, o.block("s3_origin_config") is not None,
                            o.block("custom_origin_config") is not None, oac)
-    shield = o.block("origin_shield")
-    return CloudFrontOrigin(id=o.get("origin_id"), domain=domain, kind=kind,
-                            origin_shield=as_bool(shield.get("enabled")) if shield else False,
-                            references=refs)
+    return CloudFrontOrigin(id=o.get("origin_id"), domain=domain, kind=kind, references=refs)
 
 
 def _methods(value: Any) -> Any:

@@ -57,7 +57,7 @@ def _cache_params(r: TfResource) -> CacheParameterGroup:
             params[name] = as_str(p.get("value"))
             src.mark(f"parameters.{name}", p, "value")
     return CacheParameterGroup(source=src.build(), name=as_str(r.body.get("name")),
-                               family=as_str(r.body.get("family")), parameters=params,
+                               parameters=params,
                                labels=labels_of(as_str(r.body.get("description")),
                                                 r.body.get("tags"), *_comments(r)))
 

@@ -54,10 +54,6 @@ def annotations(res: TfResource) -> frozenset[str]:
     return frozenset(found)
 
 
-def same_module(res: TfResource, other: TfResource) -> bool:
-    return res.module == other.module
-
-
 def by_type(resources: Iterable[TfResource], *types: str) -> list[TfResource]:
     """The resources of ``types`` that the configuration declares. A ``data`` block of the same
     type only looks up an existing resource: what it leaves out is unknown, not AWS's default,
@@ -65,7 +61,3 @@ def by_type(resources: Iterable[TfResource], *types: str) -> list[TfResource]:
     one, e.g. a managed cache policy)."""
     return [r for r in resources if r.type in types and r.mode == "managed"]
 
-
-def strip_instance(address: str) -> str:
-    """``aws_x.y[0]`` -> ``aws_x.y`` (symbols name the block, not one instance)."""
-    return re.sub(r'\[[^\]]*\]$', "", address)

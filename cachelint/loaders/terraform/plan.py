@@ -16,7 +16,8 @@ from typing import Any
 from cachelint.loaders.cloudformation.template import CfnDict, TemplateError, parse_template_text
 from cachelint.loaders.terraform.hcl import parse_expression
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
-from cachelint.loaders.terraform.files import LoadError, read_text
+from cachelint.errors import FileError
+from cachelint.files import read_text
 from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.loaders.terraform.syntax import TupleExpr
 from cachelint.values import UNKNOWN, Symbol
@@ -24,10 +25,6 @@ from cachelint.values import UNKNOWN, Symbol
 MAX_PLAN_BYTES = 200 * 1024 * 1024
 _REF = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?\.)*(?:data\.)?"
                   r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[[^\]]+\])?)(?:\.(.+))?$")
-
-
-class PlanError(ValueError):
-    pass
 
 
 def is_plan_file(path: str) -> bool:
@@ -44,19 +41,19 @@ def is_plan_file(path: str) -> bool:
 
 
 def load_plan(path: str, display: str, config_dirs: list[str], relevant: set[str],
-              display_base: str) -> tuple[list[TfResource], list[LoadError]]:
+              display_base: str) -> tuple[list[TfResource], list[FileError]]:
     size = os.path.getsize(path)
     if size > MAX_PLAN_BYTES:
-        return [], [LoadError(display, f"plan is {size // 1024 // 1024} MiB, over the limit")]
+        return [], [FileError(display, f"plan is {size // 1024 // 1024} MiB, over the limit")]
     try:
         data = parse_template_text(read_text_any(path))
     except (TemplateError, ValueError, OSError) as exc:
-        return [], [LoadError(display, f"invalid plan JSON: {exc}")]
+        return [], [FileError(display, f"invalid plan JSON: {exc}")]
     if not isinstance(data, dict):
-        return [], [LoadError(display, "a plan must be a JSON object")]
+        return [], [FileError(display, "a plan must be a JSON object")]
     version = str(data.get("format_version", ""))
     if not version.startswith("1."):
-        return [], [LoadError(display, f"unsupported plan format_version {version!r} "
+        return [], [FileError(display, f"unsupported plan format_version {version!r} "
                                        "(cachelint reads 1.x)")]
     config = _ConfigIndex(data.get("configuration"))
     spans = _config_spans(config_dirs, relevant, display_base)

@@ -6,8 +6,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from cachelint.files import MAX_FILE_BYTES
 from cachelint.loaders import registry
-from cachelint.loaders.terraform.files import MAX_FILE_BYTES
 from cachelint.model import SourceKind
 
 LOCAL_SOURCE = re.compile(r'source\s*=\s*"(\.{1,2}/[^"]*)"')

@@ -6,11 +6,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from cachelint.errors import FileError
+from cachelint.files import internal_error, read_text
 from cachelint.loaders.discovery import Walk, has_template_syntax, walk
 from cachelint.loaders.terraform.evaluate import evaluate
-from cachelint.loaders.terraform.files import (
-    LoadError, internal_error, is_terraform_file, parse_file, parse_worker, read_text,
-)
+from cachelint.loaders.terraform.files import is_terraform_file, parse_file, parse_worker
 from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
     MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
@@ -29,7 +29,7 @@ _META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on
 @dataclass
 class TerraformResult:
     resources: list[TfResource] = field(default_factory=list)
-    errors: list[LoadError] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: int = 0
     directives: list = field(default_factory=list)
@@ -63,7 +63,8 @@ class TerraformProject:
         self._deferred: dict[str, list[str]] = {}
         self._facts_cache: dict[str, dict[str, Facts]] = {}
         self.boundaries: list[str] = [os.path.realpath(self.root)]
-        self._parsed: dict[str, object] = {}  # path -> ConfigFile or LoadError (pre-parsed)
+        self._parsed: dict[str, object] = {}  # path -> ConfigFile or FileError (pre-parsed)
+        self.pooled = 0  # files parsed in the process pool (0: everything parsed serially)
         self._texts: dict[str, Any] = {}  # files read by file(), by path
         self.sources = ModuleSources(self)
 
@@ -82,7 +83,7 @@ class TerraformProject:
                  if is_terraform_file(os.path.basename(f))}
         # A folder the walk cannot list (permissions): reported once, for every loader.
         for name, why in self.walk.unlisted:
-            self.result.errors.append(LoadError(self.display(name),
+            self.result.errors.append(FileError(self.display(name),
                                                 f"cannot list this folder: {why}"))
         return sorted(dirs)
 
@@ -103,7 +104,7 @@ class TerraformProject:
         try:
             os.listdir(directory)
         except OSError as exc:
-            self.result.errors.append(LoadError(self.display(directory), exc.strerror or str(exc)))
+            self.result.errors.append(FileError(self.display(directory), exc.strerror or str(exc)))
         paths = [p for p in self.terraform_files(directory) if self._readable(p)]
         deferred = []
         if self.prefilter and self.needed(directory):
@@ -129,7 +130,7 @@ class TerraformProject:
             elif not self.within(real):
                 problem = f"symbolic link to {real}, outside the scanned repository; not followed"
             if problem:
-                error = LoadError(self.display(full), problem)
+                error = FileError(self.display(full), problem)
                 if error not in self.result.errors:
                     self.result.errors.append(error)
                 return False
@@ -159,16 +160,16 @@ class TerraformProject:
         try:
             parsed.append(self._parse(full))
         except (HclSyntaxError, JsonSyntaxError) as exc:
-            self._syntax_error(full, LoadError(self.display(full), str(exc)))
+            self._syntax_error(full, FileError(self.display(full), str(exc)))
         except (ValueError, OSError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.result.errors.append(LoadError(self.display(full), message))
+            self.result.errors.append(FileError(self.display(full), message))
         except RecursionError:
-            self.result.errors.append(LoadError(self.display(full), "nesting too deep to parse"))
+            self.result.errors.append(FileError(self.display(full), "nesting too deep to parse"))
         except _PreParsedError as exc:
             self._syntax_error(full, exc.error)
 
-    def _syntax_error(self, full: str, error: LoadError) -> None:
+    def _syntax_error(self, full: str, error: FileError) -> None:
         """A file that does not parse: a template (Jinja, Go) is listed as not scanned; any
         other is an error."""
         if error.message.startswith(("binary file", "not UTF-8", "file is ")) or \
@@ -189,14 +190,14 @@ class TerraformProject:
             self._parse_into(path, self._dirs.setdefault(directory, []))
 
     def duplicate(self, path: str, block, what: str, first_path: str, first_line: int) -> None:
-        error = LoadError(path, f"line {block.line}: duplicate {what}; the first one, at "
+        error = FileError(path, f"line {block.line}: duplicate {what}; the first one, at "
                                 f"{first_path}:{first_line}, is the one scanned")
         if error not in self.result.errors:
             self.result.errors.append(error)
 
     def _parse(self, path: str) -> ConfigFile:
         early = self._parsed.pop(path, None)
-        if isinstance(early, LoadError):
+        if isinstance(early, FileError):
             raise _PreParsedError(early)
         parsed = early if early is not None else parse_file(path, self.display(path), self.cache)
         if parsed.dialect == "hcl1" and path not in self._legacy:
@@ -282,6 +283,7 @@ class TerraformProject:
             with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
                 for path, outcome in pool.map(parse_worker, jobs, chunksize=16):
                     self._parsed[path] = outcome
+            self.pooled = len(self._parsed)
         except (OSError, concurrent.futures.process.BrokenProcessPool):
             self._parsed.clear()  # no pool here: parse serially instead
 
@@ -315,7 +317,7 @@ class TerraformProject:
             try:
                 self._collect(root)
             except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
-                self.result.errors.append(LoadError(self.display(d), internal_error(exc)))
+                self.result.errors.append(FileError(self.display(d), internal_error(exc)))
         # Files the prefilter skipped were read (as text) and count as scanned.
         skipped = sum(len(self._facts(d)) for d in all_dirs if d not in self._dirs)
         self.result.files += skipped
@@ -348,7 +350,7 @@ class TerraformProject:
                 f = self._parse(path)
             except (HclSyntaxError, JsonSyntaxError, ValueError, OSError) as exc:
                 message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                err = LoadError(self.display(path), message)
+                err = FileError(self.display(path), message)
                 if err not in self.result.errors:
                     self.result.errors.append(err)
                 continue
@@ -429,7 +431,7 @@ def _comments_of(comments: tuple, block) -> tuple:
 
 
 class _PreParsedError(Exception):
-    def __init__(self, error: LoadError):
+    def __init__(self, error: FileError):
         self.error = error
 
 

@@ -12,7 +12,8 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from cachelint.loaders.terraform.files import LoadError, repository_root
+from cachelint.errors import FileError
+from cachelint.files import repository_root
 from cachelint.loaders.terraform.module import has_configuration, module_source_dir
 
 if TYPE_CHECKING:
@@ -59,13 +60,13 @@ class ModuleSources:
         call = (target, f.path, block.line)
         if not inside and self._in_repository():
             # A repository under review must not make the scan read other files.
-            self._report(call, error=LoadError(
+            self._report(call, error=FileError(
                 f.path, f"line {block.line}: module \"{name}\" source {source!r} leads out of "
                         "the scanned repository; not followed"))
             return False
         if not os.path.isdir(target):
             if inside:
-                self._report(call, error=LoadError(
+                self._report(call, error=FileError(
                     f.path, f"line {block.line}: module \"{name}\" source {source!r} not found: "
                             "no such folder, so its resources were not checked"))
             else:
@@ -89,7 +90,7 @@ class ModuleSources:
     def _in_repository(self) -> bool:
         return any(os.path.exists(os.path.join(b, ".git")) for b in self.repositories)
 
-    def _report(self, key: Any, error: LoadError | None = None, note: str | None = None) -> None:
+    def _report(self, key: Any, error: FileError | None = None, note: str | None = None) -> None:
         if key in self._reported:
             return
         self._reported.add(key)

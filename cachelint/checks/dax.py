@@ -1,54 +1,13 @@
-"""ElastiCache, DAX and DynamoDB checks a declarative condition cannot express."""
+"""DAX and DynamoDB checks a declarative condition cannot express (rules/dax.yaml)."""
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
+    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
 )
-
-# Words in a name, description, tag or comment that say a Redis is a job queue or a store, which
-# needs noeviction (an evicted key is a lost job or lock): Sidekiq, Celery, BullMQ, Resque, RQ,
-# Kue, Redisson locks, streams, ...
-STORE_WORDS = frozenset({"queue", "queues", "queued", "jobs", "job", "worker", "workers",
-                         "broker", "sidekiq", "celery", "bull", "bullmq", "resque", "rq", "kue",
-                         "streams", "lock", "locks", "redisson", "datastore", "persistent",
-                         "persistence"})
-
-
-def _words(text: str) -> set[str]:
-    return set(re.split(r"[^a-z0-9]+", text.lower()))
-
-
-def store_reason(group: CacheParameterGroup, users: list[CacheCluster], ctx: Context
-                 ) -> str | None:
-    """Why a parameter group serves a store or queue rather than a cache, or None."""
-    if str(group.parameters.get("appendonly", "")).lower() == "yes":
-        return f"{group.source.address} turns on append-only persistence"
-    for res in (group, *users):
-        if "store" in res.source.annotations:
-            return f"'cachelint: store' on {res.source.address}"
-        for cand in (res.source.address, res.name):
-            if matches(ctx.config.stores, cand):
-                return f"config stores: matches {cand!r}"
-        texts = [t for t in (res.name, *res.labels) if isinstance(t, str)]
-        for text in texts:
-            found = _words(text) & STORE_WORDS
-            if found:
-                return f"{res.source.address} says {sorted(found)[0]!r}"
-    return None
-
-
-def noeviction_on_cache(group: CacheParameterGroup, ctx: Context) -> Iterator[Hit]:
-    if group.maxmemory_policy != "noeviction":
-        return
-    users = [c for c in ctx.inventory.of(CacheCluster) if c.parameter_group is group]
-    if store_reason(group, users, ctx) is None:
-        yield Hit(group, "parameters.maxmemory-policy")
 
 _TTL_PARAMS = {
     "record_ttl_millis": ("record-ttl-millis",
@@ -68,7 +27,8 @@ def dax_ttl_zero(group: DaxParameterGroup, ctx: Context) -> Iterator[Hit]:
 def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     if cluster.parameter_group is None:
         yield Hit(cluster, "parameter_group",
-                  {"detail": "uses the default parameter group (record and query TTL 300000 ms)"})
+                  {"detail": "uses the default parameter group (record and query TTL "
+                             f"{DAX_DEFAULT_TTL_MILLIS} ms)"})
         return
     if not isinstance(cluster.parameter_group, DaxParameterGroup):
         return  # unknown group: cannot say
@@ -77,7 +37,7 @@ def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     if missing:
         yield Hit(cluster, "parameter_group",
                   {"detail": f"uses parameter group {cluster.parameter_group.name}, which leaves "
-                             f"{' and '.join(missing)} at the 300000 ms default"})
+                             f"{' and '.join(missing)} at the {DAX_DEFAULT_TTL_MILLIS} ms default"})
 
 
 def dax_fronts_global_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
@@ -88,7 +48,7 @@ def dax_fronts_global_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
 
 
 def dax_replication_factor_low(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
-    minimum = ctx.config.threshold("dax_min_nodes", 3)
+    minimum = ctx.config.threshold("dax_min_nodes")
     factor = cluster.replication_factor
     if isinstance(factor, int) and factor < minimum:
         yield Hit(cluster, "replication_factor", {"minimum": minimum})
@@ -114,8 +74,8 @@ def read_heavy_without_dax(table: DynamoTable, ctx: Context) -> Iterator[Hit]:
     if mix is None:
         return
     reads, writes, e = mix
-    ratio = ctx.config.threshold("dax_read_write_ratio", 10)
-    if reads < ctx.config.threshold("dax_min_reads_per_second", 100) or (
+    ratio = ctx.config.threshold("dax_read_write_ratio")
+    if reads < ctx.config.threshold("dax_min_reads_per_second") or (
             writes > 0 and reads / writes < ratio):
         return
     for cluster in ctx.inventory.of(DaxCluster):
@@ -128,7 +88,7 @@ def read_heavy_without_dax(table: DynamoTable, ctx: Context) -> Iterator[Hit]:
 
 
 def dax_fronts_write_heavy_table(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
-    ratio = ctx.config.threshold("dax_write_heavy_ratio", 1)
+    ratio = ctx.config.threshold("dax_write_heavy_ratio")
     for table in cluster.tables:
         mix = _mix(ctx, table)
         if mix is None:
