@@ -96,7 +96,8 @@ def main() -> None:
                                        folder])
         import json
 
-        report = json.load(open(os.path.join(folder, "..", "hostile.json")))
+        with open(os.path.join(folder, "..", "hostile.json"), encoding="utf-8") as fh:
+            report = json.load(fh)
         found = sorted({f["resource"]["address"] for f in report["findings"]
                         if f["rule_id"] != "CL001"})
         print(f"{'cachelint':<10} {seconds:>8.1f} {peak:>8.0f}  exit {done.returncode}, "

@@ -313,7 +313,8 @@ def generate(root: Path, files: int, seed: int = 7, cache_share: float = 0.03) -
         for p in range(parts):
             # Real modules hold 100-400 lines per file: several resources of a few kinds.
             body = "".join(ORDINARY[k].format(i=f"{n}_{p}_{j}")
-                           for j, k in enumerate(rng.choices(sorted(ORDINARY), k=rng.randint(4, 7))))
+                           for j, k in enumerate(rng.choices(sorted(ORDINARY),
+                                                             k=rng.randint(4, 7))))
             if rng.random() < cache_share * 3 / parts:
                 body += CACHE[rng.choice(sorted(CACHE))].format()
             (folder / f"{kind}_{p}.tf").write_text(body)

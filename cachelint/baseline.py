@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cachelint import __version__, atomic
@@ -46,7 +46,7 @@ def create(findings: list[Finding]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "tool": {"name": "cachelint", "version": __version__},
-        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "findings": [{"fingerprint": e.fingerprint, "rule_id": e.rule_id, "address": e.address,
                       "pointer": e.pointer, "path": e.path} for e in entries],
     }

@@ -9,9 +9,10 @@ import enum
 import functools
 import importlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 import yaml
@@ -31,7 +32,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls[text.upper()]
         except KeyError:

@@ -10,17 +10,16 @@ from dataclasses import replace
 
 import click
 
-from cachelint import __version__
+from cachelint import __version__, reporters
+from cachelint import generate as gen
 from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalogue
 from cachelint.config import load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
 from cachelint.model import API_CACHE_MAX_TTL
-from cachelint import generate as gen
-from cachelint import reporters
-from cachelint.usage import Group, Option, click_error, error
 from cachelint.reporters import json as json_reporter
 from cachelint.reporters.markdown import GITHUB_COMMENT_LIMIT
+from cachelint.usage import Group, Option, click_error, error
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
@@ -195,7 +194,8 @@ def _scan_options(fn):
                      "ok) as evidence of traffic (repeatable; needs cachelint[traffic])."),
         click.option("--hot-rps", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Measured requests/s from which a GET counts as hot "
-                          "(thresholds.hot_requests_per_second; default: `cachelint explain CL502`)."),
+                          "(thresholds.hot_requests_per_second; default: "
+                          "`cachelint explain CL502`)."),
         click.option("--min-hit-ratio", type=click.FloatRange(0, 1), default=None,
                      help="Measured cache hit ratio below which a cache is reported "
                           "(thresholds.min_cache_hit_ratio; default: `cachelint explain CL504`)."),
@@ -675,7 +675,8 @@ def traffic(logs, ttls, target_hit_ratio, max_ttl, config_path, top, fmt, athena
     try:
         candidates = tuple(float(t) for t in ttls.split(",") if t.strip())
     except ValueError:
-        raise click.BadParameter(f"{ttls!r} is not a list of seconds", param_hint="--ttl")
+        raise click.BadParameter(f"{ttls!r} is not a list of seconds", param_hint="--ttl") \
+            from None
     if athena_database:
         from cachelint.traffic.athena import AthenaOptions, analyse_athena
 

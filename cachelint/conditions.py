@@ -27,10 +27,7 @@ def resolve(subject: Any, path: str) -> Any:
             return UNKNOWN
         if value is None:
             return None
-        if isinstance(value, dict):
-            value = value.get(part)
-        else:
-            value = getattr(value, part)
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part)
     return value
 
 

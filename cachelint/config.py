@@ -85,7 +85,7 @@ class Config:
         value = dict(self.thresholds).get(name)
         return threshold_defaults()[name] if value is None else value
 
-    def with_thresholds(self, **values: float | None) -> "Config":
+    def with_thresholds(self, **values: float | None) -> Config:
         """A copy with command-line thresholds over the file's (None: keep the file's)."""
         merged = dict(self.thresholds) | {k: v for k, v in values.items() if v is not None}
         return replace(self, thresholds=tuple(merged.items()))
@@ -142,7 +142,8 @@ def parse_config(data: Any, origin: str) -> Config:
 
     for code in data.get("severity", {}):
         if find_rule(code) is None:
-            raise ConfigError(f"{origin}: severity: no rule {code!r} (`cachelint rules` lists them)")
+            raise ConfigError(f"{origin}: severity: no rule {code!r} (`cachelint rules` lists "
+                              "them)")
     from cachelint import selectors
 
     lists = [("select", data.get("select", ())), ("ignore", data.get("ignore", ()))] + [
@@ -217,7 +218,7 @@ def _read(path: str) -> Config:
 
 
 @functools.lru_cache(maxsize=256)
-def path_glob(pattern: str) -> "re.Pattern[str]":
+def path_glob(pattern: str) -> re.Pattern[str]:
     """A path glob as gitignore and .editorconfig read it: ``**/`` is any number of folders
     (none too), ``**`` anything, ``*`` and ``?`` stay within one name; a pattern without ``/``
     matches a name in any folder."""

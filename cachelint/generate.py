@@ -28,7 +28,8 @@ ENGINES = ("valkey", "redis", "memcached", "serverless")
 DEFAULT_TTL = {"apigateway": API_CACHE_DEFAULT_TTL, "dax": 60}
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 _SAFE = re.compile(r"^[A-Za-z0-9_.:/*{}@+=, -]{1,256}$")
-_TF_ADDRESS = re.compile(r"^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[0-9]+\]|\[\"[A-Za-z0-9_-]+\"\])?$")
+_TF_ADDRESS = re.compile(r"^(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+"
+                         r"(\[[0-9]+\]|\[\"[A-Za-z0-9_-]+\"\])?$")
 CACHE_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
 
 

@@ -711,14 +711,14 @@ class Inventory:
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
 
-    def deployed(self) -> "Inventory":
+    def deployed(self) -> Inventory:
         """This inventory without the module folders checked alone (what callers deploy)."""
         if not self.alone_roots:
             return self
         return replace(self, resources=[r for r in self.resources
                                         if r.source.root not in self.alone_roots])
 
-    def merge(self, other: "Inventory") -> None:
+    def merge(self, other: Inventory) -> None:
         self.resources.extend(other.resources)
         self.errors.extend(other.errors)
         self.notes.extend(other.notes)

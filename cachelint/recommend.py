@@ -27,8 +27,16 @@ from dataclasses import asdict, dataclass, replace
 from cachelint.checks.workload import cdn_fronted, declared
 from cachelint.config import Config
 from cachelint.model import (
-    API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
-    DynamoTable, HttpApi, Inventory, Resource,
+    API_CACHE_DEFAULT_TTL,
+    API_CACHE_MAX_TTL,
+    ApiMethod,
+    ApiStage,
+    CacheBehavior,
+    DaxCluster,
+    DynamoTable,
+    HttpApi,
+    Inventory,
+    Resource,
 )
 from cachelint.traffic.replay import smallest_ttl
 
@@ -121,22 +129,19 @@ class _ApiWords:
             escaped = "/" + ("/" + path.strip("/")).replace("/", "~1")
             self.settings = (f"the stage's MethodSettings entry ResourcePath \"{escaped}\", "
                              f"HttpMethod {m.http_method}")
-            self.enabled, self.ttl, self.encrypted = ("CachingEnabled", "CacheTtlInSeconds",
-                                                      "CacheDataEncrypted")
+            self.enabled, self.ttl = "CachingEnabled", "CacheTtlInSeconds"
             self.keys = ("the Api event's RequestParameters (with Caching: true)"
                          if m.source.type == "AWS::Serverless::Function" else
                          "the integration's CacheKeyParameters (and the method's "
                          "RequestParameters)")
         elif self.kind == "aws":
             self.settings = f"the stage's method settings \"{method_path}\""
-            self.enabled, self.ttl, self.encrypted = ("caching enabled", "cache TTL",
-                                                      "cache data encrypted")
+            self.enabled, self.ttl = "caching enabled", "cache TTL"
             self.keys = ("the integration's cache key parameters (and the method's request "
                          "parameters)")
         else:
             self.settings = f"aws_api_gateway_method_settings with method_path = \"{method_path}\""
-            self.enabled, self.ttl, self.encrypted = ("caching_enabled", "cache_ttl_in_seconds",
-                                                      "cache_data_encrypted")
+            self.enabled, self.ttl = "caching_enabled", "cache_ttl_in_seconds"
             self.keys = ("the integration's cache_key_parameters (and the method's "
                          "request_parameters)")
         self.method_path = method_path

@@ -5,7 +5,7 @@ gate pass in silence, so it is refused with the nearest valid ones, as ruff does
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from cachelint.catalogue import load_catalogue
 

@@ -85,11 +85,13 @@ def render(path: str, layers: dict[str, Counter], baseline: str | None, findings
         "# Routes that must never be served stale (METHOD /path globs, CloudFront path patterns",
         "# or resource names): no layer may cache them.",
         "strongly_consistent: []  # e.g. [\"GET /accounts/*\", \"/checkout/*\"]", "",
-        "# Hot read paths: evidence for the uncached-hot-read rules (or measure: --traffic, --aws).",
+        "# Hot read paths: evidence for the uncached-hot-read rules (or measure: --traffic, "
+        "--aws).",
         "hot: []  # e.g. [\"GET /products\"]", "",
         "# Responses that depend on the caller: a cache must key them on the caller's identity.",
         "per_caller: []  # e.g. [\"GET /me\"]", "",
-        "# How stale a route may be, in seconds: bounds the TTLs `recommend` and `traffic` propose.",
+        "# How stale a route may be, in seconds: bounds the TTLs `recommend` and `traffic` "
+        "propose.",
         "freshness: {}  # e.g. {\"GET /products/*\": 300}", ""]
     return "\n".join(lines)
 

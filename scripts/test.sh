@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install cachelint with its test dependencies into .venv, checkov into its own .venv-checkov
 # (it ships a conflicting `hcl2` module, so it never shares an environment with cachelint),
-# and run the whole test suite. Works on a fresh machine with Python 3.11; safe to run again.
+# lint the code and run the whole test suite. Works on a fresh machine with Python 3.11; safe to
+# run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
@@ -16,4 +17,7 @@ fi
 # cachelint's rules exported to checkov import cachelint: without its dependencies, so that
 # checkov keeps its own hcl2 module.
 .venv-checkov/bin/python -m pip install "${PIP_FLAGS[@]}" --no-deps -e .
+# Lint before the tests (settings in pyproject.toml): ruff, and vulture for dead code.
+.venv/bin/ruff check
+.venv/bin/vulture
 exec .venv/bin/python -m pytest "$@"

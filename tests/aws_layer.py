@@ -29,6 +29,7 @@ sent.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -40,8 +41,9 @@ import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import botocore.session
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -53,7 +55,7 @@ logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log in test o
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/")
 
 
-# --- serializing outputs from the botocore model ---------------------------------------------------
+# --- serializing outputs from the botocore model --------------------------------------------------
 
 
 def _text(value: Any) -> str:
@@ -105,7 +107,7 @@ def rest_xml_response(service: str, operation: str, result: dict) -> bytes:
     return ET.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-# --- faults ----------------------------------------------------------------------------------------
+# --- faults ---------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -128,7 +130,8 @@ class Fault:
 
     def matches(self, service: str, operation: str, region: str) -> bool:
         # "*" is every AWS service, not moto's own unsigned /moto-api/ calls (service "?").
-        return (self.service in ("*", service) and service != "?" and self.operation in ("*", operation)
+        return (self.service in ("*", service) and service != "?"
+                and self.operation in ("*", operation)
                 and self.region in (None, region)
                 and (self.times is None or self.hits < self.times))
 
@@ -188,7 +191,7 @@ def _error(protocol: str, kind: str) -> tuple[str, list, bytes]:
     return f"{status} {reason}", headers, body
 
 
-# --- the layer -------------------------------------------------------------------------------------
+# --- the layer ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -350,10 +353,8 @@ class Layer:
             else:
                 operation = f"{method} {path}"
             if body and protocol == "rest-json":
-                try:
+                with contextlib.suppress(ValueError):
                     params["__body__"] = json.loads(body)
-                except ValueError:
-                    pass
         key = re.search(r"Credential=([^/]+)/", auth)
         return Request(service, region, operation, protocol, method, path, params, body,
                        key.group(1) if key else "")

@@ -168,5 +168,5 @@ def put_metric(c: Any, namespace: str, metric: str, dims: dict, total: float,
     """One datapoint carrying ``total`` inside the scan window."""
     c.cloudwatch.put_metric_data(Namespace=namespace, MetricData=[{
         "MetricName": metric, "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
-        "Timestamp": dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours_ago),
+        "Timestamp": dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago),
         "Value": total}])

@@ -11,13 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from aws_seed import (
-    ACCOUNT, ORIGIN_SECRET, REGION, STAGE_SECRET, clients, put_metric, seed_api, seed_dax,
-    seed_shop, seed_table,
+    ACCOUNT,
+    ORIGIN_SECRET,
+    REGION,
+    STAGE_SECRET,
+    clients,
+    seed_api,
+    seed_shop,
+    seed_table,
 )
+
 from cachelint.aws.collect import AwsOptions, collect
-from cachelint.aws.session import ClientSettings
 from cachelint.catalogue import load_catalogue
 from cachelint.config import Config, load_config
 from cachelint.scan import ScanOptions, run_scan
@@ -27,7 +32,7 @@ EXAMPLES = ROOT / "examples"
 AWS_RULES = {r.id for r in load_catalogue() if "aws" in r.sources}
 
 
-def live(config: Config = Config(), **aws) -> "object":
+def live(config: Config = Config(), **aws) -> object:
     aws.setdefault("regions", (REGION,))
     return run_scan(ScanOptions(paths=(), config=config, aws=AwsOptions(**aws)))
 
@@ -244,7 +249,8 @@ def test_scanning_code_or_a_snapshot_does_not_import_boto3():
     """boto3 costs start-up time (pre-commit runs cachelint on every commit): only a live scan
     loads it."""
     code = ("import sys; from cachelint.cli import cli\n"
-            "try:\n    cli.main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "try:\n    cli.main(sys.argv[1:], standalone_mode=False)\n"
+            "except SystemExit:\n    pass\n"
             "print('boto3' in sys.modules, 'botocore' in sys.modules)")
     for target in (str(EXAMPLES / "shop"), str(EXAMPLES / "aws" / "shop-account.json")):
         r = subprocess.run([sys.executable, "-c", code, "scan", "-q", "--format", "json",

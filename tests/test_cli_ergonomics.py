@@ -237,7 +237,8 @@ def test_every_error_is_one_line_of_the_same_shape(tmp_path):
 
 
 def test_generate_refuses_options_its_layer_does_not_use(tmp_path):
-    refused = [("cloudfront", "--engine", "redis"), ("dax", "--cache-key", "method.request.path.id"),
+    refused = [("cloudfront", "--engine", "redis"),
+               ("dax", "--cache-key", "method.request.path.id"),
                ("elasticache", "--ttl", "60"), ("apigateway", "--api-path-pattern", "/x/*"),
                ("dax", "--cache-size", "1.6")]
     for layer, flag, value in refused:

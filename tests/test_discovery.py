@@ -131,7 +131,7 @@ def test_cloudformation_dynamic_references_are_not_template_syntax(tmp_path):
         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Db:\n"
         "    Type: AWS::DAX::Cluster\n    Properties:\n"
         "      Password: '{{resolve:ssm:/db/password}}'\n      Nodes: [1, 2\n")
-    files, report = scanned(".", cwd=tmp_path)
+    files, _report = scanned(".", cwd=tmp_path)
     assert files == {"stack.yaml"}
 
 

@@ -104,9 +104,9 @@ def test_fix_golden_diff_and_rescan(tmp_path, rule_id, source):
 
 
 def test_every_listed_rule_declares_a_fix_with_a_safety_class():
-    listed = {"CL101", "CL102", "CL103", "CL104", "CL105", "CL107", "CL108", "CL109", "CL203", "CL205",
-              "CL206", "CL207", "CL301", "CL302", "CL303", "CL304", "CL305", "CL401", "CL402", "CL403",
-              "CL404", "CL405"}
+    listed = {"CL101", "CL102", "CL103", "CL104", "CL105", "CL107", "CL108", "CL109", "CL203",
+              "CL205", "CL206", "CL207", "CL301", "CL302", "CL303", "CL304", "CL305", "CL401",
+              "CL402", "CL403", "CL404", "CL405"}
     rules = {r.id: r for r in load_catalogue()}
     assert listed <= {i for i, r in rules.items() if r.fix}
     safe = {i for i, r in rules.items() if r.fix and r.fix["safe"]}
@@ -142,7 +142,7 @@ def test_ttl_comes_from_option_then_freshness_then_default(tmp_path):
 
 def test_safe_ttl_fix_becomes_unsafe_when_it_departs_from_the_aws_default(tmp_path):
     src = RULES / "CL102" / "terraform" / "fail"
-    result, work = fix_copy(tmp_path, src, select=("CL102",), unsafe=False, ttl=60)
+    result, _work = fix_copy(tmp_path, src, select=("CL102",), unsafe=False, ttl=60)
     assert result.written == []
     assert all(o.status == "unsafe" and "differs from AWS's default" in o.reason
                for o in result.remaining if o.finding.rule.id == "CL102")
@@ -219,7 +219,7 @@ def test_variable_default_and_cloudformation_parameter_default(tmp_path):
     (tf / "main.tf").write_text((API % "var.ttl").replace(
         'variable "ttl" {\n  type = number\n}', 'variable "ttl" {\n  type    = number\n'
         '  default = 0 # from the caller\n}'))
-    result, work = fix_copy(tf, tf, select=("CL101",))
+    _result, work = fix_copy(tf, tf, select=("CL101",))
     text = (work / "main.tf").read_text()
     assert "  default = 300 # from the caller\n" in text and "= var.ttl\n" in text
     cfn = RULES / "CL109" / "cloudformation" / "fail"
@@ -255,7 +255,7 @@ def test_writes_keep_mode_and_refuse_files_changed_meanwhile(tmp_path, monkeypat
 
 
 def test_never_writes_outside_the_scanned_paths(tmp_path):
-    root = _project(tmp_path, "0", "var.ttl")
+    _project(tmp_path, "0", "var.ttl")
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
@@ -281,7 +281,8 @@ def test_cli_fix_diff_exit_codes_and_scan_fix(tmp_path):
     again = runner.invoke(cli, ["fix", str(work), "--diff", "--no-cache", "--select", "CL206"])
     assert again.exit_code == 0
     listing = runner.invoke(cli, ["rules"])
-    assert any(l.startswith("CL205") and l.endswith("safe") for l in listing.output.splitlines())
+    assert any(line.startswith("CL205") and line.endswith("safe")
+               for line in listing.output.splitlines())
     assert "--unsafe-fixes" in runner.invoke(cli, ["explain", "CL403"]).output
 
 
@@ -548,7 +549,7 @@ def test_an_object_member_is_edited_where_it_is_written(tmp_path):
     work.mkdir(parents=True)
     (work / "main.tf").write_text(OBJECT_VAR % "")
     (work / "terraform.tfvars").write_text(TFVARS)
-    result, _ = fix_copy(tmp_path / "a", work, select=("CL101",))
+    _result, _ = fix_copy(tmp_path / "a", work, select=("CL101",))
     assert (work / "terraform.tfvars").read_text() == TFVARS.replace("= 0 #", "= 300 #")
     assert (work / "main.tf").read_text() == OBJECT_VAR % ""
     default = '\n  default = {\n    ttl  = 0\n    size = "0.5"\n  }'

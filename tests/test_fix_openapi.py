@@ -227,7 +227,7 @@ def test_a_header_already_declared_is_not_declared_again(tmp_path):
 def test_parameters_by_reference_are_refused(tmp_path):
     ref = REPORTS.replace('{"name": "month", "in": "query", "schema": {"type": "string"}}',
                           '{"$ref": "#/components/parameters/month"}')
-    fixed, result = _fix("template.yaml", SAM, {"api/reports.json": ref})
+    _fixed, result = _fix("template.yaml", SAM, {"api/reports.json": ref})
     [outcome] = [o for o in result.outcomes if o.finding.rule.id == "CL104"]
     assert outcome.status == "refused" and "$ref" in outcome.reason
     assert result.written == []
@@ -238,7 +238,7 @@ def test_a_header_declared_on_the_path_item_is_not_declared_again(tmp_path):
         '    "/reports": {\n',
         '    "/reports": {\n'
         '      "parameters": [{"name": "X-Tenant-Token", "in": "header", "required": true}],\n')
-    fixed, result = _fix("template.yaml", SAM, {"api/reports.json": shared})
+    _fixed, result = _fix("template.yaml", SAM, {"api/reports.json": shared})
     [outcome] = [o for o in result.outcomes if o.finding.rule.id == "CL104"]
     assert outcome.status == "fixed"
     assert [f for f in result.after.findings if f.rule.id == "CL104"] == []

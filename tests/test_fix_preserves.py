@@ -156,7 +156,7 @@ def test_hcl_insertion_adds_one_line_and_keeps_the_rest(text):
             fixed = fh.read()
     eol = "\r\n" if "\r\n" in text else "\n"
     old, new = text.split(eol), fixed.split(eol)
-    added = [i for i, l in enumerate(new) if "cache_data_encrypted" in l]
+    added = [i for i, line in enumerate(new) if "cache_data_encrypted" in line]
     assert len(added) == 1 and len(new) == len(old) + 1
     i = added[0]
     assert new[i].split() == ["cache_data_encrypted", "=", "true"]
@@ -169,7 +169,7 @@ def test_hcl_insertion_adds_one_line_and_keeps_the_rest(text):
     rest = new[:i] + new[i + 1:]
     # Byte for byte, except the blanks before `=` of the assignments the new line is aligned
     # with (terraform fmt's alignment, applied only where the run was aligned already).
-    for k, (before, after) in enumerate(zip(old, rest)):
+    for k, (before, after) in enumerate(zip(old, rest, strict=False)):
         if before != after:
             assert (k if k < i else k + 1) in run, (before, after)
             assert _assign_space(before) == _assign_space(after), (before, after)

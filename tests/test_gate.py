@@ -32,7 +32,7 @@ def cachelint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_unknown_selector_on_the_command_line_is_an_error_naming_it(option, value, nearest):
     result = cachelint("scan", str(FAIL_CASE), option, value)
     assert result.returncode == 2, result.stdout
-    bad = [v for v in value.split(",") if v not in ("CL102",)][0]
+    bad = next(v for v in value.split(",") if v not in ("CL102",))
     error = result.stderr.strip().splitlines()[-1]
     assert f"'{bad}'" in error and option in error and nearest in error
     assert result.stdout == ""

@@ -23,7 +23,8 @@ from cachelint.scan import ScanOptions, run_scan
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "generate"
 SCHEMAS = {path.stem: json.loads(path.read_text())
-           for path in sorted((Path(__file__).resolve().parent / "provider-schema").glob("aws-*.json"))}
+           for path in sorted((Path(__file__).resolve().parent / "provider-schema")
+                              .glob("aws-*.json"))}
 VARIANTS = {
     "dax": gen.Options(layer="dax", name="orders-dax", ttl=60),
     "apigateway": gen.Options(layer="apigateway", name="shop-api-cache", ttl=300,
@@ -115,7 +116,8 @@ def _version(text: str) -> tuple[int, ...]:
 def test_the_schemas_are_the_oldest_allowed_provider_and_a_newer_one(modules):
     """The schemas must bracket what the modules allow: the oldest version the constraint
     accepts, and a newer one of the same major."""
-    constraints = {re.search(r'\n\s+version\s+= "([^"]+)"', (folder / "versions.tf").read_text()).group(1)
+    constraints = {re.search(r'\n\s+version\s+= "([^"]+)"',
+                             (folder / "versions.tf").read_text()).group(1)
                    for folder in modules.values()}
     assert constraints == {">= 6.0"}
     versions = sorted(_version(s["provider"]["version"]) for s in SCHEMAS.values())
@@ -151,7 +153,8 @@ def test_golden(modules, variant):
         if os.environ.get("CACHELINT_UPDATE_GOLDEN"):
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text)
-        assert text == golden.read_text(), f"{variant}/{rel}: regenerate with CACHELINT_UPDATE_GOLDEN=1"
+        assert text == golden.read_text(), \
+            f"{variant}/{rel}: regenerate with CACHELINT_UPDATE_GOLDEN=1"
     assert sorted(p.relative_to(GOLDEN / variant).as_posix()
                   for p in (GOLDEN / variant).rglob("*") if p.is_file()) == sorted(files)
 
@@ -225,7 +228,8 @@ def test_checkov_reports_no_failed_check(modules, variant):
 
 def test_unsafe_values_are_refused(tmp_path):
     for options in (gen.Options(layer="dax", name='x" }\nresource "evil'),
-                    gen.Options(layer="dax", name="ok-name", cache_keys=("method.request.header.${x}",)),
+                    gen.Options(layer="dax", name="ok-name",
+                                cache_keys=("method.request.header.${x}",)),
                     gen.Options(layer="cloudfront", name="cdn", api_path_pattern="/api/${var.x}"),
                     gen.Options(layer="apigateway", name="api", ttl=7200),
                     gen.Options(layer="dax", name="a-very-long-dax-cluster-name"),

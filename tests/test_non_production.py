@@ -20,7 +20,8 @@ resource "aws_elasticache_replication_group" "c" {
 }
 """
 MODULE = SINGLE.replace("num_cache_clusters         = 1",
-                        "num_cache_clusters = var.nodes\n  automatic_failover_enabled = var.nodes > 1"
+                        "num_cache_clusters = var.nodes\n"
+                        "  automatic_failover_enabled = var.nodes > 1"
                         "\n  multi_az_enabled = var.nodes > 1") + 'variable "nodes" {}\n'
 
 

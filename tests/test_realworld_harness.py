@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import realworld  # noqa: E402
-from realworld import InputError, Label, Labels, Missed  # noqa: E402
+import realworld
+from realworld import InputError, Label, Labels, Missed
 
 
 def rec(repo="o/a", path="main.tf", line=10, rule="CL101", address="aws_x.y", severity="medium"):

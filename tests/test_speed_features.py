@@ -54,8 +54,8 @@ def test_process_pool_gives_the_serial_result(monorepo):
 
 
 def test_parse_cache_is_used_and_gives_the_same_result(monorepo, tmp_path):
-    from cachelint.loaders.terraform.project import TerraformProject
     from cachelint.loaders.terraform import RELEVANT_TYPES
+    from cachelint.loaders.terraform.project import TerraformProject
 
     cold = findings(monorepo, cache_dir=str(tmp_path), jobs=1)
     entries = list((tmp_path / "parse").rglob("*.json"))

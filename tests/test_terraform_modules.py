@@ -46,7 +46,8 @@ def test_file_relative_path_is_relative_to_the_root_module(tf, inventory):
                                      'aws_api_gateway_method_settings.m["module/GET"]': 7}
 
 
-def test_missing_unreadable_or_outside_files_are_unknown_not_errors(tf, inventory, tmp_path_factory):
+def test_missing_unreadable_or_outside_files_are_unknown_not_errors(tf, inventory,
+                                                                    tmp_path_factory):
     outside = tmp_path_factory.mktemp("elsewhere") / "ttl.json"
     outside.write_text('{"x/GET": 0}')
     for expr in ('jsondecode(file("${path.module}/missing.json"))',
@@ -187,7 +188,8 @@ def test_module_outside_the_scanned_folder_is_read_when_present(tf, scan):
     assert report.errors == []
     assert {(os.path.basename(f.location.path), f.rule.id) for f in report.findings} == {
         ("main.tf", "CL303"), ("main.tf", "CL305")}
-    assert {f.address for f in report.findings} == {"module.c.aws_elasticache_replication_group.own"}
+    assert {f.address for f in report.findings} == {
+        "module.c.aws_elasticache_replication_group.own"}
     assert any('module "c"' in n and "outside the scanned folder" in n and "read" in n
                for n in report.notes)
     assert any('module "gone"' in n and "not on this disk" in n for n in report.notes)

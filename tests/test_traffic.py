@@ -214,8 +214,9 @@ def test_estimate_cli_text_json_and_price_refresh(aws):
     import subprocess
     import sys
 
-    run = lambda *a: subprocess.run([sys.executable, "-m", "cachelint", "estimate", *a],
-                                    capture_output=True, text=True, env=os.environ)
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "cachelint", "estimate", *a],
+                                        capture_output=True, text=True, env=os.environ)
     text = run("--keys", "1000", "--ttl", "300", "--rps", "50", "--layer", "apigateway",
                "--size", "1.6")
     assert text.returncode == 0

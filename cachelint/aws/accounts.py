@@ -22,16 +22,23 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from cachelint import __version__, atomic
 from cachelint.aws import SNAPSHOT_FORMAT, evidence
 from cachelint.aws.collect import AwsOptions, read_global, read_region
 from cachelint.aws.reader import Halt, Reader
 from cachelint.aws.session import (
-    DEFAULT_REGION, Account, AwsSetupError, CallLog, base_session, frozen, read_accounts_file,
+    DEFAULT_REGION,
+    Account,
+    AwsSetupError,
+    CallLog,
+    base_session,
+    frozen,
+    read_accounts_file,
     role_for,
 )
 
@@ -347,7 +354,7 @@ class _Run:
                     continue
                 done, _ = wait(list(opened), return_when=FIRST_COMPLETED)
                 for future in done:
-                    acct, kind, region = opened.pop(future)
+                    acct, kind, _region = opened.pop(future)
                     result = future.result()  # a ReadOnlyViolation or a bug: not a warning
                     if kind == "prepare":
                         if acct.account is None:
@@ -390,5 +397,5 @@ class _Run:
 def run(options: AwsOptions, progress: Callable[[Progress], None] | None = None,
         log: CallLog | None = None, now: dt.datetime | None = None) -> Collection:
     """Read every account and Region of ``options`` concurrently (a bounded pool)."""
-    return _Run(options, log or CallLog(), now or dt.datetime.now(dt.timezone.utc),
+    return _Run(options, log or CallLog(), now or dt.datetime.now(dt.UTC),
                 progress).run()

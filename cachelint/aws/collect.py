@@ -9,8 +9,9 @@ the normalized model, the same way for a live scan and for ``cachelint scan acco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from cachelint.aws import evidence
 from cachelint.aws.reader import Reader, failure  # noqa: F401  (failure: for callers)

@@ -92,7 +92,7 @@ def collect(reader: Any, data: dict, start: dt.datetime, end: dt.datetime,
             global_: bool) -> list[dict]:
     """Each query with its value over the window (None: no datapoint, or not readable)."""
     wanted = queries(data, global_)
-    seconds = max(60, int(math.ceil((end - start).total_seconds() / 60.0)) * 60)
+    seconds = max(60, math.ceil((end - start).total_seconds() / 60.0) * 60)
     results: list[dict] = []
     for first in range(0, len(wanted), BATCH):
         batch = wanted[first:first + BATCH]

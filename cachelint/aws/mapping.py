@@ -1,9 +1,11 @@
-"""A snapshot (live scan or ``account.json``) -> the normalized model, with CloudWatch evidence.
+"""A snapshot (live scan or ``account.json``) -> declared records, linked into the model, with
+CloudWatch evidence.
 
-Live values are facts, not declarations: every setting is explicit, so nothing here is
-UNKNOWN except a parameter group that could not be read. AWS semantics shared with the code
-loaders (stage settings flowing to methods, legacy cache keys, managed policies) come from
-the linking layer (:mod:`cachelint.linking`), so a deployed resource and its Terraform get the same findings.
+Live values are facts, not declarations: every setting AWS reports is explicit, so nothing
+here is UNKNOWN except a parameter group that could not be read. What AWS does with them
+(stage settings flowing to methods, legacy cache keys, managed policies, member clusters,
+defaults) is the linking layer's (:mod:`cachelint.linking`), so a deployed resource and its
+Terraform get the same model and the same findings.
 """
 
 from __future__ import annotations
@@ -13,20 +15,51 @@ from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.linking.apigateway import (
-    MethodSpec, identity_sources, link_api, method_path_parts,
+    MethodSpec,
+    identity_sources,
+    link_api,
+    method_path_parts,
 )
 from cachelint.linking.cloudfront import (
-    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    cache_behavior,
+    cache_policy,
+    edge_functions,
+    legacy_cache_key,
+    managed_policy,
+    origin_kind,
     origin_request_policy,
 )
 from cachelint.linking.datastores import (
-    CLUSTER, REPLICATION_GROUP, SERVERLESS, Declared, DeclaredCache, DeclaredDax, DeclaredTable,
+    CLUSTER,
+    REPLICATION_GROUP,
+    SERVERLESS,
+    Declared,
+    DeclaredCache,
+    DeclaredDax,
+    DeclaredTable,
     link_datastores,
 )
 from cachelint.model import (
-    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheParameterGroup,
-    CachePolicy, CloudFrontOrigin, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
-    Deployed, Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, SourceKind, labels_of,
+    ApiMethod,
+    ApiMethodSettings,
+    ApiStage,
+    CacheBehavior,
+    CacheParameterGroup,
+    CachePolicy,
+    CloudFrontOrigin,
+    DaxParameterGroup,
+    Deployed,
+    DynamoTable,
+    Evidence,
+    HttpApi,
+    Inventory,
+    KeySet,
+    Location,
+    OriginRequestPolicy,
+    Resource,
+    Source,
+    SourceKind,
+    labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 
@@ -234,7 +267,7 @@ def _associations(b: dict) -> Any:
         [(a.get("EventType"), a.get("FunctionARN")) for a in b.get("FunctionAssociations") or []])
 
 
-# --- ElastiCache, DAX, DynamoDB --------------------------------------------------------------------
+# --- ElastiCache, DAX, DynamoDB -------------------------------------------------------------------
 
 
 _CACHE_NAMES = {"at_rest_encryption": "AtRestEncryptionEnabled",
@@ -346,7 +379,7 @@ def _datastores(w: _Where, data: dict) -> list[Resource]:
     return link_datastores(declared)
 
 
-# --- evidence --------------------------------------------------------------------------------------
+# --- evidence -------------------------------------------------------------------------------------
 
 
 class _Metrics:
@@ -430,7 +463,7 @@ def _attach(inv: Inventory, metrics: _Metrics, resources: list[Resource],
             inv.evidence[r.source.address] = found
 
 
-# --- the snapshot ----------------------------------------------------------------------------------
+# --- the snapshot ---------------------------------------------------------------------------------
 
 
 def map_snapshot(snapshot: dict) -> Inventory:

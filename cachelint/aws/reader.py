@@ -14,16 +14,28 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from botocore.exceptions import (
-    ClientError, ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError,
-    NoCredentialsError, ProxyConnectionError, ReadTimeoutError, SSLError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ProxyConnectionError,
+    ReadTimeoutError,
+    SSLError,
 )
 from botocore.parsers import ResponseParserError
 
 from cachelint.aws.session import (
-    Account, AwsSetupError, CallLog, ClientSettings, ReadOnlyViolation, client,
+    Account,
+    AwsSetupError,
+    CallLog,
+    ClientSettings,
+    ReadOnlyViolation,
+    client,
 )
 
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
@@ -49,7 +61,7 @@ def failure(exc: BaseException) -> tuple[str, str]:
         text = f"{code}: {err.get('Message', '')}".strip().rstrip(":")
         if code in EXPIRED:
             return "expired-credentials", text
-        if code in ACCESS_DENIED or status == 403 and code not in DISABLED:
+        if code in ACCESS_DENIED or (status == 403 and code not in DISABLED):
             return "access-denied", text
         if code in THROTTLED:
             return "throttled", f"{text} (retries exhausted)"

@@ -38,7 +38,7 @@ class CallLog:
     calls: Counter = field(default_factory=Counter)
     attempts: Counter = field(default_factory=Counter)  # HTTP requests, retries included
     lock: threading.Lock = field(default_factory=threading.Lock)
-    parent: "CallLog | None" = None  # the run's log, when this one counts one account
+    parent: CallLog | None = None  # the run's log, when this one counts one account
 
     def record(self, service: str, operation: str) -> None:
         with self.lock:
@@ -127,7 +127,7 @@ class Account:
 def base_session(profile: str | None) -> boto3.Session:
     try:
         return boto3.Session(profile_name=profile)
-    except Exception as exc:  # ProfileNotFound and friends
+    except Exception as exc:  # noqa: BLE001 - ProfileNotFound and friends: one line for users
         raise AwsSetupError(f"AWS profile {profile!r}: {exc}") from None
 
 

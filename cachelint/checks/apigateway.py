@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.engine import Context, Hit
 from cachelint.model import NON_IDEMPOTENT_METHODS, ApiMethod, ApiMethodSettings

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
+    DAX_DEFAULT_TTL_MILLIS,
+    DaxCluster,
+    DaxParameterGroup,
+    DynamoTable,
+    Evidence,
 )
 
 _TTL_PARAMS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.engine import Context, Hit
 from cachelint.model import Location, Source, SourceFile

@@ -11,10 +11,10 @@ import yaml
 
 from cachelint.fix.document import DocumentError, Edit
 from cachelint.fix.hcldoc import Raw
-from cachelint.fix.yamldoc import YamlDocument
 from cachelint.fix.plan import Change, FixContext, Refusal, source_kind
-from cachelint.model import DAX_DEFAULT_TTL_MILLIS, ApiMethod, DaxCluster, DaxParameterGroup
+from cachelint.fix.yamldoc import YamlDocument
 from cachelint.loaders.cloudformation.template import end_line
+from cachelint.model import DAX_DEFAULT_TTL_MILLIS, ApiMethod, DaxCluster, DaxParameterGroup
 
 
 def _one_header(method: ApiMethod) -> str:
@@ -146,10 +146,7 @@ def _openapi_operation(method: ApiMethod, header: str, ctx: FixContext, change: 
     if _declares(doc, params, name):
         return
     node = params.node
-    if not node.value:
-        edits = doc.replace(params, [declared])
-    else:
-        edits = _append(doc, params, declared)
+    edits = doc.replace(params, [declared]) if not node.value else _append(doc, params, declared)
     change.add(doc.path, edits, f"parameters + {name} (in: header) ({where}:{params.line})")
 
 

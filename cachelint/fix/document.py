@@ -53,14 +53,14 @@ class Container:
     end: int
     labels: tuple = ()
     assignments: list[Assignment] = field(default_factory=list)
-    children: list["Container"] = field(default_factory=list)
-    parent: "Container | None" = field(default=None, repr=False)
+    children: list[Container] = field(default_factory=list)
+    parent: Container | None = field(default=None, repr=False)
     node: Any = field(default=None, repr=False)  # the parser's node, for the document
 
     def assignment(self, name: str) -> Assignment | None:
         return next((a for a in self.assignments if a.name == name), None)
 
-    def child(self, name: str) -> "Container | None":
+    def child(self, name: str) -> Container | None:
         found = [c for c in self.children if c.name == name]
         return found[0] if len(found) == 1 else None
 
@@ -138,5 +138,5 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 
 def overlaps(a: list[Edit], b: list[Edit]) -> bool:
-    return any(x.start < y.end and y.start < x.end or
+    return any((x.start < y.end and y.start < x.end) or
                (x.start == x.end == y.start == y.end) for x in a for y in b)

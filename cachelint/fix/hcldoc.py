@@ -13,7 +13,13 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from cachelint.fix.document import (
-    NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
+    NOT_LITERAL,
+    Assignment,
+    Container,
+    Document,
+    DocumentError,
+    Edit,
+    Text,
 )
 from cachelint.loaders.terraform.hcl import _expr as to_expr
 from cachelint.loaders.terraform.syntax import GetAttr, Lit, Name, ObjectExpr, Template, TupleExpr
@@ -320,7 +326,7 @@ def align(text: str, lines: set[int]) -> str:
     (1-based), as terraform fmt does. Only the blanks before ``=`` change, and only in a run
     that was aligned before (a run the user left unaligned stays as it is)."""
     raw = text.split("\n")
-    parsed = [_parse_line(l.rstrip("\r")) for l in raw]
+    parsed = [_parse_line(line.rstrip("\r")) for line in raw]
     done: set[int] = set()
     for target in sorted(lines):
         i = target - 1

@@ -18,7 +18,14 @@ from cachelint.fix.document import NOT_LITERAL, Assignment, Container, DocumentE
 from cachelint.fix.hcldoc import HclDocument
 from cachelint.fix.yamldoc import YamlDocument
 from cachelint.model import (
-    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CachePolicy, DaxCluster, Inventory, Resource,
+    ApiMethod,
+    ApiMethodSettings,
+    ApiStage,
+    CacheBehavior,
+    CachePolicy,
+    DaxCluster,
+    Inventory,
+    Resource,
 )
 
 
@@ -275,7 +282,7 @@ def _origin(doc, a: Assignment, ctx: FixContext, root: str):
         if name in ctx.parameters:
             raise Refusal(f"{doc.path}:{a.line}: {a.name} comes from the parameter override "
                           f"{name} on the command line; change it there")
-        param, default = doc.parameter_default(name) if hasattr(doc, "parameter_default") \
+        _param, default = doc.parameter_default(name) if hasattr(doc, "parameter_default") \
             else (None, None)
         if default is None:
             return None

@@ -9,7 +9,13 @@ import re
 import yaml
 
 from cachelint.fix.document import (
-    NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
+    NOT_LITERAL,
+    Assignment,
+    Container,
+    Document,
+    DocumentError,
+    Edit,
+    Text,
 )
 from cachelint.loaders.cloudformation.template import end_line, last_scalar
 

@@ -223,7 +223,7 @@ def _nearest(method_path: str, routes: list[str]) -> str | None:
 
     def common(route: str) -> int:
         n = 0
-        for a, b in zip(segments(method_path), segments(route)):
+        for a, b in zip(segments(method_path), segments(route), strict=False):
             if a != b:
                 break
             n += 1

@@ -7,11 +7,17 @@ from typing import Any
 
 from cachelint import managed
 from cachelint.model import (
-    CLOUDFRONT_DEFAULT_ALLOWED_METHODS, CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL,
-    CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Source,
+    CLOUDFRONT_DEFAULT_ALLOWED_METHODS,
+    CLOUDFRONT_LEGACY_DEFAULT_TTL,
+    CLOUDFRONT_LEGACY_MAX_TTL,
+    CacheBehavior,
+    CachePolicy,
+    EdgeFunction,
+    KeySet,
+    OriginRequestPolicy,
+    Source,
 )
 from cachelint.values import UNKNOWN, Symbol
-
 
 # --- CloudFront ----------------------------------------------------------------------------------
 
@@ -91,7 +97,7 @@ def origin_kind(domain: Any, s3_config: bool, custom_config: bool, oac: Any) -> 
         return "s3"
     if isinstance(domain, str):
         d = domain.lower()
-        if ".s3." in d or d.endswith(".s3.amazonaws.com") and "website" not in d:
+        if ".s3." in d or (d.endswith(".s3.amazonaws.com") and "website" not in d):
             return "s3"
         if ".execute-api." in d:
             return "apigateway"

@@ -14,8 +14,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cachelint.model import (
-    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
-    Source, SourceKind,
+    CacheCluster,
+    CacheParameterGroup,
+    DaxCluster,
+    DaxParameterGroup,
+    DynamoTable,
+    Resource,
+    Source,
+    SourceKind,
 )
 from cachelint.values import UNKNOWN, Symbol
 
@@ -229,7 +235,7 @@ def _cache(c: DeclaredCache, declared: list[DeclaredCache], groups: dict) -> Cac
         parameter_group=parameter_group_for(c.parameter_group, groups), labels=c.labels)
 
 
-# --- DynamoDB and DAX ------------------------------------------------------------------------------
+# --- DynamoDB and DAX -----------------------------------------------------------------------------
 
 TABLE_ARN = re.compile(r"table/([A-Za-z0-9_.-]+)")
 

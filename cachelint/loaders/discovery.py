@@ -42,7 +42,7 @@ class PathFilter:
     def build(cls, exclude: tuple[str, ...] | None = None, extend_exclude: tuple[str, ...] = (),
               config_exclude: tuple[str, ...] | None = None,
               config_extend: tuple[str, ...] = (), config_base: str = "",
-              respect_gitignore: bool = True) -> "PathFilter":
+              respect_gitignore: bool = True) -> PathFilter:
         cwd = os.getcwd()
         if exclude is not None:
             base = tuple((p, cwd) for p in exclude)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from cachelint.traffic.analyse import TrafficReport
 from cachelint.traffic.logs import KEYS_SQL, PEAK_SQL, ROUTES_SQL, LogError, RouteTraffic

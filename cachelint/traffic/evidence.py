@@ -20,8 +20,8 @@ from cachelint.traffic.logs import LogError, group_by_format, head
 
 
 def _basis(files: list[str], first: float, last: float) -> str:
-    start = dt.datetime.fromtimestamp(first, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
-    end = dt.datetime.fromtimestamp(last, dt.timezone.utc).strftime("%H:%M")
+    start = dt.datetime.fromtimestamp(first, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    end = dt.datetime.fromtimestamp(last, dt.UTC).strftime("%H:%M")
     names = ", ".join(os.path.basename(f) for f in files[:2]) + (" ..." if len(files) > 2 else "")
     return f"access logs {names}, {start}-{end} UTC"
 

@@ -105,7 +105,8 @@ def source_sql(fmt: str, paths: list[str]) -> str:
                         ELSE regexp_extract(line, '^\\S+\\s+(\\{{.*\\}})\\s*$', 1) END AS doc
             FROM raw),
         doc AS (
-            SELECT CASE WHEN starts_with(ltrim(coalesce(json_extract_string(doc, '$.message'), '')), '{{')
+            SELECT CASE WHEN starts_with(ltrim(coalesce(json_extract_string(doc, '$.message'),
+                                                        '')), '{{')
                         THEN json_extract_string(doc, '$.message') ELSE doc END AS doc
             FROM doc1 WHERE doc <> '' AND json_valid(doc))
         SELECT
@@ -126,7 +127,8 @@ def source_sql(fmt: str, paths: list[str]) -> str:
         fields = [_column(f) for f in cloudfront_fields(paths[0])]
         need = {"date", "time", "cs_method", "cs_uri_stem"}
         if not need <= set(fields):
-            raise LogError(f"{paths[0]}: CloudFront #Fields lacks {', '.join(sorted(need - set(fields)))}")
+            missing = ", ".join(sorted(need - set(fields)))
+            raise LogError(f"{paths[0]}: CloudFront #Fields lacks {missing}")
         columns = ", ".join(f"'{f}': 'VARCHAR'" for f in fields)
         query = "cs_uri_query" if "cs_uri_query" in fields else "'-'"
         result = "x_edge_result_type" if "x_edge_result_type" in fields else "NULL"

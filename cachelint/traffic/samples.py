@@ -6,7 +6,7 @@ import gzip
 import json
 import random
 import time as _time
-from typing import Iterator
+from collections.abc import Iterator
 
 CF_FIELDS = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
              "cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type "
@@ -51,7 +51,8 @@ def write_cloudfront(path: str, events, hit_every: int = 0) -> int:
         for t, method, _route, uri, _ in events:
             stamp = _time.gmtime(t)
             result = "Hit" if hit_every and n % hit_every else "Miss"
-            fh.write("\t".join((_time.strftime("%Y-%m-%d", stamp), _time.strftime("%H:%M:%S", stamp),
+            day, clock = _time.strftime("%Y-%m-%d", stamp), _time.strftime("%H:%M:%S", stamp)
+            fh.write("\t".join((day, clock,
                                 "IAD89-C1", "1024", "192.0.2.1", method, "d111.cloudfront.net",
                                 uri, "200", "-", "Mozilla/5.0", "-", "-", result,
                                 f"id{n}", "shop.example.com", "https", "300", "0.010")) + "\n")

@@ -9,15 +9,19 @@ from __future__ import annotations
 import os
 import re
 
+from cachelint.errors import FileError
+from cachelint.files import internal_error, read_text
 from cachelint.loaders import registry
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
-    CfnDict, TemplateError, is_template, looks_like_template, parse_template,
+    CfnDict,
+    TemplateError,
+    is_template,
+    looks_like_template,
+    parse_template,
 )
 from cachelint.loaders.discovery import Walk, has_template_syntax, walk
-from cachelint.errors import FileError
-from cachelint.files import internal_error, read_text
 from cachelint.model import Inventory, SourceKind
 from cachelint.suppressions import Directive, parse_comment
 

@@ -69,7 +69,7 @@ class Template:
             return out_list
         return raw
 
-    def _intrinsic(self, key: str, arg: Any, depth: int) -> Any:  # noqa: C901 - a dispatch
+    def _intrinsic(self, key: str, arg: Any, depth: int) -> Any:
         if key == "Ref":
             return self.ref(arg)
         fn = key[4:]

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.cloudfront import (
-    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    cache_behavior,
+    cache_policy,
+    edge_functions,
+    legacy_cache_key,
+    managed_policy,
+    origin_kind,
     origin_request_policy,
 )
 from cachelint.loaders.cloudformation.mapping import (
-    CfnResource, CfnSourceBuilder, logical_refs, of_type,
+    CfnResource,
+    CfnSourceBuilder,
+    logical_refs,
+    of_type,
 )
 from cachelint.model import CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
@@ -21,7 +29,8 @@ TYPES = {"AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy",
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
     by_id = {r.logical_id: r for r in resources}
-    policies = {r.logical_id: _policy(r) for r in of_type(resources, "AWS::CloudFront::CachePolicy")}
+    policies = {r.logical_id: _policy(r)
+                for r in of_type(resources, "AWS::CloudFront::CachePolicy")}
     requests = {r.logical_id: _origin_request(r)
                 for r in of_type(resources, "AWS::CloudFront::OriginRequestPolicy")}
     out: list[Resource] = list(policies.values())

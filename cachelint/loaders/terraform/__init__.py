@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from cachelint.loaders import registry
-from cachelint.loaders.terraform.plan import is_plan_file, load_plan
 from cachelint.errors import FileError
 from cachelint.files import internal_error
+from cachelint.loaders import registry
+from cachelint.loaders.terraform.plan import is_plan_file, load_plan
 from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.model import Inventory, SourceKind
 

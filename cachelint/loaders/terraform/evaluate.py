@@ -6,8 +6,20 @@ from typing import Any, Protocol
 
 from cachelint.loaders.terraform import functions
 from cachelint.loaders.terraform.syntax import (
-    BinOp, Call, Cond, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Opaque, Splat, Template,
-    TupleExpr, UnOp,
+    BinOp,
+    Call,
+    Cond,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    Opaque,
+    Splat,
+    Template,
+    TupleExpr,
+    UnOp,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
 
@@ -67,7 +79,7 @@ def _ev(expr: Any, scope: Scope, depth: int) -> Any:
         raise EvalError(str(exc)) from None
 
 
-def _eval(e: Any, scope: Scope, depth: int) -> Any:  # noqa: C901 - a dispatch over node types
+def _eval(e: Any, scope: Scope, depth: int) -> Any:
     if isinstance(e, Lit):
         return e.value
     if isinstance(e, Name):
@@ -199,7 +211,7 @@ def _binop(op: str, e: BinOp, scope: Scope, depth: int) -> Any:
         return True
     right = _ev(e.right, scope, depth)
     if op in ("&&", "||"):
-        if op == "&&" and right is False or op == "||" and right is True:
+        if (op == "&&" and right is False) or (op == "||" and right is True):
             return right
         if isinstance(left, bool) and isinstance(right, bool):
             return (left and right) if op == "&&" else (left or right)

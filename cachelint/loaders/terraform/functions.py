@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from cachelint.values import UNKNOWN, is_known
 
@@ -207,7 +208,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "compact": lambda lst: [x for x in lst if x not in (None, "")],
     "reverse": lambda lst: list(reversed(lst)),
     "sort": lambda lst: sorted(lst),
-    "zipmap": lambda ks, vs: dict(zip(ks, vs)),
+    "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=False)),
     "range": _range,
     "one": _one,
     "slice": lambda lst, a, b: lst[int(a):int(b)],

@@ -14,10 +14,28 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from cachelint.loaders.terraform.syntax import (
-    Attribute, BinOp, Block, Body, Call, Comment, Cond, ConfigFile, Expr, ForExpr, GetAttr, Index,
-    Lit, Name, ObjectExpr, Opaque, Splat, Template, TupleExpr, UnOp, split_template,
+    Attribute,
+    BinOp,
+    Block,
+    Body,
+    Call,
+    Comment,
+    Cond,
+    ConfigFile,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    Opaque,
+    Splat,
+    Template,
+    TupleExpr,
+    UnOp,
+    split_template,
 )
-
 
 _TRAILING_BLANKS = re.compile(r"[ \t]+$", re.M)
 
@@ -175,9 +193,7 @@ def _string(tree: Tree) -> Expr:
             continue
         inner = part.children[0]
         if isinstance(inner, Token):
-            if inner.type == "ESCAPED_INTERPOLATION":
-                parts.append(inner.value[1:])
-            elif inner.type == "ESCAPED_DIRECTIVE":
+            if inner.type == "ESCAPED_INTERPOLATION" or inner.type == "ESCAPED_DIRECTIVE":
                 parts.append(inner.value[1:])
             else:
                 parts.append(_unescape(inner.value))
@@ -197,18 +213,19 @@ def _heredoc(token: Token, trim: bool) -> Expr:
     body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
     if trim:
         lines = body.splitlines(keepends=True)
-        indents = [len(l) - len(l.lstrip(" \t")) for l in lines if l.strip()]
+        indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
         cut = min(indents) if indents else 0
-        body = "".join(l[cut:] for l in lines)
+        body = "".join(line[cut:] for line in lines)
     return split_template(body, parse_expression)
 
 
 def _number(text: str):
     value = float(text)
-    return int(value) if value.is_integer() and "e" not in text.lower() and "." not in text else value
+    whole = value.is_integer() and "e" not in text.lower() and "." not in text
+    return int(value) if whole else value
 
 
-def _expr(node) -> Expr:  # noqa: C901 - one dispatch over the grammar's expression rules
+def _expr(node) -> Expr:
     if isinstance(node, Token):
         return Opaque(node.value)
     kind = node.data

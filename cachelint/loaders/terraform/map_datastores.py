@@ -6,8 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.datastores import (
-    CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
-    DeclaredTable, DeclaredTableReplica, link_datastores, strings_in,
+    CLUSTER,
+    REPLICATION_GROUP,
+    SERVERLESS,
+    TABLE_ARN,
+    Declared,
+    DeclaredCache,
+    DeclaredDax,
+    DeclaredTable,
+    DeclaredTableReplica,
+    link_datastores,
+    strings_in,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
@@ -106,8 +115,8 @@ def _dax_params(r: TfResource) -> DaxParameterGroup:
     values: dict[str, Any] = {}
     for p in r.body.all("parameters"):
         name = p.get("name")
-        field = {"record-ttl-millis": "record_ttl_millis",
-                 "query-ttl-millis": "query_ttl_millis"}.get(name) if isinstance(name, str) else None
+        fields = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
+        field = fields.get(name) if isinstance(name, str) else None
         if field:
             values[field] = as_int(p.get("value"))
             src.mark(field, p, "value")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
 from cachelint.model import Location, Source, SourceKind

@@ -7,14 +7,22 @@ known statically, each attribute keeping the file and lines it was written on.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
-from cachelint.loaders.terraform.types import convert
 from cachelint.loaders.terraform.syntax import (
-    Attribute, Block, Body, ConfigFile, GetAttr, Index, Lit, Name,
+    Attribute,
+    Block,
+    Body,
+    ConfigFile,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
 )
+from cachelint.loaders.terraform.types import convert
 from cachelint.values import UNKNOWN, Symbol, is_known
 
 if TYPE_CHECKING:
@@ -39,7 +47,7 @@ class EvalBody:
     values: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, SourceSpan] = field(default_factory=dict)
     exprs: dict[str, Any] = field(default_factory=dict)
-    blocks: dict[str, list["EvalBody"]] = field(default_factory=dict)
+    blocks: dict[str, list[EvalBody]] = field(default_factory=dict)
     # From a ``dynamic`` block whose for_each is unknown: it may or may not exist.
     conditional: bool = False
     # The scope the arguments were evaluated in, for mappers that evaluate a part of an
@@ -54,11 +62,11 @@ class EvalBody:
     def has(self, name: str) -> bool:
         return self.values.get(name) is not None
 
-    def block(self, name: str) -> "EvalBody | None":
+    def block(self, name: str) -> EvalBody | None:
         found = self.blocks.get(name)
         return found[0] if found else None
 
-    def all(self, name: str) -> list["EvalBody"]:
+    def all(self, name: str) -> list[EvalBody]:
         return self.blocks.get(name, [])
 
     def where(self, name: str) -> SourceSpan:
@@ -78,9 +86,10 @@ class TfResource:
 
 
 class ModuleInstance:
-    """One instance of a module: the root, or a ``module`` block's call (one per count/for_each key)."""
+    """One instance of a module: the root, or a ``module`` block's call (one per count/for_each
+    key)."""
 
-    def __init__(self, loader: "TerraformProject", directory: str, files: list[ConfigFile],
+    def __init__(self, loader: TerraformProject, directory: str, files: list[ConfigFile],
                  prefix: str, inputs: dict[str, Any], input_origins: dict[str, SourceSpan],
                  depth: int, root_dir: str | None = None):
         self.loader = loader
@@ -241,7 +250,7 @@ class ModuleInstance:
         return UNKNOWN
 
     def child_instances(self, needed: Callable[[str], bool] | None = None
-                        ) -> list["ModuleInstance"]:
+                        ) -> list[ModuleInstance]:
         """Instances of the modules this one calls; with ``needed``, only of module folders
         that can hold a checked resource (others are still expanded when their outputs are
         used)."""

@@ -68,7 +68,7 @@ class Facts:
     broken: bool = False
 
     @classmethod
-    def of(cls, text: str | None, json_syntax: bool, size: int) -> "Facts":
+    def of(cls, text: str | None, json_syntax: bool, size: int) -> Facts:
         oversize = size > MAX_FILE_BYTES or text is None  # unreadable: opaque, so loaded
         text = text or ""
         return cls(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from cachelint.errors import FileError
 from cachelint.files import internal_error, read_text
@@ -13,7 +14,12 @@ from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.files import is_terraform_file, parse_file, parse_worker
 from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
-    MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
+    MAX_MODULE_DEPTH,
+    ModuleInstance,
+    SourceSpan,
+    TfResource,
+    evaluate_body,
+    module_source_dir,
 )
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size
@@ -218,7 +224,7 @@ class TerraformProject:
 
     # --- prefilter: which folders can hold what cachelint checks -----------------------------
 
-    def _facts(self, directory: str) -> dict[str, "Facts"]:
+    def _facts(self, directory: str) -> dict[str, Facts]:
         """Path -> what the prefilter needs to know of each Terraform file of a folder, read
         from its raw text once; only these facts are kept, not the text."""
         if directory in self._facts_cache:

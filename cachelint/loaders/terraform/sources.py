@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class ModuleSources:
-    def __init__(self, project: "TerraformProject"):
+    def __init__(self, project: TerraformProject):
         self.project = project
         self.repositories: list[str] = []  # the work trees (or folders) of the scanned paths
         self._manifests: dict[str, dict[str, str]] = {}
@@ -32,7 +32,7 @@ class ModuleSources:
     def start(self, paths: list[str]) -> None:
         self.repositories = sorted({os.path.realpath(repository_root(p)) for p in paths})
 
-    def resolve(self, parent: "ModuleInstance", name: str, block: "Block", f: "ConfigFile",
+    def resolve(self, parent: ModuleInstance, name: str, block: Block, f: ConfigFile,
                 source: Any) -> str | None:
         """The folder to read for a module call, or None (and why, said once)."""
         target = module_source_dir(parent.directory, source)
@@ -47,7 +47,7 @@ class ModuleSources:
             return None
         return target if self._present(f, block, name, source, target) else None
 
-    def _present(self, f: "ConfigFile", block: "Block", name: str, source: Any,
+    def _present(self, f: ConfigFile, block: Block, name: str, source: Any,
                  target: str) -> bool:
         """Whether a local source can be read; if not, say why: an error for a folder missing
         in the scanned tree (a typo, a moved module) at each calling line, a note for an empty
@@ -99,7 +99,7 @@ class ModuleSources:
         if note is not None:
             self.project.result.notes.append(note)
 
-    def _installed(self, parent: "ModuleInstance", name: str) -> str | None:
+    def _installed(self, parent: ModuleInstance, name: str) -> str | None:
         """A registry/git module that ``terraform init`` downloaded into .terraform/modules."""
         manifest = self._manifests.get(parent.root_dir)
         if manifest is None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
-
+from typing import Any
 
 # --- expressions -------------------------------------------------------------------------------
 
@@ -33,21 +32,21 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class GetAttr:
-    obj: "Expr"
+    obj: Expr
     name: str
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
-    obj: "Expr"
-    key: "Expr"
+    obj: Expr
+    key: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class Splat:
     """``obj[*].a[0]``: apply ``steps`` (GetAttr/Index with a ``Name('')`` hole) to each element."""
 
-    obj: "Expr"
+    obj: Expr
     steps: tuple
 
 
@@ -61,21 +60,21 @@ class Call:
 @dataclass(frozen=True, slots=True)
 class BinOp:
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class UnOp:
     op: str
-    operand: "Expr"
+    operand: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class Cond:
-    cond: "Expr"
-    then: "Expr"
-    other: "Expr"
+    cond: Expr
+    then: Expr
+    other: Expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +91,10 @@ class ObjectExpr:
 class ForExpr:
     key_var: str | None
     value_var: str
-    collection: "Expr"
-    key: "Expr | None"  # set for object results
-    value: "Expr"
-    cond: "Expr | None"
+    collection: Expr
+    key: Expr | None  # set for object results
+    value: Expr
+    cond: Expr | None
     grouping: bool = False
 
 
@@ -106,8 +105,8 @@ class Opaque:
     text: str
 
 
-Expr = Union[Lit, Template, Name, GetAttr, Index, Splat, Call, BinOp, UnOp, Cond, TupleExpr,
-             ObjectExpr, ForExpr, Opaque]
+Expr = (Lit | Template | Name | GetAttr | Index | Splat | Call | BinOp | UnOp | Cond | TupleExpr
+        | ObjectExpr | ForExpr | Opaque)
 
 
 # --- bodies ------------------------------------------------------------------------------------
@@ -125,7 +124,7 @@ class Attribute:
 class Block:
     type: str
     labels: tuple[str, ...]
-    body: "Body"
+    body: Body
     line: int
     end_line: int
 
@@ -198,7 +197,8 @@ _INTERP = re.compile(r"(?<![$%])\$\{")
 
 
 def split_template(text: str, parse_expr) -> Expr:
-    """Split a string containing ``${...}`` into a Template; ``parse_expr`` parses one expression."""
+    """Split a string containing ``${...}`` into a Template; ``parse_expr`` parses one
+    expression."""
     if "${" not in text and "%{" not in text:
         return Lit(text)
     if "%{" in text:

@@ -10,7 +10,15 @@ import yaml
 
 from cachelint.loaders.terraform.hcl import parse_expression
 from cachelint.loaders.terraform.syntax import (
-    Attribute, Block, Body, ConfigFile, Expr, Lit, ObjectExpr, TupleExpr, split_template,
+    Attribute,
+    Block,
+    Body,
+    ConfigFile,
+    Expr,
+    Lit,
+    ObjectExpr,
+    TupleExpr,
+    split_template,
 )
 
 # How many labels each top-level block type has in JSON nesting.

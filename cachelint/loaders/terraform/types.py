@@ -29,7 +29,7 @@ def convert(value: Any, type_expr: Any, evaluate_default) -> Any:
     if kind == "map" and isinstance(value, dict):
         return {k: convert(v, arg, evaluate_default) for k, v in value.items()}
     if kind == "tuple" and isinstance(value, list) and isinstance(arg, TupleExpr):
-        return [convert(v, t, evaluate_default) for v, t in zip(value, arg.items)] + \
+        return [convert(v, t, evaluate_default) for v, t in zip(value, arg.items, strict=False)] + \
             value[len(arg.items):]
     if kind == "object" and isinstance(value, dict) and isinstance(arg, ObjectExpr):
         out = dict(value)
