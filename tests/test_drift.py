@@ -163,3 +163,36 @@ Resources:
     cfn = load_cloudformation([str(template)]).resources
     assert [r.node_count for r in tf] == [UNKNOWN]
     assert [r.node_count for r in cfn] == [UNKNOWN]
+
+
+def test_what_differs_by_source_is_the_table_of_unset_defaults(tmp_path):
+    """A replication group that leaves at-rest encryption out: the Terraform provider turns it
+    on for valkey, the API's default is off, CloudFormation's valkey default is not documented
+    (linking/datastores.py UNSET_DEFAULTS)."""
+    (tmp_path / "tf").mkdir()
+    tf = _declared_terraform(tmp_path / "tf", '''
+resource "aws_elasticache_replication_group" "v" {
+  replication_group_id = "v"
+  description          = "v"
+  engine               = "valkey"
+}
+
+resource "aws_elasticache_replication_group" "r" {
+  replication_group_id = "r"
+  description          = "r"
+  engine               = "redis"
+}
+''')
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  V:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties: {ReplicationGroupId: v, ReplicationGroupDescription: v, Engine: valkey}
+  R:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties: {ReplicationGroupId: r, ReplicationGroupDescription: r, Engine: redis}
+''')
+    cfn = load_cloudformation([str(template)]).resources
+    assert {r.name: r.at_rest_encryption for r in tf} == {"v": True, "r": False}
+    assert {r.name: r.at_rest_encryption for r in cfn} == {"v": UNKNOWN, "r": False}
