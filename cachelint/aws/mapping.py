@@ -144,7 +144,7 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
         for res in api.get("resources", []):
             for verb, m in (res.get("resourceMethods") or {}).items():
                 az = authorizers.get(m.get("authorizerId"))
-                auth = m.get("authorizationType") or "NONE"
+                auth = m.get("authorizationType") or None  # unset: linking says NONE
                 integration = m.get("methodIntegration") or {}
                 keys = integration.get("cacheKeyParameters") or ()
                 arn = f"{base}/resources/{res.get('id')}/methods/{verb}"

@@ -157,7 +157,7 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         else:
             rpath = UNKNOWN
         verb = as_str(r.get("HttpMethod"))
-        auth = as_str(r.get("AuthorizationType", "NONE"))
+        auth = as_str(r.get("AuthorizationType"))  # unset: linking says NONE
         az_ref = r.get("AuthorizerId")
         az = authorizers.get(az_ref.address) if isinstance(az_ref, Symbol) else None
         identity = identity_sources(auth, az.get("Type") if az else None,
