@@ -17,6 +17,8 @@ MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)
 # (A type that holds another, aws_dynamodb_table_replica, is found by the shorter one.)
 _TYPES = registry.types(SourceKind.TERRAFORM, supporting=False)
 RELEVANT_WORDS = tuple(sorted(t for t in _TYPES if not any(o != t and o in t for o in _TYPES)))
+# One pass over the text instead of one per word (as fast as the six hand-kept prefixes were).
+_RELEVANT = re.compile("|".join(re.escape(w) for w in RELEVANT_WORDS))
 
 
 
@@ -72,7 +74,7 @@ class Facts:
         oversize = size > MAX_FILE_BYTES or text is None  # unreadable: opaque, so loaded
         text = text or ""
         return cls(
-            relevant=any(word in text for word in RELEVANT_WORDS), dax="aws_dax" in text,
+            relevant=_RELEVANT.search(text) is not None, dax="aws_dax" in text,
             iam="aws_iam" in text,
             evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
             module_block=MODULE_BLOCK.search(text) is not None,
