@@ -19,11 +19,12 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from aws_layer import Fault, LayeredMotoServer, State  # noqa: E402
 from aws_seed import clients, seed_shop  # noqa: E402
 
-from cachelint import engine  # noqa: E402
-from cachelint.aws.collect import AwsOptions, collect  # noqa: E402
-from cachelint.aws.mapping import map_snapshot  # noqa: E402
+from cachelint.aws.collect import AwsOptions  # noqa: E402
 from cachelint.aws.session import CallLog, ClientSettings  # noqa: E402
+from cachelint.aws.mapping import map_snapshot  # noqa: E402
+from cachelint.aws.collect import collect  # noqa: E402
 from cachelint.config import Config  # noqa: E402
+from cachelint import engine  # noqa: E402
 from cachelint.scan import ScanOptions, selected_rules  # noqa: E402
 
 SETTINGS = ClientSettings(max_attempts=4, retry_mode="standard", connect_timeout=1,

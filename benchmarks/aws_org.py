@@ -23,6 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import boto3  # noqa: E402
+
 from aws_layer import LayeredMotoServer  # noqa: E402
 from aws_seed import clients, seed_api  # noqa: E402
 

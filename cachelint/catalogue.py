@@ -9,9 +9,9 @@ import enum
 import functools
 import importlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema

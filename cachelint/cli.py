@@ -10,16 +10,18 @@ from dataclasses import replace
 
 import click
 
-from cachelint import __version__, reporters
-from cachelint import generate as gen
+from cachelint import __version__
 from cachelint.catalogue import CatalogueError, Severity, find_rule, load_catalogue
 from cachelint.config import load_config
 from cachelint.errors import UserError
 from cachelint.explain import render_markdown
+from cachelint.layers import LAYERS
 from cachelint.model import API_CACHE_MAX_TTL
+from cachelint import generate as gen
+from cachelint import reporters
+from cachelint.usage import Group, Option, click_error, error
 from cachelint.reporters import json as json_reporter
 from cachelint.reporters.markdown import GITHUB_COMMENT_LIMIT
-from cachelint.usage import Group, Option, click_error, error
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEVERITIES = [s.label for s in Severity]
@@ -492,12 +494,13 @@ def _save_snapshot(snapshot: dict, path: str, force: bool) -> None:
                err=True)
 
 
-# The generate options each layer's module uses; one given for no layer written is an error.
-_LAYER_OPTIONS = {"ttl": ("--ttl", ("apigateway", "dax")),
-                  "cache_size": ("--cache-size", ("apigateway",)),
-                  "cache_keys": ("--cache-key", ("apigateway",)),
-                  "engine": ("--engine", ("elasticache",)),
-                  "api_path_pattern": ("--api-path-pattern", ("cloudfront",))}
+# The generate options each layer's module uses (cachelint/layers.py); one given for no layer
+# written is an error.
+_LAYER_OPTIONS = {param: (flag, tuple(name for name, spec in LAYERS.items()
+                                      if param in spec.module_options))
+                  for param, flag in (("ttl", "--ttl"), ("cache_size", "--cache-size"),
+                                      ("cache_keys", "--cache-key"), ("engine", "--engine"),
+                                      ("api_path_pattern", "--api-path-pattern"))}
 
 
 def _check_layer_options(ctx: click.Context, layers: set[str], table=None) -> None:

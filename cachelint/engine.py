@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
 from typing import Any
 
 from cachelint import conditions

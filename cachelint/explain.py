@@ -6,6 +6,7 @@ import textwrap
 
 from cachelint.catalogue import Rule, load_catalogue
 
+
 _SOURCES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
             "aws": "live AWS accounts and snapshots (`--aws`, `cachelint aws snapshot`)"}
 _HINT_TITLES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",

@@ -1,5 +1,6 @@
 """Plumbing every reader shares: reading a file as text within limits, the repository a path
-is in, and the message for an internal error met while modelling one file."""
+is in, a YAML parser's error in one line, and the message for an internal error met while
+modelling one file."""
 
 from __future__ import annotations
 
@@ -39,3 +40,10 @@ def read_text(path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def yaml_problem(exc: Exception) -> tuple[int | None, str]:
+    """A PyYAML error as (its line, or None; what is wrong, in one line)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    return (mark.line + 1 if mark is not None else None), problem

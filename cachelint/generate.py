@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from cachelint import atomic
 from cachelint.errors import UserError
+from cachelint.layers import LAYERS as REGISTRY
 from cachelint.model import API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL
 
 if TYPE_CHECKING:
     import jinja2
 
-LAYERS = ("cloudfront", "apigateway", "elasticache", "dax")
+LAYERS = tuple(REGISTRY)
 ENGINES = ("valkey", "redis", "memcached", "serverless")
 # The TTL a module caches for when --ttl is not given: API Gateway's own default, and one
 # minute for DAX. Only these two layers' modules take a TTL.

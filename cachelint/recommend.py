@@ -27,16 +27,8 @@ from dataclasses import asdict, dataclass, replace
 from cachelint.checks.workload import cdn_fronted, declared
 from cachelint.config import Config
 from cachelint.model import (
-    API_CACHE_DEFAULT_TTL,
-    API_CACHE_MAX_TTL,
-    ApiMethod,
-    ApiStage,
-    CacheBehavior,
-    DaxCluster,
-    DynamoTable,
-    HttpApi,
-    Inventory,
-    Resource,
+    API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
+    DynamoTable, HttpApi, Inventory, Resource,
 )
 from cachelint.traffic.replay import smallest_ttl
 

@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass, field, replace
 
 from cachelint import engine, suppressions
-from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
-from cachelint.catalogue import Rule, Severity, load_catalogue
-from cachelint.config import Config
 from cachelint.engine import render
+from cachelint.catalogue import Rule, Severity, load_catalogue
+from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
+from cachelint.config import Config
 from cachelint.findings import Finding, Report
 from cachelint.loaders import discovery
 from cachelint.loaders.cloudformation import load_cloudformation

@@ -11,13 +11,13 @@ from collections import Counter
 from cachelint import atomic
 from cachelint.config import CONFIG_NAMES
 from cachelint.errors import UserError
+from cachelint.layers import LAYERS
 from cachelint.model import Inventory
 
 CONFIG_NAME = CONFIG_NAMES[0]
 BASELINE_NAME = ".cachelint-baseline.json"
 
-_LAYERS = {"apigateway": ("API Gateway", "CL1"), "cloudfront": ("CloudFront", "CL2"),
-           "elasticache": ("ElastiCache", "CL3"), "dax": ("DAX", "CL4")}
+_LAYERS = {name: (spec.title, spec.rule_prefix) for name, spec in LAYERS.items()}
 _KINDS = {"apigateway.stage": "stage", "apigateway.method": "method",
           "apigateway.method-settings": "method settings", "apigateway.http-api": "HTTP API",
           "cloudfront.behavior": "behaviour", "cloudfront.cache-policy": "cache policy",

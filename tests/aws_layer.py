@@ -41,8 +41,8 @@ import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import botocore.session

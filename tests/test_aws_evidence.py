@@ -4,7 +4,6 @@ misfits, measured through GetMetricData on a real moto server. Each finding stat
 from __future__ import annotations
 
 from aws_seed import REGION, clients, put_metric, seed_api, seed_dax, seed_table
-
 from cachelint.aws.collect import AwsOptions
 from cachelint.config import Config
 from cachelint.scan import ScanOptions, run_scan

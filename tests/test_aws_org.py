@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import boto3
+
 from aws_layer import Fault
 from aws_seed import ACCOUNT, REGION, clients, seed_api
-
 from cachelint.aws.collect import AwsOptions, collect
 
 ROLE = "arn:aws:iam::{account_id}:role/CachelintReadOnly"

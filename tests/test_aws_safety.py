@@ -12,16 +12,12 @@ from importlib import resources
 
 import boto3
 import pytest
+
 from aws_layer import Fault
 from aws_seed import REGION, clients, seed_shop
-
 from cachelint.aws.collect import AwsOptions, collect
 from cachelint.aws.session import (
-    READ_PREFIXES,
-    CallLog,
-    ClientSettings,
-    ReadOnlyViolation,
-    client,
+    READ_PREFIXES, CallLog, ClientSettings, ReadOnlyViolation, client,
 )
 from cachelint.scan import ScanOptions, run_scan
 

@@ -11,17 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from aws_seed import (
-    ACCOUNT,
-    ORIGIN_SECRET,
-    REGION,
-    STAGE_SECRET,
-    clients,
-    seed_api,
-    seed_shop,
-    seed_table,
-)
 
+from aws_seed import (
+    ACCOUNT, ORIGIN_SECRET, REGION, STAGE_SECRET, clients, seed_api, seed_shop, seed_table,
+)
 from cachelint.aws.collect import AwsOptions, collect
 from cachelint.catalogue import load_catalogue
 from cachelint.config import Config, load_config

@@ -201,3 +201,20 @@ def test_a_threshold_is_declared_once_and_read_only_when_declared(rules, message
               for i, extra in enumerate(rules)]
     with pytest.raises(CatalogueError, match=message):
         _check_thresholds(parsed)
+
+
+def test_every_layer_is_registered_once_with_its_rules_and_module_template():
+    """A layer is model.Layer, a rules/<layer>.yaml, a templates/<layer>/ and one entry in
+    cachelint/layers.py, whose rule prefix (CLnxx) only that layer's rules use."""
+    from pathlib import Path
+
+    from cachelint.layers import LAYERS
+    from cachelint.model import Layer
+
+    root = Path(__file__).resolve().parent.parent
+    assert set(LAYERS) == {layer.value for layer in Layer}
+    for name, spec in LAYERS.items():
+        assert (root / "rules" / f"{name}.yaml").is_file()
+        assert (root / "templates" / name).is_dir()
+        layers = {r.layer for r in RULES if r.id.startswith(spec.rule_prefix)}
+        assert layers == {name}, (name, layers)

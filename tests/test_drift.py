@@ -16,19 +16,8 @@ from cachelint.aws.snapshot import load_snapshot
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import load_terraform
 from cachelint.model import (
-    ApiMethod,
-    ApiMethodSettings,
-    ApiStage,
-    CacheBehavior,
-    CacheCluster,
-    CacheParameterGroup,
-    CachePolicy,
-    DaxCluster,
-    DaxParameterGroup,
-    DynamoTable,
-    Inventory,
-    Resource,
-    SourceKind,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
+    CachePolicy, DaxCluster, DaxParameterGroup, DynamoTable, Inventory, Resource, SourceKind,
 )
 from cachelint.values import UNKNOWN
 

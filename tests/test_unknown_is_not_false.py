@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from test_rules import CASES, EXPECT, actual_findings
 
 ASSIGNMENT = re.compile(r"^(\s*[A-Za-z_][A-Za-z0-9_]*\s*=\s*)([^#]+?)(\s*#.*)?$")

@@ -22,9 +22,9 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cachelint import __version__, atomic
@@ -32,13 +32,7 @@ from cachelint.aws import SNAPSHOT_FORMAT, evidence
 from cachelint.aws.collect import AwsOptions, read_global, read_region
 from cachelint.aws.reader import Halt, Reader
 from cachelint.aws.session import (
-    DEFAULT_REGION,
-    Account,
-    AwsSetupError,
-    CallLog,
-    base_session,
-    frozen,
-    read_accounts_file,
+    DEFAULT_REGION, Account, AwsSetupError, CallLog, base_session, frozen, read_accounts_file,
     role_for,
 )
 

@@ -9,8 +9,8 @@ the normalized model, the same way for a live scan and for ``cachelint scan acco
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from cachelint.aws import evidence

@@ -14,52 +14,19 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
-from cachelint.linking.apigateway import (
-    MethodSpec,
-    identity_sources,
-    link_api,
-    method_path_parts,
-)
+from cachelint.linking.apigateway import MethodSpec, identity_sources, link_api, method_path_parts
 from cachelint.linking.cloudfront import (
-    cache_behavior,
-    cache_policy,
-    edge_functions,
-    legacy_cache_key,
-    managed_policy,
-    origin_kind,
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
     origin_request_policy,
 )
 from cachelint.linking.datastores import (
-    CLUSTER,
-    REPLICATION_GROUP,
-    SERVERLESS,
-    Declared,
-    DeclaredCache,
-    DeclaredDax,
-    DeclaredTable,
+    CLUSTER, REPLICATION_GROUP, SERVERLESS, Declared, DeclaredCache, DeclaredDax, DeclaredTable,
     link_datastores,
 )
 from cachelint.model import (
-    ApiMethod,
-    ApiMethodSettings,
-    ApiStage,
-    CacheBehavior,
-    CacheParameterGroup,
-    CachePolicy,
-    CloudFrontOrigin,
-    DaxParameterGroup,
-    Deployed,
-    DynamoTable,
-    Evidence,
-    HttpApi,
-    Inventory,
-    KeySet,
-    Location,
-    OriginRequestPolicy,
-    Resource,
-    Source,
-    SourceKind,
-    labels_of,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheParameterGroup, CachePolicy,
+    CloudFrontOrigin, DaxParameterGroup, Deployed, DynamoTable, Evidence, HttpApi, Inventory,
+    KeySet, Location, OriginRequestPolicy, Resource, Source, SourceKind, labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 

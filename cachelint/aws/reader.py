@@ -18,24 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import (
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    ProxyConnectionError,
-    ReadTimeoutError,
-    SSLError,
+    ClientError, ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError,
+    NoCredentialsError, ProxyConnectionError, ReadTimeoutError, SSLError,
 )
 from botocore.parsers import ResponseParserError
 
 from cachelint.aws.session import (
-    Account,
-    AwsSetupError,
-    CallLog,
-    ClientSettings,
-    ReadOnlyViolation,
-    client,
+    Account, AwsSetupError, CallLog, ClientSettings, ReadOnlyViolation, client,
 )
 
 ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",

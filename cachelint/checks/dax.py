@@ -6,11 +6,7 @@ from collections.abc import Iterator
 
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    DAX_DEFAULT_TTL_MILLIS,
-    DaxCluster,
-    DaxParameterGroup,
-    DynamoTable,
-    Evidence,
+    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
 )
 
 _TTL_PARAMS = {

@@ -8,15 +8,8 @@ from typing import Any
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    API_CACHE_DEFAULT_TTL,
-    API_CACHE_MAX_TTL,
-    ApiMethod,
-    ApiStage,
-    CacheBehavior,
-    DaxCluster,
-    HttpApi,
-    Inventory,
-    Resource,
+    API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
+    HttpApi, Inventory, Resource,
 )
 from cachelint.values import UNKNOWN
 

@@ -11,10 +11,10 @@ import yaml
 
 from cachelint.fix.document import DocumentError, Edit
 from cachelint.fix.hcldoc import Raw
-from cachelint.fix.plan import Change, FixContext, Refusal, source_kind
 from cachelint.fix.yamldoc import YamlDocument
-from cachelint.loaders.cloudformation.template import end_line
+from cachelint.fix.plan import Change, FixContext, Refusal, source_kind
 from cachelint.model import DAX_DEFAULT_TTL_MILLIS, ApiMethod, DaxCluster, DaxParameterGroup
+from cachelint.loaders.cloudformation.template import end_line
 
 
 def _one_header(method: ApiMethod) -> str:

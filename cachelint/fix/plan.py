@@ -18,13 +18,7 @@ from cachelint.fix.document import NOT_LITERAL, Assignment, Container, DocumentE
 from cachelint.fix.hcldoc import HclDocument
 from cachelint.fix.yamldoc import YamlDocument
 from cachelint.model import (
-    ApiMethod,
-    ApiMethodSettings,
-    ApiStage,
-    CacheBehavior,
-    CachePolicy,
-    DaxCluster,
-    Inventory,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CachePolicy, DaxCluster, Inventory,
     Resource,
 )
 

@@ -8,14 +8,9 @@ import re
 
 import yaml
 
+from cachelint.files import yaml_problem
 from cachelint.fix.document import (
-    NOT_LITERAL,
-    Assignment,
-    Container,
-    Document,
-    DocumentError,
-    Edit,
-    Text,
+    NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
 )
 from cachelint.loaders.cloudformation.template import end_line, last_scalar
 
@@ -36,9 +31,8 @@ def compose(text: str):
     try:
         return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise DocumentError(f"{where}{getattr(exc, 'problem', None) or exc}") from None
+        line, problem = yaml_problem(exc)
+        raise DocumentError(f"line {line}: {problem}" if line else problem) from None
     except RecursionError:
         raise DocumentError("nesting too deep to parse") from None
 

@@ -7,15 +7,8 @@ from typing import Any
 
 from cachelint import managed
 from cachelint.model import (
-    CLOUDFRONT_DEFAULT_ALLOWED_METHODS,
-    CLOUDFRONT_LEGACY_DEFAULT_TTL,
-    CLOUDFRONT_LEGACY_MAX_TTL,
-    CacheBehavior,
-    CachePolicy,
-    EdgeFunction,
-    KeySet,
-    OriginRequestPolicy,
-    Source,
+    CLOUDFRONT_DEFAULT_ALLOWED_METHODS, CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL,
+    CacheBehavior, CachePolicy, EdgeFunction, KeySet, OriginRequestPolicy, Source,
 )
 from cachelint.values import UNKNOWN, Symbol
 

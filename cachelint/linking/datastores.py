@@ -14,13 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cachelint.model import (
-    CacheCluster,
-    CacheParameterGroup,
-    DaxCluster,
-    DaxParameterGroup,
-    DynamoTable,
-    Resource,
-    Source,
+    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource, Source,
     SourceKind,
 )
 from cachelint.values import UNKNOWN, Symbol

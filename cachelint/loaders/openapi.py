@@ -12,14 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from typing import Any
 
 from cachelint.loaders.cloudformation.template import (
-    CfnDict,
-    TemplateError,
-    parse_template_text,
+    CfnDict, TemplateError, parse_template_text,
 )
 from cachelint.model import Location
 from cachelint.suppressions import parse_comment

@@ -6,8 +6,8 @@ import os
 from typing import TextIO
 
 from cachelint.catalogue import Severity
-from cachelint.files import repository_root
 from cachelint.findings import Report
+from cachelint.files import repository_root
 from cachelint.reporters.text import where
 
 _COMMANDS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",

@@ -8,8 +8,8 @@ from typing import Any, TextIO
 
 from cachelint import __version__
 from cachelint.catalogue import Rule, Severity, load_catalogue
-from cachelint.files import repository_root
 from cachelint.findings import Finding, Report
+from cachelint.files import repository_root
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from cachelint.traffic.logs import (
-    KEYS_SQL,
-    PEAK_SQL,
-    ROUTES_SQL,
-    LogError,
-    RouteTraffic,
-    group_by_format,
-    source_sql,
+    KEYS_SQL, PEAK_SQL, ROUTES_SQL, LogError, RouteTraffic, group_by_format, source_sql,
 )
 from cachelint.traffic.replay import replay
 

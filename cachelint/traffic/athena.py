@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from cachelint.traffic.analyse import TrafficReport

@@ -10,8 +10,9 @@ key the misses are a greedy cover of its sorted times by windows of length TTL, 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+
 
 
 @dataclass(frozen=True)

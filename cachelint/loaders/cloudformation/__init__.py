@@ -15,11 +15,7 @@ from cachelint.loaders import registry
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
-    CfnDict,
-    TemplateError,
-    is_template,
-    looks_like_template,
-    parse_template,
+    CfnDict, TemplateError, is_template, looks_like_template, parse_template,
 )
 from cachelint.loaders.discovery import Walk, has_template_syntax, walk
 from cachelint.model import Inventory, SourceKind

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from cachelint.errors import FileError
 from cachelint.loaders import openapi
 from cachelint.loaders.cloudformation.mapping import CfnResource
+from cachelint.errors import FileError
 from cachelint.model import Location
 from cachelint.values import UNKNOWN
 

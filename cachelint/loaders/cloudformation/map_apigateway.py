@@ -10,13 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.linking.apigateway import (
-    ROOT,
-    MethodSpec,
-    api_key,
-    identity_sources,
-    link_api,
-    method_path_parts,
-    openapi_specs,
+    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
     resource_paths,
 )
 from cachelint.loaders.cloudformation.definitions import definition
@@ -24,14 +18,7 @@ from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuild
 from cachelint.loaders.cloudformation.template import CfnDict
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import (
-    UNKNOWN,
-    Symbol,
-    as_bool,
-    as_int,
-    as_str,
-    as_str_map,
-    as_str_tuple,
-    ref_key,
+    UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
 )
 
 # What this reader reads (cachelint/loaders/registry.py).

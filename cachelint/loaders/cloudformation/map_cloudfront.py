@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.cloudfront import (
-    cache_behavior,
-    cache_policy,
-    edge_functions,
-    legacy_cache_key,
-    managed_policy,
-    origin_kind,
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
     origin_request_policy,
 )
 from cachelint.loaders.cloudformation.mapping import (
-    CfnResource,
-    CfnSourceBuilder,
-    logical_refs,
-    of_type,
+    CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
 from cachelint.model import CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple

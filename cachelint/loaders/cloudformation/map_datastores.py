@@ -6,22 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.datastores import (
-    CLUSTER,
-    REPLICATION_GROUP,
-    SERVERLESS,
-    TABLE_ARN,
-    Declared,
-    DeclaredCache,
-    DeclaredDax,
-    DeclaredTable,
-    link_datastores,
-    strings_in,
+    CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
+    DeclaredTable, link_datastores, strings_in,
 )
 from cachelint.loaders.cloudformation.mapping import (
-    CfnResource,
-    CfnSourceBuilder,
-    logical_refs,
-    of_type,
+    CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
 from cachelint.model import CacheParameterGroup, DaxParameterGroup, Resource, labels_of
 from cachelint.values import Symbol, as_bool, as_int, as_str, text_or

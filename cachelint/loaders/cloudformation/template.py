@@ -19,6 +19,8 @@ import re
 
 import yaml
 
+from cachelint.files import yaml_problem
+
 
 class TemplateError(ValueError):
     """The file is a template (or looks like one) but cannot be read."""
@@ -199,10 +201,8 @@ def parse_template(text: str) -> tuple[object, list[str]]:
     except TemplateError:
         raise
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise TemplateError(f"{where}{problem}") from None
+        line, problem = yaml_problem(exc)
+        raise TemplateError(f"line {line}: {problem}" if line else problem) from None
     except RecursionError:
         raise TemplateError("nesting too deep to parse") from None
     finally:

@@ -6,20 +6,8 @@ from typing import Any, Protocol
 
 from cachelint.loaders.terraform import functions
 from cachelint.loaders.terraform.syntax import (
-    BinOp,
-    Call,
-    Cond,
-    ForExpr,
-    GetAttr,
-    Index,
-    Lit,
-    Name,
-    ObjectExpr,
-    Opaque,
-    Splat,
-    Template,
-    TupleExpr,
-    UnOp,
+    BinOp, Call, Cond, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Opaque, Splat, Template,
+    TupleExpr, UnOp,
 )
 from cachelint.values import UNKNOWN, Symbol, is_known
 

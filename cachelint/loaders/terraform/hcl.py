@@ -14,28 +14,10 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from cachelint.loaders.terraform.syntax import (
-    Attribute,
-    BinOp,
-    Block,
-    Body,
-    Call,
-    Comment,
-    Cond,
-    ConfigFile,
-    Expr,
-    ForExpr,
-    GetAttr,
-    Index,
-    Lit,
-    Name,
-    ObjectExpr,
-    Opaque,
-    Splat,
-    Template,
-    TupleExpr,
-    UnOp,
-    split_template,
+    Attribute, BinOp, Block, Body, Call, Comment, Cond, ConfigFile, Expr, ForExpr, GetAttr, Index,
+    Lit, Name, ObjectExpr, Opaque, Splat, Template, TupleExpr, UnOp, split_template,
 )
+
 
 _TRAILING_BLANKS = re.compile(r"[ \t]+$", re.M)
 

@@ -8,13 +8,7 @@ from typing import Any
 
 from cachelint.errors import FileError
 from cachelint.linking.apigateway import (
-    ROOT,
-    MethodSpec,
-    api_key,
-    identity_sources,
-    link_api,
-    method_path_parts,
-    openapi_specs,
+    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
     resource_paths,
 )
 from cachelint.loaders import openapi
@@ -24,14 +18,7 @@ from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call, ObjectExpr
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import (
-    UNKNOWN,
-    Symbol,
-    as_bool,
-    as_int,
-    as_str,
-    as_str_map,
-    as_str_tuple,
-    ref_key,
+    UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
 )
 
 TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gateway_method",

@@ -5,26 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.cloudfront import (
-    cache_behavior,
-    cache_policy,
-    edge_functions,
-    legacy_cache_key,
-    managed_origin_request_policy,
-    managed_policy,
-    origin_kind,
-    origin_request_policy,
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_origin_request_policy,
+    managed_policy, origin_kind, origin_request_policy,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
 from cachelint.model import (
-    CacheBehavior,
-    CachePolicy,
-    CloudFrontOrigin,
-    KeySet,
-    OriginRequestPolicy,
-    Resource,
-    Source,
+    CacheBehavior, CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
     SourceKind,
 )
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple

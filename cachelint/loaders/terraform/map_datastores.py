@@ -6,17 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.datastores import (
-    CLUSTER,
-    REPLICATION_GROUP,
-    SERVERLESS,
-    TABLE_ARN,
-    Declared,
-    DeclaredCache,
-    DeclaredDax,
-    DeclaredTable,
-    DeclaredTableReplica,
-    link_datastores,
-    strings_in,
+    CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
+    DeclaredTable, DeclaredTableReplica, link_datastores, strings_in,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource

@@ -7,22 +7,15 @@ known statically, each attribute keeping the file and lines it was written on.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cachelint.loaders.terraform.evaluate import evaluate, overlay
-from cachelint.loaders.terraform.syntax import (
-    Attribute,
-    Block,
-    Body,
-    ConfigFile,
-    GetAttr,
-    Index,
-    Lit,
-    Name,
-)
 from cachelint.loaders.terraform.types import convert
+from cachelint.loaders.terraform.syntax import (
+    Attribute, Block, Body, ConfigFile, GetAttr, Index, Lit, Name,
+)
 from cachelint.values import UNKNOWN, Symbol, is_known
 
 if TYPE_CHECKING:

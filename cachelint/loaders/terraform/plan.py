@@ -13,11 +13,11 @@ import os
 import re
 from typing import Any
 
-from cachelint.errors import FileError
-from cachelint.files import read_text
 from cachelint.loaders.cloudformation.template import CfnDict, TemplateError, parse_template_text
 from cachelint.loaders.terraform.hcl import parse_expression
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
+from cachelint.errors import FileError
+from cachelint.files import read_text
 from cachelint.loaders.terraform.project import TerraformProject
 from cachelint.loaders.terraform.syntax import TupleExpr
 from cachelint.values import UNKNOWN, Symbol

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from cachelint.errors import FileError
@@ -14,12 +14,7 @@ from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.files import is_terraform_file, parse_file, parse_worker
 from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
-    MAX_MODULE_DEPTH,
-    ModuleInstance,
-    SourceSpan,
-    TfResource,
-    evaluate_body,
-    module_source_dir,
+    MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
 )
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size

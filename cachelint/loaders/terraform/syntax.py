@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+
 # --- expressions -------------------------------------------------------------------------------
 
 

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import yaml
 
+from cachelint.files import yaml_problem
 from cachelint.loaders.terraform.hcl import parse_expression
 from cachelint.loaders.terraform.syntax import (
-    Attribute,
-    Block,
-    Body,
-    ConfigFile,
-    Expr,
-    Lit,
-    ObjectExpr,
-    TupleExpr,
-    split_template,
+    Attribute, Block, Body, ConfigFile, Expr, Lit, ObjectExpr, TupleExpr, split_template,
 )
 
 # How many labels each top-level block type has in JSON nesting.
@@ -41,9 +34,9 @@ def parse_tf_json(text: str, path: str) -> ConfigFile:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise JsonSyntaxError(f"invalid JSON{where}: {getattr(exc, 'problem', exc)}") from None
+        line, problem = yaml_problem(exc)
+        where = f" at line {line}" if line else ""
+        raise JsonSyntaxError(f"invalid JSON{where}: {problem}") from None
     except RecursionError:
         raise JsonSyntaxError("nesting too deep to parse") from None
     if not isinstance(node, yaml.MappingNode):
