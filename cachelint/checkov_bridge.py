@@ -18,9 +18,9 @@ from cachelint import __version__, conditions
 from cachelint.catalogue import Rule, find_rule
 from cachelint.config import Config
 from cachelint.engine import Context
-from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders import registry
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
-from cachelint.model import KINDS, Inventory
+from cachelint.model import KINDS, Inventory, SourceKind
 from cachelint.values import UNKNOWN, Symbol
 
 # Model kind -> the Terraform resource types it is built from, one resource at a time.
@@ -44,9 +44,8 @@ NEEDS_OTHER_RESOURCES = {
     "CL402": "needs the parameter group the cluster names",
     "CL406": "needs the cluster's IAM role, its policies and the tables they name",
 }
-_MAPPERS = {t: m for m in (map_apigateway, map_cloudfront, map_datastores)
-            for kind, types in SINGLE_RESOURCE_KINDS.items() for t in types
-            if t in m.TYPES}
+_READERS = {t: r for r in registry.readers(SourceKind.TERRAFORM)
+            for kind, types in SINGLE_RESOURCE_KINDS.items() for t in types if t in r.types}
 _REFERENCE = re.compile(r"^((?:module\.[\w-]+\.)*(?:data\.)?aws_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?)"
                         r"\.([\w.]+)$")
 
@@ -136,7 +135,8 @@ def evaluate_rule(rule: Rule, resource_type: str, conf: dict) -> Any:
     address = str(conf.get("__address__") or f"{resource_type}.resource")
     name = address.rsplit(".", 1)[-1]
     res = TfResource(address, "managed", resource_type, name, "", body_from_conf(conf), (), "")
-    inventory = Inventory(resources=_MAPPERS[resource_type].map_resources([res]))
+    inventory = Inventory()
+    inventory.resources = _READERS[resource_type].read([res], inventory)
     ctx = Context(inventory, Config())
     outcome: Any = False
     for kind in rule.applies_to:

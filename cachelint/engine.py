@@ -121,7 +121,7 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
                 root=src.root, resource_location=src.location,
-                context=hit.resource.context()))
+                context=hit.resource.context(), source_kind=src.kind))
     return sorted(merge_roots(findings), key=Finding.sort_key)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from cachelint.catalogue import Rule, Severity
 from cachelint.errors import FileError
-from cachelint.model import Location
+from cachelint.model import Location, SourceKind
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Finding:
     # Why this finding is reported as info rather than at the rule's severity (an availability
     # or cost finding in non-production code); "" when it is not.
     demoted: str = ""
+    source_kind: SourceKind = SourceKind.FILE  # what the resource was read from
 
     @property
     def severity(self) -> Severity:
@@ -48,12 +49,10 @@ class Finding:
     @property
     def source(self) -> str:
         """terraform, cloudformation or aws: the syntax the finding's fix is shown in."""
-        if self.location.is_resource:
-            return "aws"
-        if self.resource_type == "file":  # a file that could not be parsed
+        if self.source_kind is SourceKind.FILE:  # a file that could not be parsed
             return "terraform" if self.location.path.endswith((".tf", ".tf.json", ".hcl")) \
                 else "cloudformation"
-        return "cloudformation" if "::" in self.resource_type else "terraform"
+        return self.source_kind.value
 
     @property
     def fix_hint(self) -> str:

@@ -19,6 +19,7 @@ API_CACHE_DEFAULT_TTL = 300
 API_CACHE_MAX_TTL = 3600
 CLOUDFRONT_LEGACY_DEFAULT_TTL = 86400
 CLOUDFRONT_LEGACY_MAX_TTL = 31536000
+CLOUDFRONT_DEFAULT_ALLOWED_METHODS = ("GET", "HEAD")  # a behaviour's AllowedMethods unset
 DAX_DEFAULT_TTL_MILLIS = 300000
 NON_IDEMPOTENT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -30,20 +31,50 @@ class Layer(str, enum.Enum):
     DAX = "dax"
 
 
-@dataclass(frozen=True)
-class Location:
-    """A span of a file, or (``start_line`` 0) a deployed resource: ``path`` is then its ARN
-    (or, where AWS gives none, its identifier) in ``account`` and ``region``."""
+class SourceKind(str, enum.Enum):
+    """What a resource was read from: it decides the syntax a fix is shown in."""
 
-    path: str
-    start_line: int
-    end_line: int
+    TERRAFORM = "terraform"  # .tf, .tf.json and plan JSON
+    CLOUDFORMATION = "cloudformation"  # CloudFormation and SAM templates
+    AWS = "aws"  # a live account or its snapshot
+    FILE = "file"  # a file as a whole (it could not be parsed)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """A deployed resource: its ARN (or, where AWS gives none, its identifier), in an account
+    and Region."""
+
+    id: str
     account: str = ""
     region: str = ""
 
     @property
+    def arn(self) -> str | None:
+        return self.id if self.id.startswith("arn:") else None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a resource or a value is: a span of a file, or a deployed resource (``deployed``;
+    ``path`` then shows its identifier and there are no lines)."""
+
+    path: str
+    start_line: int
+    end_line: int
+    deployed: Deployed | None = None
+
+    @property
     def is_resource(self) -> bool:
-        return self.start_line == 0
+        return self.deployed is not None
+
+    @property
+    def account(self) -> str:
+        return self.deployed.account if self.deployed else ""
+
+    @property
+    def region(self) -> str:
+        return self.deployed.region if self.deployed else ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +92,7 @@ class Source:
     # The source's own name for each field ("cache_ttl_in_seconds", "CacheTtlInSeconds"), so
     # messages speak the user's language.
     names: dict[str, str] = field(default_factory=dict, compare=False)
+    kind: SourceKind = SourceKind.FILE
 
     def locate(self, pointer: str | None) -> Location:
         if pointer and pointer in self.fields:
@@ -300,7 +332,7 @@ class CacheBehavior(Resource):
     layer: ClassVar[Layer] = Layer.CLOUDFRONT
     distribution: str = ""
     path_pattern: Any = "*"
-    allowed_methods: Any = ("GET", "HEAD")
+    allowed_methods: Any = CLOUDFRONT_DEFAULT_ALLOWED_METHODS
     origin: CloudFrontOrigin | None = None
     policy: Any = None  # CachePolicy, None (legacy settings) or UNKNOWN (unresolvable id)
     has_cache_policy_id: Any = False  # UNKNOWN when the id may or may not be set

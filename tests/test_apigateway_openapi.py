@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 
 from cachelint.config import load_config
+from cachelint.linking.apigateway import body_key_parameters
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import load_terraform
-from cachelint.linking import body_key_parameters
 from cachelint.model import ApiMethod, ApiMethodSettings, ApiStage
 from cachelint.scan import ScanOptions, run_scan
 from cachelint.values import UNKNOWN

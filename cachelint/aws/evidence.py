@@ -21,7 +21,7 @@ import math
 import re
 from typing import Any
 
-from cachelint.linking import TABLE_ARN, strings_in
+from cachelint.linking.datastores import TABLE_ARN, strings_in
 
 BATCH = 500  # GetMetricData's limit on queries per call
 _SUMS = ("Count", "CacheHitCount", "CacheMissCount", "Requests", "ConsumedReadCapacityUnits",

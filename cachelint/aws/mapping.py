@@ -1,9 +1,11 @@
-"""A snapshot (live scan or ``account.json``) -> the normalized model, with CloudWatch evidence.
+"""A snapshot (live scan or ``account.json``) -> declared records, linked into the model, with
+CloudWatch evidence.
 
-Live values are facts, not declarations: every setting is explicit, so nothing here is
-UNKNOWN except a parameter group that could not be read. AWS semantics shared with the code
-loaders (stage settings flowing to methods, legacy cache keys, managed policies) come from
-:mod:`cachelint.linking`, so a deployed resource and its Terraform get the same findings.
+Live values are facts, not declarations: every setting AWS reports is explicit, so nothing
+here is UNKNOWN except a parameter group that could not be read. What AWS does with them
+(stage settings flowing to methods, legacy cache keys, managed policies, member clusters,
+defaults) is the linking layer's (:mod:`cachelint.linking`), so a deployed resource and its
+Terraform get the same model and the same findings.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
-from cachelint.linking import (
-    MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
-    managed_policy, method_path_parts, origin_kind, origin_request_policy, parameter_group_for,
-    transit_encryption_supported,
+from cachelint.linking.apigateway import MethodSpec, identity_sources, link_api, method_path_parts
+from cachelint.linking.cloudfront import (
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    origin_request_policy,
+)
+from cachelint.linking.datastores import (
+    CLUSTER, REPLICATION_GROUP, SERVERLESS, Declared, DeclaredCache, DeclaredDax, DeclaredTable,
+    link_datastores,
 )
 from cachelint.model import (
-    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
-    CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, HttpApi,
-    Inventory, KeySet, Location, OriginRequestPolicy, Resource, Source, labels_of,
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheParameterGroup, CachePolicy,
+    CloudFrontOrigin, DaxParameterGroup, Deployed, DynamoTable, Evidence, HttpApi, Inventory,
+    KeySet, Location, OriginRequestPolicy, Resource, Source, SourceKind, labels_of,
 )
 from cachelint.values import UNKNOWN, as_str_map
 
@@ -36,10 +42,12 @@ class _Where:
 
     def source(self, address: str, type_: str, names: dict[str, str] | None = None,
                tags: Any = None, at: str | None = None) -> Source:
-        loc = Location(at or address, 0, 0, self.account, self.region)
+        at = at or address
+        loc = Location(at, 0, 0, Deployed(at, self.account, self.region))
         marks = frozenset(mark for (k, v), mark in _TAGS.items()
                           if isinstance(tags, dict) and str(tags.get(k, "")).lower() == v)
-        return Source(address, type_, loc, {}, marks, f"aws:{self.account}", dict(names or {}))
+        return Source(address, type_, loc, {}, marks, f"aws:{self.account}", dict(names or {}),
+                      SourceKind.AWS)
 
 
 def _bool(value: Any) -> Any:
@@ -103,7 +111,7 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
         for res in api.get("resources", []):
             for verb, m in (res.get("resourceMethods") or {}).items():
                 az = authorizers.get(m.get("authorizerId"))
-                auth = m.get("authorizationType") or "NONE"
+                auth = m.get("authorizationType") or None  # unset: linking says NONE
                 integration = m.get("methodIntegration") or {}
                 keys = integration.get("cacheKeyParameters") or ()
                 arn = f"{base}/resources/{res.get('id')}/methods/{verb}"
@@ -147,11 +155,11 @@ def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resour
     for p in data.get("cache_policies", []):
         cfg = p.get("CachePolicyConfig") or {}
         arn = f"arn:aws:cloudfront::{w.account}:cache-policy/{p.get('Id')}"
-        policy = CachePolicy(
+        policy = cache_policy(
             source=w.source(arn, "AWS::CloudFront::CachePolicy",
                             {"min_ttl": "MinTTL", "default_ttl": "DefaultTTL",
                              "max_ttl": "MaxTTL"}),
-            name=cfg.get("Name"), managed=False, min_ttl=_int(cfg.get("MinTTL")) or 0,
+            name=cfg.get("Name"), min_ttl=_int(cfg.get("MinTTL")),
             default_ttl=_int(cfg.get("DefaultTTL")), max_ttl=_int(cfg.get("MaxTTL")),
             headers=_keyset(cfg.get("HeadersConfig"), "HeaderBehavior", "Headers"),
             cookies=_keyset(cfg.get("CookiesConfig"), "CookieBehavior", "Cookies"),
@@ -208,7 +216,7 @@ def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
     ttls = [b.get(k) for k in ("MinTTL", "DefaultTTL", "MaxTTL")]
     return cache_behavior(
         source=source, distribution=dist_arn, path_pattern=b.get("PathPattern", "*"),
-        allowed_methods=tuple(b.get("AllowedMethods") or ("GET", "HEAD")),
+        allowed_methods=tuple(b["AllowedMethods"]) if b.get("AllowedMethods") else None,
         origin=origins.get(b.get("TargetOriginId")), has_policy=policy_id is not None,
         policy=policy, has_forwarded_values=isinstance(fv, dict) and policy_id is None,
         legacy_key=legacy, min_ttl=_int(ttls[0]), default_ttl=_int(ttls[1]),
@@ -229,73 +237,56 @@ def _associations(b: dict) -> Any:
 # --- ElastiCache, DAX, DynamoDB -------------------------------------------------------------------
 
 
-def _elasticache(w: _Where, data: dict) -> list[Resource]:
-    groups: dict[str, CacheParameterGroup] = {}
+_CACHE_NAMES = {"at_rest_encryption": "AtRestEncryptionEnabled",
+                "transit_encryption": "TransitEncryptionEnabled",
+                "automatic_failover": "AutomaticFailover", "node_count": "NumCacheClusters",
+                "parameter_group": "CacheParameterGroupName"}
+
+
+def _failover(value: Any) -> Any:
+    return value in ("enabled", "enabling") if isinstance(value, str) else None
+
+
+def _elasticache(w: _Where, data: dict, declared: Declared) -> None:
     for name, group in (data.get("parameter_groups") or {}).items():
         arn = f"arn:aws:elasticache:{w.region}:{w.account}:parametergroup:{name}"
-        groups[arn] = CacheParameterGroup(
+        declared.cache_groups.append(CacheParameterGroup(
             source=w.source(arn, "AWS::ElastiCache::ParameterGroup"), name=name,
-            parameters={str(k): v for k, v in (group.get("Parameters") or {}).items()})
-    out: list[Resource] = list(groups.values())
-    clusters = data.get("cache_clusters", [])
-    members: dict[str, list[dict]] = {}
-    for cc in clusters:
-        if cc.get("ReplicationGroupId"):
-            members.setdefault(cc["ReplicationGroupId"], []).append(cc)
-
-    def group_of(cc: dict | None) -> Any:
-        name = ((cc or {}).get("CacheParameterGroup") or {}).get("CacheParameterGroupName")
-        return parameter_group_for(name, groups)
-
-    names = {"at_rest_encryption": "AtRestEncryptionEnabled",
-             "transit_encryption": "TransitEncryptionEnabled",
-             "automatic_failover": "AutomaticFailover", "node_count": "NumCacheClusters",
-             "parameter_group": "CacheParameterGroupName"}
+            parameters={str(k): v for k, v in (group.get("Parameters") or {}).items()}))
     for rg in data.get("replication_groups", []):
-        mine = members.get(rg.get("ReplicationGroupId"), [])
-        first = mine[0] if mine else None
+        # Every shard has the same members: a primary and its replicas.
         shards = rg.get("NodeGroups") or []
-        per_shard = len(shards[0].get("NodeGroupMembers") or []) if shards else \
-            len(rg.get("MemberClusters") or []) or 1
-        engine = str(rg.get("Engine") or (first or {}).get("Engine") or "redis").lower()
-        out.append(CacheCluster(
+        members = len(shards[0].get("NodeGroupMembers") or []) if shards else 0
+        declared.caches.append(DeclaredCache(
             source=w.source(rg.get("ARN") or rg.get("ReplicationGroupId"),
-                            "AWS::ElastiCache::ReplicationGroup", names, rg.get("Tags")),
-            name=rg.get("ReplicationGroupId"), deployment="replication-group", engine=engine,
-            engine_version=(first or {}).get("EngineVersion"), node_count=per_shard,
-            automatic_failover=rg.get("AutomaticFailover") in ("enabled", "enabling"),
-            at_rest_encryption=bool(rg.get("AtRestEncryptionEnabled")),
-            transit_encryption=bool(rg.get("TransitEncryptionEnabled")),
-            transit_encryption_supported=transit_encryption_supported(
-                engine, (first or {}).get("EngineVersion")),
-            parameter_group=group_of(first), labels=labels_of(rg.get("Description"))))
-    for cc in clusters:
-        if cc.get("ReplicationGroupId"):
-            continue
-        engine = str(cc.get("Engine") or "redis").lower()
-        version = cc.get("EngineVersion")
-        memcached = engine == "memcached"
-        out.append(CacheCluster(
+                            "AWS::ElastiCache::ReplicationGroup", _CACHE_NAMES, rg.get("Tags")),
+            deployment=REPLICATION_GROUP, name=rg.get("ReplicationGroupId"),
+            engine=rg.get("Engine"),
+            num_node_groups=len(shards) if members else None,
+            replicas_per_node_group=members - 1 if members else None,
+            num_cache_clusters=len(rg.get("MemberClusters") or []) or None,
+            automatic_failover=_failover(rg.get("AutomaticFailover")),
+            at_rest_encryption=_bool(rg.get("AtRestEncryptionEnabled")),
+            transit_encryption=_bool(rg.get("TransitEncryptionEnabled")),
+            labels=labels_of(rg.get("Description"))))
+    for cc in data.get("cache_clusters", []):
+        member = cc.get("ReplicationGroupId")
+        declared.caches.append(DeclaredCache(
             source=w.source(cc.get("ARN") or cc.get("CacheClusterId"),
                             "AWS::ElastiCache::CacheCluster",
-                            {**names, "node_count": "NumCacheNodes"}, cc.get("Tags")),
-            name=cc.get("CacheClusterId"), deployment="cluster", engine=engine,
-            engine_version=version, node_count=_int(cc.get("NumCacheNodes")),
-            automatic_failover=False,
-            at_rest_encryption=None if memcached else bool(cc.get("AtRestEncryptionEnabled")),
-            transit_encryption=bool(cc.get("TransitEncryptionEnabled")),
-            transit_encryption_supported=transit_encryption_supported(engine, version),
-            parameter_group=group_of(cc)))
+                            {**_CACHE_NAMES, "node_count": "NumCacheNodes"}, cc.get("Tags")),
+            deployment=CLUSTER, name=cc.get("CacheClusterId"), engine=cc.get("Engine"),
+            engine_version=cc.get("EngineVersion"), num_cache_nodes=_int(cc.get("NumCacheNodes")),
+            at_rest_encryption=_bool(cc.get("AtRestEncryptionEnabled")),
+            transit_encryption=_bool(cc.get("TransitEncryptionEnabled")),
+            parameter_group=(cc.get("CacheParameterGroup") or {}).get("CacheParameterGroupName"),
+            replication_group=member or None))
     for sc in data.get("serverless_caches", []):
-        out.append(CacheCluster(
+        declared.caches.append(DeclaredCache(
             source=w.source(sc.get("ARN") or sc.get("ServerlessCacheName"),
                             "AWS::ElastiCache::ServerlessCache", tags=sc.get("Tags")),
-            name=sc.get("ServerlessCacheName"), deployment="serverless",
-            engine=str(sc.get("Engine") or "redis").lower(),
-            engine_version=sc.get("FullEngineVersion") or sc.get("MajorEngineVersion"),
-            node_count=UNKNOWN, automatic_failover=True, at_rest_encryption=True,
-            transit_encryption=True))
-    return out
+            deployment=SERVERLESS, name=sc.get("ServerlessCacheName"), engine=sc.get("Engine"),
+            engine_version=sc.get("MajorEngineVersion") or sc.get("FullEngineVersion")))
 
 
 def dax_group_id(w: _Where, name: str) -> str:
@@ -303,27 +294,22 @@ def dax_group_id(w: _Where, name: str) -> str:
     return f"dax:{w.region}:{w.account}:parametergroup/{name}"
 
 
-def _dax(w: _Where, data: dict, tables: dict[str, DynamoTable]) -> list[Resource]:
-    groups: dict[str, DaxParameterGroup] = {}
+def _dax(w: _Where, data: dict, declared: Declared) -> None:
     for name, group in (data.get("parameter_groups") or {}).items():
         params = group.get("Parameters") or {}
         address = dax_group_id(w, name)
-        groups[address] = DaxParameterGroup(
+        declared.dax_groups.append(DaxParameterGroup(
             source=w.source(address, "AWS::DAX::ParameterGroup",
                             {"record_ttl_millis": "record-ttl-millis",
                              "query_ttl_millis": "query-ttl-millis"}),
             name=name, record_ttl_millis=_int(params.get("record-ttl-millis")),
-            query_ttl_millis=_int(params.get("query-ttl-millis")))
-    out: list[Resource] = list(groups.values())
+            query_ttl_millis=_int(params.get("query-ttl-millis"))))
     roles = data.get("roles") or {}
     for c in data.get("clusters", []):
-        name = (c.get("ParameterGroup") or {}).get("ParameterGroupName")
         grants = roles.get(c.get("IamRoleArn")) or {}
-        names = set(grants.get("tables") or ())
         any_table: Any = bool(grants.get("any_table"))
         if not grants.get("complete", False):
             any_table = UNKNOWN  # the role's policies could not all be read
-        group = parameter_group_for(name, groups)
         source = w.source(c.get("ClusterArn") or c.get("ClusterName"), "AWS::DAX::Cluster",
                           {"replication_factor": "TotalNodes",
                            "sse_enabled": "SSEDescription",
@@ -332,28 +318,32 @@ def _dax(w: _Where, data: dict, tables: dict[str, DynamoTable]) -> list[Resource
                            "record_ttl_millis": "record-ttl-millis",
                            "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"},
                           c.get("Tags"))
-        out.append(DaxCluster(
+        status = (c.get("SSEDescription") or {}).get("Status")
+        declared.dax.append(DeclaredDax(
             source=source, name=c.get("ClusterName"),
             replication_factor=_int(c.get("TotalNodes")),
-            sse_enabled=(c.get("SSEDescription") or {}).get("Status") in ("ENABLED",
-                                                                           "ENABLING"),
-            endpoint_encryption=c.get("ClusterEndpointEncryptionType") or "NONE",
-            parameter_group=group,
-            tables=tuple(t for t in tables.values() if t.name in names),
-            any_table=any_table))
-    return out
+            sse_enabled=status in ("ENABLED", "ENABLING") if isinstance(status, str) else None,
+            endpoint_encryption=c.get("ClusterEndpointEncryptionType"),
+            parameter_group=(c.get("ParameterGroup") or {}).get("ParameterGroupName"),
+            table_names=frozenset(grants.get("tables") or ()), any_table=any_table))
 
 
-def _tables(w: _Where, data: dict) -> dict[str, DynamoTable]:
-    out = {}
+def _tables(w: _Where, data: dict, declared: Declared) -> None:
     for t in data.get("tables", []):
         arn = t.get("TableArn") or t.get("TableName")
-        out[arn] = DynamoTable(
+        declared.tables.append(DeclaredTable(
             source=w.source(arn, "AWS::DynamoDB::Table", {"global_table": "Replicas"},
                             t.get("Tags")),
             name=t.get("TableName"),
-            global_table=bool(t.get("Replicas")) or bool(t.get("GlobalTableVersion")))
-    return out
+            replicas=bool(t.get("Replicas")) or bool(t.get("GlobalTableVersion"))))
+
+
+def _datastores(w: _Where, data: dict) -> list[Resource]:
+    declared = Declared()
+    _elasticache(w, data.get("elasticache") or {}, declared)
+    _tables(w, data.get("dynamodb") or {}, declared)
+    _dax(w, data.get("dax") or {}, declared)
+    return link_datastores(declared)
 
 
 # --- evidence -------------------------------------------------------------------------------------
@@ -456,10 +446,7 @@ def map_snapshot(snapshot: dict) -> Inventory:
             for a in api.get("http_apis", []):
                 http_apis[f"{a.get('ApiId')}.execute-api.{region}."] = http_api_arn(
                     region, str(a.get("ApiId")))
-            tables = _tables(w, data.get("dynamodb") or {})
-            found = [*_rest_apis(w, api), *_http_apis(w, api),
-                     *_elasticache(w, data.get("elasticache") or {}),
-                     *tables.values(), *_dax(w, data.get("dax") or {}, tables)]
+            found = [*_rest_apis(w, api), *_http_apis(w, api), *_datastores(w, data)]
             names = {str(a.get("id")): str(a.get("name", "")) for a in api.get("rest_apis", [])}
             https = {str(a.get("ApiId")): a for a in api.get("http_apis", [])}
             _attach(inv, _Metrics(data.get("metrics") or [], window), found, names, https)

@@ -80,7 +80,8 @@ def open_document(path: str):
 
 
 def source_kind(resource: Resource) -> str:
-    return "cloudformation" if resource.source.type.startswith("AWS::") else "terraform"
+    """terraform or cloudformation: the syntax of the file a fix edits."""
+    return resource.source.kind.value
 
 
 # --- values ---------------------------------------------------------------------------------------

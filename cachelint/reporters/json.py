@@ -12,21 +12,13 @@ from cachelint.model import Location
 SCHEMA_VERSION = "1"
 
 
-def source_kind(resource_type: str, location: Location | None = None) -> str:
-    if resource_type == "file":
-        return "file"
-    if location is not None and location.is_resource:
-        return "aws"
-    return "cloudformation" if "::" in resource_type else "terraform"
-
-
 def location_dict(loc: Location) -> dict[str, Any]:
     out: dict[str, Any] = {"path": loc.path, "start_line": loc.start_line,
                            "end_line": loc.end_line}
-    if loc.is_resource:
-        if loc.path.startswith("arn:"):
-            out["arn"] = loc.path
-        out["account"], out["region"] = loc.account, loc.region
+    if loc.deployed is not None:
+        if loc.deployed.arn:
+            out["arn"] = loc.deployed.arn
+        out["account"], out["region"] = loc.deployed.account, loc.deployed.region
     return out
 
 
@@ -42,7 +34,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "remediation": f.rule.remediation,
         "fix_hint": f.fix_hint,
         "resource": {"address": f.address, "type": f.resource_type,
-                     "source": source_kind(f.resource_type, f.location),
+                     "source": f.source_kind.value,
                      "root": f.root, "roots": list(f.all_roots)},
         "location": location_dict(f.location),
         "pointer": f.pointer,

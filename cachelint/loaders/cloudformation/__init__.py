@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 import re
 
-from cachelint.loaders.cloudformation import map_apigateway, map_cloudfront, map_datastores
+from cachelint.errors import FileError
+from cachelint.files import internal_error, read_text
+from cachelint.loaders import registry
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
     CfnDict, TemplateError, is_template, looks_like_template, parse_template,
 )
 from cachelint.loaders.discovery import Walk, has_template_syntax, walk
-from cachelint.errors import FileError
-from cachelint.files import internal_error, read_text
-from cachelint.model import Inventory
+from cachelint.model import Inventory, SourceKind
 from cachelint.suppressions import Directive, parse_comment
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -78,10 +78,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         inventory.directives.extend(_directives(data, display, text))
         try:
             resources = _resources(data, display, overrides or {}, text, path)
-            mapped = [*map_apigateway.map_resources(resources, inventory.notes,
-                                                    inventory.errors, inventory.directives),
-                      *map_cloudfront.map_resources(resources),
-                      *map_datastores.map_resources(resources)]
+            mapped = registry.read(SourceKind.CLOUDFORMATION, resources, inventory)
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
             inventory.errors.append(FileError(display, internal_error(exc)))
             continue

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from cachelint.linking import (
-    MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
+from cachelint.linking.apigateway import (
+    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
+    resource_paths,
 )
 from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
@@ -20,13 +21,14 @@ from cachelint.values import (
     UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
 )
 
+# What this reader reads (cachelint/loaders/registry.py).
+TYPES = {"AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
+         "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment",
+         "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Route", "AWS::Serverless::Api",
+         "AWS::Serverless::Function",
+         "AWS::Serverless::HttpApi"}
 IMPLICIT_REST_API = "ServerlessRestApi"
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
-
-
-def _api(value: Any) -> str:
-    key = ref_key(value)
-    return str(key) if key is not None else "?"
 
 
 def map_resources(resources: list[CfnResource], notes: list | None = None,
@@ -40,13 +42,13 @@ def map_resources(resources: list[CfnResource], notes: list | None = None,
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     for r in of_type(resources, "AWS::ApiGateway::Stage"):
-        stage = _stage(r, _api(r.get("RestApiId")), as_str(r.get("StageName")), r.props)
+        stage = _stage(r, api_key(r.get("RestApiId")), as_str(r.get("StageName")), r.props)
         stages.append(stage)
         settings += _method_settings(r, stage, r.props.get("MethodSettings"))
     for r in of_type(resources, "AWS::ApiGateway::Deployment"):
         desc = r.props.get("StageDescription")
         if isinstance(desc, dict) and r.get("StageName") is not None:
-            stage = _stage(r, _api(r.get("RestApiId")), as_str(r.get("StageName")), desc,
+            stage = _stage(r, api_key(r.get("RestApiId")), as_str(r.get("StageName")), desc,
                            address=f"{r.logical_id}.StageDescription")
             stages.append(stage)
             settings += _stage_wide(r, stage, desc)
@@ -120,27 +122,15 @@ def _stage_wide(r: CfnResource, stage: ApiStage, desc: dict) -> list[ApiMethodSe
 
 
 def _resource_paths(resources: list[CfnResource]) -> dict[str, Any]:
-    nodes = {r.logical_id: r for r in of_type(resources, "AWS::ApiGateway::Resource")}
-    cache: dict[str, Any] = {}
+    """API resource logical id -> full path ("/users/{id}")."""
+    return resource_paths({r.logical_id: (_parent(r.get("ParentId")), r.get("PathPart"))
+                           for r in of_type(resources, "AWS::ApiGateway::Resource")})
 
-    def path_of(logical: str, depth: int = 0) -> Any:
-        if logical in cache:
-            return cache[logical]
-        node = nodes.get(logical)
-        if node is None or depth > 32:
-            return UNKNOWN
-        parent, part = node.get("ParentId"), node.get("PathPart")
-        if isinstance(parent, Symbol) and parent.attribute == "RootResourceId":
-            base: Any = ""
-        elif isinstance(parent, Symbol):
-            base = path_of(parent.address, depth + 1)
-        else:
-            base = UNKNOWN
-        cache[logical] = f"{base}/{part}" if isinstance(base, str) and isinstance(part, str) \
-            else UNKNOWN
-        return cache[logical]
 
-    return {logical: path_of(logical) for logical in nodes}
+def _parent(value: Any) -> Any:
+    if isinstance(value, Symbol):
+        return ROOT if value.attribute == "RootResourceId" else value.address
+    return UNKNOWN
 
 
 def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
@@ -154,7 +144,7 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         else:
             rpath = UNKNOWN
         verb = as_str(r.get("HttpMethod"))
-        auth = as_str(r.get("AuthorizationType", "NONE"))
+        auth = as_str(r.get("AuthorizationType"))  # unset: linking says NONE
         az_ref = r.get("AuthorizerId")
         az = authorizers.get(az_ref.address) if isinstance(az_ref, Symbol) else None
         identity = identity_sources(auth, az.get("Type") if az else None,
@@ -169,7 +159,7 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
             keys = as_str_tuple(integ.get("CacheKeyParameters"))
             integ_params = as_str_map(integ.get("RequestParameters"))
             src.mark("cache_key_parameters", integ, "CacheKeyParameters")
-        out.append(MethodSpec(source=src.build(), api=_api(r.get("RestApiId")),
+        out.append(MethodSpec(source=src.build(), api=api_key(r.get("RestApiId")),
                               http_method=verb.upper() if isinstance(verb, str) else verb,
                               resource_path=rpath, authorization=auth,
                               identity_sources=identity, cache_key_parameters=keys,
@@ -245,7 +235,7 @@ def _sam(resources: list[CfnResource], notes: list, errors: list, directives: li
     by_api: dict[str, list[MethodSpec]] = {}
     for f in functions:
         for name, ev in _api_events(f):
-            api = _api(ev.get("RestApiId")) if ev.get("RestApiId") is not None \
+            api = api_key(ev.get("RestApiId")) if ev.get("RestApiId") is not None \
                 else IMPLICIT_REST_API
             by_api.setdefault(api, []).append(_sam_method(f, name, ev, api, auth_by_api.get(api)))
     for r in sam_apis:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import (
-    cache_behavior, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+from cachelint.linking.cloudfront import (
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
     origin_request_policy,
 )
 from cachelint.loaders.cloudformation.mapping import (
@@ -13,6 +13,10 @@ from cachelint.loaders.cloudformation.mapping import (
 )
 from cachelint.model import CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
+
+# What this reader reads (cachelint/loaders/registry.py).
+TYPES = {"AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy",
+         "AWS::CloudFront::OriginRequestPolicy", "AWS::Lambda::Url"}
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
@@ -72,13 +76,13 @@ def _policy(r: CfnResource) -> CachePolicy:
                               ("query_strings", q, "QueryStringBehavior")):
         if isinstance(block, dict):
             src.mark(field, block, key)
-    return CachePolicy(source=src.build(), name=as_str(config.get("Name")), managed=False,
-                       min_ttl=as_int(config.get("MinTTL", 0)),
-                       default_ttl=as_int(config.get("DefaultTTL", 86400)),
-                       max_ttl=as_int(config.get("MaxTTL", 31536000)),
-                       headers=_keyset(h, "HeaderBehavior", "Headers"),
-                       cookies=_keyset(c, "CookieBehavior", "Cookies"),
-                       query_strings=_keyset(q, "QueryStringBehavior", "QueryStrings"))
+    return cache_policy(source=src.build(), name=as_str(config.get("Name")),
+                        min_ttl=as_int(config.get("MinTTL")),
+                        default_ttl=as_int(config.get("DefaultTTL")),
+                        max_ttl=as_int(config.get("MaxTTL")),
+                        headers=_keyset(h, "HeaderBehavior", "Headers"),
+                        cookies=_keyset(c, "CookieBehavior", "Cookies"),
+                        query_strings=_keyset(q, "QueryStringBehavior", "QueryStrings"))
 
 
 def _origin_request(r: CfnResource) -> OriginRequestPolicy:
@@ -175,7 +179,8 @@ def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies:
     return cache_behavior(
         source=source, distribution=dist.logical_id,
         path_pattern=as_str(b.get("PathPattern", "*")),
-        allowed_methods=as_str_tuple(b.get("AllowedMethods", ["GET", "HEAD"])),
+        allowed_methods=None if b.get("AllowedMethods") is None
+        else as_str_tuple(b.get("AllowedMethods")),
         origin=origins.get(target) if isinstance(target, str) else None,
         has_policy=has_policy, policy=policy, has_forwarded_values=isinstance(fv, dict),
         legacy_key=legacy, min_ttl=as_int(b.get("MinTTL")), default_ttl=as_int(b.get("DefaultTTL")),

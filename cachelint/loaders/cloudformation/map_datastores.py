@@ -1,43 +1,47 @@
-"""CloudFormation ElastiCache, DAX and DynamoDB resources -> the model (engine-aware)."""
+"""CloudFormation ElastiCache, DAX and DynamoDB resources -> declared records, linked by
+:mod:`cachelint.linking.datastores` (which holds every default and derived fact)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cachelint.linking import (
-    TABLE_ARN, parameter_group_for, strings_in, transit_encryption_supported,
+from cachelint.linking.datastores import (
+    CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
+    DeclaredTable, link_datastores, strings_in,
 )
 from cachelint.loaders.cloudformation.mapping import (
     CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
-from cachelint.model import (
-    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource,
-    labels_of,
-)
-from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, text_or
+from cachelint.model import CacheParameterGroup, DaxParameterGroup, Resource, labels_of
+from cachelint.values import Symbol, as_bool, as_int, as_str, text_or
+
+# What this reader reads (the registry derives from it).
+TYPES = {"AWS::ElastiCache::ParameterGroup", "AWS::ElastiCache::ReplicationGroup",
+         "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ServerlessCache",
+         "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::DAX::ParameterGroup",
+         "AWS::DAX::Cluster", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+         "AWS::IAM::RolePolicy"}
 
 _DAX_TTLS = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
+_DEPLOYMENT = {"AWS::ElastiCache::ReplicationGroup": REPLICATION_GROUP,
+               "AWS::ElastiCache::CacheCluster": CLUSTER,
+               "AWS::ElastiCache::ServerlessCache": SERVERLESS}
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
-    out: list[Resource] = []
-    groups = {r.logical_id: _cache_params(r)
-              for r in of_type(resources, "AWS::ElastiCache::ParameterGroup")}
-    out.extend(groups.values())
-    for r in of_type(resources, "AWS::ElastiCache::ReplicationGroup",
-                     "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ServerlessCache"):
-        cache = _cache(r, groups)
-        if cache is not None:
-            out.append(cache)
-    tables = {r.logical_id: _table(r) for r in of_type(resources, "AWS::DynamoDB::Table",
-                                                       "AWS::DynamoDB::GlobalTable")}
-    out.extend(tables.values())
-    dax_groups = {r.logical_id: _dax_params(r)
-                  for r in of_type(resources, "AWS::DAX::ParameterGroup")}
-    out.extend(dax_groups.values())
-    for r in of_type(resources, "AWS::DAX::Cluster"):
-        out.append(_dax(r, dax_groups, tables, resources))
-    return out
+    return link_datastores(declare(resources))
+
+
+def declare(resources: list[CfnResource]) -> Declared:
+    tables = [_table(r) for r in of_type(resources, "AWS::DynamoDB::Table",
+                                          "AWS::DynamoDB::GlobalTable")]
+    return Declared(
+        cache_groups=[_cache_params(r)
+                      for r in of_type(resources, "AWS::ElastiCache::ParameterGroup")],
+        caches=[_cache(r) for r in of_type(resources, *_DEPLOYMENT)], tables=tables,
+        dax_groups=[_dax_params(r) for r in of_type(resources, "AWS::DAX::ParameterGroup")],
+        dax=[_dax(r, resources, {t.source.address for t in tables})
+             for r in of_type(resources, "AWS::DAX::Cluster")])
 
 
 def _cache_params(r: CfnResource) -> CacheParameterGroup:
@@ -61,7 +65,7 @@ def _tags(r: CfnResource) -> dict:
     return tags if isinstance(tags, dict) else {}
 
 
-def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
+def _cache(r: CfnResource) -> DeclaredCache:
     p = r.props
     src = CfnSourceBuilder(r)
     for field, key in (("at_rest_encryption", "AtRestEncryptionEnabled"),
@@ -70,58 +74,30 @@ def _cache(r: CfnResource, groups: dict) -> CacheCluster | None:
                        ("node_count", "NumCacheClusters"), ("engine", "Engine"),
                        ("parameter_group", "CacheParameterGroupName")):
         src.mark(field, p, key)
-    engine = as_str(r.get("Engine"))
-    engine = engine.lower() if isinstance(engine, str) else engine
-    version = as_str(r.get("EngineVersion"))
-    group = parameter_group_for(r.get("CacheParameterGroupName"), groups)
-    labels = labels_of(as_str(r.get("ReplicationGroupDescription")), as_str(r.get("Description")),
-                       _tags(r), *(text for _, text in r.comments))
-    if r.type == "AWS::ElastiCache::ServerlessCache":
-        return CacheCluster(source=src.build(), name=as_str(r.get("ServerlessCacheName")),
-                            deployment="serverless", engine=engine, engine_version=version,
-                            node_count=UNKNOWN, automatic_failover=True,
-                            at_rest_encryption=True, transit_encryption=True)
     if r.type == "AWS::ElastiCache::CacheCluster":
         src.mark("node_count", p, "NumCacheNodes")
-        transit = as_bool(r.get("TransitEncryptionEnabled"))
-        memcached = engine == "memcached"
-        return CacheCluster(
-            source=src.build(), name=text_or(r.get("ClusterName"), r.logical_id),
-            deployment="cluster", engine=engine, engine_version=version,
-            node_count=as_int(r.get("NumCacheNodes")), automatic_failover=False,
-            at_rest_encryption=UNKNOWN if engine is UNKNOWN else None if memcached else False,
-            transit_encryption=False if transit is None else transit,
-            transit_encryption_supported=transit_encryption_supported(
-                "redis" if engine is None else engine, version),
-            parameter_group=group, labels=labels)
-    name = text_or(r.get("ReplicationGroupId"), r.logical_id)
-    if r.get("GlobalReplicationGroupId") is not None:
-        # A secondary of a global datastore inherits engine and encryption from the primary.
-        return CacheCluster(source=src.build(), name=name, deployment="replication-group",
-                            engine=UNKNOWN, engine_version=version,
-                            node_count=as_int(r.get("NumCacheClusters")),
-                            automatic_failover=as_bool(r.get("AutomaticFailoverEnabled")),
-                            at_rest_encryption=None, transit_encryption=None,
-                            parameter_group=group)
-    engine = "redis" if engine is None else engine
-    if r.get("NumNodeGroups") is not None or r.get("ReplicasPerNodeGroup") is not None:
-        replicas = as_int(r.get("ReplicasPerNodeGroup", 1))
-        nodes: Any = UNKNOWN if replicas is UNKNOWN else 1 + replicas
-    else:
-        nodes = as_int(r.get("NumCacheClusters", 1))
-    at_rest = as_bool(r.get("AtRestEncryptionEnabled"))
-    if at_rest is None:
-        # The API's default is false; for valkey the default is not documented: unknown.
-        at_rest = False if engine == "redis" else UNKNOWN
-    transit = as_bool(r.get("TransitEncryptionEnabled"))
-    failover = as_bool(r.get("AutomaticFailoverEnabled"))
-    return CacheCluster(source=src.build(), name=name, deployment="replication-group",
-                        engine=engine, engine_version=version, node_count=nodes,
-                        automatic_failover=False if failover is None else failover,
-                        at_rest_encryption=at_rest,
-                        transit_encryption=False if transit is None else transit,
-                        transit_encryption_supported=transit_encryption_supported(engine, version),
-                        parameter_group=group, labels=labels)
+    name = {"AWS::ElastiCache::ServerlessCache": as_str(r.get("ServerlessCacheName")),
+            "AWS::ElastiCache::CacheCluster": text_or(r.get("ClusterName"), r.logical_id),
+            "AWS::ElastiCache::ReplicationGroup": text_or(r.get("ReplicationGroupId"),
+                                                          r.logical_id)}[r.type]
+    serverless = r.type == "AWS::ElastiCache::ServerlessCache"
+    return DeclaredCache(
+        source=src.build(), deployment=_DEPLOYMENT[r.type], name=name,
+        engine=as_str(r.get("Engine")),
+        engine_version=as_str(r.get("MajorEngineVersion" if serverless else "EngineVersion")),
+        num_cache_clusters=as_int(r.get("NumCacheClusters")),
+        num_node_groups=as_int(r.get("NumNodeGroups")),
+        replicas_per_node_group=as_int(r.get("ReplicasPerNodeGroup")),
+        num_cache_nodes=as_int(r.get("NumCacheNodes")),
+        automatic_failover=as_bool(r.get("AutomaticFailoverEnabled")),
+        at_rest_encryption=None if r.type == "AWS::ElastiCache::CacheCluster" else as_bool(
+            r.get("AtRestEncryptionEnabled")),
+        transit_encryption=as_bool(r.get("TransitEncryptionEnabled")),
+        parameter_group=r.get("CacheParameterGroupName"),
+        global_datastore=r.get("GlobalReplicationGroupId"),
+        labels=() if serverless else labels_of(
+            as_str(r.get("ReplicationGroupDescription")), as_str(r.get("Description")),
+            _tags(r), *(text for _, text in r.comments)))
 
 
 def _dax_params(r: CfnResource) -> DaxParameterGroup:
@@ -137,21 +113,21 @@ def _dax_params(r: CfnResource) -> DaxParameterGroup:
                              name=text_or(r.get("ParameterGroupName"), r.logical_id), **values)
 
 
-def _table(r: CfnResource) -> DynamoTable:
+def _table(r: CfnResource) -> DeclaredTable:
     src = CfnSourceBuilder(r)
-    is_global: Any = r.type == "AWS::DynamoDB::GlobalTable"
-    if is_global:
+    global_resource = r.type == "AWS::DynamoDB::GlobalTable"
+    if global_resource:
         src.mark("global_table", r.props, "Replicas")
-    return DynamoTable(source=src.build(), name=text_or(r.get("TableName"), r.logical_id),
-                       global_table=is_global)
-
+    return DeclaredTable(source=src.build(), name=text_or(r.get("TableName"), r.logical_id),
+                         global_resource=global_resource)
 
 
 def _dax_tables(cluster: CfnResource, resources: list[CfnResource],
-                tables: dict[str, DynamoTable]) -> tuple:
+                tables: set[str]) -> tuple[frozenset, frozenset]:
+    """The tables the cluster's role grants: (logical ids referenced, names in table ARNs)."""
     role = cluster.props.get("IAMRoleARN")
     if not isinstance(role, Symbol):
-        return ()
+        return frozenset(), frozenset()
     docs: list[Any] = []
     for r in resources:
         if r.logical_id == role.address and r.type == "AWS::IAM::Role":
@@ -161,31 +137,26 @@ def _dax_tables(cluster: CfnResource, resources: list[CfnResource],
                 and role.address in logical_refs(r.raw.get("Properties", {}).get("Roles")) \
                 | logical_refs(r.raw.get("Properties", {}).get("RoleName")):
             docs.append(r.raw.get("Properties", {}).get("PolicyDocument"))
-    found = {ref for doc in docs for ref in logical_refs(doc) if ref in tables}
+    refs = {ref for doc in docs for ref in logical_refs(doc) if ref in tables}
     names = {m for doc in docs for text in strings_in(doc) for m in TABLE_ARN.findall(text)}
-    found |= {logical for logical, t in tables.items() if t.name in names}
-    return tuple(tables[t] for t in sorted(found))
+    return frozenset(refs), frozenset(names)
 
 
-def _dax(r: CfnResource, groups: dict, tables: dict, resources: list[CfnResource]) -> DaxCluster:
+def _dax(r: CfnResource, resources: list[CfnResource], tables: set[str]) -> DeclaredDax:
     p = r.props
     src = CfnSourceBuilder(r)
     sse = p.get("SSESpecification")
-    sse_enabled = as_bool(sse.get("SSEEnabled")) if isinstance(sse, dict) else None
     if isinstance(sse, dict):
         src.mark("sse_enabled", sse, "SSEEnabled")
     src.mark("endpoint_encryption", p, "ClusterEndpointEncryptionType")
     src.mark("replication_factor", p, "ReplicationFactor")
     src.mark("parameter_group", p, "ParameterGroupName")
     src.mark("tables", p, "IAMRoleARN")
-    group = parameter_group_for(p.get("ParameterGroupName"), groups)
-    for field in _DAX_TTLS.values():
-        if isinstance(group, DaxParameterGroup):
-            src.fields[field] = group.source.locate(field)
-        else:
-            src.mark(field, p, "ParameterGroupName")
-    return DaxCluster(source=src.build(), name=text_or(p.get("ClusterName"), r.logical_id),
-                      replication_factor=as_int(p.get("ReplicationFactor")),
-                      sse_enabled=False if sse_enabled is None else sse_enabled,
-                      endpoint_encryption=as_str(p.get("ClusterEndpointEncryptionType", "NONE")),
-                      parameter_group=group, tables=_dax_tables(r, resources, tables))
+    refs, names = _dax_tables(r, resources, tables)
+    return DeclaredDax(source=src.build(), name=text_or(p.get("ClusterName"), r.logical_id),
+                       replication_factor=as_int(p.get("ReplicationFactor")),
+                       sse_enabled=as_bool(sse.get("SSEEnabled")) if isinstance(sse, dict)
+                       else None,
+                       endpoint_encryption=as_str(p.get("ClusterEndpointEncryptionType")),
+                       parameter_group=p.get("ParameterGroupName"), table_refs=refs,
+                       table_names=names)

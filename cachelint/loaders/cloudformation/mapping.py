@@ -8,7 +8,7 @@ from typing import Any
 
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.template import CfnDict, CfnList
-from cachelint.model import Location, Source
+from cachelint.model import Location, Source, SourceKind
 
 _ANNOTATION = re.compile(r"cachelint\s*:\s*(hot|strongly-consistent|store)\b", re.IGNORECASE)
 _TAGS = {("cachelint:consistency", "strong"): "strongly-consistent",
@@ -66,7 +66,8 @@ class CfnSourceBuilder:
 
     def build(self) -> Source:
         return Source(self.address, self.res.type, self.location, dict(self.fields),
-                      annotations(self.res), self.res.path, dict(self.names))
+                      annotations(self.res), self.res.path, dict(self.names),
+                      SourceKind.CLOUDFORMATION)
 
 
 def annotations(res: CfnResource) -> frozenset[str]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 
-from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
-from cachelint.loaders.terraform.plan import is_plan_file, load_plan
 from cachelint.errors import FileError
 from cachelint.files import internal_error
+from cachelint.loaders import registry
+from cachelint.loaders.terraform.plan import is_plan_file, load_plan
 from cachelint.loaders.terraform.project import TerraformProject
-from cachelint.model import Inventory
+from cachelint.model import Inventory, SourceKind
 
 __all__ = ["RELEVANT_TYPES", "is_plan_file", "load_plans", "load_terraform"]
 
-RELEVANT_TYPES = map_apigateway.TYPES | map_cloudfront.TYPES | map_datastores.TYPES
+RELEVANT_TYPES = registry.types(SourceKind.TERRAFORM)
 
 
 def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict | None = None,
@@ -67,10 +67,7 @@ def _map(resources: list, inventory: Inventory) -> None:
         roots.setdefault(res.root, []).append(res)
     for root, group in sorted(roots.items()):
         try:
-            mapped = [*map_apigateway.map_resources(group, inventory.notes, inventory.errors,
-                                                    inventory.directives),
-                      *map_cloudfront.map_resources(group),
-                      *map_datastores.map_resources(group)]
+            mapped = registry.read(SourceKind.TERRAFORM, group, inventory)
         except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
             inventory.errors.append(FileError(root or ".", internal_error(exc)))
             continue

@@ -6,18 +6,19 @@ import os
 import re
 from typing import Any
 
+from cachelint.errors import FileError
+from cachelint.linking.apigateway import (
+    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
+    resource_paths,
+)
 from cachelint.loaders import openapi
 from cachelint.loaders.terraform.evaluate import evaluate
-from cachelint.errors import FileError
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call, ObjectExpr
-from cachelint.linking import (
-    MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
-)
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import (
-    Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
+    UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
 )
 
 TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gateway_method",
@@ -149,17 +150,12 @@ def _substitution(variables: Any):
     return lambda text: _INTERPOLATION.sub(value, text)
 
 
-def _api(value: Any) -> str:
-    key = ref_key(value)
-    return str(key) if key is not None else "?"
-
-
 def _stage(res: TfResource) -> ApiStage:
     b = res.body
     src = SourceBuilder(res)
     src.mark("cache_cluster_enabled", b, "cache_cluster_enabled")
     src.mark("cache_cluster_size", b, "cache_cluster_size")
-    return ApiStage(source=src.build(), api=_api(b.get("rest_api_id")),
+    return ApiStage(source=src.build(), api=api_key(b.get("rest_api_id")),
                     name=as_str(b.get("stage_name")),
                     cache_cluster_enabled=as_bool(b.get("cache_cluster_enabled")),
                     cache_cluster_size=as_str(b.get("cache_cluster_size")))
@@ -186,35 +182,22 @@ def _settings(res: TfResource) -> ApiMethodSettings:
             else:
                 src.fields.setdefault(field, location(s.span))
     path, http_method = method_path_parts(as_str(b.get("method_path")))
-    return ApiMethodSettings(source=src.build(), api=_api(b.get("rest_api_id")),
+    return ApiMethodSettings(source=src.build(), api=api_key(b.get("rest_api_id")),
                              stage=as_str(b.get("stage_name")), method_path=path,
                              http_method=http_method, **values)
 
 
 def _resource_paths(resources: list[TfResource]) -> dict[str, Any]:
     """API resource address -> full path ("/users/{id}"); root resources map to "/"."""
-    nodes = {r.address: r for r in by_type(resources, "aws_api_gateway_resource")}
-    cache: dict[str, Any] = {}
+    return resource_paths({r.address: (_parent(r.body.get("parent_id")),
+                                       r.body.get("path_part"))
+                           for r in by_type(resources, "aws_api_gateway_resource")})
 
-    def path_of(address: str, depth: int = 0) -> Any:
-        if address in cache:
-            return cache[address]
-        node = nodes.get(address)
-        if node is None or depth > 32:
-            return UNKNOWN
-        part = node.body.get("path_part")
-        parent = node.body.get("parent_id")
-        if isinstance(parent, Symbol) and parent.attribute == "root_resource_id":
-            base: Any = ""
-        elif isinstance(parent, Symbol):
-            base = path_of(parent.address, depth + 1)
-        else:
-            base = UNKNOWN
-        value = f"{base}/{part}" if isinstance(base, str) and isinstance(part, str) else UNKNOWN
-        cache[address] = value
-        return value
 
-    return {a: path_of(a) for a in nodes}
+def _parent(value: Any) -> Any:
+    if isinstance(value, Symbol):
+        return ROOT if value.attribute == "root_resource_id" else value.address
+    return UNKNOWN
 
 
 def _path_for(resource_id: Any, paths: dict[str, Any]) -> Any:
@@ -230,13 +213,13 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
     integrations = {}
     for r in by_type(resources, "aws_api_gateway_integration"):
         b = r.body
-        key = (_api(b.get("rest_api_id")), _path_for(b.get("resource_id"), paths),
+        key = (api_key(b.get("rest_api_id")), _path_for(b.get("resource_id"), paths),
                as_str(b.get("http_method")))
         integrations[key] = r
     out: list[MethodSpec] = []
     for r in by_type(resources, "aws_api_gateway_method"):
         b = r.body
-        api = _api(b.get("rest_api_id"))
+        api = api_key(b.get("rest_api_id"))
         verb = as_str(b.get("http_method"))
         verb = verb.upper() if isinstance(verb, str) else verb
         rpath = _path_for(b.get("resource_id"), paths)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from cachelint.linking.cloudfront import (
+    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_origin_request_policy,
+    managed_policy, origin_kind, origin_request_policy,
+)
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.linking import (
-    cache_behavior, edge_functions, legacy_cache_key, managed_policy, origin_kind,
-    managed_origin_request_policy, origin_request_policy,
-)
 from cachelint.model import (
-    CLOUDFRONT_LEGACY_DEFAULT_TTL, CLOUDFRONT_LEGACY_MAX_TTL, CacheBehavior, CachePolicy,
-    CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
+    CacheBehavior, CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
+    SourceKind,
 )
-from cachelint.values import Symbol, UNKNOWN, as_bool, as_int, as_str, as_str_tuple
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
 
 TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy",
          "aws_cloudfront_origin_request_policy"}
@@ -81,13 +81,10 @@ def _policy(res: TfResource) -> CachePolicy:
         if q is not None:
             queries = _keyset(q.get("query_string_behavior"), _items(q, "query_strings"))
             src.mark("query_strings", q, "query_string_behavior")
-    min_ttl = as_int(b.get("min_ttl", 0))
-    # Terraform's (and the API's) defaults: 86400 default, 31536000 max, raised to min if lower.
-    default_ttl = as_int(b.get("default_ttl", CLOUDFRONT_LEGACY_DEFAULT_TTL))
-    max_ttl = as_int(b.get("max_ttl", CLOUDFRONT_LEGACY_MAX_TTL))
-    return CachePolicy(source=src.build(), name=as_str(b.get("name")), managed=False,
-                       min_ttl=min_ttl, default_ttl=default_ttl, max_ttl=max_ttl,
-                       headers=headers, cookies=cookies, query_strings=queries)
+    return cache_policy(source=src.build(), name=as_str(b.get("name")),
+                        min_ttl=as_int(b.get("min_ttl")), default_ttl=as_int(b.get("default_ttl")),
+                        max_ttl=as_int(b.get("max_ttl")), headers=headers, cookies=cookies,
+                        query_strings=queries)
 
 
 def _origin_request(res: TfResource) -> OriginRequestPolicy:
@@ -150,6 +147,10 @@ def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
     return CloudFrontOrigin(id=o.get("origin_id"), domain=domain, kind=kind, references=refs)
 
 
+def _methods(value: Any) -> Any:
+    return None if value is None else as_str_tuple(value)
+
+
 def _legacy_key(fv: EvalBody | None) -> tuple[KeySet, KeySet, KeySet]:
     if fv is None:
         return KeySet(), KeySet(), KeySet()
@@ -179,7 +180,7 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
     source = src.build()
     pattern = as_str(b.get("path_pattern", "*"))
     source = Source(address, dist.type, location(b.span), source.fields, source.annotations,
-                    dist.root)
+                    dist.root, kind=SourceKind.TERRAFORM)
     target = b.get("target_origin_id")
     origin = origins.get(target) if isinstance(target, str) else None
     policy_id = b.get("cache_policy_id")
@@ -193,11 +194,11 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
     policy: Any = None
     if has_policy is True:
         policy_source = Source(source.address, source.type, source.locate("cache_policy_id"),
-                               {}, source.annotations, source.root)
+                               {}, source.annotations, source.root, kind=SourceKind.TERRAFORM)
         policy = _resolve_policy(policy_id, policy_source, policies, data_policies)
     return cache_behavior(
         source=source, distribution=dist.address, path_pattern=pattern,
-        allowed_methods=as_str_tuple(b.get("allowed_methods", ["GET", "HEAD"])), origin=origin,
+        allowed_methods=_methods(b.get("allowed_methods")), origin=origin,
         has_policy=has_policy, policy=policy, has_forwarded_values=has_fv,
         legacy_key=_legacy_key(fv), min_ttl=as_int(b.get("min_ttl")),
         default_ttl=as_int(b.get("default_ttl")), max_ttl=as_int(b.get("max_ttl")),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from cachelint.loaders.terraform.module import EvalBody, SourceSpan, TfResource
-from cachelint.model import Location, Source
+from cachelint.model import Location, Source, SourceKind
 
 _ANNOTATION = re.compile(r"cachelint\s*:\s*([a-z][a-z-]*)", re.IGNORECASE)
 # Inline marks that describe the resource (ignore directives are handled elsewhere).
@@ -37,7 +37,7 @@ class SourceBuilder:
     def build(self) -> Source:
         return Source(self.res.address, self.res.type, location(self.res.body.span),
                       dict(self.fields), annotations(self.res), self.res.root,
-                      dict(self.names))
+                      dict(self.names), SourceKind.TERRAFORM)
 
 
 def annotations(res: TfResource) -> frozenset[str]:

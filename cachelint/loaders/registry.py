@@ -1,0 +1,79 @@
+"""The readers of every source, with the resource types each reads.
+
+A new source or a new layer is one reader module (its ``TYPES`` and ``map_resources``) and
+one line here; the loaders run the readers of their source from this table and the Terraform
+prefilter derives its relevant words from it (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from cachelint.model import Inventory, Resource, SourceKind
+
+
+@dataclass(frozen=True)
+class Reader:
+    source: SourceKind
+    layer: str  # "apigateway", "cloudfront" or "datastores"
+    module: str  # the reader's module: TYPES and map_resources(resources[, notes, errors,
+    # directives])
+    # Whether map_resources reports what it could not read (OpenAPI definitions) and the
+    # suppression comments of the files it reads besides the resources' own.
+    reports: bool = False
+    # Types read only to resolve what another type refers to (IAM policies naming the tables
+    # a DAX cluster reads): they do not make a file relevant by themselves.
+    supporting: frozenset = frozenset()
+
+    @property
+    def mapper(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    @property
+    def types(self) -> frozenset:
+        return frozenset(self.mapper.TYPES)
+
+    def read(self, resources: list[Any], inventory: Inventory) -> list[Resource]:
+        if self.reports:
+            return self.mapper.map_resources(resources, inventory.notes, inventory.errors,
+                                             inventory.directives)
+        return self.mapper.map_resources(resources)
+
+
+_IAM_TF = frozenset({"aws_iam_role", "aws_iam_role_policy", "aws_iam_policy",
+                     "aws_iam_role_policy_attachment", "aws_iam_policy_document"})
+_IAM_CFN = frozenset({"AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+                      "AWS::IAM::RolePolicy"})
+
+READERS: tuple[Reader, ...] = (
+    Reader(SourceKind.TERRAFORM, "apigateway", "cachelint.loaders.terraform.map_apigateway",
+           reports=True),
+    Reader(SourceKind.TERRAFORM, "cloudfront", "cachelint.loaders.terraform.map_cloudfront"),
+    Reader(SourceKind.TERRAFORM, "datastores", "cachelint.loaders.terraform.map_datastores",
+           supporting=_IAM_TF),
+    Reader(SourceKind.CLOUDFORMATION, "apigateway",
+           "cachelint.loaders.cloudformation.map_apigateway", reports=True),
+    Reader(SourceKind.CLOUDFORMATION, "cloudfront",
+           "cachelint.loaders.cloudformation.map_cloudfront"),
+    Reader(SourceKind.CLOUDFORMATION, "datastores",
+           "cachelint.loaders.cloudformation.map_datastores", supporting=_IAM_CFN),
+)
+
+
+def readers(source: SourceKind) -> list[Reader]:
+    return [r for r in READERS if r.source is source]
+
+
+def read(source: SourceKind, resources: list[Any], inventory: Inventory) -> list[Resource]:
+    """Every reader of ``source`` over one module's (or template's) resources."""
+    return [m for reader in readers(source) for m in reader.read(resources, inventory)]
+
+
+def types(source: SourceKind, supporting: bool = True) -> frozenset:
+    """The resource types the readers of ``source`` read (without ``supporting``: only the
+    types that make a file worth reading)."""
+    return frozenset(t for r in readers(source) for t in r.types
+                     if supporting or t not in r.supporting)

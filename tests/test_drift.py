@@ -1,0 +1,187 @@
+"""The same resources written in Terraform, in a CloudFormation template and as an account
+snapshot (tests/drift/) give equal model objects, every field but where they were read from.
+
+Readers declare, one linking layer derives (docs/architecture.md): a fact written in two places
+drifts, and this test is how we know it has not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+
+from cachelint.aws.snapshot import load_snapshot
+from cachelint.loaders.cloudformation import load_cloudformation
+from cachelint.loaders.terraform import load_terraform
+from cachelint.model import (
+    ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
+    CachePolicy, DaxCluster, DaxParameterGroup, DynamoTable, Inventory, Resource, SourceKind,
+)
+from cachelint.values import UNKNOWN
+
+HERE = os.path.join(os.path.dirname(__file__), "drift")
+SOURCES = {
+    SourceKind.TERRAFORM: lambda: load_terraform([os.path.join(HERE, "terraform")]),
+    SourceKind.CLOUDFORMATION: lambda: load_cloudformation(
+        [os.path.join(HERE, "cloudformation", "template.yaml")]),
+    SourceKind.AWS: lambda: load_snapshot(os.path.join(HERE, "account.json")),
+}
+# Fields that cannot agree, each with why: (kind, field) -> reason.
+NOT_COMPARED = {
+    (CacheBehavior, "domains"): "the distribution's domain name is AWS's: only a live scan has it",
+    # References in each source's own names: an address, a logical id, an id or ARN.
+    (ApiStage, "api"): "reference", (ApiMethodSettings, "api"): "reference",
+    (ApiMethod, "api"): "reference", (CacheBehavior, "distribution"): "reference",
+}
+# The snapshot's method settings leave out requireAuthorizationForCacheControl and its strategy,
+# which a live stage always reports: CloudFormation's MethodSetting cannot say them, so the
+# template leaves them to AWS's default and so does the Terraform.
+
+
+def plain(value, kind: type | None = None, source: SourceKind | None = None):
+    """A model object as plain data, without where it was read from (``source``), recursively;
+    the fields of NOT_COMPARED are dropped for every source."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"type": type(value).__name__,
+                **{f.name: plain(getattr(value, f.name), type(value))
+                   for f in dataclasses.fields(value)
+                   if f.name != "source" and (type(value), f.name) not in NOT_COMPARED}}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return "UNKNOWN" if value is UNKNOWN else value
+
+
+@pytest.fixture(scope="module")
+def inventories() -> dict[SourceKind, Inventory]:
+    out = {}
+    for kind, load in SOURCES.items():
+        inv = load()
+        assert not inv.errors, (kind, inv.errors)
+        out[kind] = inv
+    return out
+
+
+# What tells the objects of a kind apart, in every source.
+KEYS = {
+    CacheBehavior: lambda r: r.path_pattern, ApiStage: lambda r: r.name,
+    ApiMethodSettings: lambda r: (r.stage, r.method_path),
+    ApiMethod: lambda r: (r.stage, r.route),
+}
+
+
+def by_name(inv: Inventory, kind: type) -> dict:
+    key = KEYS.get(kind, lambda r: r.name)
+    return {key(r): r for r in inv.of(kind)}
+
+
+LAYERS = [CachePolicy, CacheBehavior, ApiStage, ApiMethodSettings, ApiMethod,
+          CacheParameterGroup, CacheCluster, DynamoTable, DaxParameterGroup, DaxCluster]
+
+
+@pytest.mark.parametrize("kind", LAYERS, ids=lambda k: k.__name__)
+def test_every_source_gives_the_same_model(inventories, kind):
+    models = {source: by_name(inv, kind) for source, inv in inventories.items()}
+    names = {source: sorted(found) for source, found in models.items()}
+    terraform = names[SourceKind.TERRAFORM]
+    assert terraform, f"the drift files declare no {kind.__name__}"
+    assert all(n == terraform for n in names.values()), names
+    for name in terraform:
+        want = plain(models[SourceKind.TERRAFORM][name])
+        for source in (SourceKind.CLOUDFORMATION, SourceKind.AWS):
+            assert plain(models[source][name]) == want, (kind.__name__, name, source.value)
+
+
+def test_each_model_object_says_which_source_it_came_from(inventories):
+    for source, inv in inventories.items():
+        assert inv.resources
+        assert {r.source.kind for r in inv.resources} == {source}
+
+
+def test_the_drift_files_exercise_the_derived_facts(inventories):
+    """Defaults, membership and grants are reached, so agreement is not agreement on None."""
+    inv = inventories[SourceKind.AWS]
+    caches = by_name(inv, CacheCluster)
+    assert caches["orders"].engine_version == "7.1"  # from the member clusters
+    assert caches["orders"].parameter_group.maxmemory_policy == "allkeys-lru"
+    assert caches["sessions"].node_count == 2  # a primary and a replica per shard
+    assert caches["pages"].at_rest_encryption is None  # Memcached nodes cannot
+    assert "orders-001" not in caches  # members are part of their group
+    assert by_name(inv, DynamoTable)["events"].global_table is True
+    dax = by_name(inv, DaxCluster)["reads"]
+    assert [t.name for t in dax.tables] == ["orders"]
+    assert dax.record_ttl_millis == 0
+    method = by_name(inv, ApiMethod)[("prod", "GET /products")]
+    assert method.caching_enabled is True and method.ttl == 300  # from the "*/*" entry
+    assert method.authorizer_identity_sources == ("method.request.header.Authorization",)
+    behaviours = by_name(inv, CacheBehavior)
+    assert behaviours["*"].policy.name == "pages" and behaviours["*"].default_ttl == 300
+    assert behaviours["/api/*"].headers.items == ("Authorization",)
+    assert behaviours["/api/*"].origin.kind == "custom"
+
+
+def _declared_terraform(tmp_path, text: str) -> list[Resource]:
+    (tmp_path / "main.tf").write_text(text)
+    return load_terraform([str(tmp_path)]).resources
+
+
+def test_a_sharded_group_without_a_replica_count_has_an_unknown_node_count(tmp_path):
+    """``ReplicasPerNodeGroup`` has no documented default: Terraform and CloudFormation used
+    to disagree (1 and 2 nodes); both now say unknown."""
+    (tmp_path / "tf").mkdir()
+    tf = _declared_terraform(tmp_path / "tf", '''
+resource "aws_elasticache_replication_group" "s" {
+  replication_group_id = "s"
+  description          = "s"
+  num_node_groups      = 2
+}
+''')
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  S:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupId: s
+      ReplicationGroupDescription: s
+      NumNodeGroups: 2
+''')
+    cfn = load_cloudformation([str(template)]).resources
+    assert [r.node_count for r in tf] == [UNKNOWN]
+    assert [r.node_count for r in cfn] == [UNKNOWN]
+
+
+def test_what_differs_by_source_is_the_table_of_unset_defaults(tmp_path):
+    """A replication group that leaves at-rest encryption out: the Terraform provider turns it
+    on for valkey, the API's default is off, CloudFormation's valkey default is not documented
+    (linking/datastores.py UNSET_DEFAULTS)."""
+    (tmp_path / "tf").mkdir()
+    tf = _declared_terraform(tmp_path / "tf", '''
+resource "aws_elasticache_replication_group" "v" {
+  replication_group_id = "v"
+  description          = "v"
+  engine               = "valkey"
+}
+
+resource "aws_elasticache_replication_group" "r" {
+  replication_group_id = "r"
+  description          = "r"
+  engine               = "redis"
+}
+''')
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  V:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties: {ReplicationGroupId: v, ReplicationGroupDescription: v, Engine: valkey}
+  R:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties: {ReplicationGroupId: r, ReplicationGroupDescription: r, Engine: redis}
+''')
+    cfn = load_cloudformation([str(template)]).resources
+    assert {r.name: r.at_rest_encryption for r in tf} == {"v": True, "r": False}
+    assert {r.name: r.at_rest_encryption for r in cfn} == {"v": UNKNOWN, "r": False}
