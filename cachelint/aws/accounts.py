@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from cachelint import __version__, atomic
-from cachelint.aws import SNAPSHOT_FORMAT, evidence
+from cachelint.aws import SNAPSHOT_FORMAT, config, evidence
 from cachelint.aws.collect import AwsOptions, read_global, read_region
 from cachelint.aws.reader import Halt, Reader
 from cachelint.aws.session import (
@@ -201,6 +201,7 @@ class _Run:
             if options.metrics else None}
         self.lock = threading.Lock()
         self.clock = time.monotonic()
+        self.config: config.Inventory | None = None  # --aws-config-aggregator
 
     # --- who to read ---------------------------------------------------------------------------
 
@@ -210,7 +211,20 @@ class _Run:
         self.base = frozen(session)
         self.home = session.region_name or DEFAULT_REGION
         ids: list[str] = []
-        if o.accounts_file:
+        if o.config_aggregator:
+            if o.accounts_file or o.organization:
+                raise AwsSetupError("--aws-config-aggregator names the accounts itself: drop "
+                                    "--accounts/--organization")
+            if not o.role_arn:
+                raise AwsSetupError("--aws-config-aggregator needs --role-arn: the role that "
+                                    "reads, in each account, what AWS Config does not record")
+            r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
+            self.config = config.query(r, o.config_aggregator)
+            ids = self.config.accounts()
+            if not ids:
+                raise AwsSetupError(f"--aws-config-aggregator {o.config_aggregator}: the "
+                                    "aggregator holds no configuration items")
+        elif o.accounts_file:
             ids = read_accounts_file(o.accounts_file)
         elif o.organization:
             r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
@@ -266,7 +280,11 @@ class _Run:
                 return
             t.account = Account(t.account_id, creds, self.options.profile)
         o.account = t.account
-        if self.options.regions:
+        if self.config is not None:  # the Regions Config holds items for (--region: of those)
+            found = self.config.regions(t.account_id)
+            wanted = self.options.regions
+            o.regions = [r for r in found if r in wanted] if wanted else found
+        elif self.options.regions:
             o.regions = list(dict.fromkeys(self.options.regions))
         elif not self.options.all_regions:
             o.regions = [self.home]
@@ -280,7 +298,12 @@ class _Run:
     def read(self, o: _Open, region: str, kind: str) -> tuple[str, dict, list[dict]]:
         assert o.account is not None
         r = Reader(o.account, region, o.log, self.options.settings, halt=o.halt)
-        data = read_global(r) if kind == "global" else read_region(r)
+        if self.config is not None:
+            data = config.read_global(r, self.config.distributions(o.target.account_id)) \
+                if kind == "global" else \
+                config.read_region(r, self.config.at(o.target.account_id, region))
+        else:
+            data = read_global(r) if kind == "global" else read_region(r)
         if self.options.metrics:
             data["metrics"] = evidence.collect(r, data, self.start, self.now,
                                                global_=kind == "global")
