@@ -152,3 +152,17 @@ def test_members_are_reached_through_the_role(aws):
     assert sorted(t["TableName"] for t in
                   snap["accounts"][0]["regions"][REGION]["dynamodb"]["tables"]) == \
         sorted(["extra", f"table-{members[0]}"])
+
+
+def test_organization_accounts_outside_the_aggregator_are_warnings(aws):
+    """An account the aggregator holds nothing for is not read, and says so (exit 3)."""
+    members = _organization(aws.url, 2)
+    _aggregator(aws.url, [ACCOUNT, members[0]], [REGION])
+    r = _cli("scan", "--aws", "--no-metrics", "--aws-config-aggregator", "org", "--role-arn",
+             ROLE, "--format", "json")
+    assert r.returncode == 3, r.stderr
+    warnings = json.loads(r.stdout)["warnings"]
+    assert warnings == [f"{members[1]}/{REGION}: config:select_aggregate_resource_config not "
+                        "read (not-aggregated): the aggregator org holds no configuration items "
+                        "for this account: not read"], warnings
+    assert "AWS accounts: 2 read, 0 partial, 0 failed" in r.stderr

@@ -202,6 +202,8 @@ class _Run:
         self.lock = threading.Lock()
         self.clock = time.monotonic()
         self.config: config.Inventory | None = None  # --aws-config-aggregator
+        self.warnings: list[dict] = []  # of the run, not of one account
+        self.notes: list[str] = []
 
     # --- who to read ---------------------------------------------------------------------------
 
@@ -224,6 +226,7 @@ class _Run:
             if not ids:
                 raise AwsSetupError(f"--aws-config-aggregator {o.config_aggregator}: the "
                                     "aggregator holds no configuration items")
+            self.outside_aggregator(ids)
         elif o.accounts_file:
             ids = read_accounts_file(o.accounts_file)
         elif o.organization:
@@ -249,6 +252,28 @@ class _Run:
             raise AwsSetupError("cannot identify the AWS account: " + r.warnings[-1]["message"])
         account = Account(me["Account"], {**creds, "region_name": self.home}, o.profile)
         return [_Target(account.account_id, account=account)]
+
+    def outside_aggregator(self, ids: list[str]) -> None:
+        """The organization's active accounts the aggregator holds nothing for are not read:
+        each is a warning (the scan is incomplete), or, when the organization cannot be listed
+        (the credentials are not the management account's), a note saying so."""
+        o = self.options
+        r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
+        listed = r.pages("organizations", "list_accounts", "Accounts")
+        if listed is None:
+            self.notes.append(f"--aws-config-aggregator {o.config_aggregator}: the "
+                              "organization's accounts could not be listed "
+                              f"({r.warnings[-1]['kind']}); accounts the aggregator holds no "
+                              "configuration items for are not read")
+            return
+        known = set(ids)
+        for account in sorted(a["Id"] for a in listed
+                              if a.get("Status", "ACTIVE") == "ACTIVE" and a["Id"] not in known):
+            self.warnings.append({
+                "account": account, "region": self.home, "service": "config",
+                "operation": "select_aggregate_resource_config", "kind": "not-aggregated",
+                "message": f"the aggregator {o.config_aggregator} holds no configuration items "
+                           "for this account: not read"})
 
     def assume(self, role: str, log: CallLog, halt: Halt,
                account_id: str = "") -> tuple[dict | None, list[dict]]:
@@ -299,9 +324,9 @@ class _Run:
         assert o.account is not None
         r = Reader(o.account, region, o.log, self.options.settings, halt=o.halt)
         if self.config is not None:
-            data = config.read_global(r, self.config.distributions(o.target.account_id)) \
+            data = config.read_global(r, self.config, o.target.account_id) \
                 if kind == "global" else \
-                config.read_region(r, self.config.at(o.target.account_id, region))
+                config.read_region(r, self.config, o.target.account_id, region)
         else:
             data = read_global(r) if kind == "global" else read_region(r)
         if self.options.metrics:
@@ -323,7 +348,11 @@ class _Run:
         targets = self.targets()
         o = self.options
         folder = SnapshotFolder(o.snapshot_dir, o.resume) if o.snapshot_dir else None
-        out = Collection(self.header, self.log)
+        out = Collection(self.header, self.log, warnings=list(self.warnings),
+                         notes=list(self.notes))
+        if self.warnings:  # a document of their own, so that a scan reports them
+            out.memory.append(_json_safe({**self.header, "accounts": [],
+                                          "warnings": _sorted(self.warnings), "api_calls": 0}))
         pending = deque(targets)
         opened: dict[Future, tuple[_Open, str, str]] = {}
         state = {"accounts": 0, "tasks": 0, "tasks_total": 0, "open": 0}

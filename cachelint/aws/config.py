@@ -53,12 +53,27 @@ GLOBAL = "global"  # awsRegion of global resource types
 
 @dataclass
 class Inventory:
-    """What the aggregator holds: configuration items by (account, Region)."""
+    """What the aggregator holds, by (account, Region): the snapshot records of the tables and
+    distributions (not the configuration items: an organization's items would fill memory)
+    and which resource types were found."""
 
     pairs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    items: dict[tuple[str, str], dict[str, list[dict]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    tables: dict[tuple[str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    distributions: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    found: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     queries: int = 0  # query pages read
+
+    def add(self, ci: dict) -> None:
+        account, region = str(ci.get("accountId", "")), str(ci.get("awsRegion", ""))
+        kind = ci.get("resourceType")
+        if not (account and region and kind in COVERAGE):
+            return
+        self.pairs[account].add(region)
+        self.found[(account, region)].add(kind)
+        if kind == "AWS::DynamoDB::Table":
+            self.tables[(account, region)].append(config_table(ci))
+        elif kind == "AWS::CloudFront::Distribution":  # global: whatever Region recorded it
+            self.distributions[account].append(config_distribution(ci))
 
     def accounts(self) -> list[str]:
         return sorted(self.pairs)
@@ -66,51 +81,44 @@ class Inventory:
     def regions(self, account: str) -> list[str]:
         return sorted(r for r in self.pairs.get(account, ()) if r != GLOBAL)
 
-    def at(self, account: str, region: str) -> dict[str, list[dict]]:
-        return self.items.get((account, region)) or {}
-
-    def distributions(self, account: str) -> list[dict]:
-        """An account's distributions, whatever Region Config recorded them in."""
-        return [ci for (acct, _), types in sorted(self.items.items()) if acct == account
-                for ci in types.get("AWS::CloudFront::Distribution", [])]
+    def has_api(self, account: str, region: str) -> bool:
+        return bool(self.found.get((account, region), set())
+                    & {"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"})
 
 
 def query(r: Reader, aggregator: str) -> Inventory:
-    """Read the aggregator (setup error if it cannot be: the scan has no engine then)."""
+    """Read the aggregator (a setup error if it cannot be: the scan has no engine then). Each
+    page is turned into records as it arrives: the items of an organization are never all in
+    memory at once."""
     inv = Inventory()
 
-    def select(expression: str, limit: int | None) -> list[dict]:
+    def select(expression: str, limit: int | None, consume: Any) -> None:
         params: dict[str, Any] = {"ConfigurationAggregatorName": aggregator,
                                   "Expression": expression}
         if limit:
             params["Limit"] = limit
-        rows: list[dict] = []
 
         def page(p: dict) -> list:
             inv.queries += 1
-            return p.get("Results") or []
+            for text in p.get("Results") or []:
+                try:
+                    row = json.loads(text)
+                except (TypeError, ValueError):
+                    continue
+                if isinstance(row, dict):
+                    consume(row)
+            return []
 
-        got = r.pages("config", "select_aggregate_resource_config", page, **params)
-        if got is None:
+        if r.pages("config", "select_aggregate_resource_config", page, **params) is None:
             raise AwsSetupError(f"--aws-config-aggregator {aggregator}: cannot query the "
                                 f"aggregator: {r.warnings[-1]['message']}")
-        for text in got:
-            try:
-                row = json.loads(text)
-            except (TypeError, ValueError):
-                row = None
-            if isinstance(row, dict):
-                rows.append(row)
-        return rows
 
-    for row in select(PAIRS, None):
+    def pair(row: dict) -> None:
         if row.get("accountId") and row.get("awsRegion"):
             inv.pairs[str(row["accountId"])].add(str(row["awsRegion"]))
-    for ci in select(QUERY, PAGE):
-        account, region = str(ci.get("accountId", "")), str(ci.get("awsRegion", ""))
-        if account and region and ci.get("resourceType") in COVERAGE:
-            inv.pairs[account].add(region)
-            inv.items[(account, region)][ci["resourceType"]].append(ci)
+
+    select(PAIRS, None, pair)
+    select(QUERY, PAGE, inv.add)
     return inv
 
 
@@ -162,7 +170,7 @@ def config_table(ci: dict) -> dict:
 # --- one (account, Region) ----------------------------------------------------------------------
 
 
-def read_region(r: Reader, items: dict[str, list[dict]]) -> dict:
+def read_region(r: Reader, inv: Inventory, account: str, region: str) -> dict:
     """The snapshot of one Region, as :func:`cachelint.aws.collect.read_region` writes it."""
     role_cache: dict[str, dict] = {}
 
@@ -171,11 +179,10 @@ def read_region(r: Reader, items: dict[str, list[dict]]) -> dict:
             role_cache[arn] = read_role_tables(r, arn)
         return role_cache[arn]
 
-    apis = items.get("AWS::ApiGateway::RestApi") or items.get("AWS::ApiGatewayV2::Api")
-    data = {"apigateway": read_apigateway(r) if apis else {"rest_apis": [], "http_apis": []},
+    data = {"apigateway": read_apigateway(r) if inv.has_api(account, region)
+            else {"rest_apis": [], "http_apis": []},
             "elasticache": read_elasticache(r), "dax": read_dax(r, roles),
-            "dynamodb": {"tables": [config_table(ci) for ci in
-                                    items.get("AWS::DynamoDB::Table", [])]}}
+            "dynamodb": {"tables": [dict(t) for t in inv.tables.get((account, region), [])]}}
     if any(data["elasticache"][k] for k in ("replication_groups", "cache_clusters",
                                             "serverless_caches")) or data["dax"]["clusters"]:
         # ElastiCache and DAX tags are not in Config's reach: one tagging call, as an API scan.
@@ -185,12 +192,11 @@ def read_region(r: Reader, items: dict[str, list[dict]]) -> dict:
     return data
 
 
-def read_global(r: Reader, distributions: list[dict]) -> dict:
-    cloudfront: dict[str, Any] = {"distributions": [config_distribution(ci)
-                                                    for ci in distributions]}
+def read_global(r: Reader, inv: Inventory, account: str) -> dict:
+    distributions = inv.distributions.get(account, [])
+    cloudfront: dict[str, Any] = {"distributions": [dict(d) for d in distributions]}
     if distributions:
         cloudfront.update(read_cloudfront_policies(r))
     else:
         cloudfront.update(cache_policies=[], origin_request_policies=[])
     return {"cloudfront": cloudfront}
-
