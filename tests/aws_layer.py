@@ -219,6 +219,10 @@ class State:
     cache_keys: dict[tuple[str, str, str], list] = field(default_factory=dict)
     replicas: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     products: dict[str, list[dict]] = field(default_factory=dict)  # service code -> products
+    # AWS Config: (caller, aggregator, query) -> the rows being paged; account -> the layer's
+    # own session in it
+    config_pages: dict = field(default_factory=dict)
+    config_credentials: dict = field(default_factory=dict)
 
 
 _REST_OPERATIONS = [  # (service, method, path pattern, operation) for REST protocols
@@ -586,13 +590,15 @@ class AggregatorView:
 
     The two queries a scan sends are understood: ``SELECT * WHERE resourceType IN (...)``
     (25 results a page unless ``Limit``, at most 100) and ``SELECT accountId, awsRegion,
-    COUNT(*) GROUP BY accountId, awsRegion`` (500 a page); ``NextToken`` is the offset."""
+    COUNT(*) GROUP BY accountId, awsRegion`` (500 a page); ``NextToken`` is the offset into
+    the rows the query's first page read."""
 
     TYPES = ("AWS::CloudFront::Distribution", "AWS::DynamoDB::Table",
              "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
 
     def __init__(self, layer: "Layer"):
         self.layer = layer
+        self.credentials = layer.state.config_credentials
 
     def _error(self, code: str, message: str) -> tuple[str, bytes, str]:
         return ("application/x-amz-json-1.1",
@@ -612,30 +618,40 @@ class AggregatorView:
         limit = req.params.get("Limit") or req.params.get("MaxResults")
         if limit is not None and not 0 <= int(limit) <= 100:
             return self._error("InvalidLimitException", "Limit must be at most 100")
-        scope = self._scope(aggregator)
-        if expression == ("SELECT accountId, awsRegion, COUNT(*) "
-                          "GROUP BY accountId, awsRegion"):
-            counts: dict = {}
-            for ci in self._items(scope):
-                counts[(ci["accountId"], ci["awsRegion"])] = \
-                    counts.get((ci["accountId"], ci["awsRegion"]), 0) + 1
-            rows = [{"accountId": a, "awsRegion": r, "COUNT(*)": counts.get((a, r), 0) + 1}
-                    for a, r in scope]
-            fields, size = ["accountId", "awsRegion", "COUNT(*)"], int(limit or 500)
-        else:
-            m = re.fullmatch(r"SELECT \* WHERE resourceType IN \(([^)]*)\)", expression)
-            if m is None:
-                return self._error("InvalidExpressionException",
-                                   f"not a query this layer answers: {expression}")
-            wanted = {t.strip().strip("'") for t in m.group(1).split(",")}
-            rows = [ci for ci in self._items(scope) if ci["resourceType"] in wanted]
-            fields, size = ["*"], int(limit or 25)
         first = int(req.params.get("NextToken") or 0)
+        key = (caller, name, expression)
+        if first == 0 or key not in self.layer.state.config_pages:  # a new query: read moto again
+            self.layer.state.config_pages[key] = self._rows(aggregator, expression)
+        rows, more, fields = self.layer.state.config_pages[key]
+        if rows is None:
+            return self._error("InvalidExpressionException",
+                               f"not a query this layer answers: {expression}")
+        size = int(limit or (500 if "GROUP BY" in expression else 25))
+        # Items are read from moto as the pages ask for them (one more, to know if a page
+        # follows), so that no request waits for a whole organization.
+        while len(rows) <= first + size:
+            got = next(more, None)
+            if got is None:
+                break
+            rows.append(got)
         page = {"Results": [json.dumps(r) for r in rows[first:first + size]],
                 "QueryInfo": {"SelectFields": [{"Name": f} for f in fields]}}
         if first + size < len(rows):
             page["NextToken"] = str(first + size)
         return "application/x-amz-json-1.1", json.dumps(page).encode()
+
+    def _rows(self, aggregator: Any, expression: str) -> tuple[list | None, Any, list]:
+        scope = self._scope(aggregator)
+        if expression == ("SELECT accountId, awsRegion, COUNT(*) "
+                          "GROUP BY accountId, awsRegion"):
+            # The count is not read by a scan: every pair holds at least the default VPC.
+            rows = [{"accountId": a, "awsRegion": r, "COUNT(*)": 1} for a, r in scope]
+            return rows, iter(()), ["accountId", "awsRegion", "COUNT(*)"]
+        m = re.fullmatch(r"SELECT \* WHERE resourceType IN \(([^)]*)\)", expression)
+        if m is None:
+            return None, iter(()), []
+        wanted = {t.strip().strip("'") for t in m.group(1).split(",")}
+        return [], (ci for ci in self._items(scope) if ci["resourceType"] in wanted), ["*"]
 
     def _scope(self, aggregator: Any) -> list[tuple[str, str]]:
         out = []
@@ -660,10 +676,13 @@ class AggregatorView:
         kwargs = {"endpoint_url": self.layer.url, "region_name": region,
                   "aws_access_key_id": "AKIATESTINGKEY000001",
                   "aws_secret_access_key": "layer"}
-        sts = boto3.client("sts", **kwargs)
-        self._internal(sts)
-        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/AWSConfigRecorder",
-                                RoleSessionName="config")["Credentials"]
+        if account not in self.credentials:
+            sts = boto3.client("sts", **kwargs)
+            self._internal(sts)
+            self.credentials[account] = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/AWSConfigRecorder",
+                RoleSessionName="config")["Credentials"]
+        creds = self.credentials[account]
         c = boto3.client(service, **{**kwargs, "aws_access_key_id": creds["AccessKeyId"],
                                      "aws_secret_access_key": creds["SecretAccessKey"],
                                      "aws_session_token": creds["SessionToken"]})
@@ -677,13 +696,11 @@ class AggregatorView:
 
         c.meta.events.register("before-sign.*.*", mark)
 
-    def _items(self, scope: list[tuple[str, str]]) -> list[dict]:
-        items: list[dict] = []
+    def _items(self, scope: list[tuple[str, str]]) -> Any:
         for account, region in scope:
-            items += self._regional(account, region)
+            yield from self._regional(account, region)
             if region == "us-east-1":  # CloudFront is recorded in US East (N. Virginia)
-                items += self._distributions(account)
-        return items
+                yield from self._distributions(account)
 
     @staticmethod
     def _ci(account: str, region: str, rtype: str, rid: str, name: str, arn: str,

@@ -226,6 +226,8 @@ class _Run:
             if not ids:
                 raise AwsSetupError(f"--aws-config-aggregator {o.config_aggregator}: the "
                                     "aggregator holds no configuration items")
+            self.notes.append(f"AWS Config aggregator {o.config_aggregator}: "
+                              f"{self.config.queries} query page(s), {len(ids)} account(s)")
             self.outside_aggregator(ids)
         elif o.accounts_file:
             ids = read_accounts_file(o.accounts_file)
