@@ -4,9 +4,9 @@ One account (the aggregator's) answers, with ``SelectAggregateResourceConfig`` a
 where the organization's caching resources are and, for the resource types AWS Config records
 with every field cachelint needs, what they are. The configuration items are turned into the
 same snapshot records the API reader writes (:mod:`cachelint.aws.collect`), so that the mapping,
-the rules and the findings are the same. What Config does not record (see :data:`COVERAGE` and
-docs/aws-facts.md, "AWS Config coverage") is read through the API as before, in each account
-through the scan role, and only where Config found the parent resources:
+the rules and the findings are the same. What Config does not record is read through the API
+as before, in each account through the scan role, and only where Config found the parent
+resources (docs/aws-facts.md, L16, has the table):
 
 - API Gateway methods, integrations, authorizers, method settings and HTTP API routes: in the
   (account, Region) pairs where Config found a REST or HTTP API;
@@ -31,16 +31,10 @@ from cachelint.aws.collect import (
 )
 from cachelint.aws.reader import Reader
 
-# Resource type -> what cachelint takes from its configuration items. Checked against the
-# published advanced-query schema (github.com/awslabs/aws-config-resource-schema, commit
-# adf5513, March 2025): ElastiCache, DAX, CloudFront cache/origin request policies, API
-# Gateway methods and HTTP API routes have no schema there, so advanced queries cannot read them.
-COVERAGE = {
-    "AWS::CloudFront::Distribution": "read from Config (every field a scan uses)",
-    "AWS::DynamoDB::Table": "read from Config (name, ARN, global table version, replicas, tags)",
-    "AWS::ApiGateway::RestApi": "where: method settings, methods and authorizers via the API",
-    "AWS::ApiGatewayV2::Api": "where: routes and route settings via the API",
-}
+# The resource types read from Config (docs/aws-facts.md L16: what the published advanced-query
+# schema holds for each cache-relevant type, and what is read through the API instead).
+COVERAGE = ("AWS::CloudFront::Distribution", "AWS::DynamoDB::Table",
+            "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
 # A non-aggregation query returns 25 results a page unless told; 100 is the most (API Reference,
 # SelectAggregateResourceConfig, Limit).
 PAGE = 100
