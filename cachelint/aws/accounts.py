@@ -8,6 +8,9 @@ ends, its snapshot is written to the snapshot folder, if there is one, and leave
 is bounded by the accounts being read, not by the organization, and a scan stopped half way
 resumes from the folder without reading again the accounts already there.
 
+With ``--aws-config-aggregator`` the accounts, their Regions and part of what they hold come
+from an AWS Config aggregator (:mod:`cachelint.aws.config`); the rest is read the same way.
+
 A failure of one operation is a warning (:mod:`cachelint.aws.reader`); a role that cannot be
 assumed in one account is that account's warning ("failed" in the summary); only a role that
 cannot be assumed in any account, like missing credentials, stops the scan (exit 2).
