@@ -28,6 +28,7 @@ import boto3  # noqa: E402
 
 from aws_layer import LayeredMotoServer  # noqa: E402
 from aws_seed import clients, seed_api  # noqa: E402
+from cachelint.aws import config  # noqa: E402
 
 ROLE = "arn:aws:iam::{account_id}:role/CachelintReadOnly"
 # Run the CLI, then print the process's peak resident set (KiB on Linux) on standard error.
@@ -105,6 +106,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=200, help="member accounts")
     parser.add_argument("--regions", default="us-east-1,eu-west-1")
     parser.add_argument("--workers", default="1,8,16")
+    parser.add_argument("--paths", default="api,aggregator",
+                        help="api (--organization), aggregator (--aws-config-aggregator)")
     args = parser.parse_args()
     regions = args.regions.split(",")
     server = LayeredMotoServer()
@@ -116,10 +119,19 @@ def main() -> None:
     seed(server.url, args.accounts, regions)
     print(f"seeded {args.accounts} member accounts in {time.perf_counter() - start:.0f} s; "
           f"{len(regions)} Regions each; metrics read (GetMetricData)")
+    paths = args.paths.split(",")
+    if "aggregator" in paths:  # the layer builds the items once, untimed (Config holds them)
+        server.layer.config_cached = True
+        cfg = boto3.client("config", endpoint_url=server.url, region_name="us-east-1")
+        for query in (config.PAIRS, config.QUERY):
+            kwargs = {"Limit": config.PAGE} if query == config.QUERY else {}
+            for _ in cfg.get_paginator("select_aggregate_resource_config").paginate(
+                    ConfigurationAggregatorName="org", Expression=query, **kwargs):
+                pass
     print(f"{'path':<10} {'workers':>7} {'output':<14} {'accounts':>8} {'API calls':>9} "
           f"{'Config':>6} {'calls/acct':>10} {'seconds':>8} {'acct/s':>7} {'peak MiB':>8}")
     for workers in [int(w) for w in args.workers.split(",")]:
-        for aggregator in (False, True):
+        for aggregator in [p == "aggregator" for p in paths]:
             for folder in (True, False):
                 seconds, calls, rss, accounts, pages = scan(regions, workers, folder,
                                                             aggregator)
