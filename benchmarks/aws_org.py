@@ -25,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import boto3  # noqa: E402
+import botocore.config  # noqa: E402
 
 from aws_layer import LayeredMotoServer  # noqa: E402
 from aws_seed import clients, seed_api  # noqa: E402
@@ -122,7 +123,8 @@ def main() -> None:
     paths = args.paths.split(",")
     if "aggregator" in paths:  # the layer builds the items once, untimed (Config holds them)
         server.layer.config_cached = True
-        cfg = boto3.client("config", endpoint_url=server.url, region_name="us-east-1")
+        cfg = boto3.client("config", endpoint_url=server.url, region_name="us-east-1",
+                           config=botocore.config.Config(read_timeout=900))
         for query in (config.PAIRS, config.QUERY):
             kwargs = {"Limit": config.PAGE} if query == config.QUERY else {}
             for _ in cfg.get_paginator("select_aggregate_resource_config").paginate(

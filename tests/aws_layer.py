@@ -246,6 +246,7 @@ class Layer:
         # A benchmark seeds once and scans many times: the configuration items read for a
         # query serve its later runs too (as AWS Config holds them ready), not only its pages.
         self.config_cached = False
+        self.config_lock = threading.Lock()
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
 
@@ -621,6 +622,11 @@ class AggregatorView:
         limit = req.params.get("Limit") or req.params.get("MaxResults")
         if limit is not None and not 0 <= int(limit) <= 100:
             return self._error("InvalidLimitException", "Limit must be at most 100")
+        with self.layer.config_lock:  # a retried page waits for the one being built
+            return self._page(req, caller, name, aggregator, expression, limit)
+
+    def _page(self, req: Request, caller: str, name: str, aggregator: Any, expression: str,
+              limit: Any) -> tuple:
         first = int(req.params.get("NextToken") or 0)
         key = (caller, name, expression)
         fresh = first == 0 and not self.layer.config_cached  # a new query: read moto again
