@@ -128,6 +128,10 @@ def _aws_options(fn):
                      default=None, help="File of account ids to scan, one per line.", **aws),
         click.option("--organization", is_flag=True,
                      help="Scan every active account of the AWS Organization.", **aws),
+        click.option("--aws-config-aggregator", "config_aggregator", default=None,
+                     metavar="NAME", help="Find the organization's caching resources with this "
+                     "AWS Config aggregator (advanced queries) and read through --role-arn only "
+                     "what Config does not record, where Config found them.", **aws),
         click.option("--window-days", type=click.FloatRange(min=0.05, max=455), default=7.0,
                      show_default=True, help="CloudWatch window read as traffic evidence.",
                      **aws),
@@ -211,7 +215,8 @@ def _scan_options(fn):
 _LIVE_ONLY = {"profile": "--profile", "regions": "--region", "all_regions": "--all-regions",
               "role_arn": "--role-arn", "external_id": "--external-id",
               "accounts_file": "--accounts", "organization": "--organization",
-              "snapshot_dir": "--snapshot-dir", "resume_dir": "--resume"}
+              "snapshot_dir": "--snapshot-dir", "resume_dir": "--resume",
+              "config_aggregator": "--aws-config-aggregator"}
 
 
 def _aws_settings(opts: dict):
@@ -225,7 +230,8 @@ def _aws_settings(opts: dict):
                       external_id=opts["external_id"], accounts_file=opts["accounts_file"],
                       organization=opts["organization"], window_days=opts["window_days"],
                       metrics=not opts["no_metrics"], workers=opts["aws_workers"],
-                      snapshot_dir=resume or folder, resume=bool(resume))
+                      snapshot_dir=resume or folder, resume=bool(resume),
+                      config_aggregator=opts["config_aggregator"])
 
 
 class _Progress:

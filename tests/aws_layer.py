@@ -7,6 +7,8 @@ shape is exactly what the AWS API documents:
 - CloudFront ``ListCachePolicies`` and ``ListOriginRequestPolicies``;
 - ElastiCache ``DescribeCacheParameters`` and ``DescribeServerlessCaches``;
 - DAX ``DescribeParameters``;
+- AWS Config ``SelectAggregateResourceConfig`` over an aggregator created in moto
+  (:class:`AggregatorView`);
 - the Price List API's ``GetProducts`` (products seeded by the test, filtered by TERM_MATCH).
 
 It also fills in what moto drops from calls it does implement, recording what the test sent:
@@ -220,6 +222,10 @@ class State:
     cache_keys: dict[tuple[str, str, str], list] = field(default_factory=dict)
     replicas: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     products: dict[str, list[dict]] = field(default_factory=dict)  # service code -> products
+    # AWS Config: (caller, aggregator, query) -> the rows being paged; account -> the layer's
+    # own session in it
+    config_pages: dict = field(default_factory=dict)
+    config_credentials: dict = field(default_factory=dict)
 
 
 _REST_OPERATIONS = [  # (service, method, path pattern, operation) for REST protocols
@@ -239,6 +245,11 @@ class Layer:
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, str]] = []  # (service, operation, region)
         self.page_size = 100  # ListCachePolicies' MaxItems default; tests lower it to paginate
+        self.url = ""  # where the layer listens (its own reads of moto go there)
+        # A benchmark seeds once and scans many times: the configuration items read for a
+        # query serve its later runs too (as AWS Config holds them ready), not only its pages.
+        self.config_cached = False
+        self.config_lock = threading.Lock()
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
 
@@ -287,10 +298,12 @@ class Layer:
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
         req = self._identify(environ, body)
+        internal = environ.get("HTTP_X_CACHELINT_LAYER_INTERNAL") == "1"  # the layer's own read
         with self.lock:
-            self.requests.append((req.service, req.operation, req.region))
+            if not internal:
+                self.requests.append((req.service, req.operation, req.region))
             fault = None
-            for f in self.faults:
+            for f in self.faults if not internal else ():
                 if f.matches(req.service, req.operation, req.region):
                     f.seen += 1
                     if f.seen > f.after:
@@ -307,9 +320,10 @@ class Layer:
                 return [payload]
         served = self._serve(req)
         if served is not None:
-            content_type, payload = served
-            start_response("200 OK", [("Content-Type", content_type),
-                                      ("Content-Length", str(len(payload)))])
+            content_type, payload, *status = served
+            start_response(status[0] if status else "200 OK",
+                           [("Content-Type", content_type),
+                            ("Content-Length", str(len(payload)))])
             return [payload]
         self._record(req)
         return self._patched(req, environ, start_response)
@@ -404,6 +418,8 @@ class Layer:
                      if all(p["product"]["attributes"].get(k) == v for k, v in wanted.items())]
             return "application/x-amz-json-1.1", json.dumps({
                 "FormatVersion": "aws_v1", "PriceList": [json.dumps(p) for p in found]}).encode()
+        if req.service == "config" and req.operation == "SelectAggregateResourceConfig":
+            return AggregatorView(self).select(req)
         if req.service == "dax" and req.operation == "DescribeParameters":
             group = s.dax_parameter_groups.get((req.region, req.params.get(
                 "ParameterGroupName", "")))
@@ -552,6 +568,203 @@ class Layer:
         return json.dumps(data).encode()
 
 
+# --- AWS Config: SelectAggregateResourceConfig ---------------------------------------------------
+
+
+def config_names(value: Any) -> Any:
+    """API members as AWS Config writes them in a configuration item's ``configuration``: a
+    lower-case first letter (``distributionConfig``, ``defaultTTL``, ``lambdaFunctionARN``,
+    ``tableArn``, ``replicas.regionName``) and ``arn`` for ``ARN``, as the published property
+    names (github.com/awslabs/aws-config-resource-schema) spell them."""
+    if isinstance(value, list):
+        return [config_names(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {("arn" if k == "ARN" else k[:1].lower() + k[1:]): config_names(v)
+            for k, v in value.items()}
+
+
+class AggregatorView:
+    """What a configuration aggregator created in moto (``PutConfigurationAggregator``, which
+    moto implements) would hold, answered as ``SelectAggregateResourceConfig`` documents it
+    (moto 5.2.5 lacks the operation): the configuration items of the accounts and Regions of
+    its sources, built from the seeded resources, read through this layer by the layer itself
+    (so with what the layer adds to moto's answers; those reads are neither recorded nor
+    faulted). Every Region of every source account is taken to hold items (a recorder records
+    at least the default VPC), as ``GROUP BY accountId, awsRegion`` then says.
+
+    The two queries a scan sends are understood: ``SELECT * WHERE resourceType IN (...)``
+    (25 results a page unless ``Limit``, at most 100) and ``SELECT accountId, awsRegion,
+    COUNT(*) GROUP BY accountId, awsRegion`` (500 a page); ``NextToken`` is the offset into
+    the rows the query's first page read."""
+
+    TYPES = ("AWS::CloudFront::Distribution", "AWS::DynamoDB::Table",
+             "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
+
+    def __init__(self, layer: "Layer"):
+        self.layer = layer
+        self.credentials = layer.state.config_credentials
+
+    def _error(self, code: str, message: str) -> tuple[str, bytes, str]:
+        return ("application/x-amz-json-1.1",
+                json.dumps({"__type": code, "message": message}).encode(), "400 Bad Request")
+
+    def select(self, req: Request) -> tuple:
+        from moto.config.models import config_backends
+        from moto.iam.models import get_account_id_from
+
+        caller = get_account_id_from(req.access_key)
+        name = req.params.get("ConfigurationAggregatorName", "")
+        aggregator = config_backends[caller][req.region].config_aggregators.get(name)
+        if aggregator is None:
+            return self._error("NoSuchConfigurationAggregatorException",
+                               f"The configuration aggregator does not exist: {name}")
+        expression = " ".join(str(req.params.get("Expression", "")).split())
+        limit = req.params.get("Limit") or req.params.get("MaxResults")
+        if limit is not None and not 0 <= int(limit) <= 100:
+            return self._error("InvalidLimitException", "Limit must be at most 100")
+        with self.layer.config_lock:  # a retried page waits for the one being built
+            return self._page(req, caller, name, aggregator, expression, limit)
+
+    def _page(self, req: Request, caller: str, name: str, aggregator: Any, expression: str,
+              limit: Any) -> tuple:
+        first = int(req.params.get("NextToken") or 0)
+        key = (caller, name, expression)
+        fresh = first == 0 and not self.layer.config_cached  # a new query: read moto again
+        if fresh or key not in self.layer.state.config_pages:
+            self.layer.state.config_pages[key] = self._rows(aggregator, expression)
+        rows, more, fields = self.layer.state.config_pages[key]
+        if rows is None:
+            return self._error("InvalidExpressionException",
+                               f"not a query this layer answers: {expression}")
+        size = int(limit or (500 if "GROUP BY" in expression else 25))
+        # Items are read from moto as the pages ask for them (one more, to know if a page
+        # follows), so that no request waits for a whole organization.
+        while len(rows) <= first + size:
+            got = next(more, None)
+            if got is None:
+                break
+            rows.append(got)
+        page = {"Results": [json.dumps(r) for r in rows[first:first + size]],
+                "QueryInfo": {"SelectFields": [{"Name": f} for f in fields]}}
+        if first + size < len(rows):
+            page["NextToken"] = str(first + size)
+        return "application/x-amz-json-1.1", json.dumps(page).encode()
+
+    def _rows(self, aggregator: Any, expression: str) -> tuple[list | None, Any, list]:
+        scope = self._scope(aggregator)
+        if expression == ("SELECT accountId, awsRegion, COUNT(*) "
+                          "GROUP BY accountId, awsRegion"):
+            # The count is not read by a scan: every pair holds at least the default VPC.
+            rows = [{"accountId": a, "awsRegion": r, "COUNT(*)": 1} for a, r in scope]
+            return rows, iter(()), ["accountId", "awsRegion", "COUNT(*)"]
+        m = re.fullmatch(r"SELECT \* WHERE resourceType IN \(([^)]*)\)", expression)
+        if m is None:
+            return None, iter(()), []
+        wanted = {t.strip().strip("'") for t in m.group(1).split(",")}
+        return [], (ci for ci in self._items(scope) if ci["resourceType"] in wanted), ["*"]
+
+    def _scope(self, aggregator: Any) -> list[tuple[str, str]]:
+        out = []
+        for source in aggregator.account_aggregation_sources or []:
+            for account in source.account_ids:
+                for region in source.aws_regions or []:
+                    out.append((account, region))
+        org = aggregator.organization_aggregation_source
+        if org is not None:
+            from moto.organizations.models import organizations_backends
+
+            for backend in organizations_backends.values():
+                for org_backend in backend.values():
+                    for account in getattr(org_backend, "accounts", []):
+                        for region in org.aws_regions or []:
+                            out.append((account.id, region))
+        return sorted(set(out))
+
+    def _client(self, account: str, service: str, region: str) -> Any:
+        import boto3
+
+        kwargs = {"endpoint_url": self.layer.url, "region_name": region,
+                  "aws_access_key_id": "AKIATESTINGKEY000001",
+                  "aws_secret_access_key": "layer"}
+        if account not in self.credentials:
+            sts = boto3.client("sts", **kwargs)
+            self._internal(sts)
+            self.credentials[account] = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/AWSConfigRecorder",
+                RoleSessionName="config")["Credentials"]
+        creds = self.credentials[account]
+        c = boto3.client(service, **{**kwargs, "aws_access_key_id": creds["AccessKeyId"],
+                                     "aws_secret_access_key": creds["SecretAccessKey"],
+                                     "aws_session_token": creds["SessionToken"]})
+        self._internal(c)
+        return c
+
+    @staticmethod
+    def _internal(c: Any) -> None:
+        def mark(request: Any, **_: Any) -> None:
+            request.headers["X-Cachelint-Layer-Internal"] = "1"
+
+        c.meta.events.register("before-sign.*.*", mark)
+
+    def _items(self, scope: list[tuple[str, str]]) -> Any:
+        for account, region in scope:
+            yield from self._regional(account, region)
+            if region == "us-east-1":  # CloudFront is recorded in US East (N. Virginia)
+                yield from self._distributions(account)
+
+    @staticmethod
+    def _ci(account: str, region: str, rtype: str, rid: str, name: str, arn: str,
+            configuration: dict, tags: dict) -> dict:
+        return {"version": "1.3", "accountId": account, "awsRegion": region,
+                "resourceType": rtype, "resourceId": rid, "resourceName": name, "arn": arn,
+                "availabilityZone": "Not Applicable", "configurationItemStatus": "OK",
+                "tags": [{"key": k, "value": v, "tag": f"{k}={v}"} for k, v in tags.items()],
+                "relationships": [], "configuration": configuration,
+                "supplementaryConfiguration": {}}
+
+    def _regional(self, account: str, region: str) -> list[dict]:
+        out = []
+        ddb = self._client(account, "dynamodb", region)
+        names = [n for page in ddb.get_paginator("list_tables").paginate()
+                 for n in page.get("TableNames", [])]
+        for name in names:
+            t = ddb.describe_table(TableName=name)["Table"]
+            tags = {x["Key"]: x["Value"] for x in
+                    ddb.list_tags_of_resource(ResourceArn=t["TableArn"]).get("Tags", [])}
+            out.append(self._ci(account, region, "AWS::DynamoDB::Table", name, name,
+                                t["TableArn"], config_names(_json_safe(t)), tags))
+        ag = self._client(account, "apigateway", region)
+        for api in ag.get_rest_apis().get("items", []):
+            out.append(self._ci(account, region, "AWS::ApiGateway::RestApi", api["id"],
+                                api.get("name", ""),
+                                f"arn:aws:apigateway:{region}::/restapis/{api['id']}",
+                                _json_safe(api), api.get("tags") or {}))
+        v2 = self._client(account, "apigatewayv2", region)
+        for api in v2.get_apis().get("Items", []):
+            out.append(self._ci(account, region, "AWS::ApiGatewayV2::Api", api["ApiId"],
+                                api.get("Name", ""),
+                                f"arn:aws:apigateway:{region}::/apis/{api['ApiId']}",
+                                config_names(_json_safe(api)), api.get("Tags") or {}))
+        return out
+
+    def _distributions(self, account: str) -> list[dict]:
+        cf = self._client(account, "cloudfront", "us-east-1")
+        out = []
+        listing = cf.list_distributions().get("DistributionList", {}).get("Items", [])
+        for summary in listing:
+            d = cf.get_distribution(Id=summary["Id"])["Distribution"]
+            configuration = {k: v for k, v in d.items() if k in (
+                "Id", "ARN", "DomainName", "Status", "DistributionConfig")}
+            out.append(self._ci(account, "us-east-1", "AWS::CloudFront::Distribution", d["Id"],
+                                d["Id"], d["ARN"], config_names(_json_safe(configuration)), {}))
+        return out
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
 class LayeredMotoServer(ThreadedMotoServer):
     """moto's ThreadedMotoServer with :class:`Layer` in front of its WSGI app."""
 
@@ -564,6 +777,7 @@ class LayeredMotoServer(ThreadedMotoServer):
 
         self._server = make_server(self._ip_address, self._port, self.layer, True,
                                    request_handler=MotoRequestHandler)
+        self.layer.url = f"http://{self._ip_address}:{self._server.server_port}"
         self._server_ready_event.set()
         self._server.serve_forever()
 

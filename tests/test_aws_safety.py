@@ -17,7 +17,7 @@ from aws_layer import Fault
 from aws_seed import REGION, clients, seed_shop
 from cachelint.aws.collect import AwsOptions, collect
 from cachelint.aws.session import (
-    READ_PREFIXES, CallLog, ClientSettings, ReadOnlyViolation, client,
+    READ_OPERATIONS, READ_PREFIXES, CallLog, ClientSettings, ReadOnlyViolation, client,
 )
 from cachelint.scan import ScanOptions, run_scan
 
@@ -49,9 +49,16 @@ def _full_scan(aws, log: CallLog) -> None:
                                                 "Resource": "*"}]}))["Policy"]["Arn"]
     c.iam.attach_role_policy(RoleName="shop-orders-dax", PolicyArn=policy)
     c.organizations.create_organization(FeatureSet="ALL")
+    c.config.put_configuration_aggregator(
+        ConfigurationAggregatorName="org", AccountAggregationSources=[
+            {"AccountIds": ["123456789012"], "AwsRegions": [REGION, "eu-west-1"]}])
     aws.layer.requests.clear()
-    collect(AwsOptions(all_regions=True, organization=True, workers=16,
-                       role_arn="arn:aws:iam::123456789012:role/CachelintReadOnly"), log=log)
+    role = "arn:aws:iam::123456789012:role/CachelintReadOnly"
+    collect(AwsOptions(all_regions=True, organization=True, workers=16, role_arn=role),
+            log=log)
+    # The AWS Config aggregator path too (issue 18): its query, and the API reads it leaves.
+    collect(AwsOptions(config_aggregator="org", role_arn=role), log=log)
+    assert log.calls[("config", "SelectAggregateResourceConfig")] == 2
 
 
 def test_a_scan_sends_only_reads(aws):
@@ -60,15 +67,17 @@ def test_a_scan_sends_only_reads(aws):
     sent = set(log.calls)
     assert ("sts", "AssumeRole") in sent  # the one non-read call: assuming the scan role
     for service, operation in sent - {("sts", "AssumeRole")}:
-        assert operation.startswith(READ_PREFIXES), (service, operation)
+        assert operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS, \
+            (service, operation)
     # The server's own record agrees: every request it received was a read.
     seen = {(s, op) for s, op, _ in aws.layer.requests}
     for service, operation in seen:
         if " " in operation:  # a REST call the layer does not name: its HTTP verb
             assert operation.startswith("GET "), (service, operation)
         elif operation != "AssumeRole":
-            assert operation.startswith(READ_PREFIXES), (service, operation)
-    assert len(seen) >= 20
+            assert operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS, \
+                (service, operation)
+    assert len(seen) >= 20 and ("config", "SelectAggregateResourceConfig") in seen
 
 
 def test_the_guard_refuses_a_write_before_it_is_sent(aws):
@@ -79,6 +88,13 @@ def test_the_guard_refuses_a_write_before_it_is_sent(aws):
         ddb.create_table(TableName="x", BillingMode="PAY_PER_REQUEST",
                          KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
                          AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    assert aws.layer.requests == [] and not log.calls
+    # AWS Config's query is a read named otherwise; Config's writes are still refused.
+    cfg = client(boto3.Session(), "config", REGION, log, ClientSettings())
+    with pytest.raises(ReadOnlyViolation, match="config:PutConfigurationAggregator"):
+        cfg.put_configuration_aggregator(ConfigurationAggregatorName="x",
+                                         AccountAggregationSources=[{"AccountIds": [
+                                             "123456789012"], "AllAwsRegions": True}])
     assert aws.layer.requests == [] and not log.calls
 
 

@@ -152,6 +152,8 @@ CASES: dict[str, Case] = {
     f"cachelint scan --aws --organization --role-arn {ROLE}": Case(rc=1, aws=True),
     f"cachelint scan --aws --accounts accounts.txt --role-arn {ROLE}":
         Case(rc=1, aws=True, files={"accounts.txt": ("123456789012  # the shop\n",)}),
+    f"cachelint scan --aws --aws-config-aggregator org --role-arn {ROLE}":
+        Case(rc=1, aws=True),
     f"cachelint aws snapshot --organization --role-arn {ROLE} --resume org/":
         Case(rc=0, aws=True, creates=("org/123456789012.json",)),
     "cachelint scan org/*.json":
@@ -274,6 +276,10 @@ def test_readme_live_aws_command(command, aws, tmp_path):
     seed_shop(c, aws.layer)
     if "--organization" in command:
         c.organizations.create_organization(FeatureSet="ALL")
+    if "--aws-config-aggregator org" in command:  # an aggregator over the shop's account
+        c.config.put_configuration_aggregator(
+            ConfigurationAggregatorName="org", AccountAggregationSources=[
+                {"AccountIds": ["123456789012"], "AwsRegions": ["us-east-1"]}])
     ws = _workspace(tmp_path, CASES[command])
     # A named profile, as `--profile prod` reads it.
     (ws / "aws-config").write_text("[profile prod]\nregion = us-east-1\n")

@@ -8,6 +8,9 @@ ends, its snapshot is written to the snapshot folder, if there is one, and leave
 is bounded by the accounts being read, not by the organization, and a scan stopped half way
 resumes from the folder without reading again the accounts already there.
 
+With ``--aws-config-aggregator`` the accounts, their Regions and part of what they hold come
+from an AWS Config aggregator (:mod:`cachelint.aws.config`); the rest is read the same way.
+
 A failure of one operation is a warning (:mod:`cachelint.aws.reader`); a role that cannot be
 assumed in one account is that account's warning ("failed" in the summary); only a role that
 cannot be assumed in any account, like missing credentials, stops the scan (exit 2).
@@ -28,7 +31,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cachelint import __version__, atomic
-from cachelint.aws import SNAPSHOT_FORMAT, evidence
+from cachelint.aws import SNAPSHOT_FORMAT, config, evidence
 from cachelint.aws.collect import AwsOptions, read_global, read_region
 from cachelint.aws.reader import Halt, Reader
 from cachelint.aws.session import (
@@ -202,6 +205,9 @@ class _Run:
             if options.metrics else None}
         self.lock = threading.Lock()
         self.clock = time.monotonic()
+        self.config: config.Inventory | None = None  # --aws-config-aggregator
+        self.warnings: list[dict] = []  # of the run, not of one account
+        self.notes: list[str] = []
 
     # --- who to read ---------------------------------------------------------------------------
 
@@ -211,7 +217,23 @@ class _Run:
         self.base = frozen(session)
         self.home = session.region_name or DEFAULT_REGION
         ids: list[str] = []
-        if o.accounts_file:
+        if o.config_aggregator:
+            if o.accounts_file or o.organization:
+                raise AwsSetupError("--aws-config-aggregator names the accounts itself: drop "
+                                    "--accounts/--organization")
+            if not o.role_arn:
+                raise AwsSetupError("--aws-config-aggregator needs --role-arn: the role that "
+                                    "reads, in each account, what AWS Config does not record")
+            r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
+            self.config = config.query(r, o.config_aggregator)
+            ids = self.config.accounts()
+            if not ids:
+                raise AwsSetupError(f"--aws-config-aggregator {o.config_aggregator}: the "
+                                    "aggregator holds no configuration items")
+            self.notes.append(f"AWS Config aggregator {o.config_aggregator}: "
+                              f"{self.config.queries} query page(s), {len(ids)} account(s)")
+            self.outside_aggregator(ids)
+        elif o.accounts_file:
             ids = read_accounts_file(o.accounts_file)
         elif o.organization:
             r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
@@ -236,6 +258,28 @@ class _Run:
             raise AwsSetupError("cannot identify the AWS account: " + r.warnings[-1]["message"])
         account = Account(me["Account"], {**creds, "region_name": self.home}, o.profile)
         return [_Target(account.account_id, account=account)]
+
+    def outside_aggregator(self, ids: list[str]) -> None:
+        """The organization's active accounts the aggregator holds nothing for are not read:
+        each is a warning (the scan is incomplete), or, when the organization cannot be listed
+        (the credentials are not the management account's), a note saying so."""
+        o = self.options
+        r = Reader(Account("", self.base, o.profile), self.home, self.log, o.settings)
+        listed = r.pages("organizations", "list_accounts", "Accounts")
+        if listed is None:
+            self.notes.append(f"--aws-config-aggregator {o.config_aggregator}: the "
+                              "organization's accounts could not be listed "
+                              f"({r.warnings[-1]['kind']}); accounts the aggregator holds no "
+                              "configuration items for are not read")
+            return
+        known = set(ids)
+        for account in sorted(a["Id"] for a in listed
+                              if a.get("Status", "ACTIVE") == "ACTIVE" and a["Id"] not in known):
+            self.warnings.append({
+                "account": account, "region": self.home, "service": "config",
+                "operation": "select_aggregate_resource_config", "kind": "not-aggregated",
+                "message": f"the aggregator {o.config_aggregator} holds no configuration items "
+                           "for this account: not read"})
 
     def assume(self, role: str, log: CallLog, halt: Halt,
                account_id: str = "") -> tuple[dict | None, list[dict]]:
@@ -267,7 +311,11 @@ class _Run:
                 return
             t.account = Account(t.account_id, creds, self.options.profile)
         o.account = t.account
-        if self.options.regions:
+        if self.config is not None:  # the Regions Config holds items for (--region: of those)
+            found = self.config.regions(t.account_id)
+            wanted = self.options.regions
+            o.regions = [r for r in found if r in wanted] if wanted else found
+        elif self.options.regions:
             o.regions = list(dict.fromkeys(self.options.regions))
         elif not self.options.all_regions:
             o.regions = [self.home]
@@ -281,7 +329,12 @@ class _Run:
     def read(self, o: _Open, region: str, kind: str) -> tuple[str, dict, list[dict]]:
         assert o.account is not None
         r = Reader(o.account, region, o.log, self.options.settings, halt=o.halt)
-        data = read_global(r) if kind == "global" else read_region(r)
+        if self.config is not None:
+            data = config.read_global(r, self.config, o.target.account_id) \
+                if kind == "global" else \
+                config.read_region(r, self.config, o.target.account_id, region)
+        else:
+            data = read_global(r) if kind == "global" else read_region(r)
         if self.options.metrics:
             data["metrics"] = evidence.collect(r, data, self.start, self.now,
                                                global_=kind == "global")
@@ -301,7 +354,11 @@ class _Run:
         targets = self.targets()
         o = self.options
         folder = SnapshotFolder(o.snapshot_dir, o.resume) if o.snapshot_dir else None
-        out = Collection(self.header, self.log)
+        out = Collection(self.header, self.log, warnings=list(self.warnings),
+                         notes=list(self.notes))
+        if self.warnings:  # a document of their own, so that a scan reports them
+            out.memory.append(_json_safe({**self.header, "accounts": [],
+                                          "warnings": _sorted(self.warnings), "api_calls": 0}))
         pending = deque(targets)
         opened: dict[Future, tuple[_Open, str, str]] = {}
         state = {"accounts": 0, "tasks": 0, "tasks_total": 0, "open": 0}

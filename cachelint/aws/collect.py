@@ -37,6 +37,9 @@ class AwsOptions:
     # accounts being read, not the organization); resume: skip the accounts already there.
     snapshot_dir: str | None = None
     resume: bool = False
+    # Where the caching resources are, and those AWS Config records, from this aggregator
+    # (cachelint.aws.config); the rest is read through the API, in the accounts Config names.
+    config_aggregator: str | None = None
 
 
 def collect(options: AwsOptions, progress: Callable[..., None] | None = None,
@@ -214,10 +217,14 @@ def read_dynamodb(r: Reader) -> dict:
         described = r.call("dynamodb", "describe_table", TableName=name)
         if described is None:
             continue
-        t = described.get("Table", {})
-        tables.append({**_pick(t, "TableName", "TableArn", "GlobalTableVersion"),
-                       "Replicas": [_pick(x, "RegionName") for x in t.get("Replicas") or []]})
+        tables.append(table(described.get("Table", {})))
     return {"tables": tables}
+
+
+def table(t: dict) -> dict:
+    """A table's snapshot record, from ``DescribeTable`` (or AWS Config, in API field names)."""
+    return {**_pick(t, "TableName", "TableArn", "GlobalTableVersion"),
+            "Replicas": [_pick(x, "RegionName") for x in t.get("Replicas") or []]}
 
 
 def _behavior(b: dict) -> dict:
@@ -245,21 +252,30 @@ def _keys(config: Any, behavior: str, items: str) -> dict:
     return {behavior: config.get(behavior), items: _items(config.get(items))}
 
 
-def read_cloudfront(r: Reader) -> dict:
-    out: dict[str, Any] = {"distributions": [], "cache_policies": [],
-                           "origin_request_policies": []}
-    for d in r.pages("cloudfront", "list_distributions",
-                     lambda p: (p.get("DistributionList") or {}).get("Items") or []) or []:
-        origins = [{**_pick(o, "Id", "DomainName", "OriginAccessControlId"),
-                    "S3OriginConfig": "S3OriginConfig" in o,
-                    "CustomOriginConfig": "CustomOriginConfig" in o,
-                    "OriginShield": _pick(o.get("OriginShield"), "Enabled")}
-                   for o in _items(d.get("Origins"))]
-        out["distributions"].append({
-            **_pick(d, "Id", "ARN", "DomainName", "Enabled"), "Origins": origins,
+def distribution(d: dict) -> dict:
+    """A distribution's snapshot record, from its ``DistributionSummary`` (or a configuration
+    item of AWS Config turned into API field names: :mod:`cachelint.aws.config`)."""
+    origins = [{**_pick(o, "Id", "DomainName", "OriginAccessControlId"),
+                "S3OriginConfig": "S3OriginConfig" in o,
+                "CustomOriginConfig": "CustomOriginConfig" in o,
+                "OriginShield": _pick(o.get("OriginShield"), "Enabled")}
+               for o in _items(d.get("Origins"))]
+    return {**_pick(d, "Id", "ARN", "DomainName", "Enabled"), "Origins": origins,
             "Aliases": _items(d.get("Aliases")),
             "DefaultCacheBehavior": _behavior(d.get("DefaultCacheBehavior") or {}),
-            "CacheBehaviors": [_behavior(b) for b in _items(d.get("CacheBehaviors"))]})
+            "CacheBehaviors": [_behavior(b) for b in _items(d.get("CacheBehaviors"))]}
+
+
+def read_cloudfront(r: Reader) -> dict:
+    distributions = r.pages("cloudfront", "list_distributions",
+                            lambda p: (p.get("DistributionList") or {}).get("Items") or [])
+    return {"distributions": [distribution(d) for d in distributions or []],
+            **read_cloudfront_policies(r)}
+
+
+def read_cloudfront_policies(r: Reader) -> dict:
+    """The account's custom cache and origin request policies (AWS Config records neither)."""
+    out: dict[str, Any] = {"cache_policies": [], "origin_request_policies": []}
     for item in r.pages("cloudfront", "list_cache_policies",
                         lambda p: (p.get("CachePolicyList") or {}).get("Items") or [],
                         Type="custom") or []:

@@ -3,7 +3,8 @@ timeouts, for one or many accounts and regions.
 
 Every client cachelint makes goes through :func:`client`, which registers a botocore
 ``before-call`` hook that refuses any operation whose name does not start with Describe, Get or
-List (``sts:AssumeRole`` is the one exception, on the client that assumes the scan role). The
+List and is not one of the few reads named otherwise (:data:`READ_OPERATIONS`);
+``sts:AssumeRole`` is the one exception, on the client that assumes the scan role. The
 same hook counts the calls, for the report and the README's cost figures.
 """
 
@@ -23,6 +24,8 @@ from cachelint import __version__
 from cachelint.aws import AwsSetupError
 
 READ_PREFIXES = ("Describe", "Get", "List")
+# Reads whose names say otherwise: AWS Config's advanced query (a SELECT of recorded items).
+READ_OPERATIONS = frozenset({"SelectAggregateResourceConfig"})
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 DEFAULT_REGION = "us-east-1"
 
@@ -60,7 +63,8 @@ class CallLog:
 def _guard(log: CallLog, service: str, allowed: frozenset[str]):
     def before_call(model: Any = None, **_: Any) -> None:
         name = model.name
-        if not name.startswith(READ_PREFIXES) and name not in allowed:
+        if not name.startswith(READ_PREFIXES) and name not in READ_OPERATIONS \
+                and name not in allowed:
             raise ReadOnlyViolation(f"refusing to send {service}:{name}: cachelint only reads")
         log.record(service, name)
 
