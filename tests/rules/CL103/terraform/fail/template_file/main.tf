@@ -37,3 +37,17 @@ resource "aws_api_gateway_method_settings" "search" {
     unauthorized_cache_control_header_strategy = "FAIL_WITH_403"
   }
 }
+
+resource "aws_api_gateway_method_settings" "list" {
+  rest_api_id = aws_api_gateway_rest_api.catalog.id
+  stage_name  = aws_api_gateway_stage.catalog.stage_name
+  method_path = "orders/GET"
+
+  settings {
+    caching_enabled                            = true
+    cache_ttl_in_seconds                       = 300
+    cache_data_encrypted                       = true
+    require_authorization_for_cache_control    = true
+    unauthorized_cache_control_header_strategy = "FAIL_WITH_403"
+  }
+}
