@@ -174,7 +174,9 @@ def demote_non_production(findings: list[Finding], options: ScanOptions) -> list
             matched = [pattern_for(r, folder=True) for r in roots]
             if all(matched):
                 why = matched[0]
-        said = declared_sandbox(f, texts) if why is None and config.non_production else None
+        production_root = any(set(_words(r)) & PRODUCTION_WORDS for r in f.all_roots if r)
+        said = declared_sandbox(f, texts) if why is None and config.non_production \
+            and not production_root else None
         if why is None and said is None:
             out.append(f)
             continue
@@ -189,7 +191,10 @@ def demote_non_production(findings: list[Finding], options: ScanOptions) -> list
 # What the code itself says about where it runs: a sandbox word in the resource's own name,
 # an environment tag or variable set to a sandbox value, or a CloudFormation template whose
 # Description calls it a sample, demo or example.
-SANDBOX_WORDS = ("sample", "samples", "demo", "example", "examples", "sandbox", "snippet")
+# ("example" is left out: it is the name Terraform's own documentation gives every resource.)
+SANDBOX_WORDS = ("sample", "samples", "demo", "sandbox", "snippet")
+# A root module folder named for production is never demoted by what its modules say.
+PRODUCTION_WORDS = {"prod", "production", "prd", "live"}
 _SANDBOX_ENV = re.compile(
     r"""^\s*["']?(?:environment|env|stage)["']?\s*[=:]\s*["']?"""
     r"""(dev|development|test|testing|staging|sandbox|demo)["']?\s*(?:#.*)?$""",
@@ -204,7 +209,8 @@ def _words(name: str) -> list[str]:
 
 
 def declared_sandbox(f: Finding, texts: dict[str, str]) -> str | None:
-    """Why the finding's resource is declared non-production by its own code, or None."""
+    """Why the finding's resource is declared non-production by its own code, or None. The
+    words "example" and "examples" count only in a template's Description."""
     local = re.sub(r"\[[^\]]*\]", "", f.address).split(".")
     name = local[-1] if local else ""
     word = next((w for w in _words(name) if w in SANDBOX_WORDS), None)
@@ -225,7 +231,8 @@ def declared_sandbox(f: Finding, texts: dict[str, str]) -> str | None:
     if path.endswith((".yaml", ".yml", ".json", ".template")):
         m = _TEMPLATE_DESCRIPTION.search(text)
         if m:
-            word = next((w for w in _words(m.group(1)) if w in SANDBOX_WORDS), None)
+            word = next((w for w in _words(m.group(1))
+                         if w in SANDBOX_WORDS or w in ("example", "examples")), None)
             if word:
                 return f"the template's Description calls it a {word}"
     return None

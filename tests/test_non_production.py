@@ -164,3 +164,18 @@ Resources:
     off = parse_config({"non_production": []}, "x.yaml")
     assert {f.severity.label for f in scan(path, config=off).findings
             if f.rule.id in ("CL303", "CL405")} == {"medium"}
+
+
+def test_what_a_module_says_never_demotes_a_production_root(tf, scan, monkeypatch):
+    module = MODULE.replace('"c" {', '"demo" {', 1)
+    path = tf({"modules/cache/main.tf": module,
+               "envs/qa/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                  '  nodes  = 1\n}\n',
+               "envs/prod/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                    '  nodes  = 1\n}\n',
+               "docs/main.tf": SINGLE.replace('"c" {', '"example" {')})
+    monkeypatch.chdir(path)
+    got = {(os.path.dirname(f), level) for f, rule, level in levels(scan(path)) if rule == "CL303"}
+    # The module's resource is named demo, but a prod root builds it; "example" is the name
+    # Terraform's documentation gives every resource, not a sandbox.
+    assert got == {("modules/cache", "medium"), ("docs", "medium")}
