@@ -18,7 +18,8 @@ per_caller:                # responses that depend on the caller: keyed per call
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
 non_production:            # sandbox paths: availability/cost findings there are info
-  - "**/sandbox/**"        # (default: dev, development, test, staging, sandbox folders)
+  - "**/sandbox/**"        # (default: dev, test, staging, sandbox, examples, samples, demo,
+                           #  snippets folders)
 baseline: .cachelint-baseline.json   # scan reports only findings not in it (cachelint init)
 ```
 """
@@ -42,8 +43,11 @@ from cachelint.errors import UserError
 
 CONFIG_NAMES = (".cachelint.yaml", ".cachelint.yml")
 # Where sandbox code usually lives; production is never matched by default.
+# Demos, samples, snippets and test fixtures are not production either.
 DEFAULT_NON_PRODUCTION = ("**/dev/**", "**/development/**", "**/test/**", "**/staging/**",
-                          "**/sandbox/**", "*dev*.tfvars", "*staging*.tfvars")
+                          "**/sandbox/**", "*dev*.tfvars", "*staging*.tfvars",
+                          "**/examples/**", "**/example/**", "**/samples/**", "**/sample/**",
+                          "**/demo*/**", "**/snippets/**", "**/test*/**")
 
 
 class ConfigError(UserError, ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 
 from cachelint import engine, suppressions
@@ -160,7 +161,8 @@ def demote_non_production(findings: list[Finding], options: ScanOptions) -> list
         found = config.non_production_pattern(rel) if rel else None
         return (rel, found) if found else None
 
-    out = []
+    out: list[Finding] = []
+    texts: dict[str, str] = {}
     for f in findings:
         if f.rule.category.value not in DEMOTED_CATEGORIES or f.location.is_resource:
             out.append(f)
@@ -172,14 +174,68 @@ def demote_non_production(findings: list[Finding], options: ScanOptions) -> list
             matched = [pattern_for(r, folder=True) for r in roots]
             if all(matched):
                 why = matched[0]
-        if why is None:
+        production_root = any(set(_words(r)) & PRODUCTION_WORDS for r in f.all_roots if r)
+        said = declared_sandbox(f, texts) if why is None and config.non_production \
+            and not production_root else None
+        if why is None and said is None:
             out.append(f)
             continue
-        where, pattern = why
-        reason = (f"{where} matches the non_production pattern {pattern!r}: reported as info, "
-                  f"as {f.rule.category.value} matters in production")
+        if why is not None:
+            where, pattern = why
+            said = f"{where} matches the non_production pattern {pattern!r}"
+        reason = f"{said}: reported as info, as {f.rule.category.value} matters in production"
         out.append(replace(f, demoted=reason, message=f"{f.message} ({reason})"))
     return out
+
+
+# What the code itself says about where it runs: a sandbox word in the resource's own name,
+# an environment tag or variable set to a sandbox value, or a CloudFormation template whose
+# Description calls it a sample, demo or example.
+# ("example" is left out: it is the name Terraform's own documentation gives every resource.)
+SANDBOX_WORDS = ("sample", "samples", "demo", "sandbox", "snippet")
+# A root module folder named for production is never demoted by what its modules say.
+PRODUCTION_WORDS = {"prod", "production", "prd", "live"}
+_SANDBOX_ENV = re.compile(
+    r"""^\s*["']?(?:environment|env|stage)["']?\s*[=:]\s*["']?"""
+    r"""(dev|development|test|testing|staging|sandbox|demo)["']?\s*(?:#.*)?$""",
+    re.IGNORECASE | re.MULTILINE)
+_TEMPLATE_DESCRIPTION = re.compile(r"""^(?:Description\s*:|\s*"Description"\s*:)(.*)$""",
+                                   re.MULTILINE)
+
+
+def _words(name: str) -> list[str]:
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", name) if w]
+
+
+def declared_sandbox(f: Finding, texts: dict[str, str]) -> str | None:
+    """Why the finding's resource is declared non-production by its own code, or None. The
+    words "example" and "examples" count only in a template's Description."""
+    local = re.sub(r"\[[^\]]*\]", "", f.address).split(".")
+    name = local[-1] if local else ""
+    word = next((w for w in _words(name) if w in SANDBOX_WORDS), None)
+    if word:
+        return f"its name {name!r} says {word!r}"
+    path = f.location.path
+    if path not in texts:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                texts[path] = fh.read(1_000_000)
+        except OSError:
+            texts[path] = ""
+    text = texts[path]
+    m = _SANDBOX_ENV.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        return f"{_display(path)}:{line} sets its environment to {m.group(1)!r}"
+    if path.endswith((".yaml", ".yml", ".json", ".template")):
+        m = _TEMPLATE_DESCRIPTION.search(text)
+        if m:
+            word = next((w for w in _words(m.group(1))
+                         if w in SANDBOX_WORDS or w in ("example", "examples")), None)
+            if word:
+                return f"the template's Description calls it a {word}"
+    return None
 
 
 def _distinct_resources(inventory: Inventory) -> int:

@@ -126,7 +126,9 @@ def test_config_from_pyproject(tmp_path):
     (tmp_path / "main.tf").write_text(
         'resource "aws_dax_cluster" "y" {\n  cluster_name = "y"\n  replication_factor = 1\n'
         '  cluster_endpoint_encryption_type = "TLS"\n'
-        '  server_side_encryption {\n    enabled = true\n  }\n}\n')
+        '  server_side_encryption {\n    enabled = true\n  }\n}\n'
+        'resource "aws_dax_parameter_group" "y" {\n  name = "y"\n'
+        '  parameters {\n    name  = "query-ttl-millis"\n    value = "10000"\n  }\n}\n')
     result = cachelint("scan", ".", "--format", "json", cwd=tmp_path)
     ids = {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
     assert ids == {"CL402"}

@@ -11,7 +11,10 @@ from cachelint.scan import ScanOptions, run_scan
 
 DAX = ('resource "aws_dax_cluster" "reads" {\n  cluster_name = "reads"\n'
        '  replication_factor = 2\n  cluster_endpoint_encryption_type = "TLS"\n'
-       '  server_side_encryption {\n    enabled = true\n  }\n}\n')
+       '  server_side_encryption {\n    enabled = true\n  }\n}\n'
+       # a parameter group declared beside it and never attached: CL402's evidence
+       'resource "aws_dax_parameter_group" "reads" {\n  name = "reads"\n'
+       '  parameters {\n    name  = "record-ttl-millis"\n    value = "10000"\n  }\n}\n')
 
 
 @pytest.mark.parametrize("data, message", [

@@ -116,3 +116,67 @@ def test_configuration_replaces_or_turns_off_the_defaults(tf, scan, monkeypatch)
     assert ("sandbox-eu/main.tf", "CL303", "info") in levels(scan(path, config=mine))
     with pytest.raises(ConfigError, match="non_production"):
         parse_config({"non_production": "dev"}, "x.yaml")
+
+
+def test_examples_samples_demos_snippets_and_test_fixtures_demote_availability(tf, scan,
+                                                                               monkeypatch):
+    folders = ("examples/basic", "samples/one", "demo-app", "snippets", "tests/fixtures",
+               "testdata", "prod")
+    path = tf({f"{folder}/main.tf": SINGLE for folder in folders})
+    monkeypatch.chdir(path)
+    cl303 = {os.path.dirname(f): level for f, rule, level in levels(scan(path)) if rule == "CL303"}
+    assert cl303 == {folder: ("medium" if folder == "prod" else "info") for folder in folders}
+
+
+def test_code_that_calls_itself_a_sandbox_demotes_availability(tf, scan, monkeypatch):
+    """The resource's own name, an environment tag or variable, a template's Description."""
+    named = SINGLE.replace('"c" {', '"demo_cache" {')
+    tagged = SINGLE.replace("engine ", 'tags = {\n    Environment = "development"\n  }\n  engine ')
+    prod = SINGLE.replace("engine ", 'tags = {\n    Environment = "production"\n  }\n  engine ')
+    template = """AWSTemplateFormatVersion: "2010-09-09"
+Description: A sample application that reads through DAX.
+Resources:
+  Cluster:
+    Type: AWS::DAX::Cluster
+    Properties:
+      IAMRoleARN: arn:aws:iam::123456789012:role/dax
+      NodeType: dax.t3.small
+      ReplicationFactor: 1
+      SSESpecification:
+        SSEEnabled: true
+      ParameterGroupName: tuned
+"""
+    path = tf({"a/main.tf": named, "b/main.tf": tagged, "c/main.tf": prod, "d/main.tf": SINGLE,
+               "e/template.yaml": template,
+               "f/template.yaml": template.replace("A sample application", "The application")})
+    monkeypatch.chdir(path)
+    report = scan(path)
+    got = {(os.path.dirname(os.path.relpath(f.location.path)), f.rule.id): f
+           for f in report.findings if f.rule.id in ("CL303", "CL405")}
+    assert {k: f.severity.label for k, f in got.items()} == {
+        ("a", "CL303"): "info", ("b", "CL303"): "info", ("c", "CL303"): "medium",
+        ("d", "CL303"): "medium", ("e", "CL405"): "info", ("f", "CL405"): "medium"}
+    assert "its name 'demo_cache' says 'demo'" in got[("a", "CL303")].message
+    assert "sets its environment to 'development'" in got[("b", "CL303")].message
+    assert "Description calls it a sample" in got[("e", "CL405")].message
+    # Encryption is never demoted, whatever the code says.
+    assert {f.severity.label for f in report.findings if f.rule.id == "CL305"} == {"medium"}
+    # non_production: [] turns every signal off.
+    off = parse_config({"non_production": []}, "x.yaml")
+    assert {f.severity.label for f in scan(path, config=off).findings
+            if f.rule.id in ("CL303", "CL405")} == {"medium"}
+
+
+def test_what_a_module_says_never_demotes_a_production_root(tf, scan, monkeypatch):
+    module = MODULE.replace('"c" {', '"demo" {', 1)
+    path = tf({"modules/cache/main.tf": module,
+               "envs/qa/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                  '  nodes  = 1\n}\n',
+               "envs/prod/main.tf": 'module "c" {\n  source = "../../modules/cache"\n'
+                                    '  nodes  = 1\n}\n',
+               "docs/main.tf": SINGLE.replace('"c" {', '"example" {')})
+    monkeypatch.chdir(path)
+    got = {(os.path.dirname(f), level) for f, rule, level in levels(scan(path)) if rule == "CL303"}
+    # The module's resource is named demo, but a prod root builds it; "example" is the name
+    # Terraform's documentation gives every resource, not a sandbox.
+    assert got == {("modules/cache", "medium"), ("docs", "medium")}

@@ -257,3 +257,38 @@ def test_a_missed_defect_a_true_finding_now_reports_is_no_longer_missed():
     assert not realworld._now_found(m, [dict(at_default, category="availability", rule="CL303")])
     assert not realworld._now_found(m, [dict(at_default, repo="o/b")])
     assert not realworld._now_found(m, [dict(at_default, resource_lines=[41, 50])])
+
+
+def test_merge_labels_replaces_re_judged_findings_and_skips_a_bad_file(tmp_path, capsys):
+    sys.path.insert(0, str(Path(realworld.__file__).parent / "realworld"))
+    from merge_labels import merge
+
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(textwrap.dedent("""\
+        # header kept
+        # findings: described here
+        findings:
+        - {repo: o/a, path: main.tf, line: 3, rule: CL303, address: x, verdict: fp, reason: old}
+        missed:
+        - {repo: o/a, path: main.tf, line: 9, rule: encryption, reason: no TLS}
+        """))
+    new = tmp_path / "o+a.yaml"
+    new.write_text(textwrap.dedent("""\
+        findings:
+        - {repo: o/a, path: main.tf, line: 3, rule: CL303, address: x, verdict: tp, reason: new}
+        - {repo: o/b, path: t.yaml, line: 5, rule: CL203, address: D, verdict: fp, reason: why}
+        missed:
+        - {repo: o/a, path: main.tf, line: 9, rule: encryption, reason: same defect again}
+        - {repo: o/b, path: t.yaml, line: 7, rule: cache-key, reason: all cookies}
+        """))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("findings:\n- {repo: o/c, path: x.tf, line: 1, rule: CL1, verdict: maybe, "
+                   "reason: r}\n")
+    assert merge([new, bad], labels) == (1, 1, 1)
+    assert "bad.yaml: verdict 'maybe' is not tp, fp or unknown (skipped)" in capsys.readouterr().err
+    text = labels.read_text()
+    assert text.startswith("# header kept\n# findings: described here\nfindings:\n")
+    merged = realworld.load_labels(labels)
+    assert [(lb.repo, lb.verdict, lb.reason) for lb in merged.findings] == [
+        ("o/a", "tp", "new"), ("o/b", "fp", "why")]
+    assert [(m.repo, m.line) for m in merged.missed] == [("o/a", 9), ("o/b", 7)]

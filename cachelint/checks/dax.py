@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence,
+    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, Resource,
 )
+from cachelint.values import UNKNOWN
 
 _TTL_PARAMS = {
     "record_ttl_millis": ("record-ttl-millis",
@@ -24,11 +26,45 @@ def dax_ttl_zero(group: DaxParameterGroup, ctx: Context) -> Iterator[Hit]:
             yield Hit(group, field, {"parameter": parameter, "effect": effect})
 
 
+def _beside(a: Resource, b: Resource) -> bool:
+    """Declared together: the same Terraform module folder, CloudFormation template or
+    account and region of a snapshot."""
+    la, lb = a.source.location, b.source.location
+    if (la.account, la.region) != (lb.account, lb.region):
+        return False
+    if la.account:  # a deployed resource's path is its ARN
+        return True
+    if la.path.endswith(".tf") and lb.path.endswith(".tf"):
+        return os.path.dirname(la.path) == os.path.dirname(lb.path)
+    return la.path == lb.path
+
+
+def _default_ttl_evidence(cluster: DaxCluster, ctx: Context) -> str | None:
+    """Why the 5-minute default is not what the author wants, or None: AWS's default is a sane
+    TTL, and a cluster that simply keeps it is not a defect."""
+    clusters = [c for c in ctx.inventory.of(DaxCluster) if _beside(c, cluster)]
+    if not any(c.parameter_group is UNKNOWN for c in clusters):
+        used = [c.parameter_group for c in clusters]
+        for group in ctx.inventory.of(DaxParameterGroup):
+            ttls = [v for v in (group.record_ttl_millis, group.query_ttl_millis)
+                    if isinstance(v, int) and not isinstance(v, bool)]
+            if ttls and _beside(group, cluster) and not any(g is group for g in used):
+                return (f"while parameter group {group.name or group.source.address}, declared "
+                        f"beside it with a TTL of {min(ttls)} ms, is attached to no cluster")
+    bound = ctx.config.max_ttl(cluster.source.address, cluster.name,
+                               *(t.name for t in cluster.tables))
+    if bound is not None and bound * 1000 < DAX_DEFAULT_TTL_MILLIS:
+        return f"while the configuration's freshness allows {bound:g} s"
+    return None
+
+
 def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
     if cluster.parameter_group is None:
-        yield Hit(cluster, "parameter_group",
-                  {"detail": "uses the default parameter group (record and query TTL "
-                             f"{DAX_DEFAULT_TTL_MILLIS} ms)"})
+        why = _default_ttl_evidence(cluster, ctx)
+        if why is not None:
+            yield Hit(cluster, "parameter_group",
+                      {"detail": "uses the default parameter group (record and query TTL "
+                                 f"{DAX_DEFAULT_TTL_MILLIS} ms) {why}"})
         return
     if not isinstance(cluster.parameter_group, DaxParameterGroup):
         return  # unknown group: cannot say

@@ -15,7 +15,7 @@ from cachelint.loaders import openapi
 from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
-from cachelint.loaders.terraform.syntax import Call, ObjectExpr
+from cachelint.loaders.terraform.syntax import Call, GetAttr, Name, ObjectExpr
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import (
     UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
@@ -70,6 +70,9 @@ def _openapi_body(res: TfResource, notes: list, errors: list) -> Any:
             return openapi.read_document(evaluate(expr.args[0], scope), where, locate)
         if expr.name in ("file", "templatefile"):
             return _body_file(res, expr, scope, where, notes, errors)
+    rendered = _template_file(expr, scope)
+    if rendered is not None:
+        return _body_file(res, rendered[0], rendered[1], where, notes, errors)
     if isinstance(b.get("body"), str):  # a string or heredoc, or a plan's JSON text
         first = None
         if scope is not None:
@@ -82,9 +85,40 @@ def _openapi_body(res: TfResource, notes: list, errors: list) -> Any:
     return openapi.Document(where.path, complete=False)
 
 
+def _template_file(expr: Any, scope: Any) -> tuple[Call, Any] | None:
+    """``data.template_file.x.rendered`` whose ``template`` is ``file(path)``: the deprecated
+    template provider renders ``${name}`` from ``vars`` as ``templatefile(path, vars)`` does,
+    so it is read as that call (in the data block's own scope)."""
+    if not (isinstance(expr, GetAttr) and expr.name == "rendered" and scope is not None):
+        return None
+    chain, node = [], expr.obj
+    while isinstance(node, GetAttr):
+        chain.append(node.name)
+        node = node.obj
+    if not (isinstance(node, Name) and node.name == "data" and chain[1:] == ["template_file"]):
+        return None
+    ref = evaluate(expr.obj, scope)
+    block = getattr(ref, "block", None)
+    if block is None:
+        return None
+    attrs = block.body.attributes
+    template = attrs["template"].expr if "template" in attrs else None
+    if not (isinstance(template, Call) and template.name == "file" and template.args):
+        return None
+    variables = attrs["vars"].expr if "vars" in attrs else ObjectExpr(())
+    return Call("templatefile", (template.args[0], variables)), ref.scope
+
+
 def _module_dir(scope: Any) -> Any:
     try:
         return scope.lookup("path")["module"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+def _root_dir(scope: Any) -> Any:
+    try:
+        return scope.lookup("path")["root"]
     except (AttributeError, KeyError, TypeError):
         return None
 
@@ -109,6 +143,9 @@ def _body_file(res: TfResource, expr: Call, scope: Any, where: Any, notes: list,
                errors: list) -> Any:
     path = evaluate(expr.args[0], scope)
     directory = _module_dir(scope)
+    root = _root_dir(scope)
+    if isinstance(path, str) and not os.path.isabs(path) and isinstance(root, str):
+        path = os.path.normpath(os.path.join(root, path))  # Terraform runs in the root
     if not isinstance(path, str) or not isinstance(directory, str):
         notes.append(f"{where.path}:{where.start_line}: {res.address} body reads a file whose "
                      "path is not known: its OpenAPI methods are not checked")
