@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 REPOS_FILE = HERE / "realworld" / "repos.yaml"
 LABELS_FILE = HERE / "realworld" / "labels.yaml"
-KINDS = ("tf-module", "tf-app", "cloudformation", "sam-openapi", "cdk")
+KINDS = ("tf-module", "tf-app", "cloudformation", "sam-openapi", "cdk", "app-code")
 VERDICTS = ("tp", "fp", "unknown")
 SEVERE = ("high", "critical")
 
@@ -59,6 +59,11 @@ class Repo:
     paths: tuple[str, ...] = (".",)
     note: str = ""
     var_files: tuple[str, ...] = ()
+    code: bool = False  # its application code uses a cache (the code corpus, issue 19)
+
+    @property
+    def in_code_corpus(self) -> bool:
+        return self.code or self.kind == "app-code"
 
     @property
     def folder(self) -> str:
@@ -107,8 +112,11 @@ def load_repos(path: str | Path = REPOS_FILE) -> list[Repo]:
         for p in paths:
             if os.path.isabs(p) or ".." in Path(p).parts:
                 raise InputError(f"{where}: path {p!r} must be relative and inside the repository")
+        if not isinstance(entry.get("code", False), bool):
+            raise InputError(f"{where}: code must be true or false")
         repos.append(Repo(name=name, url=str(entry["url"]), commit=commit, kind=entry["kind"],
                           paths=paths, note=str(entry.get("note", "")),
+                          code=entry.get("code", False),
                           var_files=_strings(entry.get("var_files"), f"{where}: var_files")))
     return repos
 
@@ -513,6 +521,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dump", metavar="FILE.jsonl", help="write every finding as one JSON line")
     ap.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME",
                     help="only this repository (repeatable)")
+    ap.add_argument("--code-corpus", action="store_true",
+                    help="only the repositories whose application code uses a cache "
+                         "(kind app-code, or code: true)")
     ap.add_argument("--print-fetch", action="store_true",
                     help="print the git commands that reproduce the corpus, and exit")
     ap.add_argument("--jobs", type=int, default=1, help="parser processes (default: 1)")
@@ -531,7 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"realworld: error: {exc}", file=sys.stderr)
         return 2
-    chosen = [r for r in repos if not args.repo or r.name in args.repo]
+    chosen = [r for r in repos if (not args.repo or r.name in args.repo)
+              and (not args.code_corpus or r.in_code_corpus)]
     results = []
     for repo in chosen:
         print(f"scanning {repo.name} ...", file=sys.stderr, flush=True)
