@@ -164,6 +164,9 @@ class ApiMethod(Resource):
     cache_key_parameters: Any = ()
     # The cache key parameters whose value comes from the request body (UNKNOWN: not known).
     body_key_parameters: Any = ()
+    # Why its integration reads with strong consistency (cachelint.consistency), or None;
+    # UNKNOWN where it cannot be told.
+    consistent_read: Any = None
     caching_enabled: Any = False
     ttl: Any = None
     settings: ApiMethodSettings | None = None

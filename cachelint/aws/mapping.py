@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
+from cachelint.consistency import Integration
 from cachelint.linking import (
     MethodSpec, cache_behavior, edge_functions, identity_sources, legacy_cache_key, link_api,
     managed_policy, method_path_parts, origin_kind, origin_request_policy, parameter_group_for,
@@ -110,7 +111,8 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                 methods.append(MethodSpec(
                     source=w.source(arn, "AWS::ApiGateway::Method",
                                     {"authorization": "authorizationType",
-                                     "cache_key_parameters": "cacheKeyParameters"},
+                                     "cache_key_parameters": "cacheKeyParameters",
+                                     "consistent_read": "requestTemplates"},
                                     api.get("tags")),
                     api=api_id, http_method=str(verb).upper(), resource_path=res.get("path"),
                     authorization=auth,
@@ -118,7 +120,11 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                                                       az.get("identitySource") if az else None,
                                                       has_authorizer=az is not None),
                     cache_key_parameters=tuple(keys),
-                    integration_parameters=as_str_map(integration.get("requestParameters"))))
+                    integration_parameters=as_str_map(integration.get("requestParameters")),
+                    integration=Integration(
+                        type=integration.get("type"), uri=integration.get("uri"),
+                        request_templates=as_str_map(integration.get("requestTemplates")))
+                    if integration else None))
     return link_api(stages, settings, methods, complete)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from cachelint.consistency import Integration
 from cachelint.linking import (
     MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
 )
@@ -165,16 +166,39 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         src.mark("authorization", r.props, "AuthorizationType")
         keys: Any = ()
         integ_params: Any = None
+        integration = None
         if isinstance(integ, dict):
             keys = as_str_tuple(integ.get("CacheKeyParameters"))
             integ_params = as_str_map(integ.get("RequestParameters"))
             src.mark("cache_key_parameters", integ, "CacheKeyParameters")
+            src.mark("consistent_read", integ,
+                     "RequestTemplates" if "RequestTemplates" in integ else "Uri")
+            integration = _integration(r, integ)
+        elif integ is not None:
+            integration = Integration(UNKNOWN, UNKNOWN, UNKNOWN)
         out.append(MethodSpec(source=src.build(), api=_api(r.get("RestApiId")),
                               http_method=verb.upper() if isinstance(verb, str) else verb,
                               resource_path=rpath, authorization=auth,
                               identity_sources=identity, cache_key_parameters=keys,
-                              integration_parameters=integ_params))
+                              integration_parameters=integ_params, integration=integration))
     return out
+
+
+def _integration(r: CfnResource, integ: dict) -> Integration:
+    """Type, uri and request templates; uri and template texts read from the template as far
+    as they can be (a ``!Sub`` naming ``AWS::Region`` keeps its other parts)."""
+    props = r.raw.get("Properties") if isinstance(r.raw, dict) else None
+    raw = props.get("Integration") if isinstance(props, dict) else None
+    if not (isinstance(raw, dict) and "Fn::If" not in raw):
+        raw = integ  # an intrinsic around the whole integration: its evaluated value
+    uri = r.template.text(raw["Uri"]) if raw.get("Uri") is not None else None
+    templates: Any = None
+    raw_templates = raw.get("RequestTemplates")
+    if isinstance(raw_templates, dict) and "Fn::If" not in raw_templates:
+        templates = {str(k): r.template.text(v) for k, v in raw_templates.items()}
+    elif raw_templates is not None:
+        templates = as_str_map(integ.get("RequestTemplates"))
+    return Integration(type=as_str(integ.get("Type")), uri=uri, request_templates=templates)
 
 
 # --- SAM -----------------------------------------------------------------------------------------
