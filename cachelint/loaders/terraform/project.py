@@ -15,6 +15,7 @@ from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
     MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
 )
+from cachelint.loaders import pool
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size
 from cachelint.loaders.terraform.sources import ModuleSources
@@ -272,17 +273,13 @@ class TerraformProject:
             dax = any(f.dax for f in facts.values())
             todo += [p for p in paths if p not in facts or facts[p].matters(dax)]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
-        # A pool pays for itself only on enough text (forking and returning parsed files cost).
-        if self.jobs <= 1 or len(todo) < 16 or sum(size(p) for p in todo) < 64 * 1024:
+        if not pool.worth_a_pool(self.jobs, len(todo), sum(size(p) for p in todo)):
             return
-        import concurrent.futures
-
         jobs = [(path, self.display(path), self.cache_dir) for path in todo]
         try:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                for path, outcome in pool.map(parse_worker, jobs, chunksize=16):
-                    self._parsed[path] = outcome
-        except (OSError, concurrent.futures.process.BrokenProcessPool):
+            for path, outcome in pool.parse_all(parse_worker, jobs, self.jobs):
+                self._parsed[path] = outcome
+        except pool.PoolUnavailable:
             self._parsed.clear()  # no pool here: parse serially instead
 
     def load(self, paths: list[str]) -> TerraformResult:
