@@ -445,9 +445,17 @@ class _Reader:
                            fn.child_by_field_name("property") or fn.child_by_field_name("field"))
         if obj is None:
             return
-        receiver = re.sub(r"^(self|this)\.", "this.", _text(_unwrap(obj)))
+        obj = _unwrap(obj)
+        receiver = re.sub(r"^(self|this)\.", "this.", _text(obj))
         if self._bound(receiver) is None:
-            return
+            if obj.type not in ("call", "call_expression", "method_invocation",
+                                "new_expression", "object_creation_expression"):
+                return
+            # A client used where it is made: dax.Table(name).get_item(...), Redis().get(k)
+            made = self._client(obj)
+            if made is None:
+                return
+            self.bindings.append(made(receiver, obj.start_point[0] + 1))
         args, kwargs = [], []
         for a in _args(node):
             if a.type == "keyword_argument":

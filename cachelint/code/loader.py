@@ -15,8 +15,22 @@ from cachelint.loaders.terraform.files import LoadError, read_text
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import size
 
-# What is kept of a file changes with the extractor: a new value makes new cache entries.
-EXTRACT_VERSION = "code/1"
+
+
+@functools.lru_cache(maxsize=1)
+def extract_version() -> str:
+    """What is kept of a file changes with the extractor and its client tables: their text is
+    part of the cache key, so an entry written by another extractor is never read."""
+    import hashlib
+
+    from cachelint.code import clients, extract, model
+
+    digest = hashlib.sha256()
+    for module in (extract, clients, model):
+        with open(module.__file__, "rb") as fh:
+            digest.update(fh.read())
+    return "code/" + digest.hexdigest()[:16]
+
 # Third-party code vendored into the tree, and tests (a test's client is not production's).
 _SKIPPED = re.compile(r"(^|/)(vendor|third_party|site-packages|dist|build|target|__tests__|"
                       r"tests?|spec|testdata|mocks?)(/|$)|(^|/)(test_[^/]*\.py|[^/]*_test\.(py|go)"
@@ -56,7 +70,7 @@ def parse_code(path: str, display: str, cache: ParseCache | None) -> CodeFile:
         return CodeFile(path=display, language=language)
     if is_minified(text):
         raise Skipped("minified")
-    key = cache.key(f"{EXTRACT_VERSION}:{language}:{parser_versions()}",
+    key = cache.key(f"{extract_version()}:{language}:{parser_versions()}",
                     text.encode("utf-8")) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key, display, CodeFile)
