@@ -105,7 +105,7 @@ def build_inventory(options: ScanOptions) -> Loaded:
     if sources:
         found = discovery.walk(sources, options.path_filter)
         # Application code is read only where the tree holds some (no cost otherwise).
-        code_files = source_files(found)
+        code_files = source_files(found, sources)
         inventory = load_terraform(
             sources, var_files=list(options.config.var_files) + list(options.var_files),
             variables=dict(options.variables), cache_dir=options.cache_dir,

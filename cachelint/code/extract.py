@@ -286,7 +286,7 @@ class _Reader:
                 self.bindings.append(client(name, node.start_point[0] + 1))
                 continue
             value = self.value(right)
-            if value.kind in ("env", "str"):
+            if value.kind in ("env", "str") or (value.kind == "list" and value.fields):
                 self.constants[name] = value
 
     def _client(self, node):
@@ -334,16 +334,17 @@ class _Reader:
         if made is None:
             return None
         library, kind = made
-        kind = self._dax_behind(kind, every)
-        endpoint = self._endpoint(every)
+        kind, behind = self._dax_behind(kind, every)
+        endpoint = behind or self._endpoint(every)
         return lambda name, line: Binding(name, kind, library, line, table=table,
                                           endpoint=endpoint)
 
-    def _dax_behind(self, kind: str, args: list) -> str:
+    def _dax_behind(self, kind: str, args: list) -> tuple[str, Value | None]:
         """A DynamoDB document client built over a DAX client is a DAX client
-        (``DocumentClient({service: dax})``, ``DynamoDBDocumentClient.from(dax)``)."""
+        (``DocumentClient({service: dax})``, ``DynamoDBDocumentClient.from(dax)``), with the DAX
+        client's endpoint."""
         if kind != "dynamodb":
-            return kind
+            return kind, None
         for arg in args:
             value = self.value(_unwrap(arg))
             names = [value.text] if value.kind == "name" else [
@@ -351,8 +352,8 @@ class _Reader:
             for n in names:
                 b = self._bound(n)
                 if b is not None and b.client == "dax":
-                    return "dax"
-        return kind
+                    return "dax", b.endpoint
+        return kind, None
 
     def _derived(self, base: str, chain):
         """``r.pipeline()``, ``pool.getResource()``, ``dynamodb.Table(name)``: same kind."""
@@ -376,26 +377,32 @@ class _Reader:
         return next((b for b in reversed(self.bindings) if b.name == name), None)
 
     def _endpoint(self, args) -> Value | None:
+        """The host, URL or endpoint a client is built with (the first, where a list)."""
         for arg in args:
             if arg.type == "keyword_argument":
                 key = _text(arg.child_by_field_name("name")).lower()
-                if key in ("host", "url", "endpoints", "endpoint_url", "endpoint", "servers",
-                           "server"):
-                    return self.value(arg.child_by_field_name("value"))
+                if key in _ENDPOINT_KEYS:
+                    return _first(self.value(arg.child_by_field_name("value")))
                 continue
             value = self.value(_unwrap(arg))
+            if value.kind == "str" and value.text == clients.BOTO3_SERVICE:
+                continue  # boto3.client("dynamodb"): the service, not an endpoint
             if value.kind in ("str", "env"):
                 return value
             if value.kind in ("object", "call"):
-                for key in ("host", "url", "endpoint", "endpoints", "addr", "addrs",
-                            "endpointUrl", "socket"):
+                for key in _ENDPOINT_KEYS:
                     found = value.field(key)
                     if found is not None:
                         if found.kind == "object":
                             found = found.field("host") or found
-                        return found
+                        return _first(found)
             if value.kind == "list" and value.fields:
-                return value.fields[0][1]
+                return _first(value)
+            if value.kind == "name":  # Go: cfg.HostPorts = []string{...}; dax.New(cfg)
+                for (name, v) in self.constants.items():
+                    if name.startswith(value.text + ".") and \
+                            name[len(value.text) + 1:].lower() in _ENDPOINT_KEYS:
+                        return _first(v)
         return None
 
     def _chain(self, node) -> tuple[Any, list, Any]:
@@ -527,6 +534,14 @@ class _Reader:
                  "field_access"):
             name = re.sub(r"^(self|this)\.", "this.", _text(node))
             return self.constants.get(name, Value("name", name))
+        if t == "composite_literal" and node.child_by_field_name("type") is not None and \
+                node.child_by_field_name("type").type in ("slice_type", "array_type",
+                                                          "implicit_length_array_type"):
+            body = node.child_by_field_name("body")
+            items = [c.named_children[0] if c.type == "literal_element" and c.named_children
+                     else c for c in (body.named_children if body is not None else ())]
+            return Value("list", "", tuple(("", self.value(c)) for c in items
+                                           if c.type != "comment"))
         if t in ("dictionary", "object", "literal_value", "composite_literal"):
             return Value("object", "", self._fields(node))
         if t in ("list", "array", "tuple"):
@@ -588,6 +603,17 @@ class _Reader:
         if len(chain) <= 1:
             fields = [(str(i), self.value(_unwrap(a))) for i, a in enumerate(args)]
         return Value("call", callee, tuple(fields))
+
+
+_ENDPOINT_KEYS = ("host", "url", "endpoint", "endpoints", "endpoint_url", "endpointurl", "addr",
+                  "addrs", "hostports", "servers", "server", "socket")
+
+
+def _first(value: Value) -> Value:
+    """A list's first element (one endpoint names the cluster), else the value."""
+    if value.kind == "list" and value.fields:
+        return value.fields[0][1]
+    return value
 
 
 def _unwrap(node):

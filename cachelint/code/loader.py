@@ -37,12 +37,22 @@ _SKIPPED = re.compile(r"(^|/)(vendor|third_party|site-packages|dist|build|target
                       r"|[^/]*\.(test|spec)\.[jt]sx?|[^/]*Tests?\.java)$")
 
 
-def source_files(found: Walk) -> list[str]:
-    """The files of a supported language among those discovery kept."""
+def source_files(found: Walk, roots: list[str] = ()) -> list[str]:
+    """The files of a supported language among those discovery kept; vendored code, build
+    output and tests are left out, judged by the path below the scanned folder (``roots``)."""
     from cachelint.code.extract import language_of
 
-    return [f for f in found.files
-            if language_of(f) is not None and not _SKIPPED.search(f.replace(os.sep, "/"))]
+    bases = sorted((os.path.abspath(r) for r in roots if os.path.isdir(r)), key=len, reverse=True)
+    out = []
+    for f in found.files:
+        if language_of(f) is None:
+            continue
+        full = os.path.abspath(f)
+        base = next((b for b in bases if full.startswith(b.rstrip(os.sep) + os.sep)), None)
+        rel = os.path.relpath(full, base) if base else os.path.basename(f)
+        if not _SKIPPED.search(rel.replace(os.sep, "/")):
+            out.append(f)
+    return out
 
 
 # Every client the extractor knows is imported by a name holding one of these words: a file
