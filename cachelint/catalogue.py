@@ -88,6 +88,8 @@ class Rule:
     sources: tuple[str, ...] = ("terraform", "cloudformation", "aws")
     fix: dict | None = field(default=None, compare=False)  # `cachelint fix` (cachelint/fix)
     security: bool = False  # a security concern (SARIF security-severity, GitHub's Security tab)
+    # False: runs only when selected explicitly (by id, prefix or name), not by default or ALL.
+    default_on: bool = True
     extra: dict = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
@@ -154,10 +156,10 @@ def parse_rule(data: Any, origin: str) -> Rule:
         meta=data.get("meta", False),
         security=data.get("security", Category(data["category"]).security),
         sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))),
-        fix=data.get("fix"))
+        fix=data.get("fix"), default_on=data.get("default", "on") == "on")
 
 
-HINT_SOURCES = ("terraform", "cloudformation", "aws")
+HINT_SOURCES = ("terraform", "cloudformation", "aws", "python", "javascript", "java", "go")
 
 
 def _fix_hints(data: dict) -> tuple[tuple[str, str], ...]:

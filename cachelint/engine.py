@@ -23,6 +23,8 @@ class Hit:
     resource: Resource
     pointer: str | None = None
     details: dict = field(default_factory=dict)
+    # A severity decided by evidence (a code finding's linked cache), instead of the rule's.
+    severity: Any = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Selection:
 
     def enabled(self, rule: Rule) -> bool:
         selected = self._match(rule, self.select) if self.select else 0
+        if not rule.default_on and selected <= 0:
+            return False  # off by default: only an explicit selector (not ALL) turns it on
         if selected < 0:
             return False
         ignored = self._match(rule, self.ignore)
@@ -120,7 +124,7 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
                 root=src.root, resource_location=src.location,
-                context=hit.resource.context()))
+                context=hit.resource.context(), level=hit.severity))
     return sorted(merge_roots(findings), key=Finding.sort_key)
 
 

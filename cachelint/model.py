@@ -608,6 +608,24 @@ class DaxCluster(Resource):
         return getattr(self.parameter_group, name)
 
 
+# --- Compute that runs application code ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Function(Resource):
+    """A Lambda function, or an ECS task definition's container: application code run with an
+    environment. Read only when the scan holds application code (cachelint.code)."""
+
+    kind: ClassVar[str] = "compute.function"
+    name: Any = None
+    # Variable name -> value as the source sets it: a string, a Symbol (a reference to another
+    # resource's attribute: a table's name, a cache's endpoint) or UNKNOWN. UNKNOWN as a whole
+    # where the variables cannot be read.
+    environment: Any = field(default_factory=dict, compare=False)
+    code_paths: tuple = ()  # absolute folders or files holding its source (CodeUri, source_dir)
+    handler: Any = None
+
+
 @dataclass(frozen=True)
 class SourceFile(Resource):
     """A file as a whole, for findings about the file itself (it could not be parsed)."""
@@ -618,7 +636,7 @@ class SourceFile(Resource):
 KINDS: dict[str, type[Resource]] = {
     cls.kind: cls for cls in (ApiStage, ApiMethodSettings, ApiMethod, HttpApi, CachePolicy,
                               CacheBehavior, CacheParameterGroup, CacheCluster, DaxParameterGroup,
-                              DynamoTable, DaxCluster)
+                              DynamoTable, DaxCluster, Function)
 }
 
 
@@ -681,6 +699,7 @@ class Inventory:
     # Inputs given for the scan that no source declares: ("variable" | "parameter", name).
     undeclared: set = field(default_factory=set)
     templates: list[str] = field(default_factory=list)  # template files found, not scanned
+    code: list = field(default_factory=list)  # cachelint.code.model.CodeFile, parsed
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -703,3 +722,4 @@ class Inventory:
         self.alone_roots |= other.alone_roots
         self.undeclared |= other.undeclared
         self.templates.extend(t for t in other.templates if t not in self.templates)
+        self.code.extend(other.code)

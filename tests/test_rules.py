@@ -19,6 +19,8 @@ CASES = sorted(p for p in RULES_DIR.glob("CL*/*/*") if p.is_dir())
 EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)")
 SOURCES = {"terraform", "cloudformation", "aws"}  # plan fixtures exist where a plan adds
 # information; aws fixtures are snapshot files (what `cachelint aws snapshot` writes)
+# Rules on application code have a case per language (with the infrastructure it links to).
+SOURCES |= {"python", "javascript", "java", "go"}
 AWS_RULES = {r.id for r in load_catalogue() if "aws" in r.sources}
 
 

@@ -17,6 +17,8 @@ def source_kind(resource_type: str, location: Location | None = None) -> str:
         return "file"
     if location is not None and location.is_resource:
         return "aws"
+    if resource_type.startswith("code:"):
+        return resource_type[5:]  # application code: its language
     return "cloudformation" if "::" in resource_type else "terraform"
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import re
 
-from cachelint.loaders.cloudformation import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders.cloudformation import (
+    map_apigateway, map_cloudfront, map_compute, map_datastores,
+)
 from cachelint.loaders.cloudformation.evaluate import Template
 from cachelint.loaders.cloudformation.mapping import CfnResource
 from cachelint.loaders.cloudformation.template import (
@@ -38,8 +40,9 @@ def candidate_files(paths: list[str], found: Walk | None = None) -> list[str]:
 
 
 def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = None,
-                        display_base: str | None = None, found: Walk | None = None
-                        ) -> Inventory:
+                        display_base: str | None = None, found: Walk | None = None,
+                        code: bool = False) -> Inventory:
+    """``code``: the scan holds application code, so functions and tasks are read too."""
     base = os.path.abspath(display_base or os.getcwd())
     inventory = Inventory()
     declared: set[str] = set()  # parameters of every template read
@@ -80,7 +83,8 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
             mapped = [*map_apigateway.map_resources(resources, inventory.notes,
                                                     inventory.errors, inventory.directives),
                       *map_cloudfront.map_resources(resources),
-                      *map_datastores.map_resources(resources)]
+                      *map_datastores.map_resources(resources),
+                      *(map_compute.map_resources(resources) if code else ())]
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
             inventory.errors.append(LoadError(display, internal_error(exc)))
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_datastores
+from cachelint.loaders.terraform import map_apigateway, map_cloudfront, map_compute, map_datastores
 from cachelint.loaders.terraform.plan import is_plan_file, load_plan
 from cachelint.loaders.terraform.files import LoadError, internal_error
 from cachelint.loaders.terraform.project import TerraformProject
@@ -13,16 +13,19 @@ from cachelint.model import Inventory
 __all__ = ["RELEVANT_TYPES", "is_plan_file", "load_plans", "load_terraform"]
 
 RELEVANT_TYPES = map_apigateway.TYPES | map_cloudfront.TYPES | map_datastores.TYPES
+# With application code in the scan: the functions and tasks that run it.
+CODE_TYPES = RELEVANT_TYPES | map_compute.TYPES
 
 
 def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict | None = None,
                    display_base: str | None = None, cache_dir: str | None = None,
-                   prefilter: bool = True, jobs: int | None = None, found=None) -> Inventory:
+                   prefilter: bool = True, jobs: int | None = None, found=None,
+                   code: bool = False) -> Inventory:
     """Parse and evaluate every Terraform module under ``paths`` into one inventory
     (``found``: the scan's discovery.Walk of ``paths``; None: walk them with the defaults)."""
-    project = TerraformProject(paths[0] if paths else ".", RELEVANT_TYPES, var_files, variables,
-                               display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs,
-                               found=found)
+    project = TerraformProject(paths[0] if paths else ".", CODE_TYPES if code else RELEVANT_TYPES,
+                               var_files, variables, display_base, cache_dir=cache_dir,
+                               prefilter=prefilter, jobs=jobs, found=found, code=code)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
                           files=result.files, directives=list(result.directives),
@@ -69,7 +72,8 @@ def _map(resources: list, inventory: Inventory) -> None:
             mapped = [*map_apigateway.map_resources(group, inventory.notes, inventory.errors,
                                                     inventory.directives),
                       *map_cloudfront.map_resources(group),
-                      *map_datastores.map_resources(group)]
+                      *map_datastores.map_resources(group),
+                      *map_compute.map_resources(group)]
         except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
             inventory.errors.append(LoadError(root or ".", internal_error(exc)))
             continue

@@ -13,6 +13,8 @@ REMOTE_SOURCE = re.compile(r'source\s*=\s*"(?!\.{1,2}/)')
 MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)
 RELEVANT_WORDS = ("aws_api_gateway", "aws_apigatewayv2", "aws_cloudfront", "aws_elasticache",
                   "aws_dax", "aws_dynamodb")
+# Functions and tasks that run application code: read only when the scan holds some.
+COMPUTE_WORDS = ("aws_lambda_function", "aws_ecs_task_definition")
 
 
 
@@ -49,6 +51,7 @@ class Facts:
     """What the prefilter reads of one file's raw text."""
 
     relevant: bool  # mentions a resource type cachelint checks
+    compute: bool  # mentions a Lambda function or ECS task definition
     dax: bool
     iam: bool
     evaluation: bool  # declares a variable, local, output or module call; or a directive
@@ -69,6 +72,7 @@ class Facts:
         text = text or ""
         return cls(
             relevant=any(word in text for word in RELEVANT_WORDS), dax="aws_dax" in text,
+            compute=any(word in text for word in COMPUTE_WORDS),
             iam="aws_iam" in text,
             evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
             module_block=MODULE_BLOCK.search(text) is not None,
@@ -78,11 +82,12 @@ class Facts:
             variables=_variables(text, json_syntax), opaque=json_syntax or oversize,
             oversize=oversize, broken="\x00" in text or "\ufffd" in text)
 
-    def matters(self, dax_folder: bool) -> bool:
-        """Parsed up front in a kept folder (see files_of); otherwise deferred."""
+    def matters(self, dax_folder: bool, code: bool = False) -> bool:
+        """Parsed up front in a kept folder (see files_of); otherwise deferred. ``code``: the
+        scan holds application code, so functions and tasks matter too."""
         # A DAX cluster's tables are found through the IAM policies of its role.
         return self.relevant or self.evaluation or self.opaque or self.broken or (
-            dax_folder and self.iam)
+            dax_folder and self.iam) or (code and self.compute)
 
 
 def read_head(path: str) -> str | None:
