@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from typing import Any
 
 from cachelint.code import clients
 from cachelint.code.model import Binding, Call, CodeFile, Value
+from cachelint.code.patterns import read_patterns
 
 EXTENSIONS = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
               ".jsx": "javascript", ".ts": "typescript", ".tsx": "tsx", ".java": "java",
@@ -75,9 +77,12 @@ def extract(text: str, path: str, language: str) -> CodeFile:
     reader = _Reader(family, path)
     reader.imports(root)
     reader.walk(root, 0)
+    guarded, memos, loads = read_patterns(root, family)
+    calls = tuple(replace(c, guarded=True) if any(a <= c.line <= b for a, b in guarded) else c
+                  for c in reader.calls)
     return CodeFile(path=path, language=family, imports=tuple(sorted(set(reader.modules))),
-                    bindings=tuple(reader.bindings), calls=tuple(reader.calls),
-                    env=tuple(sorted(reader.env)))
+                    bindings=tuple(reader.bindings), calls=calls,
+                    env=tuple(sorted(reader.env)), memos=memos, loads=loads)
 
 
 def _text(node) -> str:

@@ -23,10 +23,10 @@ def extract_version() -> str:
     part of the cache key, so an entry written by another extractor is never read."""
     import hashlib
 
-    from cachelint.code import clients, extract, model
+    from cachelint.code import clients, extract, model, patterns
 
     digest = hashlib.sha256()
-    for module in (extract, clients, model):
+    for module in (extract, clients, model, patterns):
         with open(module.__file__, "rb") as fh:
             digest.update(fh.read())
     return "code/" + digest.hexdigest()[:16]

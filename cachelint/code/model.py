@@ -61,6 +61,7 @@ class Call:
     args: tuple = ()  # Values, positional
     kwargs: tuple = ()  # ((name, Value), ...), Python keyword arguments
     scope: int = 0  # the line of the enclosing function (0: module level)
+    guarded: bool = False  # inside a try body (or, in JavaScript, a promise with .catch)
 
     def kwarg(self, name: str) -> Value | None:
         return next((v for k, v in self.kwargs if k == name), None)
@@ -74,9 +75,31 @@ class CodeFile:
     bindings: tuple = ()  # Binding
     calls: tuple = ()  # Call on a binding
     env: tuple = ()  # names of the environment variables the file reads
+    memos: tuple = ()  # Memo: results kept in the process (lru_cache, module-level dict)
+    loads: tuple = ()  # Load: calls that read a source of data (database, HTTP, DynamoDB)
 
     def binding(self, name: str) -> Binding | None:
         return next((b for b in reversed(self.bindings) if b.name == name), None)
 
 
-NODE_TYPES = (Value, Binding, Call, CodeFile)
+@dataclass(frozen=True)
+class Memo:
+    """A function's results kept in the process with no expiry: ``how`` is lru_cache, cache
+    (functools), module-dict (a write into a module-level dict) or module-map (a JS Map)."""
+
+    line: int
+    name: str  # the decorated function, or the dict/Map written
+    scope: int  # the line of the function whose results are kept
+    how: str
+
+
+@dataclass(frozen=True)
+class Load:
+    """A call that reads a source of data by its method name (execute, query, fetch...)."""
+
+    line: int
+    scope: int
+    callee: str
+
+
+NODE_TYPES = (Value, Binding, Call, CodeFile, Memo, Load)
