@@ -21,6 +21,7 @@ missing and makes the exit status 1; a bad repos or labels file exits 2.
 
 from __future__ import annotations
 
+import dataclasses
 import argparse
 import json
 import os
@@ -198,7 +199,10 @@ def _config_for(root: str, first_path: str):
     return config
 
 
-def scan_repo(repo: Repo, src: str, jobs: int | None = 1) -> RepoResult:
+def scan_repo(repo: Repo, src: str, jobs: int | None = 1,
+              select: tuple[str, ...] = ()) -> RepoResult:
+    """Scan one checkout; ``select`` (rule ids or prefixes) replaces the repository's own
+    selection, and turns on the rules that are off by default (the code corpus run)."""
     from cachelint.config import ConfigError
     from cachelint.scan import ScanOptions, run_scan
 
@@ -223,6 +227,8 @@ def scan_repo(repo: Repo, src: str, jobs: int | None = 1) -> RepoResult:
         result.errors.append({"path": ".", "message": f"configuration: {exc}"})
         from cachelint.config import Config
         config = Config()
+    if select:
+        config = dataclasses.replace(config, select=select, ignore=())
     var_files = tuple(os.path.join(root, v) for v in repo.var_files)
     report = run_scan(ScanOptions(paths=tuple(paths), config=config, var_files=var_files,
                                   cache_dir=None, jobs=jobs))
@@ -524,6 +530,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code-corpus", action="store_true",
                     help="only the repositories whose application code uses a cache "
                          "(kind app-code, or code: true)")
+    ap.add_argument("--select", default="", metavar="CODES",
+                    help="comma-separated rule ids or prefixes to run instead of the defaults "
+                         "(turns on rules that are off by default; e.g. CL6 for the code rules)")
     ap.add_argument("--print-fetch", action="store_true",
                     help="print the git commands that reproduce the corpus, and exit")
     ap.add_argument("--jobs", type=int, default=1, help="parser processes (default: 1)")
@@ -547,7 +556,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for repo in chosen:
         print(f"scanning {repo.name} ...", file=sys.stderr, flush=True)
-        results.append(scan_repo(repo, args.src, jobs=args.jobs))
+        select = tuple(c.strip() for c in args.select.split(",") if c.strip())
+        results.append(scan_repo(repo, args.src, jobs=args.jobs, select=select))
     records = [rec for r in results for rec in r.records]
     sc = score(records, labels, [r.repo.name for r in results if not r.missing])
     sys.stdout.write(render(results, sc))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from cachelint.checks.code import _key, _reads, links, no_expiry
+from cachelint.checks.code import _key, links, no_expiry
 from cachelint.code import clients
 from cachelint.code.linking import CodeSite
 from cachelint.code.model import Call, CodeFile
@@ -56,10 +56,24 @@ def _jittered(call: Call) -> bool:
 
 
 def _source_read_between(file: CodeFile, scope: int, start: int, end: int) -> str | None:
+    """A read of the data source in the function between two lines: a database or HTTP call
+    (code.patterns), or a read on a DynamoDB or DAX client."""
     for load in file.loads:
         if load.scope == scope and start < load.line <= end:
             return load.callee
+    for call in file.calls:
+        if call.scope == scope and start < call.line <= end and _client(file, call) in (
+                "dynamodb", "dax") and _is_dynamo_read(file, call):
+            return f"{call.receiver}.{call.method}"
     return None
+
+
+def _is_dynamo_read(file: CodeFile, call: Call) -> bool:
+    if call.method == "get" and file.language == "python":
+        return False
+    return call.method in clients.DYNAMO_READS or (
+        call.method == "send" and bool(call.args) and call.args[0].kind == "call"
+        and bool(clients.DYNAMO_READ_COMMANDS.search(call.args[0].text)))
 
 
 # --- CL605 --------------------------------------------------------------------------------------
@@ -129,14 +143,13 @@ def local_memo(ctx: Context) -> Iterator[Hit]:
         lambdas = [f for f in lk.functions_of(file) if f.source.type in _LAMBDA_TYPES]
         if not lambdas:
             continue  # one process, or a service whose task count is not read: unknown
-        dynamo = {c.scope: c for f, c, _b in _reads(ctx, "dynamodb") if f is file}
         for memo in file.memos:
             load = _source_read_between(file, memo.scope, 0, 10**9)
-            if load is None and memo.scope not in dynamo:
+            if load is None:
                 continue
             site = Call(memo.line, memo.name, memo.how, scope=memo.scope)
             yield Hit(CodeSite.at(file, site), details={
                 "what": (f"@{memo.how} on {memo.name}()" if memo.how in ("lru_cache", "cache")
                          else f"the module-level {memo.name}"),
-                "load": load or f"{dynamo[memo.scope].receiver}.{dynamo[memo.scope].method}",
+                "load": load,
                 "function": ", ".join(f.source.address for f in lambdas)})

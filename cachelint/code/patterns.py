@@ -19,11 +19,11 @@ _CALLS = {"call", "call_expression", "method_invocation"}
 # A read of the source of truth behind a cache: SQL drivers, ORMs, HTTP clients, DynamoDB.
 LOAD_METHODS = frozenset({
     "execute", "fetchone", "fetchall", "fetchmany", "query", "query_one", "queryForObject",
-    "queryForList", "executeQuery", "QueryRow", "QueryRowContext", "QueryContext", "Query",
-    "find", "find_one", "findOne", "findById", "findAll", "findUnique", "findMany", "first",
-    "get_item", "GetItem", "getItem", "scan", "Scan", "batch_get_item", "send",
-    "urlopen", "request", "fetch", "Get", "Do", "exchange", "getForObject", "getForEntity",
+    "queryForList", "queryForMap", "executeQuery", "QueryRow", "QueryRowContext", "QueryContext",
+    "findOne", "findById", "findAll", "findUnique", "findMany", "find_one", "urlopen",
+    "getForObject", "getForEntity", "exchange",
 })
+# DynamoDB reads are the calls on a DynamoDB or DAX client (cachelint.checks.cache_aside).
 _HTTP_FUNCTIONS = re.compile(r"^(requests|httpx|axios|got|urllib\.request|http)\.(get|post|request|"
                              r"urlopen|Get|Do)$|^fetch$")
 # A memo entry stored with its time is one that is checked for age: it has an expiry.
