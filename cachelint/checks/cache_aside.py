@@ -52,7 +52,7 @@ def _has_lock(file: CodeFile, calls: list[Call]) -> bool:
 def _jittered(call: Call) -> bool:
     texts = [a.text for a in call.args] + [v.text for _, v in call.kwargs]
     texts += [f.text for a in call.args if a.kind == "object" for _, f in a.fields]
-    return any(w in t for t in texts for w in _JITTER_WORDS)
+    return any(w.lower() in t.lower() for t in texts for w in _JITTER_WORDS)
 
 
 def _source_read_between(file: CodeFile, scope: int, start: int, end: int) -> str | None:
