@@ -76,7 +76,10 @@ def no_expiry(file: CodeFile, call: Call, library: str) -> bool:
 
 def _reads_in_scope(file: CodeFile, call: Call, kind: str) -> bool:
     """A cache read in the same function: the read-through (cache-aside) pattern, which says
-    the client is used as a cache, not as a store."""
+    the client is used as a cache, not as a store. Module-level code (a loading script) is
+    no such pattern."""
+    if call.scope == 0:
+        return False
     for other in file.calls:
         if other.scope == call.scope and other.method in clients.CACHE_READS:
             b = file.binding(other.receiver)
