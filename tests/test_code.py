@@ -217,3 +217,10 @@ def test_json_report_carries_the_code_line_and_language(tmp_path):
     [f] = [f for f in json.loads(out.read_text())["findings"] if f["rule_id"] == "CL602"]
     assert f["location"]["path"].endswith("src/app.py") and f["location"]["start_line"] == 12
     assert f["resource"]["source"] == "python" and "from amazondax" in f["fix_hint"]
+
+
+def test_cl302_names_the_code_that_writes_keys_without_ttl():
+    [f] = [f for f in _scan(RULES / "CL302" / "python" / "fail").findings if f.rule.id == "CL302"]
+    assert "src/app.py:13" in f.message
+    [plain] = _scan(RULES / "CL302" / "terraform" / "fail").findings
+    assert "application code" not in plain.message

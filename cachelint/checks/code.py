@@ -10,11 +10,11 @@ from cachelint.code import clients
 from cachelint.code.linking import CodeSite, Links, consistent_read
 from cachelint.code.model import Call, CodeFile, Value
 from cachelint.engine import Context, Hit
-from cachelint.model import CacheCluster, CacheParameterGroup, DaxCluster
+from cachelint.model import (
+    DEFAULT_MAXMEMORY_POLICY, CacheCluster, CacheParameterGroup, DaxCluster,
+)
 from cachelint.values import UNKNOWN
 
-# ElastiCache's default parameter groups for Redis OSS and Valkey (docs/aws-facts.md, fact 12).
-DEFAULT_MAXMEMORY_POLICY = "volatile-lru"
 
 
 _LINKS: list = []  # (inventory, Links) of the last inventory checked
@@ -144,17 +144,30 @@ def _eviction(cache: CacheCluster | None, kind: str) -> tuple[Severity | None, s
     return None, ""
 
 
-def keys_without_ttl(ctx: Context, cache: CacheCluster) -> list[str]:
-    """``path:line`` of code that writes keys without expiry into ``cache`` (CL302's evidence)."""
+def keys_without_ttl(ctx: Context, caches: list) -> list[str]:
+    """``path:line`` of code that writes keys without expiry into one of ``caches``."""
+    if not ctx.inventory.code:
+        return []
     lk = links(ctx)
     out = []
     for hit in missing_ttl(ctx):
         site = hit.resource
         binding = site.file.binding(site.call.receiver)
         link = lk.resolve(site.file, binding.endpoint, CacheCluster)
-        if link is not None and link.resource is cache:
+        if link is not None and any(link.resource is c for c in caches):
             out.append(f"{site.file.path}:{site.call.line}")
     return out
+
+
+def volatile_policy_evidence(group: CacheParameterGroup, ctx: Context) -> dict:
+    """CL302's message details: the code lines that write keys without a TTL into a cache
+    using ``group`` ("" where there are none, or no code)."""
+    users = [c for c in ctx.inventory.of(CacheCluster) if c.parameter_group is group]
+    lines = keys_without_ttl(ctx, users) if users else []
+    if not lines:
+        return {"code": ""}
+    shown = ", ".join(lines[:3]) + (f" and {len(lines) - 3} more" if len(lines) > 3 else "")
+    return {"code": f" Linked application code does write keys without a TTL: {shown}."}
 
 
 # --- CL602-CL604: DAX ---------------------------------------------------------------------------
