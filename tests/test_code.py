@@ -224,3 +224,24 @@ def test_cl302_names_the_code_that_writes_keys_without_ttl():
     assert "src/app.py:13" in f.message
     [plain] = _scan(RULES / "CL302" / "terraform" / "fail").findings
     assert "application code" not in plain.message
+
+
+def test_recommend_names_the_reads_that_must_swap_to_the_dax_client(tmp_path):
+    from cachelint.config import Config
+    from cachelint.recommend import recommend
+    from cachelint.scan import build_inventory
+
+    case = _case(tmp_path, "CL602", "python", "fail")
+    tf = case / "main.tf"
+    tf.write_text(tf.read_text().replace('  name         = "orders"\n',
+                                         '  name         = "orders" # cachelint: hot\n'))
+    inventory = build_inventory(ScanOptions(paths=(str(case),))).inventory
+    [rec] = [r for r in recommend(inventory, Config()) if r.layer == "dax"]
+    assert rec.change.endswith(f"swap the DynamoDB client for the DAX client at "
+                               f"{case}/src/app.py:12")
+    # Without the cluster, the recommendation to add one names the same reads.
+    tf.write_text(tf.read_text().replace('resource "aws_dax_cluster" "reads"',
+                                         'resource "aws_dax_cluster_removed" "reads"'))
+    inventory = build_inventory(ScanOptions(paths=(str(case),))).inventory
+    [rec] = [r for r in recommend(inventory, Config()) if r.layer == "dax"]
+    assert f"(reads at {case}/src/app.py:12)" in rec.why

@@ -199,6 +199,20 @@ def dax_bypassed(ctx: Context) -> Iterator[Hit]:
             "cluster": ", ".join(c.source.address for c in clusters)})
 
 
+def table_readers(ctx: Context, table, kind: str) -> list[str]:
+    """``path:line`` of the reads of ``table`` made through a ``kind`` client (dynamodb: the
+    lines that must swap to the DAX client; dax: those that already read through DAX)."""
+    if not ctx.inventory.code:
+        return []
+    lk = links(ctx)
+    out = []
+    for file, call, binding in _reads(ctx, kind):
+        link = lk.table_of(file, binding, call)
+        if link is not None and link.resource is table:
+            out.append(f"{file.path}:{call.line}")
+    return out
+
+
 def dax_consistent_read(ctx: Context) -> Iterator[Hit]:
     lk = links(ctx)
     for file, call, binding in _reads(ctx, "dax"):
