@@ -245,3 +245,24 @@ def test_recommend_names_the_reads_that_must_swap_to_the_dax_client(tmp_path):
     inventory = build_inventory(ScanOptions(paths=(str(case),))).inventory
     [rec] = [r for r in recommend(inventory, Config()) if r.layer == "dax"]
     assert f"(reads at {case}/src/app.py:12)" in rec.why
+
+
+def test_transactional_reads_through_dax_are_cl603_and_not_cl602(tmp_path):
+    case = _case(tmp_path, "CL603", "python", "pass")
+    _app(case, '''
+        import os
+
+        import boto3
+        from amazondax import AmazonDaxClient
+
+        dax = AmazonDaxClient(endpoints=[os.environ["DAX_ENDPOINT"]])
+        ddb = boto3.client("dynamodb")
+
+
+        def handler(event, context):
+            items = [{"Get": {"TableName": os.environ["ORDERS_TABLE"], "Key": event["key"]}}]
+            dax.transact_get_items(TransactItems=items)
+            ddb.transact_get_items(TransactItems=items)
+    ''')
+    found = {(f.rule.id, f.location.start_line) for f in _scan(case).findings}
+    assert found == {("CL603", 12)}

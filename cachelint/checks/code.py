@@ -182,11 +182,16 @@ def _reads(ctx: Context, kind: str) -> Iterator[tuple[CodeFile, Call, object]]:
             yield file, call, binding
 
 
+# Transactional reads: DAX passes them to DynamoDB and does not cache them (aws-facts C2).
+_TRANSACT = frozenset({"transact_get_items", "TransactGetItems", "transactGetItems",
+                       "transactGet"})
+
+
 def dax_bypassed(ctx: Context) -> Iterator[Hit]:
     lk = links(ctx)
     for file, call, binding in _reads(ctx, "dynamodb"):
-        if consistent_read(call):
-            continue  # a strongly consistent read would pass through DAX anyway
+        if consistent_read(call) or call.method in _TRANSACT:
+            continue  # DAX would pass a strongly consistent or transactional read through
         link = lk.table_of(file, binding, call)
         if link is None:
             continue
@@ -216,11 +221,15 @@ def table_readers(ctx: Context, table, kind: str) -> list[str]:
 def dax_consistent_read(ctx: Context) -> Iterator[Hit]:
     lk = links(ctx)
     for file, call, binding in _reads(ctx, "dax"):
-        if not consistent_read(call):
+        if consistent_read(call):
+            how = "with ConsistentRead = true"
+        elif call.method in _TRANSACT:
+            how = "as a transaction (TransactGetItems)"
+        else:
             continue
         link = lk.resolve(file, binding.endpoint, DaxCluster)
         yield Hit(CodeSite.at(file, call), details={
-            "call": f"{call.receiver}.{call.method}", "library": binding.library,
+            "call": f"{call.receiver}.{call.method}", "library": binding.library, "how": how,
             "cluster": f" of {link.resource.source.address}" if link else ""})
 
 
