@@ -90,6 +90,9 @@ class Rule:
     security: bool = False  # a security concern (SARIF security-severity, GitHub's Security tab)
     # False: runs only when selected explicitly (by id, prefix or name), not by default or ALL.
     default_on: bool = True
+    # A function (dotted path) giving a declarative rule's finding more message details from
+    # other evidence (code linked to the resource): f(resource, ctx) -> dict.
+    evidence: str | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     def __hash__(self) -> int:
@@ -105,8 +108,16 @@ class Rule:
 
     @property
     def check_function(self) -> Callable:
-        module, _, attr = self.check.rpartition(".")
-        return getattr(importlib.import_module(module), attr)
+        return _function(self.check)
+
+    @property
+    def evidence_function(self) -> Callable | None:
+        return _function(self.evidence) if self.evidence else None
+
+
+def _function(dotted: str) -> Callable:
+    module, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
 
 
 # libyaml's safe loader when PyYAML was built with it: ten times faster at start-up.
@@ -156,7 +167,8 @@ def parse_rule(data: Any, origin: str) -> Rule:
         meta=data.get("meta", False),
         security=data.get("security", Category(data["category"]).security),
         sources=tuple(data.get("sources", ("terraform", "cloudformation", "aws"))),
-        fix=data.get("fix"), default_on=data.get("default", "on") == "on")
+        fix=data.get("fix"), default_on=data.get("default", "on") == "on",
+        evidence=data.get("evidence"))
 
 
 HINT_SOURCES = ("terraform", "cloudformation", "aws", "python", "javascript", "java", "go")

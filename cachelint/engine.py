@@ -167,7 +167,8 @@ def _hits(rule: Rule, ctx: Context) -> Iterable[Hit]:
             for res in ctx.inventory.of(KINDS[kind]):
                 yield from fn(res, ctx)
         return
+    evidence = rule.evidence_function
     for kind in rule.applies_to:
         for res in ctx.inventory.of(KINDS[kind]):
             if conditions.evaluate(rule.condition, res) is True:
-                yield Hit(res)
+                yield Hit(res, details=evidence(res, ctx) if evidence else {})

@@ -20,6 +20,8 @@ API_CACHE_MAX_TTL = 3600
 CLOUDFRONT_LEGACY_DEFAULT_TTL = 86400
 CLOUDFRONT_LEGACY_MAX_TTL = 31536000
 DAX_DEFAULT_TTL_MILLIS = 300000
+# The maxmemory-policy of ElastiCache's default Redis OSS/Valkey parameter groups (fact 12).
+DEFAULT_MAXMEMORY_POLICY = "volatile-lru"
 NON_IDEMPOTENT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

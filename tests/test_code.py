@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _scan(path: Path, **kw):
-    return run_scan(ScanOptions(paths=(str(path),), **kw))
+    # CL601 is off by default (precision not shown yet): selected here with every other rule.
+    return run_scan(ScanOptions(paths=(str(path),), select=("ALL", "CL6"), **kw))
 
 
 def _case(tmp_path: Path, rule: str, lang: str, kind: str) -> Path:
@@ -216,3 +217,52 @@ def test_json_report_carries_the_code_line_and_language(tmp_path):
     [f] = [f for f in json.loads(out.read_text())["findings"] if f["rule_id"] == "CL602"]
     assert f["location"]["path"].endswith("src/app.py") and f["location"]["start_line"] == 12
     assert f["resource"]["source"] == "python" and "from amazondax" in f["fix_hint"]
+
+
+def test_cl302_names_the_code_that_writes_keys_without_ttl():
+    [f] = [f for f in _scan(RULES / "CL302" / "python" / "fail").findings if f.rule.id == "CL302"]
+    assert "src/app.py:13" in f.message
+    [plain] = _scan(RULES / "CL302" / "terraform" / "fail").findings
+    assert "application code" not in plain.message
+
+
+def test_recommend_names_the_reads_that_must_swap_to_the_dax_client(tmp_path):
+    from cachelint.config import Config
+    from cachelint.recommend import recommend
+    from cachelint.scan import build_inventory
+
+    case = _case(tmp_path, "CL602", "python", "fail")
+    tf = case / "main.tf"
+    tf.write_text(tf.read_text().replace('  name         = "orders"\n',
+                                         '  name         = "orders" # cachelint: hot\n'))
+    inventory = build_inventory(ScanOptions(paths=(str(case),))).inventory
+    [rec] = [r for r in recommend(inventory, Config()) if r.layer == "dax"]
+    assert rec.change.endswith(f"swap the DynamoDB client for the DAX client at "
+                               f"{case}/src/app.py:12")
+    # Without the cluster, the recommendation to add one names the same reads.
+    tf.write_text(tf.read_text().replace('resource "aws_dax_cluster" "reads"',
+                                         'resource "aws_dax_cluster_removed" "reads"'))
+    inventory = build_inventory(ScanOptions(paths=(str(case),))).inventory
+    [rec] = [r for r in recommend(inventory, Config()) if r.layer == "dax"]
+    assert f"(reads at {case}/src/app.py:12)" in rec.why
+
+
+def test_transactional_reads_through_dax_are_cl603_and_not_cl602(tmp_path):
+    case = _case(tmp_path, "CL603", "python", "pass")
+    _app(case, '''
+        import os
+
+        import boto3
+        from amazondax import AmazonDaxClient
+
+        dax = AmazonDaxClient(endpoints=[os.environ["DAX_ENDPOINT"]])
+        ddb = boto3.client("dynamodb")
+
+
+        def handler(event, context):
+            items = [{"Get": {"TableName": os.environ["ORDERS_TABLE"], "Key": event["key"]}}]
+            dax.transact_get_items(TransactItems=items)
+            ddb.transact_get_items(TransactItems=items)
+    ''')
+    found = {(f.rule.id, f.location.start_line) for f in _scan(case).findings}
+    assert found == {("CL603", 12)}

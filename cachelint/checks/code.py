@@ -10,11 +10,11 @@ from cachelint.code import clients
 from cachelint.code.linking import CodeSite, Links, consistent_read
 from cachelint.code.model import Call, CodeFile, Value
 from cachelint.engine import Context, Hit
-from cachelint.model import CacheCluster, CacheParameterGroup, DaxCluster
+from cachelint.model import (
+    DEFAULT_MAXMEMORY_POLICY, CacheCluster, CacheParameterGroup, DaxCluster,
+)
 from cachelint.values import UNKNOWN
 
-# ElastiCache's default parameter groups for Redis OSS and Valkey (docs/aws-facts.md, fact 12).
-DEFAULT_MAXMEMORY_POLICY = "volatile-lru"
 
 
 _LINKS: list = []  # (inventory, Links) of the last inventory checked
@@ -76,7 +76,10 @@ def no_expiry(file: CodeFile, call: Call, library: str) -> bool:
 
 def _reads_in_scope(file: CodeFile, call: Call, kind: str) -> bool:
     """A cache read in the same function: the read-through (cache-aside) pattern, which says
-    the client is used as a cache, not as a store."""
+    the client is used as a cache, not as a store. Module-level code (a loading script) is
+    no such pattern."""
+    if call.scope == 0:
+        return False
     for other in file.calls:
         if other.scope == call.scope and other.method in clients.CACHE_READS:
             b = file.binding(other.receiver)
@@ -141,17 +144,30 @@ def _eviction(cache: CacheCluster | None, kind: str) -> tuple[Severity | None, s
     return None, ""
 
 
-def keys_without_ttl(ctx: Context, cache: CacheCluster) -> list[str]:
-    """``path:line`` of code that writes keys without expiry into ``cache`` (CL302's evidence)."""
+def keys_without_ttl(ctx: Context, caches: list) -> list[str]:
+    """``path:line`` of code that writes keys without expiry into one of ``caches``."""
+    if not ctx.inventory.code:
+        return []
     lk = links(ctx)
     out = []
     for hit in missing_ttl(ctx):
         site = hit.resource
         binding = site.file.binding(site.call.receiver)
         link = lk.resolve(site.file, binding.endpoint, CacheCluster)
-        if link is not None and link.resource is cache:
+        if link is not None and any(link.resource is c for c in caches):
             out.append(f"{site.file.path}:{site.call.line}")
     return out
+
+
+def volatile_policy_evidence(group: CacheParameterGroup, ctx: Context) -> dict:
+    """CL302's message details: the code lines that write keys without a TTL into a cache
+    using ``group`` ("" where there are none, or no code)."""
+    users = [c for c in ctx.inventory.of(CacheCluster) if c.parameter_group is group]
+    lines = keys_without_ttl(ctx, users) if users else []
+    if not lines:
+        return {"code": ""}
+    shown = ", ".join(lines[:3]) + (f" and {len(lines) - 3} more" if len(lines) > 3 else "")
+    return {"code": f" Linked application code does write keys without a TTL: {shown}."}
 
 
 # --- CL602-CL604: DAX ---------------------------------------------------------------------------
@@ -166,11 +182,16 @@ def _reads(ctx: Context, kind: str) -> Iterator[tuple[CodeFile, Call, object]]:
             yield file, call, binding
 
 
+# Transactional reads: DAX passes them to DynamoDB and does not cache them (aws-facts C2).
+_TRANSACT = frozenset({"transact_get_items", "TransactGetItems", "transactGetItems",
+                       "transactGet"})
+
+
 def dax_bypassed(ctx: Context) -> Iterator[Hit]:
     lk = links(ctx)
     for file, call, binding in _reads(ctx, "dynamodb"):
-        if consistent_read(call):
-            continue  # a strongly consistent read would pass through DAX anyway
+        if consistent_read(call) or call.method in _TRANSACT:
+            continue  # DAX would pass a strongly consistent or transactional read through
         link = lk.table_of(file, binding, call)
         if link is None:
             continue
@@ -183,14 +204,32 @@ def dax_bypassed(ctx: Context) -> Iterator[Hit]:
             "cluster": ", ".join(c.source.address for c in clusters)})
 
 
+def table_readers(ctx: Context, table, kind: str) -> list[str]:
+    """``path:line`` of the reads of ``table`` made through a ``kind`` client (dynamodb: the
+    lines that must swap to the DAX client; dax: those that already read through DAX)."""
+    if not ctx.inventory.code:
+        return []
+    lk = links(ctx)
+    out = []
+    for file, call, binding in _reads(ctx, kind):
+        link = lk.table_of(file, binding, call)
+        if link is not None and link.resource is table:
+            out.append(f"{file.path}:{call.line}")
+    return out
+
+
 def dax_consistent_read(ctx: Context) -> Iterator[Hit]:
     lk = links(ctx)
     for file, call, binding in _reads(ctx, "dax"):
-        if not consistent_read(call):
+        if consistent_read(call):
+            how = "with ConsistentRead = true"
+        elif call.method in _TRANSACT:
+            how = "as a transaction (TransactGetItems)"
+        else:
             continue
         link = lk.resolve(file, binding.endpoint, DaxCluster)
         yield Hit(CodeSite.at(file, call), details={
-            "call": f"{call.receiver}.{call.method}", "library": binding.library,
+            "call": f"{call.receiver}.{call.method}", "library": binding.library, "how": how,
             "cluster": f" of {link.resource.source.address}" if link else ""})
 
 
