@@ -28,6 +28,7 @@ class Integration:
     type: Any = None
     uri: Any = None
     request_templates: Any = None
+    targets: tuple = ()  # addresses of the resources the uri names (a Lambda function)
 
 
 def dynamodb_action(uri: Any) -> Any:

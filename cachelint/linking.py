@@ -257,6 +257,7 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             body_key_parameters=body_key_parameters(spec.cache_key_parameters,
                                                     spec.integration_parameters),
             consistent_read=strong_read_evidence(spec.integration),
+            integration_targets=spec.integration.targets if spec.integration else (),
             caching_enabled=caching,
             ttl=entry.ttl if entry else None, settings=entry))
     return out

@@ -169,6 +169,8 @@ class ApiMethod(Resource):
     # Why its integration reads with strong consistency (cachelint.consistency), or None;
     # UNKNOWN where it cannot be told.
     consistent_read: Any = None
+    # Addresses of the resources its integration calls (a Lambda function), where written.
+    integration_targets: tuple = ()
     caching_enabled: Any = False
     ttl: Any = None
     settings: ApiMethodSettings | None = None

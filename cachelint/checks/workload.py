@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from cachelint.checks.code_consistency import strong_reads_behind
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
@@ -58,6 +59,8 @@ def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
                 same = setting is not None and setting.path == where.path
                 why += f", line {where.start_line}" if same else \
                     f", {where.path}:{where.start_line}"
+        if not why and m.caching_enabled is True and ctx.inventory.code:
+            why, asked = strong_reads_behind(ctx, m), "asked to be"
         if why and m.caching_enabled is True:
             ttl = m.ttl if m.ttl is not None else 300
             yield Hit(m, "caching_enabled", {

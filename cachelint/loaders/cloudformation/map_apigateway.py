@@ -6,6 +6,7 @@ requires authorization to invalidate, so its absence is not a finding (the field
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -198,7 +199,34 @@ def _integration(r: CfnResource, integ: dict) -> Integration:
         templates = {str(k): r.template.text(v) for k, v in raw_templates.items()}
     elif raw_templates is not None:
         templates = as_str_map(integ.get("RequestTemplates"))
-    return Integration(type=as_str(integ.get("Type")), uri=uri, request_templates=templates)
+    return Integration(type=as_str(integ.get("Type")), uri=uri, request_templates=templates,
+                       targets=_named_resources(raw.get("Uri"), r.template))
+
+
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+def _named_resources(raw: Any, template: Any) -> tuple:
+    """Logical ids of the template's resources a uri names (``!GetAtt Fn.Arn``, ``${Fn.Arn}``
+    in a ``!Sub``)."""
+    found: set[str] = set()
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "Fn::GetAtt" in node:
+                att = node["Fn::GetAtt"]
+                parts = att.split(".", 1) if isinstance(att, str) else att
+                if isinstance(parts, list) and parts and isinstance(parts[0], str):
+                    found.add(parts[0])
+            if "Ref" in node and isinstance(node["Ref"], str):
+                found.add(node["Ref"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.update(_SUB_NAME.findall(node))
+    return tuple(sorted(n for n in found if n in template.resources))
 
 
 # --- SAM -----------------------------------------------------------------------------------------
@@ -402,7 +430,8 @@ def _sam_method(f: CfnResource, name: str, ev: dict, api: str, api_auth: Any) ->
         src.mark("authorization", ev, "Auth")
     return MethodSpec(source=src.build(), api=api, http_method=verb,
                       resource_path=as_str(ev.get("Path")), authorization=auth,
-                      identity_sources=identity, cache_key_parameters=tuple(keys))
+                      identity_sources=identity, cache_key_parameters=tuple(keys),
+                      integration=Integration("AWS_PROXY", targets=(f.logical_id,)))
 
 
 # --- HTTP APIs (v2) ------------------------------------------------------------------------------

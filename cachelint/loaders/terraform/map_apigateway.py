@@ -12,7 +12,7 @@ from cachelint.loaders.terraform.evaluate import evaluate, partial_text
 from cachelint.loaders.terraform.files import LoadError
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
-from cachelint.loaders.terraform.syntax import Call, ObjectExpr
+from cachelint.loaders.terraform.syntax import Call, ObjectExpr, references
 from cachelint.linking import (
     MethodSpec, identity_sources, link_api, method_path_parts, openapi_specs,
 )
@@ -269,8 +269,11 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
 
 def _integration(integ: TfResource) -> Integration:
     b = integ.body
+    prefix = f"{integ.module}." if integ.module else ""
+    targets = tuple(sorted({f"{prefix}{r[0]}.{r[1]}" for r in references(b.exprs.get("uri"))
+                            if len(r) >= 2 and r[0].startswith("aws_")}))
     return Integration(type=as_str(b.get("type")), uri=_text(b, "uri"),
-                       request_templates=_templates(b))
+                       request_templates=_templates(b), targets=targets)
 
 
 def _text(b: Any, name: str) -> Any:
