@@ -31,13 +31,18 @@ from monorepo import generate  # noqa: E402
 FIXTURES = ROOT / "tests" / "rules"
 
 
-def export(revision: str, target: Path) -> None:
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "cachelint", "rules",
-                              "templates"], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+def export(revision: str | None, target: Path) -> None:
+    """The package as installed: ``revision`` from git, or (None) this working tree."""
+    if revision is None:
+        for name in ("cachelint", "rules", "templates"):
+            shutil.copytree(ROOT / name, target / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "cachelint",
+                                  "rules", "templates"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     # rules/ and templates/ ship as cachelint.rules / cachelint.templates (see pyproject).
     for name in ("rules", "templates"):
-        shutil.rmtree(target / "cachelint" / name, ignore_errors=True)
         shutil.move(str(target / name), str(target / "cachelint" / name))
 
 
@@ -67,13 +72,23 @@ def add_code(root: Path, copies: int) -> int:
 
 
 def runs(label: str, cmd_for, env: dict, count: int, work: Path) -> dict:
-    cold, warm = [], []
+    """Median wall and CPU (user+system) seconds, cold and warm. CPU time is the figure to
+    compare on a shared machine: other processes lengthen the wall time, not the CPU time."""
+    out: dict = {"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": []}
     for i in range(count):
         cache = work / f"cache-{label}-{i}"
-        cold.append(measure(cmd_for(cache), env)["wall"])
-        warm.append(measure(cmd_for(cache), env)["wall"])
-    return {"cold": statistics.median(cold), "warm": statistics.median(warm),
-            "cold_min": min(cold), "warm_min": min(warm)}
+        for phase in ("cold", "warm"):
+            m = measure(cmd_for(cache), env)
+            if m["rc"] != 0:
+                raise SystemExit(f"{label}: cachelint exited {m['rc']}")
+            out[phase].append(m["wall"])
+            out[phase + "_cpu"].append(m["cpu"])
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def line(name: str, m: dict) -> str:
+    return (f"{name:26}{m['cold']:>8.2f}s{m['cold_cpu']:>8.2f}s"
+            f"{m['warm']:>8.2f}s{m['warm_cpu']:>8.2f}s")
 
 
 def main() -> int:
@@ -88,26 +103,28 @@ def main() -> int:
         work = Path(tmp)
         tree = work / "infra"
         count = generate(tree, args.files)
-        base = work / "base"
+        base, here = work / "base", work / "here"
         base.mkdir()
+        here.mkdir()
         export(args.base, base)
+        export(None, here)
         env_base = dict(os.environ, CACHELINT_BENCH_SOURCE=str(base))
-        env_here = dict(os.environ, CACHELINT_BENCH_SOURCE=str(ROOT))
-        print(f"Terraform only: {count} files; median of {args.runs} runs (min in brackets)")
+        env_here = dict(os.environ, CACHELINT_BENCH_SOURCE=str(here))
+        print(f"Terraform only: {count} files; medians of {args.runs} runs")
+        print(f"{'':26}{'cold':>9}{'cpu':>9}{'warm':>9}{'cpu':>9}")
         before = runs("base", lambda c: scan_cmd(tree, c), env_base, args.runs, work)
+        print(line(f"before ({args.base})", before), flush=True)
         after = runs("here", lambda c: scan_cmd(tree, c), env_here, args.runs, work)
-        print(f"{'':28}{'cold':>16}{'warm':>16}")
-        for name, m in ((f"before ({args.base})", before), ("after (this checkout)", after)):
-            print(f"{name:28}{m['cold']:>9.2f}s ({m['cold_min']:.2f}){m['warm']:>9.2f}s "
-                  f"({m['warm_min']:.2f})")
-        print(f"{'after / before':28}{after['cold'] / before['cold']:>16.2f}"
-              f"{after['warm'] / before['warm']:>16.2f}")
+        print(line("after (this checkout)", after))
+        print(f"{'after / before':26}{after['cold'] / before['cold']:>9.2f}"
+              f"{after['cold_cpu'] / before['cold_cpu']:>9.2f}"
+              f"{after['warm'] / before['warm']:>9.2f}"
+              f"{after['warm_cpu'] / before['warm_cpu']:>9.2f}")
         code = add_code(tree, args.services)
-        print(f"\nWith {code} application source files added ({args.services} services):")
+        print(f"\nThe same tree with {code} application source files added "
+              f"({args.services} services):")
         with_code = runs("code", lambda c: scan_cmd(tree, c), env_here, args.runs, work)
-        print(f"{'after (this checkout)':28}{with_code['cold']:>9.2f}s "
-              f"({with_code['cold_min']:.2f}){with_code['warm']:>9.2f}s "
-              f"({with_code['warm_min']:.2f})")
+        print(line("after (this checkout)", with_code))
     return 0
 
 

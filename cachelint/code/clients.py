@@ -45,7 +45,8 @@ CONSTRUCTORS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("AWS SDK for Java", "dynamodb",
          r"software\.amazon\.awssdk\.services\.dynamodb\.(DynamoDbClient|DynamoDbAsyncClient)|"
          r"com\.amazonaws\.services\.dynamodbv2\.(AmazonDynamoDBClientBuilder|"
-         r"AmazonDynamoDBClient)"),
+         r"AmazonDynamoDBClient|document\.DynamoDB)|"
+         r"software\.amazon\.awssdk\.enhanced\.dynamodb\.DynamoDbEnhancedClient"),
     ),
     "go": (
         ("go-redis", "redis", r"github\.com/(redis|go-redis)/(go-)?redis(/v\d+)?\.(NewClient|"
@@ -62,7 +63,9 @@ COMPILED = {lang: tuple((lib, kind, re.compile(rx)) for lib, kind, rx in specs)
 # Methods of a client that return a client of the same kind (a connection, a pipeline, a
 # table handle): what they are called on decides the kind, not the variable's name.
 DERIVING = frozenset({"pipeline", "Table", "getResource", "connect", "sync", "async", "reactive",
-                      "Pipeline", "TxPipeline", "multi", "duplicate"})
+                      "Pipeline", "TxPipeline", "multi", "duplicate", "getTable", "table"})
+# Of those, the ones that take a table's name (boto3 Table, Java document API getTable).
+TABLE_HANDLES = frozenset({"Table", "getTable", "table"})
 # Python keyword, or the callee's first string argument, that says a boto3 client is DynamoDB's.
 BOTO3_SERVICE = "dynamodb"
 
@@ -75,6 +78,13 @@ DYNAMO_READS = frozenset({"get_item", "query", "scan", "batch_get_item", "GetIte
                           "GetItemWithContext", "QueryWithContext", "ScanWithContext",
                           "transact_get_items", "TransactGetItems", "transactGetItems",
                           "transactGet", "executeStatement", "execute_statement"})
+CACHE_WRITES = frozenset({"set", "Set", "hset", "hSet", "HSet", "hmset", "hmSet", "HMSet",
+                          "setex", "setEx", "SetEX", "psetex", "expire", "Expire", "pexpire"})
+# Calls that use a client where it is made (``dax.Table(t).get_item()``, ``Redis().get(k)``).
+USES = CACHE_READS | DYNAMO_READS | CACHE_WRITES | {"send"}
+# Builder methods whose argument is the endpoint (the other builder arguments are not).
+ENDPOINT_METHODS = re.compile(r"(?i)^(with)?(endpoint\w*|url|host\w*|endpointOverride|"
+                              r"withEndpointConfiguration|overrideConfiguration)$")
 # JavaScript SDK v3 commands sent with client.send(new XCommand(params)).
 DYNAMO_READ_COMMANDS = re.compile(r"(GetItem|Query|Scan|BatchGetItem|Get|BatchGet)Command$")
 

@@ -318,10 +318,12 @@ class _Reader:
             if not calls:
                 return None
             args = _args(calls[0])
-            every = [a for c in calls for a in _args(c)]
+            # The first call's arguments, and those of builder methods that set the endpoint.
+            every = args + [a for m, c in chain[1:] if clients.ENDPOINT_METHODS.match(m)
+                            for a in _args(c)[:1]]
             name = base if direct is not None else f"{base}.{chain[0][0]}"
             qualified = self.qualify(name)
-            if chain and chain[-1][0] == "Table":
+            if chain and chain[-1][0] in clients.TABLE_HANDLES:
                 last = _args(chain[-1][1])
                 table = self.value(_unwrap(last[0])) if last else None
         else:
@@ -371,7 +373,7 @@ class _Reader:
         if method not in clients.DERIVING and not all(m in clients.DERIVING for m, _ in chain):
             return None
         table = binding.table
-        if method == "Table":
+        if method in clients.TABLE_HANDLES:
             args = _args(call)
             table = self.value(_unwrap(args[0])) if args else None
         return lambda name, line: Binding(name, binding.client, binding.library, line,
@@ -460,8 +462,9 @@ class _Reader:
         obj = _unwrap(obj)
         receiver = re.sub(r"^(self|this)\.", "this.", _text(obj))
         if self._bound(receiver) is None:
-            if obj.type not in ("call", "call_expression", "method_invocation",
-                                "new_expression", "object_creation_expression"):
+            if method not in clients.USES or obj.type not in (
+                    "call", "call_expression", "method_invocation", "new_expression",
+                    "object_creation_expression"):
                 return
             # A client used where it is made: dax.Table(name).get_item(...), Redis().get(k)
             made = self._client(obj)

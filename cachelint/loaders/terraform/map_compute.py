@@ -7,8 +7,10 @@ import json
 import os
 from typing import Any
 
+from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type
 from cachelint.loaders.terraform.module import TfResource
+from cachelint.loaders.terraform.syntax import Call
 from cachelint.model import Function, Resource
 from cachelint.values import UNKNOWN, Symbol, as_str
 
@@ -64,6 +66,10 @@ def _absolute(path: str, root: str) -> str:
 def _containers(r: TfResource) -> list[Function]:
     """One Function per container of a task definition whose definitions can be read."""
     raw = r.body.get("container_definitions")
+    expr, scope = r.body.exprs.get("container_definitions"), r.body.scope
+    if isinstance(expr, Call) and expr.name == "jsonencode" and expr.args and scope is not None:
+        # Evaluated apart from jsonencode, so references (a table's name) stay Symbols.
+        raw = evaluate(expr.args[0], scope)
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
