@@ -123,12 +123,65 @@ def write_material(records: list[dict], src: str, out_dir: str) -> list[str]:
     return written
 
 
+def merge_labels(folder: str, target: str) -> tuple[int, int]:
+    """Add the reviewers' label files (``folder/*.yaml``, each in the labels.yaml format) to
+    ``target``: findings before its ``missed:`` section, missed defects at its end, entries
+    already there (same repo, path, line, rule, address) left as they are. Each file is
+    checked first (one-line error naming the file). Returns (findings, missed) added."""
+    import yaml
+
+    current = realworld.load_labels(target)
+    have = {(lb.repo, lb.path, lb.line, lb.rule, lb.address) for lb in current.findings}
+    have_missed = {(m.repo, m.path, m.line, m.rule) for m in current.missed}
+    new_findings: list[dict] = []
+    new_missed: list[dict] = []
+    for path in sorted(Path(folder).glob("*.y*ml")):
+        realworld.load_labels(path)  # raises InputError naming the file
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("findings") or []:
+            key = (str(entry["repo"]), str(entry["path"]), entry["line"], str(entry["rule"]),
+                   str(entry.get("address", "")))
+            if key not in have:
+                have.add(key)
+                new_findings.append(entry)
+        for entry in data.get("missed") or []:
+            key = (str(entry["repo"]), str(entry["path"]), entry["line"], str(entry["rule"]))
+            if key not in have_missed:
+                have_missed.add(key)
+                new_missed.append(entry)
+    text = Path(target).read_text(encoding="utf-8")
+    dump = (lambda items: yaml.safe_dump(items, sort_keys=False, allow_unicode=True,
+                                         width=100) if items else "")
+    head, sep, tail = text.partition("\nmissed:")
+    head = head.rstrip("\n") + "\n" + dump(new_findings)
+    tail = (sep + tail).rstrip("\n") + "\n" + dump(new_missed) if sep else \
+        "\nmissed:\n" + dump(new_missed)
+    Path(target).write_text(head.rstrip("\n") + "\n" + tail.lstrip("\n") if not sep else
+                            head + tail.lstrip("\n"), encoding="utf-8")
+    realworld.load_labels(target)  # what was written reads back
+    return len(new_findings), len(new_missed)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--src", required=True, help="folder of checkouts (owner+name)")
-    ap.add_argument("--dump", required=True, help="the JSON lines of a realworld.py run")
-    ap.add_argument("--out", required=True, help="folder for the markdown files")
+    ap.add_argument("--merge-labels", metavar="DIR",
+                    help="add DIR/*.yaml (reviewers' labels) to --into, and exit")
+    ap.add_argument("--into", default=str(realworld.LABELS_FILE),
+                    help="labels file to merge into (default: %(default)s)")
+    ap.add_argument("--src", help="folder of checkouts (owner+name)")
+    ap.add_argument("--dump", help="the JSON lines of a realworld.py run")
+    ap.add_argument("--out", help="folder for the markdown files")
     args = ap.parse_args(argv)
+    if args.merge_labels:
+        try:
+            added = merge_labels(args.merge_labels, args.into)
+        except realworld.InputError as exc:
+            print(f"code_material: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"added {added[0]} findings and {added[1]} missed to {args.into}", file=sys.stderr)
+        return 0
+    if not (args.src and args.dump and args.out):
+        ap.error("--src, --dump and --out are required (or --merge-labels)")
     with open(args.dump, encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
     written = write_material(records, args.src, args.out)
