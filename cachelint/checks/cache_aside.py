@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from cachelint.catalogue import Severity
 from cachelint.checks.code import _key, links, no_expiry
 from cachelint.code import clients
 from cachelint.code.linking import CodeSite
 from cachelint.code.model import Call, CodeFile
 from cachelint.engine import Context, Hit
-from cachelint.model import CacheCluster
+from cachelint.model import ApiMethod, CacheCluster
 
 # Single-key reads of a cache-aside function (a miss returns nothing).
 _GETS = {"get", "Get", "GET", "getex", "get_many"}
@@ -109,7 +110,15 @@ def stampede_prone(ctx: Context) -> Iterator[Hit]:
 # --- CL606 --------------------------------------------------------------------------------------
 
 def cache_outage(ctx: Context) -> Iterator[Hit]:
+    lk = links(ctx)
+    # Functions an API Gateway method calls: their code runs on a request path.
+    behind: dict[str, str] = {}
+    for m in ctx.inventory.of(ApiMethod):
+        for target in m.integration_targets:
+            behind.setdefault(target, m.route)
     for file in ctx.inventory.code:
+        routes = sorted({behind[f.source.address] for f in lk.functions_of(file)
+                         if f.source.address in behind})
         if file.language == "go":
             continue  # errors are values in Go: whether a read falls back is in the err branch
         for g in file.calls:
@@ -125,9 +134,10 @@ def cache_outage(ctx: Context) -> Iterator[Hit]:
             if load is None:
                 continue  # no source read in the function: nothing to fall back to here
             binding = file.binding(g.receiver)
-            yield Hit(CodeSite.at(file, g), details={
+            yield Hit(CodeSite.at(file, g), severity=Severity.LOW if routes else None, details={
                 "call": f"{g.receiver}.{g.method}", "library": binding.library,
-                "load": load})
+                "load": load,
+                "path": f" behind {', '.join(routes)}" if routes else ""})
 
 
 # --- CL607 --------------------------------------------------------------------------------------
