@@ -21,6 +21,7 @@ missing and makes the exit status 1; a bad repos or labels file exits 2.
 
 from __future__ import annotations
 
+import dataclasses
 import argparse
 import json
 import os
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 REPOS_FILE = HERE / "realworld" / "repos.yaml"
 LABELS_FILE = HERE / "realworld" / "labels.yaml"
-KINDS = ("tf-module", "tf-app", "cloudformation", "sam-openapi", "cdk")
+KINDS = ("tf-module", "tf-app", "cloudformation", "sam-openapi", "cdk", "app-code")
 VERDICTS = ("tp", "fp", "unknown")
 SEVERE = ("high", "critical")
 
@@ -59,6 +60,11 @@ class Repo:
     paths: tuple[str, ...] = (".",)
     note: str = ""
     var_files: tuple[str, ...] = ()
+    code: bool = False  # its application code uses a cache (the code corpus, issue 19)
+
+    @property
+    def in_code_corpus(self) -> bool:
+        return self.code or self.kind == "app-code"
 
     @property
     def folder(self) -> str:
@@ -107,8 +113,11 @@ def load_repos(path: str | Path = REPOS_FILE) -> list[Repo]:
         for p in paths:
             if os.path.isabs(p) or ".." in Path(p).parts:
                 raise InputError(f"{where}: path {p!r} must be relative and inside the repository")
+        if not isinstance(entry.get("code", False), bool):
+            raise InputError(f"{where}: code must be true or false")
         repos.append(Repo(name=name, url=str(entry["url"]), commit=commit, kind=entry["kind"],
                           paths=paths, note=str(entry.get("note", "")),
+                          code=entry.get("code", False),
                           var_files=_strings(entry.get("var_files"), f"{where}: var_files")))
     return repos
 
@@ -190,7 +199,10 @@ def _config_for(root: str, first_path: str):
     return config
 
 
-def scan_repo(repo: Repo, src: str, jobs: int | None = 1) -> RepoResult:
+def scan_repo(repo: Repo, src: str, jobs: int | None = 1,
+              select: tuple[str, ...] = ()) -> RepoResult:
+    """Scan one checkout; ``select`` (rule ids or prefixes) replaces the repository's own
+    selection, and turns on the rules that are off by default (the code corpus run)."""
     from cachelint.config import ConfigError
     from cachelint.scan import ScanOptions, run_scan
 
@@ -215,6 +227,8 @@ def scan_repo(repo: Repo, src: str, jobs: int | None = 1) -> RepoResult:
         result.errors.append({"path": ".", "message": f"configuration: {exc}"})
         from cachelint.config import Config
         config = Config()
+    if select:
+        config = dataclasses.replace(config, select=select, ignore=())
     var_files = tuple(os.path.join(root, v) for v in repo.var_files)
     report = run_scan(ScanOptions(paths=tuple(paths), config=config, var_files=var_files,
                                   cache_dir=None, jobs=jobs))
@@ -513,6 +527,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dump", metavar="FILE.jsonl", help="write every finding as one JSON line")
     ap.add_argument("--repo", action="append", default=[], metavar="OWNER/NAME",
                     help="only this repository (repeatable)")
+    ap.add_argument("--code-corpus", action="store_true",
+                    help="only the repositories whose application code uses a cache "
+                         "(kind app-code, or code: true)")
+    ap.add_argument("--select", default="", metavar="CODES",
+                    help="comma-separated rule ids or prefixes to run instead of the defaults "
+                         "(turns on rules that are off by default; e.g. CL6 for the code rules)")
     ap.add_argument("--print-fetch", action="store_true",
                     help="print the git commands that reproduce the corpus, and exit")
     ap.add_argument("--jobs", type=int, default=1, help="parser processes (default: 1)")
@@ -531,11 +551,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"realworld: error: {exc}", file=sys.stderr)
         return 2
-    chosen = [r for r in repos if not args.repo or r.name in args.repo]
+    chosen = [r for r in repos if (not args.repo or r.name in args.repo)
+              and (not args.code_corpus or r.in_code_corpus)]
     results = []
     for repo in chosen:
         print(f"scanning {repo.name} ...", file=sys.stderr, flush=True)
-        results.append(scan_repo(repo, args.src, jobs=args.jobs))
+        select = tuple(c.strip() for c in args.select.split(",") if c.strip())
+        results.append(scan_repo(repo, args.src, jobs=args.jobs, select=select))
     records = [rec for r in results for rec in r.records]
     sc = score(records, labels, [r.repo.name for r in results if not r.missing])
     sys.stdout.write(render(results, sc))

@@ -92,6 +92,11 @@ class Rule:
     # The settings this rule declares, as yamllint's DEFAULT: (name, default, description).
     thresholds: tuple[tuple[str, float, str], ...] = ()
     reads: tuple[str, ...] = ()  # thresholds declared by another rule that its check reads
+    # False: runs only when selected explicitly (by id, prefix or name), not by default or ALL.
+    default_on: bool = True
+    # A function (dotted path) giving a declarative rule's finding more message details from
+    # other evidence (code linked to the resource): f(resource, ctx) -> dict.
+    evidence: str | None = None
 
     def __hash__(self) -> int:
         return hash(self.id)  # ids are unique in the catalogue
@@ -106,8 +111,16 @@ class Rule:
 
     @property
     def check_function(self) -> Callable:
-        module, _, attr = self.check.rpartition(".")
-        return getattr(importlib.import_module(module), attr)
+        return _function(self.check)
+
+    @property
+    def evidence_function(self) -> Callable | None:
+        return _function(self.evidence) if self.evidence else None
+
+
+def _function(dotted: str) -> Callable:
+    module, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
 
 
 # libyaml's safe loader when PyYAML was built with it: ten times faster at start-up.
@@ -160,10 +173,11 @@ def parse_rule(data: Any, origin: str) -> Rule:
         fix=data.get("fix"),
         thresholds=tuple((name, spec["default"], spec["description"])
                          for name, spec in (data.get("thresholds") or {}).items()),
-        reads=tuple(data.get("reads", ())))
+        reads=tuple(data.get("reads", ())),
+        default_on=data.get("default", "on") == "on", evidence=data.get("evidence"))
 
 
-HINT_SOURCES = ("terraform", "cloudformation", "aws")
+HINT_SOURCES = ("terraform", "cloudformation", "aws", "python", "javascript", "java", "go")
 
 
 def _fix_hints(data: dict) -> tuple[tuple[str, str], ...]:

@@ -838,12 +838,13 @@ def rules_command(fmt: str) -> None:
             "id": r.id, "name": r.name, "category": r.category.value,
             "severity": r.severity.label, "layer": r.layer, "sources": list(r.sources),
             "summary": r.summary, "references": list(r.references), "peers": list(r.peers),
-            "fix": _fix_class(r)}
+            "fix": _fix_class(r), "default": "on" if r.default_on else "off"}
             for r in rules], indent=2))
         return
     for r in rules:
         click.echo(f"{r.id}  {r.name:<46} {r.severity.label:<8} {r.layer:<11} "
-                   f"{r.category.value:<17} {_fix_class(r) or ''}".rstrip())
+                   f"{r.category.value:<17} {_fix_class(r) or ''}"
+                   f"{'' if r.default_on else '  (off: --select ' + r.id + ')'}".rstrip())
 
 
 def _fix_class(rule) -> str | None:

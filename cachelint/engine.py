@@ -24,6 +24,8 @@ class Hit:
     resource: Resource
     pointer: str | None = None
     details: dict = field(default_factory=dict)
+    # A severity decided by evidence (a code finding's linked cache), instead of the rule's.
+    severity: Any = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Selection:
 
     def enabled(self, rule: Rule) -> bool:
         selected = self._match(rule, self.select) if self.select else 0
+        if not rule.default_on and selected <= 0:
+            return False  # off by default: only an explicit selector (not ALL) turns it on
         if selected < 0:
             return False
         ignored = self._match(rule, self.ignore)
@@ -121,7 +125,8 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
                 rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
                 root=src.root, resource_location=src.location,
-                context=hit.resource.context(), source_kind=src.kind))
+                context=hit.resource.context(), source_kind=src.kind,
+                level=hit.severity))
     return sorted(merge_roots(findings), key=Finding.sort_key)
 
 
@@ -164,7 +169,8 @@ def _hits(rule: Rule, ctx: Context) -> Iterable[Hit]:
             for res in ctx.inventory.of(KINDS[kind]):
                 yield from fn(res, ctx)
         return
+    evidence = rule.evidence_function
     for kind in rule.applies_to:
         for res in ctx.inventory.of(KINDS[kind]):
             if conditions.evaluate(rule.condition, res) is True:
-                yield Hit(res)
+                yield Hit(res, details=evidence(res, ctx) if evidence else {})

@@ -8,9 +8,11 @@ from cachelint.catalogue import Rule, load_catalogue
 
 
 _SOURCES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
-            "aws": "live AWS accounts and snapshots (`--aws`, `cachelint aws snapshot`)"}
+            "aws": "live AWS accounts and snapshots (`--aws`, `cachelint aws snapshot`)",
+            "python": "Python", "javascript": "JavaScript/TypeScript", "java": "Java", "go": "Go"}
 _HINT_TITLES = {"terraform": "Terraform", "cloudformation": "CloudFormation/SAM",
-                "aws": "Live AWS (console or CLI)"}
+                "aws": "Live AWS (console or CLI)", "python": "Python",
+                "javascript": "JavaScript/TypeScript", "java": "Java", "go": "Go"}
 
 
 def render_markdown(rule: Rule) -> str:
@@ -19,6 +21,8 @@ def render_markdown(rule: Rule) -> str:
              f"Category: {rule.category.value}   Severity: {rule.severity.label}   "
              f"Layer: {rule.layer}", "",
              "Applies to: " + ", ".join(_SOURCES[s] for s in rule.sources), "",
+             *(["Off by default: it runs only when selected (`--select " + rule.id + "`).", ""]
+               if not rule.default_on else []),
              "## What it does", "", rule.summary, "",
              "## Why is this bad?", "", rule.rationale, ""]
     if rule.example:

@@ -41,14 +41,21 @@ class Finding:
     # or cost finding in non-production code); "" when it is not.
     demoted: str = ""
     source_kind: SourceKind = SourceKind.FILE  # what the resource was read from
+    # The severity the evidence decides (a code finding's linked cache), where a rule's
+    # severity depends on it; None: the rule's.
+    level: Severity | None = None
 
     @property
     def severity(self) -> Severity:
-        return Severity.INFO if self.demoted else self.rule.severity
+        if self.demoted:
+            return Severity.INFO
+        return self.level if self.level is not None else self.rule.severity
 
     @property
     def source(self) -> str:
         """terraform, cloudformation or aws: the syntax the finding's fix is shown in."""
+        if self.source_kind is SourceKind.CODE:  # application code: its language
+            return self.resource_type.removeprefix("code:")
         if self.source_kind is SourceKind.FILE:  # a file that could not be parsed
             return "terraform" if self.location.path.endswith((".tf", ".tf.json", ".hcl")) \
                 else "cloudformation"

@@ -21,6 +21,8 @@ CLOUDFRONT_LEGACY_DEFAULT_TTL = 86400
 CLOUDFRONT_LEGACY_MAX_TTL = 31536000
 CLOUDFRONT_DEFAULT_ALLOWED_METHODS = ("GET", "HEAD")  # a behaviour's AllowedMethods unset
 DAX_DEFAULT_TTL_MILLIS = 300000
+# The maxmemory-policy of ElastiCache's default Redis OSS/Valkey parameter groups (fact 12).
+DEFAULT_MAXMEMORY_POLICY = "volatile-lru"
 NON_IDEMPOTENT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -37,6 +39,7 @@ class SourceKind(str, enum.Enum):
     TERRAFORM = "terraform"  # .tf, .tf.json and plan JSON
     CLOUDFORMATION = "cloudformation"  # CloudFormation and SAM templates
     AWS = "aws"  # a live account or its snapshot
+    CODE = "code"  # application code (Python, JavaScript/TypeScript, Java, Go)
     FILE = "file"  # a file as a whole (it could not be parsed)
 
 
@@ -196,6 +199,11 @@ class ApiMethod(Resource):
     cache_key_parameters: Any = ()
     # The cache key parameters whose value comes from the request body (UNKNOWN: not known).
     body_key_parameters: Any = ()
+    # Why its integration reads with strong consistency (cachelint.consistency), or None;
+    # UNKNOWN where it cannot be told.
+    consistent_read: Any = None
+    # Addresses of the resources its integration calls (a Lambda function), where written.
+    integration_targets: tuple = ()
     caching_enabled: Any = False
     ttl: Any = None
     settings: ApiMethodSettings | None = None
@@ -635,6 +643,24 @@ class DaxCluster(Resource):
         return getattr(self.parameter_group, name)
 
 
+# --- Compute that runs application code ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Function(Resource):
+    """A Lambda function, or an ECS task definition's container: application code run with an
+    environment. Read only when the scan holds application code (cachelint.code)."""
+
+    kind: ClassVar[str] = "compute.function"
+    name: Any = None
+    # Variable name -> value as the source sets it: a string, a Symbol (a reference to another
+    # resource's attribute: a table's name, a cache's endpoint) or UNKNOWN. UNKNOWN as a whole
+    # where the variables cannot be read.
+    environment: Any = field(default_factory=dict, compare=False)
+    code_paths: tuple = ()  # absolute folders or files holding its source (CodeUri, source_dir)
+    handler: Any = None
+
+
 @dataclass(frozen=True)
 class SourceFile(Resource):
     """A file as a whole, for findings about the file itself (it could not be parsed)."""
@@ -645,7 +671,7 @@ class SourceFile(Resource):
 KINDS: dict[str, type[Resource]] = {
     cls.kind: cls for cls in (ApiStage, ApiMethodSettings, ApiMethod, HttpApi, CachePolicy,
                               CacheBehavior, CacheParameterGroup, CacheCluster, DaxParameterGroup,
-                              DynamoTable, DaxCluster)
+                              DynamoTable, DaxCluster, Function)
 }
 
 
@@ -707,6 +733,7 @@ class Inventory:
     # Inputs given for the scan that no source declares: ("variable" | "parameter", name).
     undeclared: set = field(default_factory=set)
     templates: list[str] = field(default_factory=list)  # template files found, not scanned
+    code: list = field(default_factory=list)  # cachelint.code.model.CodeFile, parsed
 
     def of(self, kind: type) -> list:
         return [r for r in self.resources if isinstance(r, kind)]
@@ -729,3 +756,4 @@ class Inventory:
         self.alone_roots |= other.alone_roots
         self.undeclared |= other.undeclared
         self.templates.extend(t for t in other.templates if t not in self.templates)
+        self.code.extend(other.code)

@@ -24,7 +24,9 @@ from __future__ import annotations
 import shlex
 from dataclasses import asdict, dataclass, replace
 
+from cachelint.checks.code import table_readers
 from cachelint.checks.workload import cdn_fronted, declared
+from cachelint.engine import Context
 from cachelint.config import Config
 from cachelint.model import (
     API_CACHE_DEFAULT_TTL, API_CACHE_MAX_TTL, ApiMethod, ApiStage, CacheBehavior, DaxCluster,
@@ -59,6 +61,10 @@ def _rec(workload: str, address: str, layer: str, why: str, command: str | None 
          in_place: bool = False, change: str | None = None) -> Recommendation:
     setup, code = SETUP[layer]
     return Recommendation(workload, address, layer, why, setup, code, command, in_place, change)
+
+
+def _lines(where: list[str]) -> str:
+    return ", ".join(where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
 
 
 def _name(text: str) -> str:
@@ -349,9 +355,13 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
         else:
             continue
         command = change = None
+        # Code evidence: the reads that must swap the DynamoDB client for the DAX client.
+        plain = table_readers(Context(inventory, config), t, "dynamodb")
+        swap = (f"; swap the DynamoDB client for the DAX client at {_lines(plain)}"
+                if plain else "")
         if t.name in cached:
             change = (f"nothing, DAX cluster {cached[t.name].name} caches it; read "
-                      "through the DAX client")
+                      f"through the DAX client{swap}")
         elif dialect(t) == "cloudformation":
             change = _template_only(f"an AWS::DAX::Cluster whose role can read {t.name}")
         else:
@@ -359,8 +369,9 @@ def recommend(inventory: Inventory, config: Config = Config(), target: float = 0
             command = f"cachelint generate --layer dax --name {name}"
         out.append(_rec(what, t.source.address, "dax",
                         f"{why}: DAX serves repeated reads from memory; the application swaps "
-                        "its DynamoDB client for the DAX client", command,
-                        in_place=t.name in cached, change=change))
+                        "its DynamoDB client for the DAX client"
+                        + (f" (reads at {_lines(plain)})" if plain and t.name not in cached
+                           else ""), command, in_place=t.name in cached, change=change))
     return out
 
 

@@ -12,6 +12,7 @@ from cachelint.catalogue import Rule, Severity, load_catalogue
 from cachelint.aws.snapshot import is_snapshot_file, load_snapshot
 from cachelint.config import Config
 from cachelint.findings import Finding, Report
+from cachelint.code.loader import source_files
 from cachelint.loaders import discovery
 from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import is_plan_file, load_plans, load_terraform
@@ -104,12 +105,28 @@ def build_inventory(options: ScanOptions) -> Loaded:
     collected = None
     if sources:
         found = discovery.walk(sources, options.path_filter)
+        # Application code is read only where the tree holds some (no cost otherwise).
+        code_files = source_files(found, sources)
         inventory = load_terraform(
             sources, var_files=list(options.config.var_files) + list(options.var_files),
             variables=dict(options.variables), cache_dir=options.cache_dir,
-            prefilter=options.prefilter, jobs=options.jobs, found=found)
+            prefilter=options.prefilter, jobs=options.jobs, found=found,
+            code=bool(code_files))
         parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
-        inventory.merge(load_cloudformation(sources, parameters, found=found))
+        inventory.merge(load_cloudformation(sources, parameters, found=found,
+                                            code=bool(code_files)))
+        if code_files:
+            from cachelint.code.loader import load_code
+
+            parsed, errors, skipped = load_code(code_files, _display, options.cache_dir,
+                                                options.jobs)
+            inventory.code.extend(parsed)
+            inventory.errors.extend(errors)
+            if skipped:
+                inventory.notes.append(
+                    f"{len(skipped)} minified file{'s' if len(skipped) != 1 else ''} not read as "
+                    f"application code: {', '.join(skipped[:5])}"
+                    + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""))
         note = discovery.templates_note(
             [_display(p) for p in found.templates] + inventory.templates, str)
         if note:

@@ -32,6 +32,11 @@ class _Unknown:
 
 UNKNOWN: Any = _Unknown()
 
+# Stands for a part of a text that could not be evaluated (a variable without a value inside
+# "arn:aws:apigateway:${var.region}:..."), where a reader keeps the rest of the text because
+# the part it needs may still be read. Never a value on its own: only inside such a text.
+UNREAD = "\x00"
+
 
 @dataclass(frozen=True, slots=True)
 class Symbol:

@@ -97,7 +97,8 @@ def test_every_package_ships_in_the_wheel():
 def test_the_readme_rule_table_is_the_catalogue():
     from pathlib import Path
 
-    names = {"terraform": "Terraform", "cloudformation": "CloudFormation", "aws": "AWS"}
+    names = {"terraform": "Terraform", "cloudformation": "CloudFormation", "aws": "AWS",
+             "python": "Python", "javascript": "JavaScript", "java": "Java", "go": "Go"}
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     rows = {line for line in readme.splitlines() if line.startswith("| CL")}
     for r in load_catalogue():

@@ -170,6 +170,8 @@ def test_the_committed_corpus_is_valid_and_mixed():
     assert kinds.count("tf-module") >= 8 and kinds.count("tf-app") >= 8
     assert kinds.count("cloudformation") >= 5 and kinds.count("sam-openapi") >= 4
     assert kinds.count("cdk") >= 2
+    # Issue 19: at least 15 repositories whose application code uses ElastiCache or DAX.
+    assert sum(r.in_code_corpus for r in repos) >= 15 and kinds.count("app-code") >= 12
 
 
 def test_bad_repos_file(tmp_path):

@@ -19,7 +19,10 @@ CASES = sorted(p for p in RULES_DIR.glob("CL*/*/*") if p.is_dir())
 EXPECT = re.compile(r"(?:#|//)\s*expect:\s*(CL\d{3}(?:\s*,\s*CL\d{3})*)")
 SOURCES = {"terraform", "cloudformation", "aws"}  # plan fixtures exist where a plan adds
 # information; aws fixtures are snapshot files (what `cachelint aws snapshot` writes)
+# Rules on application code have a case per language (with the infrastructure it links to).
+SOURCES |= {"python", "javascript", "java", "go"}
 AWS_RULES = {r.id for r in load_catalogue() if "aws" in r.sources}
+RULES = {r.id: r for r in load_catalogue()}
 
 
 def expected_findings(case: Path) -> set[tuple[str, int, str]]:
@@ -57,7 +60,9 @@ def actual_findings(case: Path) -> set[tuple[str, int, str]]:
         paths = (str(case / "account.json"),)  # a snapshot is named, as a plan is
     # An access log in the case is evidence of traffic (scan --traffic).
     traffic = (str(case / "access.log"),) if (case / "access.log").is_file() else ()
-    report = run_scan(ScanOptions(paths=paths, config=config, traffic=traffic))
+    # A rule off by default runs in its own cases (selected by id), every other rule as usual.
+    select = ("ALL", case.parts[-3]) if not RULES[case.parts[-3]].default_on else ()
+    report = run_scan(ScanOptions(paths=paths, config=config, traffic=traffic, select=select))
     return {(f.location.path if f.location.is_resource else
              os.path.relpath(os.path.abspath(f.location.path), case), f.location.start_line,
              f.rule.id) for f in report.findings}

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
+from cachelint.consistency import Integration
 from cachelint.linking.apigateway import MethodSpec, identity_sources, link_api, method_path_parts
 from cachelint.linking.cloudfront import (
     cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
@@ -118,7 +119,8 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                 methods.append(MethodSpec(
                     source=w.source(arn, "AWS::ApiGateway::Method",
                                     {"authorization": "authorizationType",
-                                     "cache_key_parameters": "cacheKeyParameters"},
+                                     "cache_key_parameters": "cacheKeyParameters",
+                                     "consistent_read": "requestTemplates"},
                                     api.get("tags")),
                     api=api_id, http_method=str(verb).upper(), resource_path=res.get("path"),
                     authorization=auth,
@@ -126,7 +128,11 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                                                       az.get("identitySource") if az else None,
                                                       has_authorizer=az is not None),
                     cache_key_parameters=tuple(keys),
-                    integration_parameters=as_str_map(integration.get("requestParameters"))))
+                    integration_parameters=as_str_map(integration.get("requestParameters")),
+                    integration=Integration(
+                        type=integration.get("type"), uri=integration.get("uri"),
+                        request_templates=as_str_map(integration.get("requestTemplates")))
+                    if integration else None))
     return link_api(stages, settings, methods, complete)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from cachelint.checks.code_consistency import strong_reads_behind
 from cachelint.config import matches
 from cachelint.engine import Context, Hit
 from cachelint.model import (
@@ -48,24 +49,35 @@ def strongly_consistent_cached(ctx: Context) -> Iterator[Hit]:
     mark = "strongly-consistent"
     inv = ctx.inventory
     for m in inv.of(ApiMethod):
-        why = declared(m, patterns, mark, *_method_candidates(m))
+        # Declared by the user, or asked for by the integration itself (cachelint.consistency).
+        why, asked = declared(m, patterns, mark, *_method_candidates(m)), "declared"
+        if not why and isinstance(m.consistent_read, str):
+            where = m.source.fields.get("consistent_read")
+            why, asked = m.consistent_read, "asked to be"
+            if where is not None and where.start_line:
+                setting = m.source.fields.get("caching_enabled")
+                same = setting is not None and setting.path == where.path
+                why += f", line {where.start_line}" if same else \
+                    f", {where.path}:{where.start_line}"
+        if not why and m.caching_enabled is True and ctx.inventory.code:
+            why, asked = strong_reads_behind(ctx, m), "asked to be"
         if why and m.caching_enabled is True:
             ttl = m.ttl if m.ttl is not None else API_CACHE_DEFAULT_TTL
             yield Hit(m, "caching_enabled", {
-                "what": f"{m.route}", "why": why,
+                "what": f"{m.route}", "why": why, "asked": asked,
                 "how": f"API Gateway stage {m.stage} caches it for {ttl} s"})
     for b in inv.of(CacheBehavior):
         why = declared(b, patterns, mark, *_behavior_candidates(b))
         if why and _behavior_caches(b) is True:
             yield Hit(b, "default_ttl" if b.min_ttl == 0 else "min_ttl", {
-                "what": f"CloudFront path {b.path_pattern}", "why": why,
+                "what": f"CloudFront path {b.path_pattern}", "why": why, "asked": "declared",
                 "how": f"its behaviour caches with min/default TTL {b.min_ttl}/{b.default_ttl} s"})
     for c in inv.of(DaxCluster):
         for table in c.tables:
             why = declared(table, patterns, mark, table.source.address, table.name)
             if why:
                 yield Hit(c, "tables", {
-                    "what": f"DynamoDB table {table.name}", "why": why,
+                    "what": f"DynamoDB table {table.name}", "why": why, "asked": "declared",
                     "how": f"DAX cluster {c.name} caches its reads"})
 
 

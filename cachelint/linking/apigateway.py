@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
+from cachelint.consistency import Integration, strong_read_evidence
 from cachelint.model import ApiMethod, ApiMethodSettings, ApiStage, Resource, Source
 from cachelint.values import UNKNOWN, is_known, ref_key
 
@@ -31,6 +32,7 @@ class MethodSpec:
     # The integration's request parameters (integration parameter -> mapping source) as read:
     # None when none are written, UNKNOWN when they could not be read.
     integration_parameters: Any = None
+    integration: Integration | None = None  # type, uri and request templates, as read
 
 
 def api_key(value: Any) -> str:
@@ -280,6 +282,8 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             cache_key_parameters=spec.cache_key_parameters,
             body_key_parameters=body_key_parameters(spec.cache_key_parameters,
                                                     spec.integration_parameters),
+            consistent_read=strong_read_evidence(spec.integration),
+            integration_targets=spec.integration.targets if spec.integration else (),
             caching_enabled=caching,
             ttl=entry.ttl if entry else None, settings=entry))
     return out
@@ -356,14 +360,17 @@ def openapi_specs(doc: Any, api: str, source: Source, sam_authorizers: dict | No
         if isinstance(op.auth_type, str) and op.auth_type.upper() in ("AWS_IAM", "NONE"):
             auth, identity = op.auth_type.upper(), ()
         fields = {"authorization": op.security_location or op.location,
-                  "cache_key_parameters": op.cache_key_location or op.location}
+                  "cache_key_parameters": op.cache_key_location or op.location,
+                  "consistent_read": op.integration_location or op.location}
         src = replace(source, address=f"{source.address}.paths.{op.path}.{op.verb}",
                       location=op.location, fields=fields,
                       names={"authorization": "security",
-                             "cache_key_parameters": "cacheKeyParameters"})
+                             "cache_key_parameters": "cacheKeyParameters",
+                             "consistent_read": "requestTemplates"})
         out.append(MethodSpec(source=src, api=api, http_method=op.verb,
                               resource_path=op.path, authorization=auth,
                               identity_sources=identity,
                               cache_key_parameters=op.cache_key_parameters,
-                              integration_parameters=op.integration_parameters))
+                              integration_parameters=op.integration_parameters,
+                              integration=op.integration))
     return out

@@ -21,7 +21,8 @@ from cachelint.loaders.cloudformation.template import (
 )
 from cachelint.model import Location
 from cachelint.suppressions import parse_comment
-from cachelint.values import UNKNOWN, as_str_map, is_known
+from cachelint.consistency import Integration
+from cachelint.values import UNKNOWN, as_str, as_str_map, is_known
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 VERBS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -56,6 +57,8 @@ class Operation:
     auth_type: Any = None  # x-amazon-apigateway-auth.type (AWS_IAM, NONE)
     cache_key_parameters: Any = ()
     integration_parameters: Any = None  # requestParameters of the integration, as written
+    integration: Any = None  # consistency.Integration: type, uri, requestTemplates as written
+    integration_location: Location | None = None
     cache_key_location: Location | None = None
     security_location: Location | None = None
 
@@ -154,8 +157,19 @@ def _operation(path: str, verb: str, key: str, item: dict, op: dict, where: Loca
     keys: Any = ()
     integ_params: Any = None
     key_location = None
+    integration: Any = None
+    integ_location = None
     if isinstance(integ, dict):
         integ_params = as_str_map(integ.get("requestParameters"))
+        templates = integ.get("requestTemplates")
+        integration = Integration(
+            type=as_str(integ.get("type")), uri=as_str(integ.get("uri")),
+            request_templates={str(k): v if isinstance(v, str) else UNKNOWN
+                               for k, v in templates.items()}
+            if isinstance(templates, dict) else (None if templates is None else UNKNOWN))
+        where_key = "requestTemplates" if templates is not None else "uri"
+        integ_location = _lines(integ, where_key, location, locate,
+                                ("paths", path, key, INTEGRATION, where_key))
         raw = integ.get("cacheKeyParameters")
         if raw is not None:
             keys = tuple(raw) if isinstance(raw, list) and all(
@@ -164,11 +178,13 @@ def _operation(path: str, verb: str, key: str, item: dict, op: dict, where: Loca
                                   ("paths", path, key, INTEGRATION, "cacheKeyParameters"))
     elif integ is not None and not is_known(integ):
         keys = integ_params = UNKNOWN
+        integration = Integration(UNKNOWN, UNKNOWN, UNKNOWN)
     security_location = _lines(op, "security", location, locate,
                                ("paths", path, key, "security")) if "security" in op else None
     return Operation(path=path, verb=verb, location=location, security=_names(
         op.get("security")), auth_type=auth.get("type") if isinstance(auth, dict) else None,
         cache_key_parameters=keys, integration_parameters=integ_params,
+        integration=integration, integration_location=integ_location,
         cache_key_location=key_location,
         security_location=security_location)
 

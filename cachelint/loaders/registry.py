@@ -27,6 +27,8 @@ class Reader:
     # Types read only to resolve what another type refers to (IAM policies naming the tables
     # a DAX cluster reads): they do not make a file relevant by themselves.
     supporting: frozenset = frozenset()
+    # Read only when the scan holds application code (the functions and tasks that run it).
+    code_only: bool = False
 
     @property
     def mapper(self) -> ModuleType:
@@ -60,20 +62,31 @@ READERS: tuple[Reader, ...] = (
            "cachelint.loaders.cloudformation.map_cloudfront"),
     Reader(SourceKind.CLOUDFORMATION, "datastores",
            "cachelint.loaders.cloudformation.map_datastores", supporting=_IAM_CFN),
+    Reader(SourceKind.TERRAFORM, "compute", "cachelint.loaders.terraform.map_compute",
+           code_only=True),
+    Reader(SourceKind.CLOUDFORMATION, "compute", "cachelint.loaders.cloudformation.map_compute",
+           code_only=True),
 )
 
 
-def readers(source: SourceKind) -> list[Reader]:
-    return [r for r in READERS if r.source is source]
+def readers(source: SourceKind, code: bool = False) -> list[Reader]:
+    """The readers of ``source`` (with ``code``: also those read only beside application code)."""
+    return [r for r in READERS if r.source is source and (code or not r.code_only)]
 
 
-def read(source: SourceKind, resources: list[Any], inventory: Inventory) -> list[Resource]:
+def read(source: SourceKind, resources: list[Any], inventory: Inventory,
+         code: bool = False) -> list[Resource]:
     """Every reader of ``source`` over one module's (or template's) resources."""
-    return [m for reader in readers(source) for m in reader.read(resources, inventory)]
+    return [m for reader in readers(source, code) for m in reader.read(resources, inventory)]
 
 
-def types(source: SourceKind, supporting: bool = True) -> frozenset:
+def types(source: SourceKind, supporting: bool = True, code: bool = False) -> frozenset:
     """The resource types the readers of ``source`` read (without ``supporting``: only the
-    types that make a file worth reading)."""
-    return frozenset(t for r in readers(source) for t in r.types
+    types that make a file worth reading; with ``code``: also the functions and tasks)."""
+    return frozenset(t for r in readers(source, code) for t in r.types
                      if supporting or t not in r.supporting)
+
+
+def code_types(source: SourceKind) -> frozenset:
+    """The types read only when the scan holds application code."""
+    return frozenset(t for r in READERS if r.source is source and r.code_only for t in r.types)

@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from cachelint import __version__
 from cachelint.findings import Finding, Report
-from cachelint.model import Location
+from cachelint.model import Location, SourceKind
 
 SCHEMA_VERSION = "1"
 
@@ -34,7 +34,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "remediation": f.rule.remediation,
         "fix_hint": f.fix_hint,
         "resource": {"address": f.address, "type": f.resource_type,
-                     "source": f.source_kind.value,
+                     "source": f.source if f.source_kind is SourceKind.CODE else f.source_kind.value,
                      "root": f.root, "roots": list(f.all_roots)},
         "location": location_dict(f.location),
         "pointer": f.pointer,

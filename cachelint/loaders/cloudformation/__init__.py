@@ -39,8 +39,9 @@ def candidate_files(paths: list[str], found: Walk | None = None) -> list[str]:
 
 
 def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = None,
-                        display_base: str | None = None, found: Walk | None = None
-                        ) -> Inventory:
+                        display_base: str | None = None, found: Walk | None = None,
+                        code: bool = False) -> Inventory:
+    """``code``: the scan holds application code, so functions and tasks are read too."""
     base = os.path.abspath(display_base or os.getcwd())
     inventory = Inventory()
     declared: set[str] = set()  # parameters of every template read
@@ -78,7 +79,7 @@ def load_cloudformation(paths: list[str], overrides: dict[str, str] | None = Non
         inventory.directives.extend(_directives(data, display, text))
         try:
             resources = _resources(data, display, overrides or {}, text, path)
-            mapped = registry.read(SourceKind.CLOUDFORMATION, resources, inventory)
+            mapped = registry.read(SourceKind.CLOUDFORMATION, resources, inventory, code=code)
         except Exception as exc:  # noqa: BLE001 - one template must not stop the scan
             inventory.errors.append(FileError(display, internal_error(exc)))
             continue

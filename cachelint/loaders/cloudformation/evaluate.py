@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from cachelint.loaders.cloudformation.template import CfnDict, CfnList
-from cachelint.values import UNKNOWN, Symbol, is_known
+from cachelint.values import UNKNOWN, UNREAD, Symbol, is_known
 
 
 class _NoValue:
@@ -158,7 +158,28 @@ class Template:
             return [v.strip() for v in value.split(",")]
         return value
 
-    def _sub(self, arg: Any, depth: int) -> Any:
+    def text(self, raw: Any) -> Any:
+        """The text of ``raw`` with each part that cannot be evaluated written as UNREAD (a
+        ``!Sub`` or ``!Join`` naming ``AWS::Region``), for a reader that needs only some of a
+        string; UNKNOWN where ``raw`` is not text at all."""
+        if isinstance(raw, dict) and len(raw) == 1:
+            (key, arg), = raw.items()
+            if key == "Fn::Sub":
+                return self._sub(arg, 1, partial=True)
+            if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 \
+                    and isinstance(arg[1], list):
+                sep = self.value(arg[0], 1)
+                if isinstance(sep, str):
+                    parts = [self.text(item) for item in arg[1]]
+                    return sep.join(p if isinstance(p, str) else UNREAD for p in parts)
+        value = self.value(raw)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return UNKNOWN
+
+    def _sub(self, arg: Any, depth: int, partial: bool = False) -> Any:
         variables: dict = {}
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
             text, variables = arg[0], arg[1]
@@ -178,10 +199,12 @@ class Template:
                 value = Symbol(res, attr) if res in self.resources else UNKNOWN
             else:
                 value = self.ref(name)
-            if isinstance(value, Symbol) and len(text) == m.end() - m.start():
+            if isinstance(value, Symbol) and len(text) == m.end() - m.start() and not partial:
                 return value  # "${Bucket.Arn}" alone keeps the reference
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                return UNKNOWN
+                if not partial:
+                    return UNKNOWN
+                value = UNREAD
             result.append(str(value))
             pos = m.end()
         result.append(text[pos:])

@@ -6,9 +6,11 @@ requires authorization to invalidate, so its absence is not a finding (the field
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
+from cachelint.consistency import Integration
 from cachelint.linking.apigateway import (
     ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
     resource_paths,
@@ -155,16 +157,66 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         src.mark("authorization", r.props, "AuthorizationType")
         keys: Any = ()
         integ_params: Any = None
+        integration = None
         if isinstance(integ, dict):
             keys = as_str_tuple(integ.get("CacheKeyParameters"))
             integ_params = as_str_map(integ.get("RequestParameters"))
             src.mark("cache_key_parameters", integ, "CacheKeyParameters")
+            src.mark("consistent_read", integ,
+                     "RequestTemplates" if "RequestTemplates" in integ else "Uri")
+            integration = _integration(r, integ)
+        elif integ is not None:
+            integration = Integration(UNKNOWN, UNKNOWN, UNKNOWN)
         out.append(MethodSpec(source=src.build(), api=api_key(r.get("RestApiId")),
                               http_method=verb.upper() if isinstance(verb, str) else verb,
                               resource_path=rpath, authorization=auth,
                               identity_sources=identity, cache_key_parameters=keys,
-                              integration_parameters=integ_params))
+                              integration_parameters=integ_params, integration=integration))
     return out
+
+
+def _integration(r: CfnResource, integ: dict) -> Integration:
+    """Type, uri and request templates; uri and template texts read from the template as far
+    as they can be (a ``!Sub`` naming ``AWS::Region`` keeps its other parts)."""
+    props = r.raw.get("Properties") if isinstance(r.raw, dict) else None
+    raw = props.get("Integration") if isinstance(props, dict) else None
+    if not (isinstance(raw, dict) and "Fn::If" not in raw):
+        raw = integ  # an intrinsic around the whole integration: its evaluated value
+    uri = r.template.text(raw["Uri"]) if raw.get("Uri") is not None else None
+    templates: Any = None
+    raw_templates = raw.get("RequestTemplates")
+    if isinstance(raw_templates, dict) and "Fn::If" not in raw_templates:
+        templates = {str(k): r.template.text(v) for k, v in raw_templates.items()}
+    elif raw_templates is not None:
+        templates = as_str_map(integ.get("RequestTemplates"))
+    return Integration(type=as_str(integ.get("Type")), uri=uri, request_templates=templates,
+                       targets=_named_resources(raw.get("Uri"), r.template))
+
+
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+def _named_resources(raw: Any, template: Any) -> tuple:
+    """Logical ids of the template's resources a uri names (``!GetAtt Fn.Arn``, ``${Fn.Arn}``
+    in a ``!Sub``)."""
+    found: set[str] = set()
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "Fn::GetAtt" in node:
+                att = node["Fn::GetAtt"]
+                parts = att.split(".", 1) if isinstance(att, str) else att
+                if isinstance(parts, list) and parts and isinstance(parts[0], str):
+                    found.add(parts[0])
+            if "Ref" in node and isinstance(node["Ref"], str):
+                found.add(node["Ref"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.update(_SUB_NAME.findall(node))
+    return tuple(sorted(n for n in found if n in template.resources))
 
 
 # --- SAM -----------------------------------------------------------------------------------------
@@ -368,7 +420,8 @@ def _sam_method(f: CfnResource, name: str, ev: dict, api: str, api_auth: Any) ->
         src.mark("authorization", ev, "Auth")
     return MethodSpec(source=src.build(), api=api, http_method=verb,
                       resource_path=as_str(ev.get("Path")), authorization=auth,
-                      identity_sources=identity, cache_key_parameters=tuple(keys))
+                      identity_sources=identity, cache_key_parameters=tuple(keys),
+                      integration=Integration("AWS_PROXY", targets=(f.logical_id,)))
 
 
 # --- HTTP APIs (v2) ------------------------------------------------------------------------------

@@ -14,16 +14,19 @@ from cachelint.model import Inventory, SourceKind
 __all__ = ["RELEVANT_TYPES", "is_plan_file", "load_plans", "load_terraform"]
 
 RELEVANT_TYPES = registry.types(SourceKind.TERRAFORM)
+# With application code in the scan: the functions and tasks that run it too.
+CODE_TYPES = registry.types(SourceKind.TERRAFORM, code=True)
 
 
 def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict | None = None,
                    display_base: str | None = None, cache_dir: str | None = None,
-                   prefilter: bool = True, jobs: int | None = None, found=None) -> Inventory:
+                   prefilter: bool = True, jobs: int | None = None, found=None,
+                   code: bool = False) -> Inventory:
     """Parse and evaluate every Terraform module under ``paths`` into one inventory
     (``found``: the scan's discovery.Walk of ``paths``; None: walk them with the defaults)."""
-    project = TerraformProject(paths[0] if paths else ".", RELEVANT_TYPES, var_files, variables,
-                               display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs,
-                               found=found)
+    project = TerraformProject(paths[0] if paths else ".", CODE_TYPES if code else RELEVANT_TYPES,
+                               var_files, variables, display_base, cache_dir=cache_dir,
+                               prefilter=prefilter, jobs=jobs, found=found, code=code)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
                           files=result.files, directives=list(result.directives),
@@ -67,7 +70,7 @@ def _map(resources: list, inventory: Inventory) -> None:
         roots.setdefault(res.root, []).append(res)
     for root, group in sorted(roots.items()):
         try:
-            mapped = registry.read(SourceKind.TERRAFORM, group, inventory)
+            mapped = registry.read(SourceKind.TERRAFORM, group, inventory, code=True)
         except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
             inventory.errors.append(FileError(root or ".", internal_error(exc)))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Protocol
 
 from cachelint.loaders.terraform import functions
@@ -9,7 +10,7 @@ from cachelint.loaders.terraform.syntax import (
     BinOp, Call, Cond, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Opaque, Splat, Template,
     TupleExpr, UnOp,
 )
-from cachelint.values import UNKNOWN, Symbol, is_known
+from cachelint.values import UNKNOWN, UNREAD, Symbol, is_known
 
 MAX_DEPTH = 64
 MAX_ITEMS = 10_000
@@ -321,3 +322,37 @@ def _for(e: ForExpr, scope: Scope, depth: int) -> Any:
 
 def overlay(scope: Scope, names: dict[str, Any]) -> Scope:
     return _Overlay(scope, names)
+
+
+def partial_text(expr: Any, scope: Scope) -> Any:
+    """The text of ``expr`` with each part that cannot be evaluated written as UNREAD: for a
+    reader that needs only some of a string ("dynamodb:action/GetItem" in a uri whose region
+    is a variable). A whole value that is not text is UNKNOWN."""
+    value = evaluate(expr, scope)
+    if isinstance(value, str):
+        return value
+    if isinstance(expr, Template):
+        out = []
+        for part in expr.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            v = evaluate(part, scope)
+            known = is_known(v) and not isinstance(v, (list, dict))
+            out.append(functions.call("tostring", [v]) if known else UNREAD)
+        return "".join(out)
+    if isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1:
+        inner = evaluate(expr.args[0], scope)
+        if isinstance(inner, (dict, list)):
+            # JSON writes the UNREAD character escaped; the text keeps it as UNREAD.
+            text = functions.call("jsonencode", [_unread_leaves(inner)])
+            return text.replace(json.dumps(UNREAD)[1:-1], UNREAD)
+    return UNKNOWN
+
+
+def _unread_leaves(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _unread_leaves(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unread_leaves(v) for v in value]
+    return value if is_known(value) else UNREAD

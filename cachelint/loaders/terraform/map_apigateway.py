@@ -12,10 +12,11 @@ from cachelint.linking.apigateway import (
     resource_paths,
 )
 from cachelint.loaders import openapi
-from cachelint.loaders.terraform.evaluate import evaluate
+from cachelint.consistency import Integration
+from cachelint.loaders.terraform.evaluate import evaluate, partial_text
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import TfResource
-from cachelint.loaders.terraform.syntax import Call, GetAttr, Name, ObjectExpr
+from cachelint.loaders.terraform.syntax import Call, GetAttr, Name, ObjectExpr, references
 from cachelint.model import ApiMethodSettings, ApiStage, HttpApi, Resource
 from cachelint.values import (
     UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_map, as_str_tuple, ref_key,
@@ -276,10 +277,51 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
             integ_params = as_str_map(integ.body.get("request_parameters"))
             src.fields["cache_key_parameters"] = location(
                 integ.body.where("cache_key_parameters"))
+            src.fields["consistent_read"] = location(integ.body.where(
+                "request_templates" if integ.body.has("request_templates") else "uri"))
         out.append(MethodSpec(source=src.build(), api=api, http_method=verb,
                               resource_path=rpath, authorization=auth,
                               identity_sources=identity, cache_key_parameters=key_params,
-                              integration_parameters=integ_params))
+                              integration_parameters=integ_params,
+                              integration=_integration(integ) if integ is not None else None))
+    return out
+
+
+def _integration(integ: TfResource) -> Integration:
+    b = integ.body
+    prefix = f"{integ.module}." if integ.module else ""
+    targets = tuple(sorted({f"{prefix}{r[0]}.{r[1]}" for r in references(b.exprs.get("uri"))
+                            if len(r) >= 2 and r[0].startswith("aws_")}))
+    return Integration(type=as_str(b.get("type")), uri=_text(b, "uri"),
+                       request_templates=_templates(b), targets=targets)
+
+
+def _text(b: Any, name: str) -> Any:
+    value = b.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    expr = b.exprs.get(name)
+    return partial_text(expr, b.scope) if expr is not None and b.scope is not None else UNKNOWN
+
+
+def _templates(b: Any) -> Any:
+    """``request_templates`` (content type -> template text), each text kept as far as it can
+    be read; UNKNOWN where the map itself cannot be."""
+    value = b.get("request_templates")
+    if value is None or not isinstance(value, dict):
+        return None if value is None else UNKNOWN
+    expr = b.exprs.get("request_templates")
+    exprs = {}
+    if isinstance(expr, ObjectExpr) and b.scope is not None:
+        for k, v in expr.items:
+            key = evaluate(k, b.scope)
+            if isinstance(key, str):
+                exprs[key] = v
+    out = {}
+    for ctype, text in value.items():
+        if not isinstance(text, str) and ctype in exprs:
+            text = partial_text(exprs[ctype], b.scope)
+        out[ctype] = text if isinstance(text, str) else UNKNOWN
     return out
 
 

@@ -1,4 +1,4 @@
-"""A cache of parsed Terraform files, keyed by content hash (and cachelint/parser versions).
+"""A cache of parsed files (Terraform, and what is kept of application code), keyed by content hash (and cachelint/parser versions).
 
 Entries are JSON that is decoded into syntax nodes through a whitelist of node types, never
 pickle: an entry that is corrupt, foreign or written by another version is ignored and rebuilt,
@@ -9,6 +9,7 @@ cannot see half an entry.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -16,16 +17,18 @@ import tempfile
 from typing import Any
 
 from cachelint import __version__
+from cachelint.code import model as code_model
 from cachelint.loaders.terraform import syntax
 
 _NODES = {cls.__name__: cls for cls in (
     syntax.Lit, syntax.Template, syntax.Name, syntax.GetAttr, syntax.Index, syntax.Splat,
     syntax.Call, syntax.BinOp, syntax.UnOp, syntax.Cond, syntax.TupleExpr, syntax.ObjectExpr,
     syntax.ForExpr, syntax.Opaque, syntax.Attribute, syntax.Block, syntax.Body, syntax.Comment,
-    syntax.ConfigFile)}
+    syntax.ConfigFile, *code_model.NODE_TYPES)}
 FORMAT = "cachelint-parse/2"
 
 
+@functools.lru_cache(maxsize=1)
 def _parser_version() -> str:
     try:
         from importlib.metadata import version
@@ -111,7 +114,7 @@ class ParseCache:
     def _path(self, key: str) -> str:
         return os.path.join(self.directory, key[:2], key + ".json")
 
-    def get(self, key: str, display: str) -> syntax.ConfigFile | None:
+    def get(self, key: str, display: str, expect: type = syntax.ConfigFile) -> Any:
         if self.directory is None:
             return None
         try:
@@ -121,7 +124,7 @@ class ParseCache:
                     entry.get("key") != key:
                 raise EntryError("foreign entry")
             parsed = decode(entry["file"])
-            if not isinstance(parsed, syntax.ConfigFile):
+            if not isinstance(parsed, expect):
                 raise EntryError("not a parsed file")
         except (OSError, ValueError, KeyError, RecursionError):
             self.misses += 1
@@ -129,7 +132,7 @@ class ParseCache:
         self.hits += 1
         return dataclasses.replace(parsed, path=display)
 
-    def put(self, key: str, parsed: syntax.ConfigFile) -> None:
+    def put(self, key: str, parsed: Any) -> None:
         if self.directory is None:
             return
         target = self._path(key)

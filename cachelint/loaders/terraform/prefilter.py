@@ -19,6 +19,8 @@ _TYPES = registry.types(SourceKind.TERRAFORM, supporting=False)
 RELEVANT_WORDS = tuple(sorted(t for t in _TYPES if not any(o != t and o in t for o in _TYPES)))
 # One pass over the text instead of one per word (as fast as the six hand-kept prefixes were).
 _RELEVANT = re.compile("|".join(re.escape(w) for w in RELEVANT_WORDS))
+# Functions and tasks that run application code: read only when the scan holds some.
+COMPUTE_WORDS = tuple(sorted(registry.code_types(SourceKind.TERRAFORM)))
 
 
 
@@ -55,6 +57,7 @@ class Facts:
     """What the prefilter reads of one file's raw text."""
 
     relevant: bool  # mentions a resource type cachelint checks
+    compute: bool  # mentions a Lambda function or ECS task definition
     dax: bool
     iam: bool
     evaluation: bool  # declares a variable, local, output or module call; or a directive
@@ -75,6 +78,7 @@ class Facts:
         text = text or ""
         return cls(
             relevant=_RELEVANT.search(text) is not None, dax="aws_dax" in text,
+            compute=any(word in text for word in COMPUTE_WORDS),
             iam="aws_iam" in text,
             evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
             module_block=MODULE_BLOCK.search(text) is not None,
@@ -84,11 +88,12 @@ class Facts:
             variables=_variables(text, json_syntax), opaque=json_syntax or oversize,
             oversize=oversize, broken="\x00" in text or "\ufffd" in text)
 
-    def matters(self, dax_folder: bool) -> bool:
-        """Parsed up front in a kept folder (see files_of); otherwise deferred."""
+    def matters(self, dax_folder: bool, code: bool = False) -> bool:
+        """Parsed up front in a kept folder (see files_of); otherwise deferred. ``code``: the
+        scan holds application code, so functions and tasks matter too."""
         # A DAX cluster's tables are found through the IAM policies of its role.
         return self.relevant or self.evaluation or self.opaque or self.broken or (
-            dax_folder and self.iam)
+            dax_folder and self.iam) or (code and self.compute)
 
 
 def read_head(path: str) -> str | None:

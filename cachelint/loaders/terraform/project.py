@@ -16,6 +16,7 @@ from cachelint.loaders.terraform.hcl import HclSyntaxError
 from cachelint.loaders.terraform.module import (
     MAX_MODULE_DEPTH, ModuleInstance, SourceSpan, TfResource, evaluate_body, module_source_dir,
 )
+from cachelint.loaders import pool
 from cachelint.loaders.terraform.parsecache import ParseCache
 from cachelint.loaders.terraform.prefilter import Facts, listdir, read_head, size
 from cachelint.loaders.terraform.sources import ModuleSources
@@ -45,11 +46,12 @@ class TerraformProject:
     def __init__(self, root: str, relevant_types: set[str], var_files: Iterable[str] = (),
                  variables: dict[str, str] | None = None, display_base: str | None = None,
                  cache_dir: str | None = None, prefilter: bool = True, jobs: int | None = None,
-                 found: Walk | None = None):
+                 found: Walk | None = None, code: bool = False):
         self.root = os.path.abspath(root)
         self.walk = found  # what discovery found (None: walk the paths given to load)
         self.display_base = os.path.abspath(display_base or os.getcwd())
         self.relevant = relevant_types
+        self.code = code  # the scan holds application code: functions and tasks matter
         self.var_files = list(var_files)
         self.cli_vars = variables or {}
         self.result = TerraformResult()
@@ -111,7 +113,7 @@ class TerraformProject:
         if self.prefilter and self.needed(directory):
             facts = self._facts(directory)
             dax = any(f.dax for f in facts.values())
-            deferred = [p for p in paths if p in facts and not facts[p].matters(dax)]
+            deferred = [p for p in paths if p in facts and not facts[p].matters(dax, self.code)]
         self._deferred[directory] = deferred
         for full in paths:
             self.result.files += 1
@@ -250,7 +252,8 @@ class TerraformProject:
             return self._needed[directory]
         self._needed[directory] = False  # cycles
         facts = list(self._facts(directory).values())
-        found = any(f.relevant or f.oversize or f.broken for f in facts)
+        found = any(f.relevant or f.oversize or f.broken or (self.code and f.compute)
+                    for f in facts)
         if not found and any(f.module_block for f in facts):
             # Registry modules installed by `terraform init` are checked when they are expanded.
             found = any(f.remote_source for f in facts) or any(
@@ -272,20 +275,16 @@ class TerraformProject:
             paths = [p for p in self.terraform_files(d) if os.path.isfile(p)]
             facts = self._facts(d)
             dax = any(f.dax for f in facts.values())
-            todo += [p for p in paths if p not in facts or facts[p].matters(dax)]
+            todo += [p for p in paths if p not in facts or facts[p].matters(dax, self.code)]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
-        # A pool pays for itself only on enough text (forking and returning parsed files cost).
-        if self.jobs <= 1 or len(todo) < 16 or sum(size(p) for p in todo) < 64 * 1024:
+        if not pool.worth_a_pool(self.jobs, len(todo), sum(size(p) for p in todo)):
             return
-        import concurrent.futures
-
         jobs = [(path, self.display(path), self.cache_dir) for path in todo]
         try:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                for path, outcome in pool.map(parse_worker, jobs, chunksize=16):
-                    self._parsed[path] = outcome
+            for path, outcome in pool.parse_all(parse_worker, jobs, self.jobs):
+                self._parsed[path] = outcome
             self.pooled = len(self._parsed)
-        except (OSError, concurrent.futures.process.BrokenProcessPool):
+        except pool.PoolUnavailable:
             self._parsed.clear()  # no pool here: parse serially instead
 
     def load(self, paths: list[str]) -> TerraformResult:

@@ -1,0 +1,133 @@
+"""The shapes around the client calls that rules CL605-CL607 need, read from the same tree as
+the calls (cachelint.code.extract): which lines an exception handler covers, which functions
+memoise their result in the process (``functools.lru_cache``, a module-level dict or Map), and
+which calls read a source of data (a database, an HTTP service) that a cache stands in front of.
+Names of loads are words, not types: they only say where the expensive read of a cache-aside
+function is, never on their own that something is wrong."""
+
+from __future__ import annotations
+
+import re
+
+from cachelint.code.model import Load, Memo
+
+_FUNCTIONS = {"function_definition", "function_declaration", "method_declaration",
+              "method_definition", "arrow_function", "function_expression", "func_literal",
+              "constructor_declaration", "lambda_expression", "generator_function_declaration"}
+_TRY = {"try_statement", "try_with_resources_statement"}
+_CALLS = {"call", "call_expression", "method_invocation"}
+# A read of the source of truth behind a cache: SQL drivers, ORMs, HTTP clients, DynamoDB.
+LOAD_METHODS = frozenset({
+    "execute", "fetchone", "fetchall", "fetchmany", "query", "query_one", "queryForObject",
+    "queryForList", "queryForMap", "executeQuery", "QueryRow", "QueryRowContext", "QueryContext",
+    "findOne", "findById", "findAll", "findUnique", "findMany", "find_one", "urlopen",
+    "getForObject", "getForEntity", "exchange",
+})
+# DynamoDB reads are the calls on a DynamoDB or DAX client (cachelint.checks.cache_aside).
+_HTTP_FUNCTIONS = re.compile(r"^(requests|httpx|axios|got|urllib\.request|http)\.(get|post|request|"
+                             r"urlopen|Get|Do)$|^fetch$")
+# A memo entry stored with its time is one that is checked for age: it has an expiry.
+_TIMESTAMP = re.compile(r"Date\.now|time\.(time|monotonic)|datetime\.(now|utcnow)|Instant\.now|"
+                        r"currentTimeMillis|performance\.now|\bexpir|\bttl\b", re.IGNORECASE)
+_MEMO_DECORATORS = re.compile(r"^@\s*(functools\.)?(lru_cache|cache)\b")
+
+
+def read_patterns(root, language: str) -> tuple[tuple, tuple, tuple]:
+    """(guarded line ranges, memos, loads) of a file's tree."""
+    guarded: list[tuple[int, int]] = []
+    memos: list[Memo] = []
+    loads: list[Load] = []
+    module_maps = _module_maps(root, language)
+    stack = [(root, 0)]
+    while stack:
+        node, scope = stack.pop()
+        t = node.type
+        if t in _FUNCTIONS:
+            scope = node.start_point[0] + 1
+        if t in _TRY:
+            body = node.child_by_field_name("body")
+            if body is not None:
+                guarded.append((body.start_point[0] + 1, body.end_point[0] + 1))
+        elif t == "decorated_definition" and language == "python":
+            _python_memo(node, memos)
+        elif t in _CALLS:
+            _call(node, scope, language, guarded, loads, module_maps, memos)
+        elif t == "assignment" and scope and language == "python":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "subscript":
+                name = _text(left.child_by_field_name("value"))
+                stored = _text(node.child_by_field_name("right"))
+                if name in module_maps and not _TIMESTAMP.search(stored):
+                    memos.append(Memo(node.start_point[0] + 1, name, scope, "module-dict"))
+        elif t == "assignment_expression" and scope and language == "javascript":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "subscript_expression":
+                name = _text(left.child_by_field_name("object"))
+                stored = _text(node.child_by_field_name("right"))
+                if name in module_maps and not _TIMESTAMP.search(stored):
+                    memos.append(Memo(node.start_point[0] + 1, name, scope, "module-dict"))
+        stack.extend((c, scope) for c in reversed(node.children))
+    return tuple(guarded), tuple(memos), tuple(loads)
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _module_maps(root, language: str) -> set[str]:
+    """Names bound at module level to an empty dict (Python) or an empty object/Map (JS)."""
+    out = set()
+    for child in root.named_children:
+        node = child
+        if language == "python" and node.type == "expression_statement" and node.named_children:
+            node = node.named_children[0]
+            if node.type == "assignment":
+                right = _text(node.child_by_field_name("right")).replace(" ", "")
+                if right in ("{}", "dict()"):
+                    out.add(_text(node.child_by_field_name("left")))
+        elif language == "javascript" and node.type in ("lexical_declaration",
+                                                        "variable_declaration"):
+            for decl in node.named_children:
+                if decl.type == "variable_declarator":
+                    value = _text(decl.child_by_field_name("value")).replace(" ", "")
+                    if value in ("{}", "newMap()"):
+                        out.add(_text(decl.child_by_field_name("name")))
+    return out
+
+
+def _python_memo(node, memos: list) -> None:
+    definition = node.child_by_field_name("definition")
+    if definition is None or definition.type != "function_definition":
+        return
+    for dec in node.named_children:
+        if dec.type != "decorator":
+            continue
+        text = _text(dec)
+        m = _MEMO_DECORATORS.match(text)
+        # maxsize=None or a bare @cache: nothing ever leaves; lru_cache(maxsize=N) still keeps
+        # an entry for as long as it is used, with no expiry either way.
+        if m is not None:
+            memos.append(Memo(dec.start_point[0] + 1, _text(definition.child_by_field_name("name")),
+                              definition.start_point[0] + 1, m.group(2)))
+
+
+def _call(node, scope: int, language: str, guarded: list, loads: list, module_maps: set,
+          memos: list) -> None:
+    fn = node.child_by_field_name("function")
+    name = node.child_by_field_name("name")  # Java method_invocation
+    method = _text(name) if name is not None else ""
+    callee = _text(fn) if fn is not None else method
+    if fn is not None and fn.type in ("attribute", "member_expression", "selector_expression"):
+        attr = fn.child_by_field_name("attribute") or fn.child_by_field_name("property") or \
+            fn.child_by_field_name("field")
+        method = _text(attr)
+        obj = fn.child_by_field_name("object") or fn.child_by_field_name("operand")
+        if language == "javascript" and method == "catch" and obj is not None:
+            # promise.catch(...): the chained call's failure is handled
+            guarded.append((obj.start_point[0] + 1, obj.end_point[0] + 1))
+        if language == "javascript" and method == "set" and _text(obj) in module_maps and scope \
+                and not _TIMESTAMP.search(_text(node.child_by_field_name("arguments"))):
+            memos.append(Memo(node.start_point[0] + 1, _text(obj), scope, "module-map"))
+    line = node.start_point[0] + 1
+    if method in LOAD_METHODS or _HTTP_FUNCTIONS.match(callee):
+        loads.append(Load(line, scope, (callee or method)[:60]))

@@ -1,0 +1,86 @@
+"""CloudFormation/SAM Lambda functions and ECS task definitions -> the model: their environment
+and where their source is (read only when the scan holds application code)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
+from cachelint.model import Function, Resource
+from cachelint.values import UNKNOWN, as_str
+
+
+def map_resources(resources: list[CfnResource]) -> list[Resource]:
+    out: list[Resource] = []
+    for r in of_type(resources, "AWS::Lambda::Function", "AWS::Serverless::Function"):
+        out.append(_function(r))
+    for r in of_type(resources, "AWS::ECS::TaskDefinition"):
+        out.extend(_containers(r))
+    return out
+
+
+def _variables(env: Any) -> Any:
+    if env is None:
+        return {}
+    variables = env.get("Variables") if isinstance(env, dict) else UNKNOWN
+    if variables is None:
+        return {}
+    return dict(variables) if isinstance(variables, dict) else UNKNOWN
+
+
+def _function(r: CfnResource) -> Function:
+    src = CfnSourceBuilder(r)
+    props = r.props
+    environment = _variables(props.get("Environment"))
+    if r.type == "AWS::Serverless::Function":
+        # SAM's Globals.Function.Environment.Variables apply to every function; its own win.
+        globals_ = r.template.data.get("Globals")
+        fn = globals_.get("Function") if isinstance(globals_, dict) else None
+        shared = _variables(r.template.value(fn.get("Environment"))) \
+            if isinstance(fn, dict) else {}
+        if isinstance(shared, dict) and isinstance(environment, dict):
+            environment = {**shared, **environment}
+        elif shared is UNKNOWN:
+            environment = UNKNOWN
+    env = props.get("Environment")
+    if isinstance(env, dict):
+        src.mark("environment", env, "Variables")
+    src.mark("handler", props, "Handler")
+    paths = []
+    code = props.get("CodeUri") if r.type == "AWS::Serverless::Function" else None
+    if code is None:
+        code = props.get("Code")  # a local path where `aws cloudformation package` runs
+    if isinstance(code, str) and "://" not in code:
+        folder = os.path.dirname(os.path.abspath(getattr(r.template, "file", r.path) or r.path))
+        paths.append(os.path.normpath(os.path.join(folder, code)))
+    elif isinstance(code, dict) and isinstance(code.get("ZipFile"), str):
+        pass  # inline code: not a file cachelint reads
+    return Function(source=src.build(), name=as_str(props.get("FunctionName")) or r.logical_id,
+                    environment=environment, code_paths=tuple(paths),
+                    handler=as_str(props.get("Handler")))
+
+
+def _containers(r: CfnResource) -> list[Function]:
+    defs = r.props.get("ContainerDefinitions")
+    if not isinstance(defs, list):
+        return []
+    out = []
+    for i, container in enumerate(defs):
+        if not isinstance(container, dict):
+            continue
+        env: Any = {}
+        entries = container.get("Environment")
+        if isinstance(entries, list):
+            for e in entries:
+                if isinstance(e, dict) and isinstance(e.get("Name"), str):
+                    env[e["Name"]] = e.get("Value", UNKNOWN)
+        elif entries is not None:
+            env = UNKNOWN
+        src = CfnSourceBuilder(r)
+        src.mark("environment", container, "Environment")
+        name = container.get("Name")
+        out.append(Function(source=src.build(),
+                            name=name if isinstance(name, str) else f"{r.logical_id}[{i}]",
+                            environment=env))
+    return out

@@ -1,0 +1,20 @@
+import json
+import os
+
+import boto3
+import redis
+
+cache = redis.Redis(host=os.environ["REDIS_HOST"], port=6379, ssl=True)
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+
+
+def handler(event, context):
+    key = f"product:{event['id']}"
+    try:
+        product = cache.get(key)
+    except redis.RedisError:
+        product = None
+    if product is None:
+        product = json.dumps(table.get_item(Key={"id": event["id"]})["Item"])
+        cache.set(key, product, ex=300)  # expect: CL605
+    return product
