@@ -338,12 +338,30 @@ Resources:
       ClusterName: reads
       ReplicationFactor: 3
 """
+# CL402's evidence that another TTL was meant: a parameter group declared and attached to none.
+UNUSED_GROUP_TF = """
+resource "aws_dax_parameter_group" "legacy" {
+  name = "legacy"
+
+  parameters {
+    name  = "record-ttl-millis"
+    value = "10000"
+  }
+}
+"""
+UNUSED_GROUP_CFN = """\
+  Legacy:
+    Type: AWS::DAX::ParameterGroup
+    Properties:
+      ParameterNameValues:
+        record-ttl-millis: "10000"
+"""
 
 
 def test_a_parameter_group_is_added_next_to_the_cluster_it_serves(tmp_path):
     tf = tmp_path / "tf" / "fail"
     tf.mkdir(parents=True)
-    (tf / "main.tf").write_text(DAX_TF)
+    (tf / "main.tf").write_text(DAX_TF + UNUSED_GROUP_TF)
     result, _ = fix_copy(tmp_path / "tf", tf, select=("CL402",), ttl=60)
     assert (tf / "main.tf").read_text() == (
         'resource "aws_dax_parameter_group" "reads" {\n  name = "reads-ttl"\n\n'
@@ -353,15 +371,17 @@ def test_a_parameter_group_is_added_next_to_the_cluster_it_serves(tmp_path):
                          '  parameter_group_name = aws_dax_parameter_group.reads.name\n')
         .replace("  cluster_name       =", "  cluster_name         =")
         .replace("  node_type          =", "  node_type            =")
-        .replace("  replication_factor =", "  replication_factor   ="))
+        .replace("  replication_factor =", "  replication_factor   =") + UNUSED_GROUP_TF)
     assert [o.finding.rule.id for o in result.fixed] == ["CL402"]
     assert result.after.findings == [] or all(f.rule.id != "CL402" for f in result.after.findings)
     cfn = tmp_path / "cfn" / "fail"
     cfn.mkdir(parents=True)
-    (cfn / "template.yaml").write_text(DAX_CFN)
+    (cfn / "template.yaml").write_text("Resources:\n" + UNUSED_GROUP_CFN
+                                       + DAX_CFN[len("Resources:\n"):])
     result, _ = fix_copy(tmp_path / "cfn", cfn, select=("CL402",))
     assert (cfn / "template.yaml").read_text() == (
-        "Resources:\n  ReadsTtl:\n    Type: AWS::DAX::ParameterGroup\n    Properties:\n"
+        "Resources:\n" + UNUSED_GROUP_CFN
+        + "  ReadsTtl:\n    Type: AWS::DAX::ParameterGroup\n    Properties:\n"
         '      ParameterNameValues:\n        record-ttl-millis: "300000"\n'
         '        query-ttl-millis: "300000"\n\n' + DAX_CFN[len("Resources:\n"):]
         + "      ParameterGroupName: !Ref ReadsTtl\n")
