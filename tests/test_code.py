@@ -174,7 +174,7 @@ def test_code_goes_through_the_parse_cache(tmp_path):
     first = _scan(case, cache_dir=str(cache))
     entries = list((cache / "parse").rglob("*.json"))
     texts = [p.read_text() for p in entries]
-    assert any('"CodeFile"' in t for t in texts)
+    assert any('"code.CodeFile"' in t for t in texts)
     second = _scan(case, cache_dir=str(cache))
     assert [f.message for f in first.findings] == [f.message for f in second.findings]
     for p in entries:  # a corrupt entry is parsed again, never trusted
@@ -328,3 +328,15 @@ def test_terraform_and_code_entries_share_the_parse_cache_without_mixing(tmp_pat
     second = _scan(case, cache_dir=str(cache))
     assert written == []
     assert [f.message for f in first.findings] == [f.message for f in second.findings]
+
+
+def test_only_functions_that_name_a_variable_the_code_reads_are_read(tmp_path):
+    """With code in the tree, a Terraform file holding a Lambda function is parsed only if it
+    names an environment variable the code's client files read: elsewhere, scans cost what
+    they cost without code."""
+    from cachelint.loaders.terraform.prefilter import Facts
+
+    text = 'resource "aws_lambda_function" "x" {\n  environment { variables = { ORDERS_TABLE = "orders" } }\n}\n'
+    assert Facts.of(text, False, len(text), frozenset({"ORDERS_TABLE"})).compute
+    assert not Facts.of(text, False, len(text), frozenset({"USERS_TABLE"})).compute
+    assert not Facts.of(text, False, len(text)).compute
