@@ -86,6 +86,17 @@ def runs(label: str, cmd_for, env: dict, count: int, work: Path) -> dict:
     return {k: statistics.median(v) for k, v in out.items()}
 
 
+def runs_interleaved(variants: list, cmd_for, count: int, work: Path) -> list[dict]:
+    """``runs`` of several variants, one run of each in turn."""
+    results = [{"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": []} for _ in variants]
+    for i in range(count):
+        for (label, env), out in zip(variants, results):
+            one = runs(f"{label}-{i}", cmd_for, env, 1, work)
+            for key, value in one.items():
+                out[key].append(value)
+    return [{k: statistics.median(v) for k, v in out.items()} for out in results]
+
+
 def line(name: str, m: dict) -> str:
     return (f"{name:26}{m['cold']:>8.2f}s{m['cold_cpu']:>8.2f}s"
             f"{m['warm']:>8.2f}s{m['warm_cpu']:>8.2f}s")
@@ -112,9 +123,11 @@ def main() -> int:
         env_here = dict(os.environ, CACHELINT_BENCH_SOURCE=str(here))
         print(f"Terraform only: {count} files; medians of {args.runs} runs")
         print(f"{'':26}{'cold':>9}{'cpu':>9}{'warm':>9}{'cpu':>9}")
-        before = runs("base", lambda c: scan_cmd(tree, c), env_base, args.runs, work)
-        print(line(f"before ({args.base})", before), flush=True)
-        after = runs("here", lambda c: scan_cmd(tree, c), env_here, args.runs, work)
+        # Interleaved, so that a change in the machine's load falls on both alike.
+        before, after = runs_interleaved(
+            [("base", env_base), ("here", env_here)], lambda c: scan_cmd(tree, c), args.runs,
+            work)
+        print(line(f"before ({args.base})", before))
         print(line("after (this checkout)", after))
         print(f"{'after / before':26}{after['cold'] / before['cold']:>9.2f}"
               f"{after['cold_cpu'] / before['cold_cpu']:>9.2f}"

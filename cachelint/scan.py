@@ -105,28 +105,31 @@ def build_inventory(options: ScanOptions) -> Loaded:
     collected = None
     if sources:
         found = discovery.walk(sources, options.path_filter)
-        # Application code is read only where the tree holds some (no cost otherwise).
+        # Application code is read only where the tree holds some (no cost otherwise), and
+        # first: the environment variables its clients' files read decide which functions
+        # and tasks the Terraform loader reads too.
         code_files = source_files(found, sources)
-        inventory = load_terraform(
-            sources, var_files=list(options.config.var_files) + list(options.var_files),
-            variables=dict(options.variables), cache_dir=options.cache_dir,
-            prefilter=options.prefilter, jobs=options.jobs, found=found,
-            code=bool(code_files))
-        parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
-        inventory.merge(load_cloudformation(sources, parameters, found=found,
-                                            code=bool(code_files)))
+        parsed, code_errors, skipped = [], [], []
         if code_files:
             from cachelint.code.loader import load_code
 
-            parsed, errors, skipped = load_code(code_files, _display, options.cache_dir,
-                                                options.jobs)
-            inventory.code.extend(parsed)
-            inventory.errors.extend(errors)
-            if skipped:
-                inventory.notes.append(
-                    f"{len(skipped)} minified file{'s' if len(skipped) != 1 else ''} not read as "
-                    f"application code: {', '.join(skipped[:5])}"
-                    + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""))
+            parsed, code_errors, skipped = load_code(code_files, _display, options.cache_dir,
+                                                     options.jobs)
+        code_env = frozenset(name for f in parsed if f.bindings for name in f.env)
+        inventory = load_terraform(
+            sources, var_files=list(options.config.var_files) + list(options.var_files),
+            variables=dict(options.variables), cache_dir=options.cache_dir,
+            prefilter=options.prefilter, jobs=options.jobs, found=found, code_env=code_env)
+        parameters = dict(options.config.parameter_overrides) | dict(options.parameters)
+        inventory.merge(load_cloudformation(sources, parameters, found=found,
+                                            code=bool(code_env)))
+        inventory.code.extend(parsed)
+        inventory.errors.extend(code_errors)
+        if skipped:
+            inventory.notes.append(
+                f"{len(skipped)} minified file{'s' if len(skipped) != 1 else ''} not read as "
+                f"application code: {', '.join(skipped[:5])}"
+                + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""))
         note = discovery.templates_note(
             [_display(p) for p in found.templates] + inventory.templates, str)
         if note:

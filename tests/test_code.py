@@ -174,7 +174,7 @@ def test_code_goes_through_the_parse_cache(tmp_path):
     first = _scan(case, cache_dir=str(cache))
     entries = list((cache / "parse").rglob("*.json"))
     texts = [p.read_text() for p in entries]
-    assert any('"CodeFile"' in t for t in texts)
+    assert any('"code.CodeFile"' in t for t in texts)
     second = _scan(case, cache_dir=str(cache))
     assert [f.message for f in first.findings] == [f.message for f in second.findings]
     for p in entries:  # a corrupt entry is parsed again, never trusted
@@ -266,3 +266,77 @@ def test_transactional_reads_through_dax_are_cl603_and_not_cl602(tmp_path):
     ''')
     found = {(f.rule.id, f.location.start_line) for f in _scan(case).findings}
     assert found == {("CL603", 12)}
+
+
+def test_a_set_followed_by_expire_on_the_same_key_has_an_expiry(tmp_path):
+    case = _case(tmp_path, "CL601", "python", "fail")
+    _app(case, '''
+        import os
+
+        import redis
+
+        r = redis.Redis(host=os.environ["REDIS_HOST"])
+
+
+        def handler(event, context):
+            key = "product:" + event["id"]
+            value = r.get(key)
+            if value is None:
+                pipe = r.pipeline()
+                pipe.set(key, "x")
+                pipe.expire(key, 300)
+                pipe.execute()
+            return value
+    ''')
+    assert not [f for f in _scan(case).findings if f.rule.id == "CL601"]
+
+
+def test_memjs_without_expires_takes_the_client_default_so_is_not_reported(tmp_path):
+    case = _case(tmp_path, "CL601", "javascript", "fail")
+    (case / "src" / "index.js").write_text(textwrap.dedent('''
+        const memjs = require("memjs");
+
+        const mc = memjs.Client.create(process.env.MEMCACHED_SERVERS, { expires: 600 });
+
+        exports.handler = async (event) => {
+          const { value } = await mc.get(event.id);
+          if (!value) {
+            await mc.set(event.id, "x");
+            await mc.set(event.id, "x", { expires: 0 });
+          }
+          return value;
+        };
+    ''').lstrip())
+    found = [f.location.start_line for f in _scan(case).findings if f.rule.id == "CL601"]
+    assert found == [9]
+
+
+def test_terraform_and_code_entries_share_the_parse_cache_without_mixing(tmp_path, monkeypatch):
+    """Both kinds of parsed file are cached side by side: a Terraform function call and a
+    code call (two classes named Call) are each read back as themselves, so a warm scan
+    parses nothing again."""
+    from cachelint.loaders.terraform.parsecache import ParseCache
+
+    case = _case(tmp_path, "CL602", "go-ecs", "fail")  # jsonencode(...) and Go calls
+    cache = tmp_path / "cache"
+    first = _scan(case, cache_dir=str(cache))
+    written = []
+    original = ParseCache.put
+    monkeypatch.setattr(ParseCache, "put",
+                        lambda self, key, parsed: (written.append(parsed.path),
+                                                   original(self, key, parsed)))
+    second = _scan(case, cache_dir=str(cache))
+    assert written == []
+    assert [f.message for f in first.findings] == [f.message for f in second.findings]
+
+
+def test_only_functions_that_name_a_variable_the_code_reads_are_read(tmp_path):
+    """With code in the tree, a Terraform file holding a Lambda function is parsed only if it
+    names an environment variable the code's client files read: elsewhere, scans cost what
+    they cost without code."""
+    from cachelint.loaders.terraform.prefilter import Facts
+
+    text = 'resource "aws_lambda_function" "x" {\n  environment { variables = { ORDERS_TABLE = "orders" } }\n}\n'
+    assert Facts.of(text, False, len(text), frozenset({"ORDERS_TABLE"})).compute
+    assert not Facts.of(text, False, len(text), frozenset({"USERS_TABLE"})).compute
+    assert not Facts.of(text, False, len(text)).compute

@@ -15,8 +15,6 @@ from cachelint.model import (
 )
 from cachelint.values import UNKNOWN
 
-
-
 _LINKS: list = []  # (inventory, Links) of the last inventory checked
 
 
@@ -53,6 +51,12 @@ def no_expiry(file: CodeFile, call: Call, library: str) -> bool:
     if library in ("pymemcache", "pylibmc"):
         v = call.kwarg("expire") or call.kwarg("time") or (args[2] if len(args) > 2 else None)
         return _zero(v)
+    if library == "memjs":
+        # memjs takes the client's default expiry where the call gives none: only an explicit
+        # `expires: 0` is known to mean never.
+        opts = args[2] if len(args) > 2 else None
+        return opts is not None and opts.kind == "object" and \
+            opts.field("expires") is not None and _zero(opts.field("expires"))
     if library == "gomemcache":
         item = args[0] if args else None
         return item is not None and item.kind == "object" and _zero(item.field("Expiration"))
@@ -104,11 +108,10 @@ def missing_ttl(ctx: Context) -> Iterator[Hit]:
         if call.method in ("set", "Set"):
             if not no_expiry(file, call, binding.library):
                 continue
-        elif call.method in _HASH_WRITES:
-            if _expired_later(file, call):
-                continue
-        else:
+        elif call.method not in _HASH_WRITES:
             continue
+        if _expired_later(file, call):
+            continue  # an EXPIRE on the same key (a pipeline's set then expire)
         if not _reads_in_scope(file, call, binding.client):
             continue
         link = lk.resolve(file, binding.endpoint, CacheCluster)

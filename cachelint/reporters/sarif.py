@@ -47,7 +47,9 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": " ".join(rule.remediation.split()),
                  "markdown": render_markdown(rule)},
         "helpUri": rule.docs_url,
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        # A rule off by default (catalogue `default: "off"`) is declared disabled, as SARIF says.
+        "defaultConfiguration": {"level": LEVELS[rule.severity],
+                                 **({} if rule.default_on else {"enabled": False})},
         "properties": properties,
     }
 

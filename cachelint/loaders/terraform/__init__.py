@@ -21,12 +21,15 @@ CODE_TYPES = registry.types(SourceKind.TERRAFORM, code=True)
 def load_terraform(paths: list[str], var_files: list[str] = (), variables: dict | None = None,
                    display_base: str | None = None, cache_dir: str | None = None,
                    prefilter: bool = True, jobs: int | None = None, found=None,
-                   code: bool = False) -> Inventory:
+                   code_env: frozenset = frozenset()) -> Inventory:
     """Parse and evaluate every Terraform module under ``paths`` into one inventory
-    (``found``: the scan's discovery.Walk of ``paths``; None: walk them with the defaults)."""
-    project = TerraformProject(paths[0] if paths else ".", CODE_TYPES if code else RELEVANT_TYPES,
-                               var_files, variables, display_base, cache_dir=cache_dir,
-                               prefilter=prefilter, jobs=jobs, found=found, code=code)
+    (``found``: the scan's discovery.Walk of ``paths``; None: walk them with the defaults;
+    ``code_env``: the environment variables application code reads, whose functions and
+    tasks are read too)."""
+    project = TerraformProject(paths[0] if paths else ".",
+                               CODE_TYPES if code_env else RELEVANT_TYPES, var_files, variables,
+                               display_base, cache_dir=cache_dir, prefilter=prefilter, jobs=jobs,
+                               found=found, code_env=code_env)
     result = project.load(paths)
     inventory = Inventory(errors=list(result.errors), notes=list(result.notes),
                           files=result.files, directives=list(result.directives),

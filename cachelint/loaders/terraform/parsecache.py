@@ -24,7 +24,10 @@ _NODES = {cls.__name__: cls for cls in (
     syntax.Lit, syntax.Template, syntax.Name, syntax.GetAttr, syntax.Index, syntax.Splat,
     syntax.Call, syntax.BinOp, syntax.UnOp, syntax.Cond, syntax.TupleExpr, syntax.ObjectExpr,
     syntax.ForExpr, syntax.Opaque, syntax.Attribute, syntax.Block, syntax.Body, syntax.Comment,
-    syntax.ConfigFile, *code_model.NODE_TYPES)}
+    syntax.ConfigFile)}
+# What is kept of application code: tagged apart, as names repeat (syntax.Call, model.Call).
+_NODES.update({f"code.{cls.__name__}": cls for cls in code_model.NODE_TYPES})
+_TAGS = {cls: tag for tag, cls in _NODES.items()}
 FORMAT = "cachelint-parse/2"
 
 
@@ -43,7 +46,7 @@ class EntryError(ValueError):
 
 def encode(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj):
-        out = {"@": type(obj).__name__}
+        out = {"@": _TAGS.get(type(obj), type(obj).__name__)}
         for f in dataclasses.fields(obj):
             out[f.name] = encode(getattr(obj, f.name))
         return out

@@ -57,7 +57,9 @@ class Facts:
     """What the prefilter reads of one file's raw text."""
 
     relevant: bool  # mentions a resource type cachelint checks
-    compute: bool  # mentions a Lambda function or ECS task definition
+    # Mentions a Lambda function or ECS task definition and one of the environment variables
+    # the scanned application code reads (only such a function can link code to a resource).
+    compute: bool
     dax: bool
     iam: bool
     evaluation: bool  # declares a variable, local, output or module call; or a directive
@@ -73,12 +75,14 @@ class Facts:
     broken: bool = False
 
     @classmethod
-    def of(cls, text: str | None, json_syntax: bool, size: int) -> Facts:
+    def of(cls, text: str | None, json_syntax: bool, size: int,
+           env_names: frozenset = frozenset()) -> Facts:
         oversize = size > MAX_FILE_BYTES or text is None  # unreadable: opaque, so loaded
         text = text or ""
         return cls(
             relevant=_RELEVANT.search(text) is not None, dax="aws_dax" in text,
-            compute=any(word in text for word in COMPUTE_WORDS),
+            compute=bool(env_names) and any(word in text for word in COMPUTE_WORDS) and any(
+                name in text for name in env_names),
             iam="aws_iam" in text,
             evaluation=_TOP_BLOCKS.search(text) is not None or "cachelint" in text,
             module_block=MODULE_BLOCK.search(text) is not None,
@@ -88,12 +92,11 @@ class Facts:
             variables=_variables(text, json_syntax), opaque=json_syntax or oversize,
             oversize=oversize, broken="\x00" in text or "\ufffd" in text)
 
-    def matters(self, dax_folder: bool, code: bool = False) -> bool:
-        """Parsed up front in a kept folder (see files_of); otherwise deferred. ``code``: the
-        scan holds application code, so functions and tasks matter too."""
+    def matters(self, dax_folder: bool) -> bool:
+        """Parsed up front in a kept folder (see files_of); otherwise deferred."""
         # A DAX cluster's tables are found through the IAM policies of its role.
         return self.relevant or self.evaluation or self.opaque or self.broken or (
-            dax_folder and self.iam) or (code and self.compute)
+            dax_folder and self.iam) or self.compute
 
 
 def read_head(path: str) -> str | None:

@@ -46,12 +46,14 @@ class TerraformProject:
     def __init__(self, root: str, relevant_types: set[str], var_files: Iterable[str] = (),
                  variables: dict[str, str] | None = None, display_base: str | None = None,
                  cache_dir: str | None = None, prefilter: bool = True, jobs: int | None = None,
-                 found: Walk | None = None, code: bool = False):
+                 found: Walk | None = None, code_env: frozenset = frozenset()):
         self.root = os.path.abspath(root)
         self.walk = found  # what discovery found (None: walk the paths given to load)
         self.display_base = os.path.abspath(display_base or os.getcwd())
         self.relevant = relevant_types
-        self.code = code  # the scan holds application code: functions and tasks matter
+        # The environment variables the scanned application code reads: functions and tasks
+        # that mention one of them matter (none: no code to link, nothing more is read).
+        self.code_env = code_env
         self.var_files = list(var_files)
         self.cli_vars = variables or {}
         self.result = TerraformResult()
@@ -113,7 +115,7 @@ class TerraformProject:
         if self.prefilter and self.needed(directory):
             facts = self._facts(directory)
             dax = any(f.dax for f in facts.values())
-            deferred = [p for p in paths if p in facts and not facts[p].matters(dax, self.code)]
+            deferred = [p for p in paths if p in facts and not facts[p].matters(dax)]
         self._deferred[directory] = deferred
         for full in paths:
             self.result.files += 1
@@ -229,7 +231,8 @@ class TerraformProject:
         facts = {}
         for full in self.terraform_files(directory):
             if os.path.isfile(full):
-                facts[full] = Facts.of(read_head(full), full.endswith(".json"), size(full))
+                facts[full] = Facts.of(read_head(full), full.endswith(".json"), size(full),
+                                       self.code_env)
             elif os.path.islink(full):
                 # A link that dangles or loops cannot be read: the folder is loaded, so that
                 # _readable reports it, as it reports a binary file.
@@ -252,8 +255,7 @@ class TerraformProject:
             return self._needed[directory]
         self._needed[directory] = False  # cycles
         facts = list(self._facts(directory).values())
-        found = any(f.relevant or f.oversize or f.broken or (self.code and f.compute)
-                    for f in facts)
+        found = any(f.relevant or f.oversize or f.broken or f.compute for f in facts)
         if not found and any(f.module_block for f in facts):
             # Registry modules installed by `terraform init` are checked when they are expanded.
             found = any(f.remote_source for f in facts) or any(
@@ -275,7 +277,7 @@ class TerraformProject:
             paths = [p for p in self.terraform_files(d) if os.path.isfile(p)]
             facts = self._facts(d)
             dax = any(f.dax for f in facts.values())
-            todo += [p for p in paths if p not in facts or facts[p].matters(dax, self.code)]
+            todo += [p for p in paths if p not in facts or facts[p].matters(dax)]
             stack.extend(t for t in self._local_calls(d) if self.needed(t))
         if not pool.worth_a_pool(self.jobs, len(todo), sum(size(p) for p in todo)):
             return
