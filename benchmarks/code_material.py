@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import realworld  # noqa: E402
+import realworld
 
 CONTEXT = 25
 LABEL_HELP = """\

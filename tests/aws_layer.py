@@ -601,7 +601,7 @@ class AggregatorView:
     TYPES = ("AWS::CloudFront::Distribution", "AWS::DynamoDB::Table",
              "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")
 
-    def __init__(self, layer: "Layer"):
+    def __init__(self, layer: Layer):
         self.layer = layer
         self.credentials = layer.state.config_credentials
 

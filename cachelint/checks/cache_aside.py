@@ -4,7 +4,7 @@ that never expires in a function that runs as many copies at once."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.catalogue import Severity
 from cachelint.checks.code import _key, links, no_expiry

@@ -3,7 +3,7 @@ on the code line (a CodeSite), naming the resource the line is linked to."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from cachelint.catalogue import Severity
 from cachelint.code import clients

@@ -28,7 +28,7 @@ def language_of(path: str) -> str | None:
     return EXTENSIONS.get(lower[dot:]) if dot >= 0 else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parser_for(language: str):
     from tree_sitter import Language, Parser
 

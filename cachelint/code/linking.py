@@ -29,7 +29,7 @@ class CodeSite(Resource):
     call: Call | None = None
 
     @classmethod
-    def at(cls, file: CodeFile, call: Call) -> "CodeSite":
+    def at(cls, file: CodeFile, call: Call) -> CodeSite:
         where = Location(file.path, call.line, call.line)
         return cls(source=Source(f"{file.path}:{call.line}", f"code:{file.language}", where,
                                  kind=SourceKind.CODE),

@@ -16,7 +16,7 @@ class Value:
     text: str = ""
     fields: tuple = ()  # ((key, Value), ...) for object; the arguments for call
 
-    def field(self, key: str) -> "Value | None":
+    def field(self, key: str) -> Value | None:
         """A field by name, case-insensitively (TableName, tableName, table_name)."""
         want = key.replace("_", "").lower()
         for k, v in self.fields:

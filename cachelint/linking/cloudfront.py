@@ -3,6 +3,8 @@ policies, legacy ForwardedValues, origins and edge functions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any
 
 from cachelint import managed
@@ -135,10 +137,11 @@ def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
                              query_strings=KeySet(UNKNOWN), **common)
     if has_policy:
         # TTLs and key come from the policy; point findings about them at the policy.
-        for field in ("min_ttl", "default_ttl", "max_ttl", "headers", "cookies",
-                      "query_strings"):
-            source.fields[field] = source.locate("cache_policy_id") if policy.managed \
-                else policy.source.locate(field)
+        fields = {field: source.locate("cache_policy_id") if policy.managed
+                  else policy.source.locate(field)
+                  for field in ("min_ttl", "default_ttl", "max_ttl", "headers", "cookies",
+                                "query_strings")}
+        common["source"] = replace(source, fields={**source.fields, **fields})
         return CacheBehavior(policy=policy, min_ttl=policy.min_ttl,
                              default_ttl=policy.default_ttl, max_ttl=policy.max_ttl,
                              headers=policy.headers, cookies=policy.cookies,

@@ -3,7 +3,7 @@ parse in parallel, so results are identical to a serial run."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 # A pool pays for itself only on enough text (forking and returning parsed files cost).
 MIN_FILES = 16
