@@ -273,8 +273,11 @@ class CachePolicy(Resource):
 class CloudFrontOrigin:
     id: Any
     domain: Any
-    kind: str  # "s3", "apigateway", "lambda-url", "elb", "custom" or "unknown"
+    kind: str  # one of ORIGIN_KINDS, or "unknown"
     references: tuple = ()  # addresses of the resources its domain name is taken from
+
+
+ORIGIN_KINDS = frozenset({"s3", "apigateway", "lambda-url", "elb", "custom"})
 
 
 # Path words that name static files, dynamic (per-request) responses, and per-viewer pages. A
@@ -436,6 +439,15 @@ class CacheBehavior(Resource):
         if dynamic:
             return False
         return bool(words & STATIC_WORDS) or self.path_pattern.lower().endswith(STATIC_SUFFIXES)
+
+    @property
+    def bucket_origin(self) -> Any:
+        """The origin is an S3 bucket, which never selects an object by an unknown query
+        string; any other origin may (WordPress's ``?ver=`` asset versions, plugin endpoints),
+        so a key on its query strings can be needed."""
+        if self.origin is None or self.origin.kind not in ORIGIN_KINDS:
+            return UNKNOWN
+        return self.origin.kind == "s3"
 
     @property
     def serves_dynamic(self) -> Any:

@@ -26,6 +26,7 @@ orphaned  # apigateway.yaml
 nearest_method  # apigateway.yaml
 function_may_answer  # cloudfront.yaml
 meant_to_cache  # cloudfront.yaml
+bucket_origin  # cloudfront.yaml (CL203)
 forwarded_everything  # cloudfront.yaml
 responses_per_viewer  # cloudfront.yaml
 per_viewer_reason  # cloudfront.yaml

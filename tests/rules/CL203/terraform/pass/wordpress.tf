@@ -1,4 +1,5 @@
-# Static paths count on any origin: WordPress core files behind the web server.
+# WordPress core files behind the web server: a custom origin may version assets with a query
+# string (?ver=), so keying on every query string is not a defect there (only S3 ignores them).
 resource "aws_cloudfront_distribution" "blog" {
   enabled = true
 
@@ -31,7 +32,7 @@ resource "aws_cloudfront_distribution" "blog" {
     default_ttl            = 86400
     max_ttl                = 31536000
     forwarded_values {
-      query_string = true # expect: CL203
+      query_string = true
       cookies {
         forward = "none"
       }
