@@ -90,7 +90,7 @@ def runs_interleaved(variants: list, cmd_for, count: int, work: Path) -> list[di
     """``runs`` of several variants, one run of each in turn."""
     results = [{"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": []} for _ in variants]
     for i in range(count):
-        for (label, env), out in zip(variants, results):
+        for (label, env), out in zip(variants, results, strict=True):
             one = runs(f"{label}-{i}", cmd_for, env, 1, work)
             for key, value in one.items():
                 out[key].append(value)

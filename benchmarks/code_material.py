@@ -150,8 +150,9 @@ def merge_labels(folder: str, target: str) -> tuple[int, int]:
                 have_missed.add(key)
                 new_missed.append(entry)
     text = Path(target).read_text(encoding="utf-8")
-    dump = (lambda items: yaml.safe_dump(items, sort_keys=False, allow_unicode=True,
-                                         width=100) if items else "")
+    def dump(items: list) -> str:
+        return yaml.safe_dump(items, sort_keys=False, allow_unicode=True,
+                              width=100) if items else ""
     head, sep, tail = text.partition("\nmissed:")
     head = head.rstrip("\n") + "\n" + dump(new_findings)
     tail = (sep + tail).rstrip("\n") + "\n" + dump(new_missed) if sep else \

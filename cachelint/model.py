@@ -670,7 +670,6 @@ class Function(Resource):
     # where the variables cannot be read.
     environment: Any = field(default_factory=dict, compare=False)
     code_paths: tuple = ()  # absolute folders or files holding its source (CodeUri, source_dir)
-    handler: Any = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,15 @@ read_heavy_without_dax
 strongly_consistent_cached
 uncached_hot_read
 
+# Code rules (rules/code.yaml, rules/elasticache.yaml `evidence:`).
+stampede_prone
+cache_outage
+local_memo
+volatile_policy_evidence
+dax_bypassed
+dax_consistent_read
+dax_table_not_served
+
 # Model fields and properties that rules/*.yaml conditions (`field:`) and messages read.
 encrypted  # apigateway.yaml, elasticache.yaml
 require_authorization_for_cache_control  # apigateway.yaml

@@ -336,7 +336,8 @@ def test_only_functions_that_name_a_variable_the_code_reads_are_read(tmp_path):
     they cost without code."""
     from cachelint.loaders.terraform.prefilter import Facts
 
-    text = 'resource "aws_lambda_function" "x" {\n  environment { variables = { ORDERS_TABLE = "orders" } }\n}\n'
+    text = ('resource "aws_lambda_function" "x" {\n'
+            '  environment { variables = { ORDERS_TABLE = "orders" } }\n}\n')
     assert Facts.of(text, False, len(text), frozenset({"ORDERS_TABLE"})).compute
     assert not Facts.of(text, False, len(text), frozenset({"USERS_TABLE"})).compute
     assert not Facts.of(text, False, len(text)).compute

@@ -71,8 +71,8 @@ def test_terraform_partial_text_keeps_what_it_can_read():
         def lookup(self, name):
             return UNKNOWN
 
-    text = partial_text(parse_expression('"arn:aws:apigateway:${var.region}:dynamodb:action/Query"'),
-                        Scope())
+    uri = '"arn:aws:apigateway:${var.region}:dynamodb:action/Query"'
+    text = partial_text(parse_expression(uri), Scope())
     assert text == f"arn:aws:apigateway:{UNREAD}:dynamodb:action/Query"
     body = partial_text(parse_expression('jsonencode({TableName = var.t, ConsistentRead = true})'),
                         Scope())

@@ -70,9 +70,8 @@ def no_expiry(file: CodeFile, call: Call, library: str) -> bool:
     if lang == "go":
         return len(args) == 4 and args[3].kind == "num" and args[3].literal == 0
     if lang == "javascript":
-        if len(args) == 2:
-            return True
-        return False  # an option argument: may set EX/PX (unknown unless read)
+        # More than two arguments: an option argument may set EX/PX (unknown unless read).
+        return len(args) == 2
     if lang == "java":
         return len(args) == 2
     return False

@@ -66,10 +66,6 @@ def parser_versions() -> str:
     return "/".join(out)
 
 
-class SyntaxErrorInCode(ValueError):
-    pass
-
-
 def extract(text: str, path: str, language: str) -> CodeFile:
     tree = parser_for(language).parse(text.encode("utf-8"))
     root = tree.root_node
@@ -210,7 +206,8 @@ class _Reader:
             return
         self.modules.append(source)
         target = node.parent
-        while target is not None and target.type in ("member_expression", "parenthesized_expression"):
+        while target is not None and target.type in ("member_expression",
+                                                     "parenthesized_expression"):
             target = target.parent
         if target is None or target.type != "variable_declarator":
             return
@@ -276,7 +273,7 @@ class _Reader:
         lefts = left.named_children if left.type in ("expression_list", "pattern_list") else [left]
         rights = right.named_children if right.type == "expression_list" else [right]
         if len(lefts) == len(rights):
-            return list(zip(lefts, rights))
+            return list(zip(lefts, rights, strict=False))
         return [(lefts[0], rights[0])]  # rdb, err := f(): the first is the value
 
     def _assignment(self, node) -> None:

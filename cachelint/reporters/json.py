@@ -34,7 +34,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "remediation": f.rule.remediation,
         "fix_hint": f.fix_hint,
         "resource": {"address": f.address, "type": f.resource_type,
-                     "source": f.source if f.source_kind is SourceKind.CODE else f.source_kind.value,
+                     "source": (f.source if f.source_kind is SourceKind.CODE
+                                else f.source_kind.value),
                      "root": f.root, "roots": list(f.all_roots)},
         "location": location_dict(f.location),
         "pointer": f.pointer,

@@ -46,7 +46,6 @@ def _function(r: CfnResource) -> Function:
     env = props.get("Environment")
     if isinstance(env, dict):
         src.mark("environment", env, "Variables")
-    src.mark("handler", props, "Handler")
     paths = []
     code = props.get("CodeUri") if r.type == "AWS::Serverless::Function" else None
     if code is None:
@@ -57,8 +56,7 @@ def _function(r: CfnResource) -> Function:
     elif isinstance(code, dict) and isinstance(code.get("ZipFile"), str):
         pass  # inline code: not a file cachelint reads
     return Function(source=src.build(), name=as_str(props.get("FunctionName")) or r.logical_id,
-                    environment=environment, code_paths=tuple(paths),
-                    handler=as_str(props.get("Handler")))
+                    environment=environment, code_paths=tuple(paths))
 
 
 def _containers(r: CfnResource) -> list[Function]:

@@ -36,10 +36,8 @@ def _lambda(r: TfResource, archives: dict[str, TfResource]) -> Function:
         src.mark("environment", env_block, "variables")
         variables = env_block.get("variables")
         environment = dict(variables) if isinstance(variables, dict) else UNKNOWN
-    src.mark("handler", b, "handler")
     return Function(source=src.build(), name=as_str(b.get("function_name")),
-                    environment=environment, code_paths=_code_paths(r, archives),
-                    handler=as_str(b.get("handler")))
+                    environment=environment, code_paths=_code_paths(r, archives))
 
 
 def _code_paths(r: TfResource, archives: dict[str, TfResource]) -> tuple:

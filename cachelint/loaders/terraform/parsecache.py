@@ -1,4 +1,5 @@
-"""A cache of parsed files (Terraform, and what is kept of application code), keyed by content hash (and cachelint/parser versions).
+"""A cache of parsed files (Terraform, and what is kept of application code), keyed by content
+hash (and cachelint/parser versions).
 
 Entries are JSON that is decoded into syntax nodes through a whitelist of node types, never
 pickle: an entry that is corrupt, foreign or written by another version is ignored and rebuilt,
