@@ -341,3 +341,24 @@ def test_only_functions_that_name_a_variable_the_code_reads_are_read(tmp_path):
     assert Facts.of(text, False, len(text), frozenset({"ORDERS_TABLE"})).compute
     assert not Facts.of(text, False, len(text), frozenset({"USERS_TABLE"})).compute
     assert not Facts.of(text, False, len(text)).compute
+
+
+def test_a_function_name_cloudformation_cannot_resolve_stays_unknown_not_a_crash(tmp_path):
+    # Seen on a real SAM repository: FunctionName from an import made the template
+    # "not parsed" (an internal error) as soon as the scan held application code.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("import redis\nr = redis.Redis()\nr.get('k')\n")
+    (tmp_path / "template.yaml").write_text(textwrap.dedent("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              FunctionName: !ImportValue shared-function-name
+              CodeUri: src/
+              Handler: app.handler
+              Runtime: python3.12
+        """))
+    report = _scan(tmp_path)
+    assert report.errors == []
+    assert [f.rule.id for f in report.findings if f.rule.id == "CL001"] == []

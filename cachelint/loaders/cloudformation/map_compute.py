@@ -8,7 +8,7 @@ from typing import Any
 
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
 from cachelint.model import Function, Resource
-from cachelint.values import UNKNOWN, as_str
+from cachelint.values import UNKNOWN, text_or
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
@@ -55,7 +55,7 @@ def _function(r: CfnResource) -> Function:
         paths.append(os.path.normpath(os.path.join(folder, code)))
     elif isinstance(code, dict) and isinstance(code.get("ZipFile"), str):
         pass  # inline code: not a file cachelint reads
-    return Function(source=src.build(), name=as_str(props.get("FunctionName")) or r.logical_id,
+    return Function(source=src.build(), name=text_or(props.get("FunctionName"), r.logical_id),
                     environment=environment, code_paths=tuple(paths))
 
 
