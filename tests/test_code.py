@@ -344,17 +344,18 @@ def test_only_functions_that_name_a_variable_the_code_reads_are_read(tmp_path):
 
 
 def test_a_function_name_cloudformation_cannot_resolve_stays_unknown_not_a_crash(tmp_path):
-    # Seen on a real SAM repository: FunctionName from an import made the template
+    # Seen on a real SAM repository: a FunctionName of !Sub ${AWS::StackName}-... made the template
     # "not parsed" (an internal error) as soon as the scan held application code.
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text("import redis\nr = redis.Redis()\nr.get('k')\n")
+    (tmp_path / "src" / "app.py").write_text(
+        "import os\nimport redis\nr = redis.Redis(host=os.environ['CACHE_HOST'])\nr.get('k')\n")
     (tmp_path / "template.yaml").write_text(textwrap.dedent("""\
         Transform: AWS::Serverless-2016-10-31
         Resources:
           Fn:
             Type: AWS::Serverless::Function
             Properties:
-              FunctionName: !ImportValue shared-function-name
+              FunctionName: !Sub "${AWS::StackName}-fn"
               CodeUri: src/
               Handler: app.handler
               Runtime: python3.12
