@@ -10,6 +10,8 @@ from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuild
 from cachelint.model import Function, Resource
 from cachelint.values import UNKNOWN, text_or
 
+TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ECS::TaskDefinition"}
+
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
     out: list[Resource] = []
