@@ -125,6 +125,18 @@ def ref_key(value: Any) -> Any:
     return None
 
 
+def pairs(entries: Any, key: str, value: str) -> Any:
+    """A list of ``{key: ..., value: ...}`` objects (an ECS container's environment, in either
+    source's spelling) as a dict; None: {}; anything else: UNKNOWN. An entry without its value
+    keeps the name with an UNKNOWN value."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        return UNKNOWN
+    return {e[key]: e.get(value, UNKNOWN) for e in entries
+            if isinstance(e, dict) and isinstance(e.get(key), str)}
+
+
 def text_or(value: Any, fallback: str) -> str:
     """``value`` if it is a known, non-empty string, else ``fallback`` (a name to show)."""
     return value if isinstance(value, str) and value else fallback

@@ -8,7 +8,7 @@ from typing import Any
 
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
 from cachelint.model import Function, Resource
-from cachelint.values import UNKNOWN, text_or
+from cachelint.values import UNKNOWN, pairs, text_or
 
 TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ECS::TaskDefinition"}
 
@@ -69,14 +69,7 @@ def _containers(r: CfnResource) -> list[Function]:
     for i, container in enumerate(defs):
         if not isinstance(container, dict):
             continue
-        env: Any = {}
-        entries = container.get("Environment")
-        if isinstance(entries, list):
-            for e in entries:
-                if isinstance(e, dict) and isinstance(e.get("Name"), str):
-                    env[e["Name"]] = e.get("Value", UNKNOWN)
-        elif entries is not None:
-            env = UNKNOWN
+        env = pairs(container.get("Environment"), "Name", "Value")
         src = CfnSourceBuilder(r)
         src.mark("environment", container, "Environment")
         name = container.get("Name")

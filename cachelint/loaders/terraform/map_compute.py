@@ -12,7 +12,7 @@ from cachelint.loaders.terraform.mapping import SourceBuilder, by_type
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call
 from cachelint.model import Function, Resource
-from cachelint.values import UNKNOWN, Symbol, as_str
+from cachelint.values import UNKNOWN, Symbol, as_str, pairs
 
 TYPES = {"aws_lambda_function", "aws_ecs_task_definition", "archive_file"}
 
@@ -79,14 +79,7 @@ def _containers(r: TfResource) -> list[Function]:
     for i, container in enumerate(raw):
         if not isinstance(container, dict):
             continue
-        env: Any = {}
-        entries = container.get("environment")
-        if isinstance(entries, list):
-            for e in entries:
-                if isinstance(e, dict) and isinstance(e.get("name"), str):
-                    env[e["name"]] = e.get("value", UNKNOWN)
-        elif entries is not None:
-            env = UNKNOWN
+        env = pairs(container.get("environment"), "name", "value")
         src = SourceBuilder(r)
         src.mark("environment", r.body, "container_definitions")
         name = container.get("name")
