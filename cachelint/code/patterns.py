@@ -29,6 +29,9 @@ _HTTP_FUNCTIONS = re.compile(r"^(requests|httpx|axios|got|urllib\.request|http)\
 # A memo entry stored with its time is one that is checked for age: it has an expiry.
 _TIMESTAMP = re.compile(r"Date\.now|time\.(time|monotonic)|datetime\.(now|utcnow)|Instant\.now|"
                         r"currentTimeMillis|performance\.now|\bexpir|\bttl\b", re.IGNORECASE)
+# ``m[key] = value`` per language: (assignment node, subscript node, its container's field).
+_ITEM_STORE = {"python": ("assignment", "subscript", "value"),
+               "javascript": ("assignment_expression", "subscript_expression", "object")}
 _MEMO_DECORATORS = re.compile(r"^@\s*(functools\.)?(lru_cache|cache)\b")
 
 
@@ -52,17 +55,11 @@ def read_patterns(root, language: str) -> tuple[tuple, tuple, tuple]:
             _python_memo(node, memos)
         elif t in _CALLS:
             _call(node, scope, language, guarded, loads, module_maps, memos)
-        elif t == "assignment" and scope and language == "python":
+        elif scope and t == _ITEM_STORE.get(language, ("",))[0]:
+            _, subscript, container = _ITEM_STORE[language]
             left = node.child_by_field_name("left")
-            if left is not None and left.type == "subscript":
-                name = _text(left.child_by_field_name("value"))
-                stored = _text(node.child_by_field_name("right"))
-                if name in module_maps and not _TIMESTAMP.search(stored):
-                    memos.append(Memo(node.start_point[0] + 1, name, scope, "module-dict"))
-        elif t == "assignment_expression" and scope and language == "javascript":
-            left = node.child_by_field_name("left")
-            if left is not None and left.type == "subscript_expression":
-                name = _text(left.child_by_field_name("object"))
+            if left is not None and left.type == subscript:
+                name = _text(left.child_by_field_name(container))
                 stored = _text(node.child_by_field_name("right"))
                 if name in module_maps and not _TIMESTAMP.search(stored):
                     memos.append(Memo(node.start_point[0] + 1, name, scope, "module-dict"))
