@@ -20,4 +20,6 @@ fi
 # Lint before the tests (settings in pyproject.toml): ruff, and vulture for dead code.
 .venv/bin/ruff check
 .venv/bin/vulture
-exec .venv/bin/python -m pytest "$@"
+# One test process per CPU (pytest-xdist): the suite is mostly subprocesses and a moto server
+# per worker, independent by design (every test writes under its own tmp_path).
+exec .venv/bin/python -m pytest -n auto "$@"
