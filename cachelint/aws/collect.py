@@ -323,7 +323,7 @@ def read_tags(r: Reader) -> dict[str, dict] | None:
     return out
 
 
-def _attach_tags(data: dict, tags: dict[str, dict]) -> None:
+def attach_tags(data: dict, tags: dict[str, dict]) -> None:
     """``Tags`` on each resource that has cachelint tags (the snapshot is unchanged otherwise)."""
     ec, dax, ddb = data["elasticache"], data["dax"], data["dynamodb"]
     for entry, arn in ([(x, x.get("ARN")) for x in ec["replication_groups"]
@@ -349,7 +349,7 @@ def read_region(r: Reader) -> dict:
             or data["dax"]["clusters"] or data["dynamodb"]["tables"]:
         tags = read_tags(r)  # only where there is something to tag
         if tags:
-            _attach_tags(data, tags)
+            attach_tags(data, tags)
     return data
 
 

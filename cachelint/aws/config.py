@@ -26,7 +26,7 @@ from typing import Any
 
 from cachelint.aws import AwsSetupError
 from cachelint.aws.collect import (
-    SCAN_TAGS, _attach_tags, distribution, read_apigateway, read_cloudfront_policies, read_dax,
+    SCAN_TAGS, attach_tags, distribution, read_apigateway, read_cloudfront_policies, read_dax,
     read_elasticache, read_role_tables, read_tags, table,
 )
 from cachelint.aws.reader import Reader
@@ -182,7 +182,7 @@ def read_region(r: Reader, inv: Inventory, account: str, region: str) -> dict:
         # ElastiCache and DAX tags are not in Config's reach: one tagging call, as an API scan.
         tags = read_tags(r)
         if tags:
-            _attach_tags(data, tags)
+            attach_tags(data, tags)
     return data
 
 
