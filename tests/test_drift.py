@@ -17,7 +17,8 @@ from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import load_terraform
 from cachelint.model import (
     ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
-    CachePolicy, DaxCluster, DaxParameterGroup, DynamoTable, Inventory, Resource, SourceKind,
+    CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Inventory,
+    Resource, SourceKind,
 )
 from cachelint.values import UNKNOWN
 
@@ -34,6 +35,10 @@ NOT_COMPARED = {
     # References in each source's own names: an address, a logical id, an id or ARN.
     (ApiStage, "api"): "reference", (ApiMethodSettings, "api"): "reference",
     (ApiMethod, "api"): "reference", (CacheBehavior, "distribution"): "reference",
+    # An origin's domain names a resource (an address, a GetAtt) or is the live domain name.
+    (CloudFrontOrigin, "domain"): "reference", (CloudFrontOrigin, "references"): "reference",
+    (CacheBehavior, "ttls_written"): "the live API reports a legacy behaviour's three TTLs "
+                                     "whether or not anyone wrote them",
 }
 # The snapshot's method settings leave out requireAuthorizationForCacheControl and its strategy,
 # which a live stage always reports: CloudFormation's MethodSetting cannot say them, so the
@@ -121,6 +126,15 @@ def test_the_drift_files_exercise_the_derived_facts(inventories):
     assert behaviours["*"].policy.name == "pages" and behaviours["*"].default_ttl == 300
     assert behaviours["/api/*"].headers.items == ("Authorization",)
     assert behaviours["/api/*"].origin.kind == "custom"
+    assert behaviours["/media/*"].origin.kind == "s3"  # named by reference in Terraform
+    assert behaviours["/media/*"].policy.name == "Managed-CachingOptimized"
+    legacy = behaviours["/legacy/*"]  # ForwardedValues, no TTLs: CloudFront's defaults
+    assert (legacy.min_ttl, legacy.default_ttl, legacy.max_ttl) == (0, 86400, 31536000)
+    assert legacy.query_strings.behavior == "none"
+    origins = {b.origin.id: b.origin.domain for b in behaviours.values()}
+    terraform = {b.origin.id: b.origin.domain
+                 for b in by_name(inventories[SourceKind.TERRAFORM], CacheBehavior).values()}
+    assert origins["api"] == terraform["api"] == "backend.example.com"  # literal domains agree
 
 
 def _declared_terraform(tmp_path, text: str) -> list[Resource]:
@@ -185,3 +199,59 @@ Resources:
     cfn = load_cloudformation([str(template)]).resources
     assert {r.name: r.at_rest_encryption for r in tf} == {"v": True, "r": False}
     assert {r.name: r.at_rest_encryption for r in cfn} == {"v": UNKNOWN, "r": False}
+
+
+def test_an_origin_named_by_reference_has_the_same_kind_in_both_sources(tmp_path):
+    """The origin kind of a domain that names a resource is one table (linking/cloudfront.py
+    ORIGIN_TYPES): a bucket's website endpoint is a custom origin, a load balancer an elb, in
+    Terraform and CloudFormation alike (CloudFormation used to say unknown for the first)."""
+    origins = {"site": ("aws_s3_bucket_website_configuration.site.website_endpoint",
+                        "!GetAtt Site.WebsiteURL"),
+               "lb": ("aws_lb.lb.dns_name", "!GetAtt Lb.DNSName"),
+               "bucket": ("aws_s3_bucket.site.bucket_regional_domain_name",
+                          "!GetAtt Site.RegionalDomainName")}
+    (tmp_path / "tf").mkdir()
+    tf = _declared_terraform(tmp_path / "tf", '''
+resource "aws_s3_bucket" "site" { bucket = "site" }
+resource "aws_s3_bucket_website_configuration" "site" { bucket = aws_s3_bucket.site.id }
+resource "aws_lb" "lb" { name = "lb" }
+resource "aws_cloudfront_distribution" "d" {
+  enabled = true
+''' + "".join(f'''  origin {{
+    origin_id   = "{name}"
+    domain_name = {tf}
+  }}
+''' for name, (tf, _) in origins.items()) + "".join(f'''  ordered_cache_behavior {{
+    path_pattern     = "/{name}/*"
+    target_origin_id = "{name}"
+  }}
+''' for name in origins) + '''  default_cache_behavior {
+    target_origin_id = "site"
+  }
+}
+''')
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  Site: {Type: AWS::S3::Bucket}
+  Lb: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer}
+  D:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+''' + "".join(f'''          - Id: {name}
+            DomainName: {cfn}
+''' for name, (_, cfn) in origins.items()) + '''        DefaultCacheBehavior: {TargetOriginId: site}
+        CacheBehaviors:
+''' + "".join(f'''          - {{PathPattern: /{name}/*, TargetOriginId: {name}}}
+''' for name in origins))
+    cfn = load_cloudformation([str(template)]).resources
+
+    def kinds(resources):
+        return {r.origin.id: r.origin.kind for r in resources
+                if isinstance(r, CacheBehavior) and r.path_pattern != "*"}
+    want = {"site": "custom", "lb": "elb", "bucket": "s3"}
+    assert kinds(tf) == want
+    assert kinds(cfn) == want

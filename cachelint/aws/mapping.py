@@ -17,7 +17,7 @@ from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.consistency import Integration
 from cachelint.linking.apigateway import MethodSpec, identity_sources, link_api, method_path_parts
 from cachelint.linking.cloudfront import (
-    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    cache_behavior, cache_policy, edge_functions, key_set, legacy_cache_key, origin_kind,
     origin_request_policy,
 )
 from cachelint.linking.datastores import (
@@ -152,7 +152,7 @@ def _http_apis(w: _Where, data: dict) -> list[Resource]:
 
 def _keyset(config: Any, behavior: str, items: str) -> KeySet:
     config = config if isinstance(config, dict) else {}
-    return KeySet(config.get(behavior) or "none", tuple(config.get(items) or ()))
+    return key_set(config.get(behavior), config.get(items))
 
 
 def _cloudfront(w: _Where, data: dict, http_apis: dict[str, str]) -> list[Resource]:
@@ -208,11 +208,8 @@ def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
                        "cache_policy_id": "CachePolicyId", "headers": "Headers",
                        "cookies": "Cookies", "query_strings": "QueryString"}, at=dist_arn)
     policy_id = b.get("CachePolicyId") or None
-    policy: Any = None
-    if policy_id:
-        policy = policies.get(policy_id) or managed_policy(policy_id, source) or UNKNOWN
     fv = b.get("ForwardedValues")
-    legacy = (KeySet(), KeySet(), KeySet())
+    legacy = None
     if isinstance(fv, dict):
         cookies = fv.get("Cookies") or {}
         legacy = legacy_cache_key(tuple(fv.get("Headers") or ()), cookies.get("Forward"),
@@ -221,10 +218,10 @@ def _behavior(w: _Where, dist_arn: str, address: str, b: dict, origins: dict,
                                   tuple(fv.get("QueryStringCacheKeys") or ()))
     ttls = [b.get(k) for k in ("MinTTL", "DefaultTTL", "MaxTTL")]
     return cache_behavior(
-        source=source, distribution=dist_arn, path_pattern=b.get("PathPattern", "*"),
+        source=source, distribution=dist_arn, path_pattern=b.get("PathPattern"),
         allowed_methods=tuple(b["AllowedMethods"]) if b.get("AllowedMethods") else None,
-        origin=origins.get(b.get("TargetOriginId")), has_policy=policy_id is not None,
-        policy=policy, has_forwarded_values=isinstance(fv, dict) and policy_id is None,
+        origin=origins.get(b.get("TargetOriginId")), policy_id=policy_id, policies=policies,
+        has_forwarded_values=isinstance(fv, dict) and policy_id is None,
         legacy_key=legacy, min_ttl=_int(ttls[0]), default_ttl=_int(ttls[1]),
         max_ttl=_int(ttls[2]), ttls_written=any(t is not None for t in ttls),
         functions=_associations(b),

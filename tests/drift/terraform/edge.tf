@@ -85,8 +85,17 @@ resource "aws_cloudfront_cache_policy" "pages" {
   }
 }
 
+resource "aws_s3_bucket" "media" {
+  bucket = "media"
+}
+
 resource "aws_cloudfront_distribution" "shop" {
   enabled = true
+
+  origin {
+    origin_id   = "media"
+    domain_name = aws_s3_bucket.media.bucket_regional_domain_name
+  }
 
   origin {
     origin_id   = "assets"
@@ -128,6 +137,29 @@ resource "aws_cloudfront_distribution" "shop" {
     forwarded_values {
       query_string = true
       headers      = ["Authorization"]
+      cookies {
+        forward = "none"
+      }
+    }
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/media/*"
+    target_origin_id       = "media"
+    viewer_protocol_policy = "https-only"
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/legacy/*"
+    target_origin_id       = "api"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+
+    forwarded_values {
+      query_string = false
       cookies {
         forward = "none"
       }
