@@ -122,6 +122,8 @@ def test_the_drift_files_exercise_the_derived_facts(inventories):
     method = by_name(inv, ApiMethod)[("prod", "GET /products")]
     assert method.caching_enabled is True and method.ttl == 300  # from the "*/*" entry
     assert method.authorizer_identity_sources == ("method.request.header.Authorization",)
+    root = by_name(inv, ApiMethod)[("prod", "GET /")]  # on the root resource, no authorizer
+    assert (root.authorization, root.authorizer_identity_sources) == ("NONE", ())
     behaviours = by_name(inv, CacheBehavior)
     assert behaviours["*"].policy.name == "pages" and behaviours["*"].default_ttl == 300
     assert behaviours["/api/*"].headers.items == ("Authorization",)

@@ -15,7 +15,9 @@ from typing import Any
 
 from cachelint.aws.evidence import detailed_routes, route_dimensions
 from cachelint.consistency import Integration
-from cachelint.linking.apigateway import MethodSpec, identity_sources, link_api, method_path_parts
+from cachelint.linking.apigateway import (
+    DeclaredAuthorizer, MethodSpec, link_api, method_path_parts,
+)
 from cachelint.linking.cloudfront import (
     cache_behavior, cache_policy, edge_functions, key_set, legacy_cache_key, origin_kind,
     origin_request_policy,
@@ -124,9 +126,8 @@ def _rest_apis(w: _Where, data: dict) -> list[Resource]:
                                     api.get("tags")),
                     api=api_id, http_method=str(verb).upper(), resource_path=res.get("path"),
                     authorization=auth,
-                    identity_sources=identity_sources(auth, az.get("type") if az else None,
-                                                      az.get("identitySource") if az else None,
-                                                      has_authorizer=az is not None),
+                    authorizer=DeclaredAuthorizer(az.get("type"), az.get("identitySource"))
+                    if az else None,
                     cache_key_parameters=tuple(keys),
                     integration_parameters=as_str_map(integration.get("requestParameters")),
                     integration=Integration(

@@ -10,12 +10,21 @@ from urllib.parse import unquote
 
 from cachelint.consistency import Integration, strong_read_evidence
 from cachelint.model import ApiMethod, ApiMethodSettings, ApiStage, Resource, Source
-from cachelint.values import UNKNOWN, is_known, ref_key
+from cachelint.values import UNKNOWN, Symbol, is_known, ref_key
 
-DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
+DEFAULT_HEADER = "Authorization"  # an authorizer's identity header where none is named
+DEFAULT_IDENTITY_SOURCE = f"method.request.header.{DEFAULT_HEADER}"
 
 
 # --- API Gateway ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclaredAuthorizer:
+    """A REST API authorizer (``AWS::ApiGateway::Authorizer``) as its source declares it."""
+
+    type: Any = None  # TOKEN, REQUEST or COGNITO_USER_POOLS
+    identity_source: Any = None  # None where it is not written
 
 
 @dataclass(frozen=True)
@@ -26,8 +35,11 @@ class MethodSpec:
     api: str
     http_method: Any
     resource_path: Any
-    authorization: Any = "NONE"
-    identity_sources: tuple = ()
+    authorization: Any = "NONE"  # None: not written (API Gateway's default, NONE)
+    # The request values that identify the caller: None to derive them from
+    # ``authorization`` and ``authorizer`` (the authorizer the method names, if any).
+    identity_sources: tuple | None = None
+    authorizer: DeclaredAuthorizer | None = None
     cache_key_parameters: Any = ()
     # The integration's request parameters (integration parameter -> mapping source) as read:
     # None when none are written, UNKNOWN when they could not be read.
@@ -43,6 +55,21 @@ def api_key(value: Any) -> str:
 
 
 ROOT: Any = object()  # a resource's parent: the API's root resource
+
+
+def resource_node(ref: Any, root_attribute: str) -> Any:
+    """What a ``parent_id``/``resource_id`` names: :data:`ROOT` (the API's root resource
+    attribute), another resource's key, or UNKNOWN."""
+    if isinstance(ref, Symbol):
+        return ROOT if ref.attribute == root_attribute else ref.address
+    return UNKNOWN
+
+
+def method_resource_path(node: Any, paths: dict[str, Any]) -> Any:
+    """The path of the resource a method is on (:func:`resource_node`): ``/`` for the root."""
+    if node is ROOT:
+        return "/"
+    return paths.get(node, UNKNOWN) if isinstance(node, str) else UNKNOWN
 
 
 def resource_paths(nodes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
@@ -278,7 +305,7 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             source=src, api=spec.api, stage=stage.name, http_method=spec.http_method,
             resource_path=spec.resource_path,
             authorization=spec.authorization if spec.authorization is not None else "NONE",
-            authorizer_identity_sources=spec.identity_sources,
+            authorizer_identity_sources=_identity(spec),
             cache_key_parameters=spec.cache_key_parameters,
             body_key_parameters=body_key_parameters(spec.cache_key_parameters,
                                                     spec.integration_parameters),
@@ -287,6 +314,19 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             caching_enabled=caching,
             ttl=entry.ttl if entry else None, settings=entry))
     return out
+
+
+def _identity(spec: MethodSpec) -> tuple:
+    if spec.identity_sources is not None:
+        return spec.identity_sources
+    az = spec.authorizer
+    return identity_sources(spec.authorization, az.type if az else None,
+                            az.identity_source if az else None, has_authorizer=az is not None)
+
+
+def header_source(header: str) -> str:
+    """A request header as an identity source."""
+    return f"method.request.header.{header}"
 
 
 def identity_sources(authorization: Any, authorizer_type: Any = None,
@@ -302,6 +342,36 @@ def identity_sources(authorization: Any, authorizer_type: Any = None,
                                                                      "CUSTOM"):
         return (DEFAULT_IDENTITY_SOURCE,)
     return ()
+
+
+def sam_authorizer(name: Any, api_auth: Any) -> tuple[Any, tuple]:
+    """A SAM authorizer by name (``Auth.Authorizers`` of the API's ``Auth``, or AWS_IAM/NONE)
+    -> (authorization, identity sources), as the SAM transform makes it."""
+    if name is UNKNOWN:
+        return UNKNOWN, ()
+    if name in (None, "NONE"):
+        return "NONE", ()
+    if name == "AWS_IAM":
+        return "AWS_IAM", ()
+    defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
+    definition = defs.get(name) if isinstance(defs, dict) else None
+    if not isinstance(definition, dict):
+        return UNKNOWN, ()
+    auth = "COGNITO_USER_POOLS" if definition.get("UserPoolArn") is not None else "CUSTOM"
+    identity = definition.get("Identity") if isinstance(definition.get("Identity"), dict) \
+        else {}
+    if auth == "CUSTOM" and definition.get("FunctionPayloadType") == "REQUEST":
+        sources = [header_source(h) for h in identity.get("Headers") or []] + \
+            [f"method.request.querystring.{q}" for q in identity.get("QueryStrings") or []]
+        return auth, tuple(s for s in sources if "UNKNOWN" not in s)
+    header = identity.get("Header", DEFAULT_HEADER)
+    return auth, (header_source(header),) if isinstance(header, str) else ()
+
+
+def sam_authorizers(api_auth: dict) -> dict[str, tuple[Any, tuple]]:
+    defs = api_auth.get("Authorizers")
+    names = list(defs) if isinstance(defs, dict) else []
+    return {name: sam_authorizer(name, api_auth) for name in [*names, "AWS_IAM", "NONE"]}
 
 
 def _scheme_auth(scheme: Any) -> tuple[Any, tuple] | None:
@@ -320,7 +390,7 @@ def _scheme_auth(scheme: Any) -> tuple[Any, tuple] | None:
         auth = "COGNITO_USER_POOLS" if "cognito_user_pools" in (az_type, auth_type) else "CUSTOM"
         source = scheme.identity_source
         if source is None and isinstance(scheme.header, str):
-            source = f"method.request.header.{scheme.header}"
+            source = header_source(scheme.header)
         kind = "REQUEST" if az_type == "request" else "TOKEN"
         return auth, identity_sources(auth, kind, source, has_authorizer=True)
     return None

@@ -12,8 +12,8 @@ from typing import Any
 
 from cachelint.consistency import Integration
 from cachelint.linking.apigateway import (
-    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
-    resource_paths,
+    DeclaredAuthorizer, MethodSpec, api_key, link_api, method_path_parts, method_resource_path,
+    openapi_specs, resource_node, resource_paths, sam_authorizer, sam_authorizers,
 )
 from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
@@ -123,16 +123,14 @@ def _stage_wide(r: CfnResource, stage: ApiStage, desc: dict) -> list[ApiMethodSe
     return [_entry(r, stage, desc, f"{stage.source.address}.*/*", "*/*", "*")]
 
 
+_ROOT = "RootResourceId"  # the attribute of a RestApi that names its root resource
+
+
 def _resource_paths(resources: list[CfnResource]) -> dict[str, Any]:
     """API resource logical id -> full path ("/users/{id}")."""
-    return resource_paths({r.logical_id: (_parent(r.get("ParentId")), r.get("PathPart"))
+    return resource_paths({r.logical_id: (resource_node(r.get("ParentId"), _ROOT),
+                                          r.get("PathPart"))
                            for r in of_type(resources, "AWS::ApiGateway::Resource")})
-
-
-def _parent(value: Any) -> Any:
-    if isinstance(value, Symbol):
-        return ROOT if value.attribute == "RootResourceId" else value.address
-    return UNKNOWN
 
 
 def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
@@ -140,18 +138,11 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
     authorizers = {r.logical_id: r for r in of_type(resources, "AWS::ApiGateway::Authorizer")}
     out = []
     for r in of_type(resources, "AWS::ApiGateway::Method"):
-        rid = r.get("ResourceId")
-        if isinstance(rid, Symbol):
-            rpath = "/" if rid.attribute == "RootResourceId" else paths.get(rid.address, UNKNOWN)
-        else:
-            rpath = UNKNOWN
+        rpath = method_resource_path(resource_node(r.get("ResourceId"), _ROOT), paths)
         verb = as_str(r.get("HttpMethod"))
         auth = as_str(r.get("AuthorizationType"))  # unset: linking says NONE
         az_ref = r.get("AuthorizerId")
         az = authorizers.get(az_ref.address) if isinstance(az_ref, Symbol) else None
-        identity = identity_sources(auth, az.get("Type") if az else None,
-                                    az.get("IdentitySource") if az else None,
-                                    has_authorizer=az is not None)
         integ = r.props.get("Integration")
         src = CfnSourceBuilder(r)
         src.mark("authorization", r.props, "AuthorizationType")
@@ -170,7 +161,9 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         out.append(MethodSpec(source=src.build(), api=api_key(r.get("RestApiId")),
                               http_method=verb.upper() if isinstance(verb, str) else verb,
                               resource_path=rpath, authorization=auth,
-                              identity_sources=identity, cache_key_parameters=keys,
+                              authorizer=DeclaredAuthorizer(az.get("Type"),
+                                                            az.get("IdentitySource"))
+                              if az else None, cache_key_parameters=keys,
                               integration_parameters=integ_params, integration=integration))
     return out
 
@@ -299,8 +292,8 @@ def _sam(resources: list[CfnResource], notes: list, errors: list, directives: li
             continue
         auth = auth_by_api.get(r.logical_id)
         auth = auth if isinstance(auth, dict) else {}
-        sam_authorizers = _sam_authorizers(auth)
-        specs = openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build(), sam_authorizers,
+        specs = openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build(),
+                              sam_authorizers(auth),
                               auth.get("DefaultAuthorizer"),
                               as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight")))
         methods += _preflight(_merge_events(specs, events), cors.get(r.logical_id),
@@ -325,7 +318,7 @@ def _preflight(specs: list[MethodSpec], api: CfnResource | None, api_auth: Any
     if isinstance(api_auth, dict) and as_bool(
             api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
         name = None
-    auth, identity = _sam_authorizer(name, api_auth)
+    auth, identity = sam_authorizer(name, api_auth)
     out = list(specs)
     for path in dict.fromkeys(s.resource_path for s in specs):
         if (path, "OPTIONS") not in have and isinstance(path, str):
@@ -354,36 +347,6 @@ def _merge_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[Met
     return out
 
 
-def _sam_authorizer(name: Any, api_auth: Any) -> tuple[Any, tuple]:
-    """A SAM authorizer by name (``Auth.Authorizers``, or AWS_IAM/NONE) -> (authorization,
-    identity sources)."""
-    if name is UNKNOWN:
-        return UNKNOWN, ()
-    if name in (None, "NONE"):
-        return "NONE", ()
-    if name == "AWS_IAM":
-        return "AWS_IAM", ()
-    defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
-    definition = defs.get(name) if isinstance(defs, dict) else None
-    if not isinstance(definition, dict):
-        return UNKNOWN, ()
-    auth = "COGNITO_USER_POOLS" if definition.get("UserPoolArn") is not None else "CUSTOM"
-    identity = definition.get("Identity") if isinstance(definition.get("Identity"), dict) \
-        else {}
-    if auth == "CUSTOM" and definition.get("FunctionPayloadType") == "REQUEST":
-        sources = [f"method.request.header.{h}" for h in identity.get("Headers") or []] + \
-            [f"method.request.querystring.{q}" for q in identity.get("QueryStrings") or []]
-        return auth, tuple(s for s in sources if "UNKNOWN" not in s)
-    header = identity.get("Header", "Authorization")
-    return auth, (f"method.request.header.{header}",) if isinstance(header, str) else ()
-
-
-def _sam_authorizers(api_auth: dict) -> dict[str, tuple[Any, tuple]]:
-    defs = api_auth.get("Authorizers")
-    names = list(defs) if isinstance(defs, dict) else []
-    return {name: _sam_authorizer(name, api_auth) for name in [*names, "AWS_IAM", "NONE"]}
-
-
 def _api_events(f: CfnResource) -> list[tuple[str, dict]]:
     events = f.props.get("Events")
     if not isinstance(events, dict):
@@ -405,7 +368,7 @@ def _sam_method(f: CfnResource, name: str, ev: dict, api: str, api_auth: Any) ->
     ev_auth = ev.get("Auth")
     if isinstance(ev_auth, dict) and ev_auth.get("Authorizer") is not None:
         authorizer_name = ev_auth.get("Authorizer")
-    auth, identity = _sam_authorizer(authorizer_name, api_auth)
+    auth, identity = sam_authorizer(authorizer_name, api_auth)
     keys: list[str] = []
     for item in ev.get("RequestParameters") or []:
         if isinstance(item, dict):

@@ -8,8 +8,8 @@ from typing import Any
 
 from cachelint.errors import FileError
 from cachelint.linking.apigateway import (
-    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
-    resource_paths,
+    DeclaredAuthorizer, MethodSpec, api_key, link_api, method_path_parts, method_resource_path,
+    openapi_specs, resource_node, resource_paths,
 )
 from cachelint.loaders import openapi
 from cachelint.consistency import Integration
@@ -225,25 +225,18 @@ def _settings(res: TfResource) -> ApiMethodSettings:
                              http_method=http_method, **values)
 
 
+_ROOT = "root_resource_id"  # the attribute of a REST API that names its root resource
+
+
 def _resource_paths(resources: list[TfResource]) -> dict[str, Any]:
-    """API resource address -> full path ("/users/{id}"); root resources map to "/"."""
-    return resource_paths({r.address: (_parent(r.body.get("parent_id")),
+    """API resource address -> full path ("/users/{id}")."""
+    return resource_paths({r.address: (resource_node(r.body.get("parent_id"), _ROOT),
                                        r.body.get("path_part"))
                            for r in by_type(resources, "aws_api_gateway_resource")})
 
 
-def _parent(value: Any) -> Any:
-    if isinstance(value, Symbol):
-        return ROOT if value.attribute == "root_resource_id" else value.address
-    return UNKNOWN
-
-
 def _path_for(resource_id: Any, paths: dict[str, Any]) -> Any:
-    if isinstance(resource_id, Symbol):
-        if resource_id.attribute == "root_resource_id":
-            return "/"
-        return paths.get(resource_id.address, UNKNOWN)
-    return UNKNOWN
+    return method_resource_path(resource_node(resource_id, _ROOT), paths)
 
 
 def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodSpec]:
@@ -264,9 +257,6 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
         auth = as_str(b.get("authorization"))
         authorizer_id = b.get("authorizer_id")
         az = authorizers.get(authorizer_id.address) if isinstance(authorizer_id, Symbol) else None
-        identity = identity_sources(auth, az.body.get("type") if az else None,
-                                    az.body.get("identity_source") if az else None,
-                                    has_authorizer=az is not None)
         src = SourceBuilder(r)
         src.mark("authorization", b, "authorization")
         integ = integrations.get((api, rpath, verb))
@@ -281,7 +271,9 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
                 "request_templates" if integ.body.has("request_templates") else "uri"))
         out.append(MethodSpec(source=src.build(), api=api, http_method=verb,
                               resource_path=rpath, authorization=auth,
-                              identity_sources=identity, cache_key_parameters=key_params,
+                              authorizer=DeclaredAuthorizer(az.body.get("type"),
+                                                            az.body.get("identity_source"))
+                              if az else None, cache_key_parameters=key_params,
                               integration_parameters=integ_params,
                               integration=_integration(integ) if integ is not None else None))
     return out

@@ -38,6 +38,21 @@ resource "aws_api_gateway_integration" "products" {
   cache_key_parameters    = ["method.request.querystring.page"]
 }
 
+# A method on the root resource, with no authorizer.
+resource "aws_api_gateway_method" "root" {
+  rest_api_id   = aws_api_gateway_rest_api.shop.id
+  resource_id   = aws_api_gateway_rest_api.shop.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "root" {
+  rest_api_id = aws_api_gateway_rest_api.shop.id
+  resource_id = aws_api_gateway_rest_api.shop.root_resource_id
+  http_method = aws_api_gateway_method.root.http_method
+  type        = "MOCK"
+}
+
 resource "aws_api_gateway_deployment" "shop" {
   rest_api_id = aws_api_gateway_rest_api.shop.id
   depends_on  = [aws_api_gateway_integration.products]
