@@ -68,10 +68,11 @@ def _items(data: Any) -> list:
     return list(data.get("Items") or []) if isinstance(data, dict) else []
 
 
-def _tags(tags: Any) -> dict:
-    """Only cachelint's own tags: other tags may hold anything."""
+def own_tags(tags: Any, key: str = "Key", value: str = "Value") -> dict:
+    """Only cachelint's own tags: other tags may hold anything. ``tags`` is a map or a list of
+    ``{Key, Value}`` (AWS Config: ``{key, value}``, with ``key``/``value`` named so)."""
     if isinstance(tags, list):
-        tags = {t.get("Key"): t.get("Value") for t in tags if isinstance(t, dict)}
+        tags = {t.get(key): t.get(value) for t in tags if isinstance(t, dict)}
     if not isinstance(tags, dict):
         return {}
     return {k: v for k, v in tags.items() if k in SCAN_TAGS}
@@ -84,14 +85,14 @@ def read_apigateway(r: Reader) -> dict:
     out: dict[str, Any] = {"rest_apis": [], "http_apis": []}
     for api in r.pages("apigateway", "get_rest_apis", "items") or []:
         api_id = api.get("id")
-        entry: dict[str, Any] = {**_pick(api, "id", "name"), "tags": _tags(api.get("tags")),
+        entry: dict[str, Any] = {**_pick(api, "id", "name"), "tags": own_tags(api.get("tags")),
                                  "stages": [], "resources": [], "authorizers": []}
         stages = r.call("apigateway", "get_stages", restApiId=api_id)
         for stage in (stages or {}).get("item") or []:
             entry["stages"].append({
                 **_pick(stage, "stageName", "cacheClusterEnabled", "cacheClusterSize",
                         "cacheClusterStatus", "methodSettings"),
-                "tags": _tags(stage.get("tags"))})
+                "tags": own_tags(stage.get("tags"))})
         for res in r.pages("apigateway", "get_resources", "items", restApiId=api_id,
                            embed=["methods"]) or []:
             methods = {}
@@ -117,7 +118,7 @@ def read_apigateway(r: Reader) -> dict:
         # Stages say where detailed (per-route) metrics are on: per-route request counts.
         stages = r.pages("apigatewayv2", "get_stages", "Items", ApiId=api.get("ApiId")) or []
         out["http_apis"].append({**_pick(api, "ApiId", "Name", "ProtocolType", "ApiEndpoint"),
-                                 "Tags": _tags(api.get("Tags")),
+                                 "Tags": own_tags(api.get("Tags")),
                                  "Routes": [rt.get("RouteKey") for rt in routes],
                                  "Stages": [{
                                      "StageName": st.get("StageName"),
@@ -317,7 +318,7 @@ def read_tags(r: Reader) -> dict[str, dict] | None:
         return None  # not read: nothing is declared by tag (a declaration only adds findings)
     out = {}
     for mapping in found:
-        tags = _tags(mapping.get("Tags"))
+        tags = own_tags(mapping.get("Tags"))
         if tags and isinstance(mapping.get("ResourceARN"), str):
             out[mapping["ResourceARN"]] = tags
     return out

@@ -17,7 +17,7 @@ from cachelint.model import (
     CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource, Source,
     SourceKind,
 )
-from cachelint.values import UNKNOWN, Symbol
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str
 
 REPLICATION_GROUP, CLUSTER, SERVERLESS = "replication-group", "cluster", "serverless"
 DEFAULT_ENGINE = "redis"  # CreateReplicationGroup/CreateCacheCluster without an engine
@@ -55,6 +55,26 @@ class DeclaredCache:
     replication_group: Any = None  # a cluster that is a member of this group (name/reference)
     global_datastore: Any = None  # a secondary of this global datastore (inherits settings)
     labels: tuple = ()
+
+
+# The fields of a DeclaredCache a source writes, each with how its written value reads (None:
+# as it is, a reference or a name).
+CACHE_FIELDS = {"engine": as_str, "engine_version": as_str, "num_cache_clusters": as_int,
+                "num_node_groups": as_int, "replicas_per_node_group": as_int,
+                "num_cache_nodes": as_int, "automatic_failover": as_bool,
+                "at_rest_encryption": as_bool, "transit_encryption": as_bool,
+                "parameter_group": None, "replication_group": None, "global_datastore": None}
+
+
+def cache_fields(read: Any, names: dict[str, str]) -> dict[str, Any]:
+    """The DeclaredCache fields a source writes: ``names`` maps each field its resource type
+    can write to the source's own name for it, ``read`` reads a value by that name."""
+    out = {}
+    for field_name, conv in CACHE_FIELDS.items():
+        if field_name in names:
+            value = read(names[field_name])
+            out[field_name] = conv(value) if conv is not None else value
+    return out
 
 
 @dataclass(frozen=True)

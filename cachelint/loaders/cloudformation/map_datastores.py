@@ -7,7 +7,7 @@ from typing import Any
 
 from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
-    DeclaredTable, link_datastores, strings_in,
+    DeclaredTable, cache_fields, link_datastores, strings_in,
 )
 from cachelint.loaders.cloudformation.mapping import (
     CfnResource, CfnSourceBuilder, logical_refs, of_type,
@@ -26,6 +26,21 @@ _DAX_TTLS = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "quer
 _DEPLOYMENT = {"AWS::ElastiCache::ReplicationGroup": REPLICATION_GROUP,
                "AWS::ElastiCache::CacheCluster": CLUSTER,
                "AWS::ElastiCache::ServerlessCache": SERVERLESS}
+# Each type's property for a field of DeclaredCache (linking/datastores.py CACHE_FIELDS).
+_CACHE = {"engine": "Engine", "engine_version": "EngineVersion",
+          "num_cache_clusters": "NumCacheClusters", "num_node_groups": "NumNodeGroups",
+          "replicas_per_node_group": "ReplicasPerNodeGroup", "num_cache_nodes": "NumCacheNodes",
+          "automatic_failover": "AutomaticFailoverEnabled",
+          "at_rest_encryption": "AtRestEncryptionEnabled",
+          "transit_encryption": "TransitEncryptionEnabled",
+          "parameter_group": "CacheParameterGroupName",
+          "global_datastore": "GlobalReplicationGroupId"}
+_CACHE_NAMES = {
+    "AWS::ElastiCache::ReplicationGroup": _CACHE,
+    "AWS::ElastiCache::CacheCluster": {k: v for k, v in _CACHE.items()
+                                       if k != "at_rest_encryption"},
+    "AWS::ElastiCache::ServerlessCache": {**_CACHE, "engine_version": "MajorEngineVersion"},
+}
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
@@ -68,12 +83,10 @@ def _tags(r: CfnResource) -> dict:
 def _cache(r: CfnResource) -> DeclaredCache:
     p = r.props
     src = CfnSourceBuilder(r)
-    for field, key in (("at_rest_encryption", "AtRestEncryptionEnabled"),
-                       ("transit_encryption", "TransitEncryptionEnabled"),
-                       ("automatic_failover", "AutomaticFailoverEnabled"),
-                       ("node_count", "NumCacheClusters"), ("engine", "Engine"),
-                       ("parameter_group", "CacheParameterGroupName")):
-        src.mark(field, p, key)
+    for field in ("at_rest_encryption", "transit_encryption", "automatic_failover", "engine",
+                  "parameter_group"):
+        src.mark(field, p, _CACHE[field])
+    src.mark("node_count", p, "NumCacheClusters")
     if r.type == "AWS::ElastiCache::CacheCluster":
         src.mark("node_count", p, "NumCacheNodes")
     name = {"AWS::ElastiCache::ServerlessCache": as_str(r.get("ServerlessCacheName")),
@@ -83,18 +96,7 @@ def _cache(r: CfnResource) -> DeclaredCache:
     serverless = r.type == "AWS::ElastiCache::ServerlessCache"
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=name,
-        engine=as_str(r.get("Engine")),
-        engine_version=as_str(r.get("MajorEngineVersion" if serverless else "EngineVersion")),
-        num_cache_clusters=as_int(r.get("NumCacheClusters")),
-        num_node_groups=as_int(r.get("NumNodeGroups")),
-        replicas_per_node_group=as_int(r.get("ReplicasPerNodeGroup")),
-        num_cache_nodes=as_int(r.get("NumCacheNodes")),
-        automatic_failover=as_bool(r.get("AutomaticFailoverEnabled")),
-        at_rest_encryption=None if r.type == "AWS::ElastiCache::CacheCluster" else as_bool(
-            r.get("AtRestEncryptionEnabled")),
-        transit_encryption=as_bool(r.get("TransitEncryptionEnabled")),
-        parameter_group=r.get("CacheParameterGroupName"),
-        global_datastore=r.get("GlobalReplicationGroupId"),
+        **cache_fields(r.get, _CACHE_NAMES[r.type]),
         labels=() if serverless else labels_of(
             as_str(r.get("ReplicationGroupDescription")), as_str(r.get("Description")),
             _tags(r), *(text for _, text in r.comments)))

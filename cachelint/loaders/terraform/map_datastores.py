@@ -7,7 +7,7 @@ from typing import Any
 
 from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
-    DeclaredTable, DeclaredTableReplica, link_datastores, strings_in,
+    DeclaredTable, DeclaredTableReplica, cache_fields, link_datastores, strings_in,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
@@ -28,6 +28,22 @@ _DEPLOYMENT = {"aws_elasticache_replication_group": REPLICATION_GROUP,
                "aws_elasticache_serverless_cache": SERVERLESS}
 _NAME = {"aws_elasticache_replication_group": "replication_group_id",
          "aws_elasticache_cluster": "cluster_id", "aws_elasticache_serverless_cache": "name"}
+# Each type's attribute for a field of DeclaredCache (linking/datastores.py CACHE_FIELDS).
+_CACHE = {"engine": "engine", "engine_version": "engine_version",
+          "num_cache_clusters": "num_cache_clusters", "num_node_groups": "num_node_groups",
+          "replicas_per_node_group": "replicas_per_node_group",
+          "num_cache_nodes": "num_cache_nodes",
+          "automatic_failover": "automatic_failover_enabled",
+          "at_rest_encryption": "at_rest_encryption_enabled",
+          "transit_encryption": "transit_encryption_enabled",
+          "parameter_group": "parameter_group_name",
+          "global_datastore": "global_replication_group_id"}
+_CACHE_NAMES = {
+    "aws_elasticache_replication_group": _CACHE,
+    "aws_elasticache_cluster": {**{k: v for k, v in _CACHE.items() if k != "at_rest_encryption"},
+                                "replication_group": "replication_group_id"},
+    "aws_elasticache_serverless_cache": {**_CACHE, "engine_version": "major_engine_version"},
+}
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -69,13 +85,12 @@ def _comments(r: TfResource) -> list[str]:
 
 def _cache(r: TfResource) -> DeclaredCache:
     b = r.body
+    names = _CACHE_NAMES[r.type]
     src = SourceBuilder(r)
-    for field, attr in (("at_rest_encryption", "at_rest_encryption_enabled"),
-                        ("transit_encryption", "transit_encryption_enabled"),
-                        ("automatic_failover", "automatic_failover_enabled"),
-                        ("node_count", "num_cache_clusters"), ("engine", "engine"),
-                        ("parameter_group", "parameter_group_name")):
-        src.mark(field, b, attr)
+    for field in ("at_rest_encryption", "transit_encryption", "automatic_failover", "engine",
+                  "parameter_group"):
+        src.mark(field, b, _CACHE[field])
+    src.mark("node_count", b, "num_cache_clusters")
     if r.type == "aws_elasticache_cluster":
         src.mark("node_count", b, "num_cache_nodes")
     elif b.get("num_node_groups") is not None or b.get("replicas_per_node_group") is not None:
@@ -83,20 +98,7 @@ def _cache(r: TfResource) -> DeclaredCache:
     serverless = r.type == "aws_elasticache_serverless_cache"
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
-        engine=as_str(b.get("engine")),
-        engine_version=as_str(b.get("major_engine_version" if serverless else "engine_version")),
-        num_cache_clusters=as_int(b.get("num_cache_clusters")),
-        num_node_groups=as_int(b.get("num_node_groups")),
-        replicas_per_node_group=as_int(b.get("replicas_per_node_group")),
-        num_cache_nodes=as_int(b.get("num_cache_nodes")),
-        automatic_failover=as_bool(b.get("automatic_failover_enabled")),
-        at_rest_encryption=None if r.type == "aws_elasticache_cluster" else as_bool(
-            b.get("at_rest_encryption_enabled")),
-        transit_encryption=as_bool(b.get("transit_encryption_enabled")),
-        parameter_group=b.get("parameter_group_name"),
-        replication_group=b.get("replication_group_id") if r.type == "aws_elasticache_cluster"
-        else None,
-        global_datastore=b.get("global_replication_group_id"),
+        **cache_fields(b.get, names),
         labels=() if serverless else labels_of(as_str(b.get("description")), b.get("tags"),
                                                *_comments(r)))
 
