@@ -16,6 +16,7 @@ from typing import Any
 from cachelint.aws import evidence
 from cachelint.aws.reader import Reader, failure  # noqa: F401  (failure: for callers)
 from cachelint.aws.session import ClientSettings
+from cachelint.model import DAX_TTL_PARAMETERS
 
 SCAN_TAGS = ("cachelint:hot", "cachelint:consistency")
 
@@ -165,7 +166,7 @@ def read_elasticache(r: Reader) -> dict:
     return out
 
 
-_DAX_PARAMETERS = ("record-ttl-millis", "query-ttl-millis")
+_DAX_PARAMETERS = tuple(DAX_TTL_PARAMETERS.values())
 
 
 def read_dax(r: Reader, roles: Callable[[str], dict]) -> dict:

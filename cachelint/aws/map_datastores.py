@@ -10,7 +10,9 @@ from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, Declared, DeclaredCache, DeclaredDax, DeclaredTable,
     link_datastores,
 )
-from cachelint.model import CacheParameterGroup, DaxParameterGroup, Resource, labels_of
+from cachelint.model import (
+    DAX_TTL_PARAMETERS, CacheParameterGroup, DaxParameterGroup, Resource, labels_of,
+)
 from cachelint.values import UNKNOWN
 
 # The types this reader makes (cachelint/loaders/registry.py).
@@ -85,11 +87,9 @@ def _dax(w: Where, data: dict, declared: Declared) -> None:
         params = group.get("Parameters") or {}
         address = dax_group_id(w, name)
         declared.dax_groups.append(DaxParameterGroup(
-            source=w.source(address, "AWS::DAX::ParameterGroup",
-                            {"record_ttl_millis": "record-ttl-millis",
-                             "query_ttl_millis": "query-ttl-millis"}),
-            name=name, record_ttl_millis=number(params.get("record-ttl-millis")),
-            query_ttl_millis=number(params.get("query-ttl-millis"))))
+            source=w.source(address, "AWS::DAX::ParameterGroup", DAX_TTL_PARAMETERS),
+            name=name, **{field: number(params.get(parameter))
+                          for field, parameter in DAX_TTL_PARAMETERS.items()}))
     roles = data.get("roles") or {}
     for c in data.get("clusters", []):
         grants = roles.get(c.get("IamRoleArn")) or {}
@@ -101,8 +101,7 @@ def _dax(w: Where, data: dict, declared: Declared) -> None:
                            "sse_enabled": "SSEDescription",
                            "endpoint_encryption": "ClusterEndpointEncryptionType",
                            "parameter_group": "ParameterGroupName",
-                           "record_ttl_millis": "record-ttl-millis",
-                           "query_ttl_millis": "query-ttl-millis", "tables": "IamRoleArn"},
+                           **DAX_TTL_PARAMETERS, "tables": "IamRoleArn"},
                           c.get("Tags"))
         status = (c.get("SSEDescription") or {}).get("Status")
         declared.dax.append(DeclaredDax(

@@ -396,6 +396,19 @@ def _scheme_auth(scheme: Any) -> tuple[Any, tuple] | None:
     return None
 
 
+def body_methods(doc: Any, api: str, source: Source, complete: set[str],
+                 directives: list) -> list[MethodSpec]:
+    """The methods of a REST API's OpenAPI body (a Document, or None where the API has none):
+    the API is complete (``complete``) where it has none or its body was read whole; the
+    body's suppression comments go to ``directives``."""
+    if doc is None or doc.complete:
+        complete.add(api)
+    if doc is None:
+        return []
+    directives.extend(d for d in doc.directives if d not in directives)
+    return openapi_specs(doc, api, source)
+
+
 def openapi_specs(doc: Any, api: str, source: Source, sam_authorizers: dict | None = None,
                   default_authorizer: Any = None, default_on_options: Any = True
                   ) -> list[MethodSpec]:

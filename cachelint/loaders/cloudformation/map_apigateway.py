@@ -12,8 +12,9 @@ from typing import Any
 
 from cachelint.consistency import Integration
 from cachelint.linking.apigateway import (
-    DeclaredAuthorizer, MethodSpec, api_key, link_api, method_path_parts, method_resource_path,
-    openapi_specs, resource_node, resource_paths, sam_authorizer, sam_authorizers,
+    DeclaredAuthorizer, MethodSpec, api_key, body_methods, link_api, method_path_parts,
+    method_resource_path, openapi_specs, resource_node, resource_paths, sam_authorizer,
+    sam_authorizers,
 )
 from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
@@ -33,14 +34,10 @@ IMPLICIT_REST_API = "ServerlessRestApi"
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
 
 
-def map_resources(resources: list[CfnResource], notes: list | None = None,
-                  errors: list | None = None, directives: list | None = None
+def map_resources(resources: list[CfnResource], notes: list, errors: list, directives: list
                   ) -> list[Resource]:
     """``notes`` and ``errors`` receive what could not be read of OpenAPI definitions,
     ``directives`` the suppression comments of definition files."""
-    notes = notes if notes is not None else []
-    errors = errors if errors is not None else []
-    directives = directives if directives is not None else []
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     for r in of_type(resources, "AWS::ApiGateway::Stage"):
@@ -58,12 +55,8 @@ def map_resources(resources: list[CfnResource], notes: list | None = None,
     complete: set[str] = set()
     methods = _methods(resources)
     for r in of_type(resources, "AWS::ApiGateway::RestApi"):
-        doc = definition(r, "Body", "BodyS3Location", notes, errors)
-        if doc is not None:
-            directives.extend(d for d in doc.directives if d not in directives)
-            methods += openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build())
-        if doc is None or doc.complete:
-            complete.add(r.logical_id)
+        methods += body_methods(definition(r, "Body", "BodyS3Location", notes, errors),
+                                r.logical_id, CfnSourceBuilder(r).build(), complete, directives)
     sam_stages, sam_settings, sam_methods, sam_complete = _sam(resources, notes, errors,
                                                                directives)
     stages += sam_stages

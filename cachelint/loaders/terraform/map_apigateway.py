@@ -8,8 +8,8 @@ from typing import Any
 
 from cachelint.errors import FileError
 from cachelint.linking.apigateway import (
-    DeclaredAuthorizer, MethodSpec, api_key, link_api, method_path_parts, method_resource_path,
-    openapi_specs, resource_node, resource_paths,
+    DeclaredAuthorizer, MethodSpec, api_key, body_methods, link_api, method_path_parts,
+    method_resource_path, resource_node, resource_paths,
 )
 from cachelint.loaders import openapi
 from cachelint.consistency import Integration
@@ -27,26 +27,18 @@ TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gatewa
          "aws_api_gateway_method_settings", "aws_apigatewayv2_api", "aws_apigatewayv2_route"}
 
 
-def map_resources(resources: list[TfResource], notes: list | None = None,
-                  errors: list | None = None, directives: list | None = None
+def map_resources(resources: list[TfResource], notes: list, errors: list, directives: list
                   ) -> list[Resource]:
     """``notes`` and ``errors`` receive what could not be read of OpenAPI bodies,
     ``directives`` the suppression comments of definition files."""
-    notes = notes if notes is not None else []
-    errors = errors if errors is not None else []
-    directives = directives if directives is not None else []
     paths = _resource_paths(resources)
     stages = [_stage(r) for r in by_type(resources, "aws_api_gateway_stage")]
     settings = [_settings(r) for r in by_type(resources, "aws_api_gateway_method_settings")]
     methods = _methods(resources, paths)
     complete: set[str] = set()
     for r in by_type(resources, "aws_api_gateway_rest_api"):
-        doc = _openapi_body(r, notes, errors)
-        if doc is not None:
-            directives.extend(d for d in doc.directives if d not in directives)
-            methods += openapi_specs(doc, r.address, SourceBuilder(r).build())
-        if doc is None or doc.complete:
-            complete.add(r.address)
+        methods += body_methods(_openapi_body(r, notes, errors), r.address,
+                                SourceBuilder(r).build(), complete, directives)
     linked = link_api(stages, settings, methods, complete)
     return [*linked, *_http_apis(resources)]
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
-    DeclaredTable, DeclaredTableReplica, cache_fields, link_datastores, strings_in,
+    DAX_FIELDS, DeclaredTable, DeclaredTableReplica, declared_fields, link_datastores, strings_in,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.model import CacheParameterGroup, DaxParameterGroup, Resource, labels_of
+from cachelint.model import (
+    DAX_TTL_PARAMETERS, CacheParameterGroup, DaxParameterGroup, Resource, labels_of,
+)
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, ref_key
 
 # What this reader reads (the registry and the prefilter derive from it).
@@ -44,6 +46,10 @@ _CACHE_NAMES = {
                                 "replication_group": "replication_group_id"},
     "aws_elasticache_serverless_cache": {**_CACHE, "engine_version": "major_engine_version"},
 }
+
+_DAX = {"replication_factor": "replication_factor",
+        "endpoint_encryption": "cluster_endpoint_encryption_type",
+        "parameter_group": "parameter_group_name"}
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -98,7 +104,7 @@ def _cache(r: TfResource) -> DeclaredCache:
     serverless = r.type == "aws_elasticache_serverless_cache"
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
-        **cache_fields(b.get, names),
+        **declared_fields(b.get, names),
         labels=() if serverless else labels_of(as_str(b.get("description")), b.get("tags"),
                                                *_comments(r)))
 
@@ -108,8 +114,7 @@ def _dax_params(r: TfResource) -> DaxParameterGroup:
     values: dict[str, Any] = {}
     for p in r.body.all("parameters"):
         name = p.get("name")
-        fields = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
-        field = fields.get(name) if isinstance(name, str) else None
+        field = next((f for f, n in DAX_TTL_PARAMETERS.items() if n == name), None)
         if field:
             values[field] = as_int(p.get("value"))
             src.mark(field, p, "value")
@@ -212,14 +217,10 @@ def _dax(r: TfResource, resources: list[TfResource], tables: list[str]) -> Decla
     sse = b.block("server_side_encryption")
     if sse is not None:
         src.mark("sse_enabled", sse, "enabled")
-    src.mark("endpoint_encryption", b, "cluster_endpoint_encryption_type")
-    src.mark("replication_factor", b, "replication_factor")
-    src.mark("parameter_group", b, "parameter_group_name")
-    src.mark("tables", b, "iam_role_arn")
+    for field, attr in {**_DAX, "tables": "iam_role_arn"}.items():
+        src.mark(field, b, attr)
     refs, names = _dax_tables(r, resources, tables)
     return DeclaredDax(source=src.build(), name=as_str(b.get("cluster_name")),
-                       replication_factor=as_int(b.get("replication_factor")),
                        sse_enabled=as_bool(sse.get("enabled")) if sse is not None else None,
-                       endpoint_encryption=as_str(b.get("cluster_endpoint_encryption_type")),
-                       parameter_group=b.get("parameter_group_name"), table_refs=refs,
-                       table_names=names)
+                       table_refs=refs, table_names=names,
+                       **declared_fields(b.get, _DAX, DAX_FIELDS))
