@@ -257,3 +257,39 @@ Resources:
     want = {"site": "custom", "lb": "elb", "bucket": "s3"}
     assert kinds(tf) == want
     assert kinds(cfn) == want
+
+
+def test_task_containers_are_the_same_functions_in_both_sources(tmp_path):
+    """An ECS task definition's containers become one Function each, with its environment,
+    in Terraform and CloudFormation alike (linking/compute.py task_containers); a container
+    without a name is named by its place."""
+    from cachelint.model import Function
+
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text('''
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  container_definitions = jsonencode([
+    { name = "web", image = "web", environment = [{ name = "CACHE_HOST", value = "cache" }] },
+    { image = "sidecar" },
+  ])
+}
+''')
+    tf = load_terraform([str(tmp_path / "tf")], code_env=frozenset({"CACHE_HOST"}))
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  App:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: web, Image: web, Environment: [{Name: CACHE_HOST, Value: cache}]}
+        - {Image: sidecar}
+''')
+    cfn = load_cloudformation([str(template)], code=True)
+
+    def functions(inv):
+        return [(f.name, f.environment) for f in inv.of(Function)]
+    assert functions(tf) == [("web", {"CACHE_HOST": "cache"}),
+                             ("aws_ecs_task_definition.app container 1", {})]
+    assert functions(cfn) == [("web", {"CACHE_HOST": "cache"}), ("App[1]", {})]
