@@ -4,13 +4,14 @@ stage-wide settings flowing to methods, orphaned entries and cache keys from the
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
 from cachelint.consistency import Integration, strong_read_evidence
 from cachelint.model import ApiMethod, ApiMethodSettings, ApiStage, Resource, Source
-from cachelint.values import UNKNOWN, Symbol, is_known, ref_key
+from cachelint.values import UNKNOWN, Symbol, as_bool, is_known, ref_key
 
 DEFAULT_HEADER = "Authorization"  # an authorizer's identity header where none is named
 DEFAULT_IDENTITY_SOURCE = f"method.request.header.{DEFAULT_HEADER}"
@@ -366,6 +367,44 @@ def sam_authorizer(name: Any, api_auth: Any) -> tuple[Any, tuple]:
         return auth, tuple(s for s in sources if "UNKNOWN" not in s)
     header = identity.get("Header", DEFAULT_HEADER)
     return auth, (header_source(header),) if isinstance(header, str) else ()
+
+
+def sam_preflight(specs: list[MethodSpec], api_auth: Any, source: Callable[[str], Source]
+                  ) -> list[MethodSpec]:
+    """With ``Cors``, SAM adds an OPTIONS method to every path that has none, with the default
+    authorizer unless ``AddDefaultAuthorizerToCorsPreflight`` is false (``source``: where
+    the added method of a path is declared)."""
+    have = {(s.resource_path, s.http_method) for s in specs}
+    name = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, dict) else None
+    if isinstance(api_auth, dict) and as_bool(
+            api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
+        name = None
+    auth, identity = sam_authorizer(name, api_auth)
+    out = list(specs)
+    for path in dict.fromkeys(s.resource_path for s in specs):
+        if (path, "OPTIONS") not in have and isinstance(path, str):
+            out.append(MethodSpec(source=source(path), api=specs[0].api, http_method="OPTIONS",
+                                  resource_path=path, authorization=auth,
+                                  identity_sources=identity))
+    return out
+
+
+def merge_sam_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[MethodSpec]:
+    """SAM adds each function event to the API's OpenAPI document: a path and method written
+    in both is one method, with the event's cache key parameters added to the document's."""
+    by_route = {(str(s.resource_path).rstrip("/"), s.http_method): i
+                for i, s in enumerate(specs)}
+    out = list(specs)
+    for ev in events:
+        i = by_route.get((str(ev.resource_path).rstrip("/"), ev.http_method))
+        if i is None:
+            out.append(ev)
+            continue
+        own, added = out[i].cache_key_parameters, ev.cache_key_parameters
+        if isinstance(own, tuple) and isinstance(added, tuple):
+            out[i] = replace(out[i], cache_key_parameters=own + tuple(
+                k for k in added if k not in own))
+    return out
 
 
 def sam_authorizers(api_auth: dict) -> dict[str, tuple[Any, tuple]]:

@@ -7,14 +7,13 @@ requires authorization to invalidate, so its absence is not a finding (the field
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from cachelint.consistency import Integration
 from cachelint.linking.apigateway import (
     DeclaredAuthorizer, MethodSpec, api_key, body_methods, link_api, method_path_parts,
-    method_resource_path, openapi_specs, resource_node, resource_paths, sam_authorizer,
-    sam_authorizers,
+    merge_sam_events, method_resource_path, openapi_specs, resource_node, resource_paths,
+    sam_authorizer, sam_authorizers, sam_preflight,
 )
 from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
@@ -289,7 +288,7 @@ def _sam(resources: list[CfnResource], notes: list, errors: list, directives: li
                               sam_authorizers(auth),
                               auth.get("DefaultAuthorizer"),
                               as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight")))
-        methods += _preflight(_merge_events(specs, events), cors.get(r.logical_id),
+        methods += _preflight(merge_sam_events(specs, events), cors.get(r.logical_id),
                               auth_by_api.get(r.logical_id))
         if doc.complete:
             complete.add(r.logical_id)
@@ -302,42 +301,11 @@ def _sam(resources: list[CfnResource], notes: list, errors: list, directives: li
 
 def _preflight(specs: list[MethodSpec], api: CfnResource | None, api_auth: Any
                ) -> list[MethodSpec]:
-    """With ``Cors``, SAM adds an OPTIONS method to every path that has none, with the default
-    authorizer unless ``AddDefaultAuthorizerToCorsPreflight`` is false."""
+    """SAM's CORS preflight methods for an API with ``Cors`` (``api``; None without)."""
     if api is None:
         return specs
-    have = {(s.resource_path, s.http_method) for s in specs}
-    name = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, dict) else None
-    if isinstance(api_auth, dict) and as_bool(
-            api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
-        name = None
-    auth, identity = sam_authorizer(name, api_auth)
-    out = list(specs)
-    for path in dict.fromkeys(s.resource_path for s in specs):
-        if (path, "OPTIONS") not in have and isinstance(path, str):
-            src = CfnSourceBuilder(api, f"{api.logical_id}.Cors.{path}.OPTIONS").build()
-            out.append(MethodSpec(source=src, api=specs[0].api, http_method="OPTIONS",
-                                  resource_path=path, authorization=auth,
-                                  identity_sources=identity))
-    return out
-
-
-def _merge_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[MethodSpec]:
-    """SAM adds each function event to the API's OpenAPI document: a path and method written
-    in both is one method, with the event's cache key parameters added to the document's."""
-    by_route = {(str(s.resource_path).rstrip("/"), s.http_method): i
-                for i, s in enumerate(specs)}
-    out = list(specs)
-    for ev in events:
-        i = by_route.get((str(ev.resource_path).rstrip("/"), ev.http_method))
-        if i is None:
-            out.append(ev)
-            continue
-        own, added = out[i].cache_key_parameters, ev.cache_key_parameters
-        if isinstance(own, tuple) and isinstance(added, tuple):
-            out[i] = replace(out[i], cache_key_parameters=own + tuple(
-                k for k in added if k not in own))
-    return out
+    return sam_preflight(specs, api_auth, lambda path: CfnSourceBuilder(
+        api, f"{api.logical_id}.Cors.{path}.OPTIONS").build())
 
 
 def _api_events(f: CfnResource) -> list[tuple[str, dict]]:
