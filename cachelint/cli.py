@@ -151,7 +151,7 @@ def _aws_options(fn):
     return fn
 
 
-def _scan_options(fn):
+def scan_options(fn):
     """Options shared by ``scan`` and ``baseline create``: what to scan and how."""
     options = [
         # Not readable=True: an unreadable file is reported by the scan, which goes on.
@@ -281,7 +281,7 @@ def _account_table(collected) -> None:
                        f"{r.regions:>8}{r.calls:>7}{r.warnings:>10}  {r.problem}", err=True)
 
 
-def _options(**opts):
+def options_from(**opts):
     """The configuration and ScanOptions of the shared scan options."""
     from cachelint.loaders.terraform.parsecache import default_dir
     from cachelint.scan import ScanOptions
@@ -350,7 +350,7 @@ def _path_filter(config, opts: dict):
 def _run(**opts):
     from cachelint.scan import run_scan
 
-    config, options = _options(**opts)
+    config, options = options_from(**opts)
     report = run_scan(options)
     stdin = click.get_current_context().meta.get("cachelint.stdin")
     return config, stdin.restore(report) if stdin else report
@@ -378,7 +378,7 @@ def _outputs(formats: tuple[str, ...], files: tuple[str, ...]) -> list[tuple[str
 
 @cli.command(short_help="Scan code, templates, snapshots or live accounts for caching "
                         "anti-patterns.")
-@_scan_options
+@scan_options
 @click.option("--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
               help=f"Output format, repeatable: {', '.join(FORMATS)} (default: text).")
 @click.option("--output-file", "-o", "output_files", multiple=True, type=click.Path(dir_okay=False),
@@ -443,7 +443,7 @@ def scan(ctx: click.Context, formats, output_files, fail_on, exit_zero, baseline
     if fix_:
         from cachelint.fix.command import fix_then_report
 
-        config, report = fix_then_report(_options(**opts))
+        config, report = fix_then_report(options_from(**opts))
     else:
         config, report = _run(**opts)
     if save_snapshot and report.snapshot is not None:
@@ -563,7 +563,7 @@ def baseline() -> None:
 
 
 @baseline.command("create")
-@_scan_options
+@scan_options
 @click.option("--output-file", "-o", "output", default=".cachelint-baseline.json",
               show_default=True, type=click.Path(dir_okay=False), help="Baseline file to write.")
 def baseline_create(output, **opts) -> None:
@@ -628,7 +628,7 @@ def generate(ctx: click.Context, layer, name, out, from_scan, ttl, cache_size, c
 
 @cli.command(short_help="The cache layer each workload should use, why, and the command "
                         "that writes it.")
-@_scan_options
+@scan_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 def recommend(fmt, **opts) -> None:
@@ -638,7 +638,7 @@ def recommend(fmt, **opts) -> None:
     from cachelint import recommend as rec
     from cachelint.scan import build_inventory
 
-    config, options = _options(**opts)
+    config, options = options_from(**opts)
     found = rec.recommend(build_inventory(options).inventory, config)
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in found], indent=2))

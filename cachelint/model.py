@@ -21,6 +21,9 @@ CLOUDFRONT_LEGACY_DEFAULT_TTL = 86400
 CLOUDFRONT_LEGACY_MAX_TTL = 31536000
 CLOUDFRONT_DEFAULT_ALLOWED_METHODS = ("GET", "HEAD")  # a behaviour's AllowedMethods unset
 DAX_DEFAULT_TTL_MILLIS = 300000
+# The DAX parameters that set a cluster's TTLs: model field -> parameter name.
+DAX_TTL_PARAMETERS = {"record_ttl_millis": "record-ttl-millis",
+                      "query_ttl_millis": "query-ttl-millis"}
 # The maxmemory-policy of ElastiCache's default Redis OSS/Valkey parameter groups (fact 12).
 DEFAULT_MAXMEMORY_POLICY = "volatile-lru"
 NON_IDEMPOTENT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -17,7 +17,8 @@ from cachelint.loaders.cloudformation import load_cloudformation
 from cachelint.loaders.terraform import load_terraform
 from cachelint.model import (
     ApiMethod, ApiMethodSettings, ApiStage, CacheBehavior, CacheCluster, CacheParameterGroup,
-    CachePolicy, DaxCluster, DaxParameterGroup, DynamoTable, Inventory, Resource, SourceKind,
+    CachePolicy, CloudFrontOrigin, DaxCluster, DaxParameterGroup, DynamoTable, Inventory,
+    Resource, SourceKind,
 )
 from cachelint.values import UNKNOWN
 
@@ -34,6 +35,10 @@ NOT_COMPARED = {
     # References in each source's own names: an address, a logical id, an id or ARN.
     (ApiStage, "api"): "reference", (ApiMethodSettings, "api"): "reference",
     (ApiMethod, "api"): "reference", (CacheBehavior, "distribution"): "reference",
+    # An origin's domain names a resource (an address, a GetAtt) or is the live domain name.
+    (CloudFrontOrigin, "domain"): "reference", (CloudFrontOrigin, "references"): "reference",
+    (CacheBehavior, "ttls_written"): "the live API reports a legacy behaviour's three TTLs "
+                                     "whether or not anyone wrote them",
 }
 # The snapshot's method settings leave out requireAuthorizationForCacheControl and its strategy,
 # which a live stage always reports: CloudFormation's MethodSetting cannot say them, so the
@@ -117,10 +122,21 @@ def test_the_drift_files_exercise_the_derived_facts(inventories):
     method = by_name(inv, ApiMethod)[("prod", "GET /products")]
     assert method.caching_enabled is True and method.ttl == 300  # from the "*/*" entry
     assert method.authorizer_identity_sources == ("method.request.header.Authorization",)
+    root = by_name(inv, ApiMethod)[("prod", "GET /")]  # on the root resource, no authorizer
+    assert (root.authorization, root.authorizer_identity_sources) == ("NONE", ())
     behaviours = by_name(inv, CacheBehavior)
     assert behaviours["*"].policy.name == "pages" and behaviours["*"].default_ttl == 300
     assert behaviours["/api/*"].headers.items == ("Authorization",)
     assert behaviours["/api/*"].origin.kind == "custom"
+    assert behaviours["/media/*"].origin.kind == "s3"  # named by reference in Terraform
+    assert behaviours["/media/*"].policy.name == "Managed-CachingOptimized"
+    legacy = behaviours["/legacy/*"]  # ForwardedValues, no TTLs: CloudFront's defaults
+    assert (legacy.min_ttl, legacy.default_ttl, legacy.max_ttl) == (0, 86400, 31536000)
+    assert legacy.query_strings.behavior == "none"
+    origins = {b.origin.id: b.origin.domain for b in behaviours.values()}
+    terraform = {b.origin.id: b.origin.domain
+                 for b in by_name(inventories[SourceKind.TERRAFORM], CacheBehavior).values()}
+    assert origins["api"] == terraform["api"] == "backend.example.com"  # literal domains agree
 
 
 def _declared_terraform(tmp_path, text: str) -> list[Resource]:
@@ -185,3 +201,95 @@ Resources:
     cfn = load_cloudformation([str(template)]).resources
     assert {r.name: r.at_rest_encryption for r in tf} == {"v": True, "r": False}
     assert {r.name: r.at_rest_encryption for r in cfn} == {"v": UNKNOWN, "r": False}
+
+
+def test_an_origin_named_by_reference_has_the_same_kind_in_both_sources(tmp_path):
+    """The origin kind of a domain that names a resource is one table (linking/cloudfront.py
+    ORIGIN_TYPES): a bucket's website endpoint is a custom origin, a load balancer an elb, in
+    Terraform and CloudFormation alike (CloudFormation used to say unknown for the first)."""
+    origins = {"site": ("aws_s3_bucket_website_configuration.site.website_endpoint",
+                        "!GetAtt Site.WebsiteURL"),
+               "lb": ("aws_lb.lb.dns_name", "!GetAtt Lb.DNSName"),
+               "bucket": ("aws_s3_bucket.site.bucket_regional_domain_name",
+                          "!GetAtt Site.RegionalDomainName")}
+    (tmp_path / "tf").mkdir()
+    tf = _declared_terraform(tmp_path / "tf", '''
+resource "aws_s3_bucket" "site" { bucket = "site" }
+resource "aws_s3_bucket_website_configuration" "site" { bucket = aws_s3_bucket.site.id }
+resource "aws_lb" "lb" { name = "lb" }
+resource "aws_cloudfront_distribution" "d" {
+  enabled = true
+''' + "".join(f'''  origin {{
+    origin_id   = "{name}"
+    domain_name = {tf}
+  }}
+''' for name, (tf, _) in origins.items()) + "".join(f'''  ordered_cache_behavior {{
+    path_pattern     = "/{name}/*"
+    target_origin_id = "{name}"
+  }}
+''' for name in origins) + '''  default_cache_behavior {
+    target_origin_id = "site"
+  }
+}
+''')
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  Site: {Type: AWS::S3::Bucket}
+  Lb: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer}
+  D:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+''' + "".join(f'''          - Id: {name}
+            DomainName: {cfn}
+''' for name, (_, cfn) in origins.items()) + '''        DefaultCacheBehavior: {TargetOriginId: site}
+        CacheBehaviors:
+''' + "".join(f'''          - {{PathPattern: /{name}/*, TargetOriginId: {name}}}
+''' for name in origins))
+    cfn = load_cloudformation([str(template)]).resources
+
+    def kinds(resources):
+        return {r.origin.id: r.origin.kind for r in resources
+                if isinstance(r, CacheBehavior) and r.path_pattern != "*"}
+    want = {"site": "custom", "lb": "elb", "bucket": "s3"}
+    assert kinds(tf) == want
+    assert kinds(cfn) == want
+
+
+def test_task_containers_are_the_same_functions_in_both_sources(tmp_path):
+    """An ECS task definition's containers become one Function each, with its environment,
+    in Terraform and CloudFormation alike (linking/compute.py task_containers); a container
+    without a name is named by its place."""
+    from cachelint.model import Function
+
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text('''
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  container_definitions = jsonencode([
+    { name = "web", image = "web", environment = [{ name = "CACHE_HOST", value = "cache" }] },
+    { image = "sidecar" },
+  ])
+}
+''')
+    tf = load_terraform([str(tmp_path / "tf")], code_env=frozenset({"CACHE_HOST"}))
+    template = tmp_path / "template.yaml"
+    template.write_text('''
+Resources:
+  App:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: web, Image: web, Environment: [{Name: CACHE_HOST, Value: cache}]}
+        - {Image: sidecar}
+''')
+    cfn = load_cloudformation([str(template)], code=True)
+
+    def functions(inv):
+        return [(f.name, f.environment) for f in inv.of(Function)]
+    assert functions(tf) == [("web", {"CACHE_HOST": "cache"}),
+                             ("aws_ecs_task_definition.app container 1", {})]
+    assert functions(cfn) == [("web", {"CACHE_HOST": "cache"}), ("App[1]", {})]

@@ -16,6 +16,7 @@ from typing import Any
 from cachelint.aws import evidence
 from cachelint.aws.reader import Reader, failure  # noqa: F401  (failure: for callers)
 from cachelint.aws.session import ClientSettings
+from cachelint.model import DAX_TTL_PARAMETERS
 
 SCAN_TAGS = ("cachelint:hot", "cachelint:consistency")
 
@@ -68,10 +69,11 @@ def _items(data: Any) -> list:
     return list(data.get("Items") or []) if isinstance(data, dict) else []
 
 
-def _tags(tags: Any) -> dict:
-    """Only cachelint's own tags: other tags may hold anything."""
+def own_tags(tags: Any, key: str = "Key", value: str = "Value") -> dict:
+    """Only cachelint's own tags: other tags may hold anything. ``tags`` is a map or a list of
+    ``{Key, Value}`` (AWS Config: ``{key, value}``, with ``key``/``value`` named so)."""
     if isinstance(tags, list):
-        tags = {t.get("Key"): t.get("Value") for t in tags if isinstance(t, dict)}
+        tags = {t.get(key): t.get(value) for t in tags if isinstance(t, dict)}
     if not isinstance(tags, dict):
         return {}
     return {k: v for k, v in tags.items() if k in SCAN_TAGS}
@@ -84,14 +86,14 @@ def read_apigateway(r: Reader) -> dict:
     out: dict[str, Any] = {"rest_apis": [], "http_apis": []}
     for api in r.pages("apigateway", "get_rest_apis", "items") or []:
         api_id = api.get("id")
-        entry: dict[str, Any] = {**_pick(api, "id", "name"), "tags": _tags(api.get("tags")),
+        entry: dict[str, Any] = {**_pick(api, "id", "name"), "tags": own_tags(api.get("tags")),
                                  "stages": [], "resources": [], "authorizers": []}
         stages = r.call("apigateway", "get_stages", restApiId=api_id)
         for stage in (stages or {}).get("item") or []:
             entry["stages"].append({
                 **_pick(stage, "stageName", "cacheClusterEnabled", "cacheClusterSize",
                         "cacheClusterStatus", "methodSettings"),
-                "tags": _tags(stage.get("tags"))})
+                "tags": own_tags(stage.get("tags"))})
         for res in r.pages("apigateway", "get_resources", "items", restApiId=api_id,
                            embed=["methods"]) or []:
             methods = {}
@@ -117,7 +119,7 @@ def read_apigateway(r: Reader) -> dict:
         # Stages say where detailed (per-route) metrics are on: per-route request counts.
         stages = r.pages("apigatewayv2", "get_stages", "Items", ApiId=api.get("ApiId")) or []
         out["http_apis"].append({**_pick(api, "ApiId", "Name", "ProtocolType", "ApiEndpoint"),
-                                 "Tags": _tags(api.get("Tags")),
+                                 "Tags": own_tags(api.get("Tags")),
                                  "Routes": [rt.get("RouteKey") for rt in routes],
                                  "Stages": [{
                                      "StageName": st.get("StageName"),
@@ -164,7 +166,7 @@ def read_elasticache(r: Reader) -> dict:
     return out
 
 
-_DAX_PARAMETERS = ("record-ttl-millis", "query-ttl-millis")
+_DAX_PARAMETERS = tuple(DAX_TTL_PARAMETERS.values())
 
 
 def read_dax(r: Reader, roles: Callable[[str], dict]) -> dict:
@@ -317,13 +319,13 @@ def read_tags(r: Reader) -> dict[str, dict] | None:
         return None  # not read: nothing is declared by tag (a declaration only adds findings)
     out = {}
     for mapping in found:
-        tags = _tags(mapping.get("Tags"))
+        tags = own_tags(mapping.get("Tags"))
         if tags and isinstance(mapping.get("ResourceARN"), str):
             out[mapping["ResourceARN"]] = tags
     return out
 
 
-def _attach_tags(data: dict, tags: dict[str, dict]) -> None:
+def attach_tags(data: dict, tags: dict[str, dict]) -> None:
     """``Tags`` on each resource that has cachelint tags (the snapshot is unchanged otherwise)."""
     ec, dax, ddb = data["elasticache"], data["dax"], data["dynamodb"]
     for entry, arn in ([(x, x.get("ARN")) for x in ec["replication_groups"]
@@ -349,7 +351,7 @@ def read_region(r: Reader) -> dict:
             or data["dax"]["clusters"] or data["dynamodb"]["tables"]:
         tags = read_tags(r)  # only where there is something to tag
         if tags:
-            _attach_tags(data, tags)
+            attach_tags(data, tags)
     return data
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from cachelint.aws import AwsSetupError
 from cachelint.aws.collect import (
-    SCAN_TAGS, _attach_tags, distribution, read_apigateway, read_cloudfront_policies, read_dax,
+    attach_tags, distribution, own_tags, read_apigateway, read_cloudfront_policies, read_dax,
     read_elasticache, read_role_tables, read_tags, table,
 )
 from cachelint.aws.reader import Reader
@@ -134,12 +134,7 @@ def api_names(value: Any) -> Any:
 def config_tags(ci: dict) -> dict:
     """cachelint's own tags of a configuration item (``[{key, value, tag}]`` in query results,
     a map in configuration items)."""
-    tags = ci.get("tags")
-    if isinstance(tags, list):
-        tags = {t.get("key"): t.get("value") for t in tags if isinstance(t, dict)}
-    if not isinstance(tags, dict):
-        return {}
-    return {k: v for k, v in tags.items() if k in SCAN_TAGS}
+    return own_tags(ci.get("tags"), "key", "value")
 
 
 def config_distribution(ci: dict) -> dict:
@@ -182,7 +177,7 @@ def read_region(r: Reader, inv: Inventory, account: str, region: str) -> dict:
         # ElastiCache and DAX tags are not in Config's reach: one tagging call, as an API scan.
         tags = read_tags(r)
         if tags:
-            _attach_tags(data, tags)
+            attach_tags(data, tags)
     return data
 
 

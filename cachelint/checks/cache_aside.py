@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cachelint.catalogue import Severity
-from cachelint.checks.code import _key, links, no_expiry
+from cachelint.checks.code import key_argument, links, no_expiry
 from cachelint.code import clients
 from cachelint.code.linking import CodeSite
 from cachelint.code.model import Call, CodeFile
@@ -90,9 +90,9 @@ def stampede_prone(ctx: Context) -> Iterator[Hit]:
             if s.method in ("set", "Set", "SET") and no_expiry(file, s, binding.library):
                 continue  # no expiry at all: CL601's finding, not a synchronised expiry
             calls = _scope_calls(file, s.scope)
-            key = _key(s)
+            key = key_argument(s)
             gets = [g for g in calls if g.method in _GETS and g.line < s.line
-                    and _client(file, g) == kind and _key(g) == key]
+                    and _client(file, g) == kind and key_argument(g) == key]
             if not gets or key is None:
                 continue
             load = _source_read_between(file, s.scope, gets[-1].line, s.line)

@@ -92,11 +92,12 @@ def _reads_in_scope(file: CodeFile, call: Call, kind: str) -> bool:
 
 
 def _expired_later(file: CodeFile, call: Call) -> bool:
-    key = _key(call)
-    return any(o.method in _EXPIRES and _key(o) == key for o in file.calls)
+    key = key_argument(call)
+    return any(o.method in _EXPIRES and key_argument(o) == key for o in file.calls)
 
 
-def _key(call: Call) -> str | None:
+def key_argument(call: Call) -> tuple[str, str] | None:
+    """The key a cache call names: its first argument (after a Go `ctx`), as (kind, text)."""
     args = call.args[1:] if call.args and call.args[0].text in ("ctx", "context") else call.args
     return (args[0].kind, args[0].text) if args else None
 

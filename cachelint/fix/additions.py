@@ -13,7 +13,9 @@ from cachelint.fix.document import DocumentError, Edit
 from cachelint.fix.hcldoc import Raw
 from cachelint.fix.yamldoc import YamlDocument
 from cachelint.fix.plan import Change, FixContext, Refusal, source_kind
-from cachelint.model import DAX_DEFAULT_TTL_MILLIS, ApiMethod, DaxCluster, DaxParameterGroup
+from cachelint.model import (
+    DAX_DEFAULT_TTL_MILLIS, DAX_TTL_PARAMETERS, ApiMethod, DaxCluster, DaxParameterGroup,
+)
 from cachelint.loaders.cloudformation.template import end_line
 
 
@@ -295,7 +297,7 @@ _TF_GROUP = '''resource "aws_dax_parameter_group" "{name}" {{
 '''
 
 
-_PARAMS = {"record_ttl_millis": "record-ttl-millis", "query_ttl_millis": "query-ttl-millis"}
+_PARAMS = DAX_TTL_PARAMETERS
 
 
 def add_dax_parameter_group(cluster: DaxCluster, ctx: FixContext, change: Change) -> None:

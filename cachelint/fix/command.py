@@ -7,7 +7,7 @@ import sys
 import click
 
 from cachelint.catalogue import Severity
-from cachelint.cli import EXIT_FINDINGS, EXIT_OK, _options, _scan_options
+from cachelint.cli import EXIT_FINDINGS, EXIT_OK, options_from, scan_options
 from cachelint.usage import Command
 
 
@@ -22,7 +22,7 @@ def _describe(outcome) -> str:
 
 
 @click.command("fix", cls=Command)
-@_scan_options
+@scan_options
 @click.option("--diff", is_flag=True,
               help="Print the fixes as a unified diff and write nothing; exit 1 if there is "
                    "something to fix.")
@@ -45,7 +45,7 @@ def fix(ctx: click.Context, diff, unsafe, ttl, fail_on, **opts) -> None:
     2 usage or setup error."""
     from cachelint.fix.apply import FixOptions, run_fix
 
-    config, options = _options(**opts)
+    config, options = options_from(**opts)
     result = run_fix(options, FixOptions(unsafe=unsafe, diff=diff, ttl=ttl))
     for error in result.errors:
         click.echo(f"cachelint: {error}", err=True)

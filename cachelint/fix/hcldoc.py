@@ -15,7 +15,7 @@ from lark.exceptions import LarkError
 from cachelint.fix.document import (
     NOT_LITERAL, Assignment, Container, Document, DocumentError, Edit, Text,
 )
-from cachelint.loaders.terraform.hcl import _expr as to_expr
+from cachelint.loaders.terraform.hcl import expression as to_expr
 from cachelint.loaders.terraform.syntax import GetAttr, Lit, Name, ObjectExpr, Template, TupleExpr
 
 _TRAILING_BLANKS = re.compile(r"[ \t]+$", re.M)

@@ -4,18 +4,28 @@ stage-wide settings flowing to methods, orphaned entries and cache keys from the
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
 from cachelint.consistency import Integration, strong_read_evidence
 from cachelint.model import ApiMethod, ApiMethodSettings, ApiStage, Resource, Source
-from cachelint.values import UNKNOWN, is_known, ref_key
+from cachelint.values import UNKNOWN, Symbol, as_bool, is_known, ref_key
 
-DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
+DEFAULT_HEADER = "Authorization"  # an authorizer's identity header where none is named
+DEFAULT_IDENTITY_SOURCE = f"method.request.header.{DEFAULT_HEADER}"
 
 
 # --- API Gateway ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclaredAuthorizer:
+    """A REST API authorizer (``AWS::ApiGateway::Authorizer``) as its source declares it."""
+
+    type: Any = None  # TOKEN, REQUEST or COGNITO_USER_POOLS
+    identity_source: Any = None  # None where it is not written
 
 
 @dataclass(frozen=True)
@@ -26,8 +36,11 @@ class MethodSpec:
     api: str
     http_method: Any
     resource_path: Any
-    authorization: Any = "NONE"
-    identity_sources: tuple = ()
+    authorization: Any = "NONE"  # None: not written (API Gateway's default, NONE)
+    # The request values that identify the caller: None to derive them from
+    # ``authorization`` and ``authorizer`` (the authorizer the method names, if any).
+    identity_sources: tuple | None = None
+    authorizer: DeclaredAuthorizer | None = None
     cache_key_parameters: Any = ()
     # The integration's request parameters (integration parameter -> mapping source) as read:
     # None when none are written, UNKNOWN when they could not be read.
@@ -43,6 +56,21 @@ def api_key(value: Any) -> str:
 
 
 ROOT: Any = object()  # a resource's parent: the API's root resource
+
+
+def resource_node(ref: Any, root_attribute: str) -> Any:
+    """What a ``parent_id``/``resource_id`` names: :data:`ROOT` (the API's root resource
+    attribute), another resource's key, or UNKNOWN."""
+    if isinstance(ref, Symbol):
+        return ROOT if ref.attribute == root_attribute else ref.address
+    return UNKNOWN
+
+
+def method_resource_path(node: Any, paths: dict[str, Any]) -> Any:
+    """The path of the resource a method is on (:func:`resource_node`): ``/`` for the root."""
+    if node is ROOT:
+        return "/"
+    return paths.get(node, UNKNOWN) if isinstance(node, str) else UNKNOWN
 
 
 def resource_paths(nodes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
@@ -278,7 +306,7 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             source=src, api=spec.api, stage=stage.name, http_method=spec.http_method,
             resource_path=spec.resource_path,
             authorization=spec.authorization if spec.authorization is not None else "NONE",
-            authorizer_identity_sources=spec.identity_sources,
+            authorizer_identity_sources=_identity(spec),
             cache_key_parameters=spec.cache_key_parameters,
             body_key_parameters=body_key_parameters(spec.cache_key_parameters,
                                                     spec.integration_parameters),
@@ -287,6 +315,19 @@ def _per_stage(spec: MethodSpec, stages: list[ApiStage],
             caching_enabled=caching,
             ttl=entry.ttl if entry else None, settings=entry))
     return out
+
+
+def _identity(spec: MethodSpec) -> tuple:
+    if spec.identity_sources is not None:
+        return spec.identity_sources
+    az = spec.authorizer
+    return identity_sources(spec.authorization, az.type if az else None,
+                            az.identity_source if az else None, has_authorizer=az is not None)
+
+
+def header_source(header: str) -> str:
+    """A request header as an identity source."""
+    return f"method.request.header.{header}"
 
 
 def identity_sources(authorization: Any, authorizer_type: Any = None,
@@ -302,6 +343,74 @@ def identity_sources(authorization: Any, authorizer_type: Any = None,
                                                                      "CUSTOM"):
         return (DEFAULT_IDENTITY_SOURCE,)
     return ()
+
+
+def sam_authorizer(name: Any, api_auth: Any) -> tuple[Any, tuple]:
+    """A SAM authorizer by name (``Auth.Authorizers`` of the API's ``Auth``, or AWS_IAM/NONE)
+    -> (authorization, identity sources), as the SAM transform makes it."""
+    if name is UNKNOWN:
+        return UNKNOWN, ()
+    if name in (None, "NONE"):
+        return "NONE", ()
+    if name == "AWS_IAM":
+        return "AWS_IAM", ()
+    defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
+    definition = defs.get(name) if isinstance(defs, dict) else None
+    if not isinstance(definition, dict):
+        return UNKNOWN, ()
+    auth = "COGNITO_USER_POOLS" if definition.get("UserPoolArn") is not None else "CUSTOM"
+    identity = definition.get("Identity") if isinstance(definition.get("Identity"), dict) \
+        else {}
+    if auth == "CUSTOM" and definition.get("FunctionPayloadType") == "REQUEST":
+        sources = [header_source(h) for h in identity.get("Headers") or []] + \
+            [f"method.request.querystring.{q}" for q in identity.get("QueryStrings") or []]
+        return auth, tuple(s for s in sources if "UNKNOWN" not in s)
+    header = identity.get("Header", DEFAULT_HEADER)
+    return auth, (header_source(header),) if isinstance(header, str) else ()
+
+
+def sam_preflight(specs: list[MethodSpec], api_auth: Any, source: Callable[[str], Source]
+                  ) -> list[MethodSpec]:
+    """With ``Cors``, SAM adds an OPTIONS method to every path that has none, with the default
+    authorizer unless ``AddDefaultAuthorizerToCorsPreflight`` is false (``source``: where
+    the added method of a path is declared)."""
+    have = {(s.resource_path, s.http_method) for s in specs}
+    name = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, dict) else None
+    if isinstance(api_auth, dict) and as_bool(
+            api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
+        name = None
+    auth, identity = sam_authorizer(name, api_auth)
+    out = list(specs)
+    for path in dict.fromkeys(s.resource_path for s in specs):
+        if (path, "OPTIONS") not in have and isinstance(path, str):
+            out.append(MethodSpec(source=source(path), api=specs[0].api, http_method="OPTIONS",
+                                  resource_path=path, authorization=auth,
+                                  identity_sources=identity))
+    return out
+
+
+def merge_sam_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[MethodSpec]:
+    """SAM adds each function event to the API's OpenAPI document: a path and method written
+    in both is one method, with the event's cache key parameters added to the document's."""
+    by_route = {(str(s.resource_path).rstrip("/"), s.http_method): i
+                for i, s in enumerate(specs)}
+    out = list(specs)
+    for ev in events:
+        i = by_route.get((str(ev.resource_path).rstrip("/"), ev.http_method))
+        if i is None:
+            out.append(ev)
+            continue
+        own, added = out[i].cache_key_parameters, ev.cache_key_parameters
+        if isinstance(own, tuple) and isinstance(added, tuple):
+            out[i] = replace(out[i], cache_key_parameters=own + tuple(
+                k for k in added if k not in own))
+    return out
+
+
+def sam_authorizers(api_auth: dict) -> dict[str, tuple[Any, tuple]]:
+    defs = api_auth.get("Authorizers")
+    names = list(defs) if isinstance(defs, dict) else []
+    return {name: sam_authorizer(name, api_auth) for name in [*names, "AWS_IAM", "NONE"]}
 
 
 def _scheme_auth(scheme: Any) -> tuple[Any, tuple] | None:
@@ -320,10 +429,23 @@ def _scheme_auth(scheme: Any) -> tuple[Any, tuple] | None:
         auth = "COGNITO_USER_POOLS" if "cognito_user_pools" in (az_type, auth_type) else "CUSTOM"
         source = scheme.identity_source
         if source is None and isinstance(scheme.header, str):
-            source = f"method.request.header.{scheme.header}"
+            source = header_source(scheme.header)
         kind = "REQUEST" if az_type == "request" else "TOKEN"
         return auth, identity_sources(auth, kind, source, has_authorizer=True)
     return None
+
+
+def body_methods(doc: Any, api: str, source: Source, complete: set[str],
+                 directives: list) -> list[MethodSpec]:
+    """The methods of a REST API's OpenAPI body (a Document, or None where the API has none):
+    the API is complete (``complete``) where it has none or its body was read whole; the
+    body's suppression comments go to ``directives``."""
+    if doc is None or doc.complete:
+        complete.add(api)
+    if doc is None:
+        return []
+    directives.extend(d for d in doc.directives if d not in directives)
+    return openapi_specs(doc, api, source)
 
 
 def openapi_specs(doc: Any, api: str, source: Source, sam_authorizers: dict | None = None,

@@ -17,6 +17,13 @@ from cachelint.values import UNKNOWN, Symbol
 # --- CloudFront ----------------------------------------------------------------------------------
 
 
+def key_set(behavior: Any, items: Any) -> KeySet:
+    """A policy's headers, cookies or query strings config as written: a behaviour left out is
+    ``none``; names that cannot be read are none."""
+    return KeySet("none" if behavior in (None, "") else behavior,
+                  tuple(items) if isinstance(items, (list, tuple)) else ())
+
+
 def cache_policy(*, source: Source, name: Any, min_ttl: Any, default_ttl: Any, max_ttl: Any,
                  headers: KeySet, cookies: KeySet, query_strings: KeySet) -> CachePolicy:
     """A custom cache policy; TTLs it leaves out (None) take CloudFront's defaults: 0 minimum,
@@ -86,10 +93,45 @@ def legacy_cache_key(headers: Any, cookie_forward: Any, cookie_names: Any, query
     return h, c, q
 
 
-def origin_kind(domain: Any, s3_config: bool, custom_config: bool, oac: Any) -> str:
-    """s3, apigateway, lambda-url, elb, custom or unknown, from what an origin declares."""
+# The origin kind of a domain that names a resource of the scan, by the resource's type in each
+# source (a type prefix). An S3 bucket's website endpoint is a custom origin.
+ORIGIN_TYPES = {
+    "s3": ("aws_s3_bucket", "AWS::S3::Bucket"),
+    "apigateway": ("aws_api_gateway_", "aws_apigatewayv2_", "AWS::ApiGateway::",
+                   "AWS::ApiGatewayV2::", "AWS::Serverless::Api", "AWS::Serverless::HttpApi"),
+    "lambda-url": ("aws_lambda_function_url", "AWS::Lambda::Url"),
+    "elb": ("aws_lb", "aws_alb", "aws_elb", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::ElasticLoadBalancing::LoadBalancer"),
+}
+
+
+def _of_type(type_: str, kind: str) -> bool:
+    prefixes = ORIGIN_TYPES[kind]
+    if kind in ("s3", "apigateway"):
+        return type_.startswith(prefixes)
+    return type_ in prefixes
+
+
+def origin_kind(domain: Any, s3_config: bool, custom_config: bool, oac: Any,
+                targets: tuple = (), text: Any = None) -> str:
+    """s3, apigateway, lambda-url, elb, custom or unknown, from what an origin declares: its
+    domain, the resources of the scan its domain names (``targets``: (type, attribute) pairs)
+    and the domain's text where only part of it is known (``text``)."""
     if s3_config:
         return "s3"
+    if not isinstance(domain, str) and (targets or isinstance(text, str)):
+        website = isinstance(text, str) and "website" in text.lower()
+        if any(_of_type(t, "s3") and "website" not in a.lower() and not website
+               for t, a in targets):
+            return "s3"
+        if any(_of_type(t, "apigateway") for t, _ in targets) or (
+                isinstance(text, str) and ".execute-api." in text):
+            return "apigateway"
+        for kind in ("lambda-url", "elb"):
+            if any(_of_type(t, kind) for t, _ in targets):
+                return kind
+        if targets:
+            return "custom"
     if isinstance(domain, str):
         d = domain.lower()
         if ".s3." in d or (d.endswith(".s3.amazonaws.com") and "website" not in d):
@@ -106,18 +148,43 @@ def origin_kind(domain: Any, s3_config: bool, custom_config: bool, oac: Any) -> 
     return "unknown"
 
 
+def resolve_policy(value: Any, source: Source, policies: dict) -> Any:
+    """The cache policy a behaviour's ``CachePolicyId`` names: None where none is set, one of
+    the scan's ``policies`` (by reference, logical id or id), a managed one, else UNKNOWN. A
+    value of ``policies`` may be a managed policy's name or id (a Terraform data source)."""
+    if value is None or value == "":
+        return None
+    key = value.address if isinstance(value, Symbol) else value
+    found = policies.get(key) if isinstance(key, str) else None
+    if isinstance(found, CachePolicy):
+        return found
+    name = found if found is not None else value
+    # Findings about a managed policy point at the behaviour's CachePolicyId.
+    at = replace(source, location=source.locate("cache_policy_id"), fields={})
+    return (managed_policy(name, at) if isinstance(name, str) else None) or UNKNOWN
+
+
 def cache_behavior(*, source: Source, distribution: str, path_pattern: Any,
-                   allowed_methods: Any, origin: Any, has_policy: Any, policy: Any,
-                   has_forwarded_values: Any, legacy_key: tuple[KeySet, KeySet, KeySet],
+                   allowed_methods: Any, origin: Any, policy_id: Any, policies: dict,
+                   has_forwarded_values: Any,
+                   legacy_key: tuple[KeySet, KeySet, KeySet] | None,
                    min_ttl: Any, default_ttl: Any, max_ttl: Any,
                    ttls_written: bool, functions: Any = (),
                    origin_request: Any = None) -> CacheBehavior:
     """A behaviour's effective key and TTLs: from its cache policy if it has one (custom or
-    managed), else from legacy ForwardedValues and TTLs with CloudFront's defaults.
-    ``min_ttl``/``default_ttl``/``max_ttl`` and ``allowed_methods`` are what the behaviour
-    itself writes (None: unset, so CloudFront's defaults apply)."""
+    managed, :func:`resolve_policy`), else from legacy ForwardedValues (``legacy_key``, None
+    where there are none) and TTLs with CloudFront's defaults. ``path_pattern`` (None: the
+    default behaviour, ``*``), ``min_ttl``/``default_ttl``/``max_ttl`` and
+    ``allowed_methods`` are what the behaviour itself writes (None: unset, so CloudFront's
+    defaults apply)."""
+    if path_pattern is None:
+        path_pattern = "*"
     if allowed_methods is None:
         allowed_methods = CLOUDFRONT_DEFAULT_ALLOWED_METHODS
+    has_policy: Any = UNKNOWN if policy_id is UNKNOWN else policy_id not in (None, "")
+    policy = resolve_policy(policy_id, source, policies) if has_policy is True else None
+    if legacy_key is None:
+        legacy_key = KeySet(), KeySet(), KeySet()
     # TTLs chosen above 0: a minimum above 0, or a default TTL other than CloudFront's own
     # 86400 (which the live API reports whether or not anyone wrote it).
     written = [t for t in (min_ttl, default_ttl) if t is not None]

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cachelint.model import (
-    CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup, DynamoTable, Resource, Source,
-    SourceKind,
+    DAX_TTL_PARAMETERS, CacheCluster, CacheParameterGroup, DaxCluster, DaxParameterGroup,
+    DynamoTable, Resource, Source, SourceKind,
 )
-from cachelint.values import UNKNOWN, Symbol
+from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str
 
 REPLICATION_GROUP, CLUSTER, SERVERLESS = "replication-group", "cluster", "serverless"
 DEFAULT_ENGINE = "redis"  # CreateReplicationGroup/CreateCacheCluster without an engine
@@ -55,6 +55,31 @@ class DeclaredCache:
     replication_group: Any = None  # a cluster that is a member of this group (name/reference)
     global_datastore: Any = None  # a secondary of this global datastore (inherits settings)
     labels: tuple = ()
+
+
+# The fields of a DeclaredCache a source writes, each with how its written value reads (None:
+# as it is, a reference or a name).
+CACHE_FIELDS = {"engine": as_str, "engine_version": as_str, "num_cache_clusters": as_int,
+                "num_node_groups": as_int, "replicas_per_node_group": as_int,
+                "num_cache_nodes": as_int, "automatic_failover": as_bool,
+                "at_rest_encryption": as_bool, "transit_encryption": as_bool,
+                "parameter_group": None, "replication_group": None, "global_datastore": None}
+# Likewise for a DeclaredDax (its encryption setting and role are read apart: they nest).
+DAX_FIELDS = {"replication_factor": as_int, "endpoint_encryption": as_str,
+              "parameter_group": None}
+
+
+def declared_fields(read: Any, names: dict[str, str], fields: dict | None = None
+                    ) -> dict[str, Any]:
+    """The fields of a declared record a source writes (``fields``: CACHE_FIELDS or
+    DAX_FIELDS): ``names`` maps each field its resource type can write to the source's own
+    name for it, ``read`` reads a value by that name."""
+    out = {}
+    for field_name, conv in (CACHE_FIELDS if fields is None else fields).items():
+        if field_name in names:
+            value = read(names[field_name])
+            out[field_name] = conv(value) if conv is not None else value
+    return out
 
 
 @dataclass(frozen=True)
@@ -265,7 +290,7 @@ def _table(t: DeclaredTable, replicas: list[DeclaredTableReplica]) -> DynamoTabl
 def _dax(x: DeclaredDax, groups: dict, tables: dict[str, DynamoTable]) -> DaxCluster:
     group = parameter_group_for(x.parameter_group, groups)
     fields, names = dict(x.source.fields), dict(x.source.names)
-    for name in ("record_ttl_millis", "query_ttl_millis"):
+    for name in DAX_TTL_PARAMETERS:
         # The TTLs are written in the parameter group, or (default group) nowhere: findings
         # about them point at the group's parameter, else at the cluster's group setting.
         if isinstance(group, DaxParameterGroup):

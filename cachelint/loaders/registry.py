@@ -1,8 +1,9 @@
 """The readers of every source, with the resource types each reads.
 
 A new source or a new layer is one reader module (its ``TYPES`` and ``map_resources``) and
-one line here; the loaders run the readers of their source from this table and the Terraform
-prefilter derives its relevant words from it (docs/architecture.md).
+one line here; the loaders (Terraform, CloudFormation, the account snapshot) run the readers of
+their source from this table and the Terraform prefilter derives its relevant words from it
+(docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ READERS: tuple[Reader, ...] = (
            code_only=True),
     Reader(SourceKind.CLOUDFORMATION, "compute", "cachelint.loaders.cloudformation.map_compute",
            code_only=True),
+    # The account snapshot (a live scan or account.json): each reads a region of an account
+    # (cachelint.aws.part.Part); TYPES are the types of what it makes.
+    Reader(SourceKind.AWS, "apigateway", "cachelint.aws.map_apigateway"),
+    Reader(SourceKind.AWS, "cloudfront", "cachelint.aws.map_cloudfront"),
+    Reader(SourceKind.AWS, "datastores", "cachelint.aws.map_datastores"),
 )
 
 

@@ -7,12 +7,12 @@ from typing import TextIO
 from cachelint.findings import Report
 from cachelint.reporters import OutputOptions
 from cachelint.reporters.source import column, frame
-from cachelint.reporters.text import _BOLD, _COLOURS, _DIM, _RESET, fix_text, summary
+from cachelint.reporters.text import BOLD, COLOURS, DIM, RESET, fix_text, summary
 
 
 def write(report: Report, out: TextIO, options: OutputOptions = OutputOptions()) -> None:
     def c(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if options.colour else text
+        return f"{code}{text}{RESET}" if options.colour else text
 
     groups: dict[str, list] = {}
     for f in report.findings:
@@ -25,20 +25,20 @@ def write(report: Report, out: TextIO, options: OutputOptions = OutputOptions())
     for e in report.unreported_errors:
         errors.setdefault(e.path, []).append(e.message)
     for key in sorted(set(groups) | set(errors)):
-        out.write(c(_BOLD, f"{key}:") + "\n")
+        out.write(c(BOLD, f"{key}:") + "\n")
         for message in errors.get(key, []):
             out.write(f"  error: {message}\n")
         for f in groups.get(key, []):
             loc = f.location
             at = f"{loc.path} " if loc.is_resource else \
                 f"{loc.start_line}:{column(loc)} ".ljust(8)
-            out.write(f"  {at}{c(_COLOURS[f.severity], f.rule.id)} "
+            out.write(f"  {at}{c(COLOURS[f.severity], f.rule.id)} "
                       f"[{f.severity.label}] {f.message}\n")
             if options.show_source:
-                out.writelines(c(_DIM, line) + "\n" for line in frame(loc, "    "))
+                out.writelines(c(DIM, line) + "\n" for line in frame(loc, "    "))
             if not options.quiet:
-                out.write(c(_DIM, f"    fix: {fix_text(f.rule)}") + "\n")
+                out.write(c(DIM, f"    fix: {fix_text(f.rule)}") + "\n")
         out.write("\n")
     for warning in report.warnings:
-        out.write(f"{c(_BOLD, 'warning')}: {warning}\n")
-    out.write(c(_BOLD, summary(report)) + "\n")
+        out.write(f"{c(BOLD, 'warning')}: {warning}\n")
+    out.write(c(BOLD, summary(report)) + "\n")

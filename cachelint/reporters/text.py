@@ -10,9 +10,9 @@ from cachelint.model import Location
 from cachelint.reporters import OutputOptions
 from cachelint.reporters.source import frame
 
-_COLOURS = {Severity.CRITICAL: "\033[1;31m", Severity.HIGH: "\033[31m",
-            Severity.MEDIUM: "\033[33m", Severity.LOW: "\033[36m", Severity.INFO: "\033[2m"}
-_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+COLOURS = {Severity.CRITICAL: "\033[1;31m", Severity.HIGH: "\033[31m",
+           Severity.MEDIUM: "\033[33m", Severity.LOW: "\033[36m", Severity.INFO: "\033[2m"}
+BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def _first_sentence(text: str) -> str:
@@ -56,34 +56,34 @@ def render(report: Report, out: TextIO, options: OutputOptions) -> None:
 def write(report: Report, out: TextIO, colour: bool = False, quiet: bool = False,
           show_source: bool = False) -> None:
     def c(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if colour else text
+        return f"{code}{text}{RESET}" if colour else text
 
     for f in report.findings:
         sev = f.severity
         loc = where(f.location)
-        out.write(f"{c(_BOLD, loc)} {c(_COLOURS[sev], f.rule.id)} {f.rule.name} "
-                  f"[{c(_COLOURS[sev], sev.label)}, {f.rule.category.value}]\n")
+        out.write(f"{c(BOLD, loc)} {c(COLOURS[sev], f.rule.id)} {f.rule.name} "
+                  f"[{c(COLOURS[sev], sev.label)}, {f.rule.category.value}]\n")
         out.write(f"  {f.message}\n")
         if show_source:
             for line in frame(f.location, "    "):
-                out.write(c(_DIM, line) + "\n")
+                out.write(c(DIM, line) + "\n")
         if not quiet:
-            out.write(c(_DIM, f"  fix: {fix_text(f.rule)}") + "\n")
+            out.write(c(DIM, f"  fix: {fix_text(f.rule)}") + "\n")
             for line in f.fix_hint.splitlines():
-                out.write(c(_DIM, f"       {line}".rstrip()) + "\n")
+                out.write(c(DIM, f"       {line}".rstrip()) + "\n")
             roots = f.all_roots
             via = f" (evaluated from {', '.join(roots)})" if roots and (
                 f.address.startswith("module.") or len(roots) > 1) else ""
-            out.write(c(_DIM, f"  resource: {f.address}{via}") + "\n")
+            out.write(c(DIM, f"  resource: {f.address}{via}") + "\n")
     for e in report.unreported_errors:
-        out.write(f"{c(_BOLD, e.path)}: error: {e.message}\n")
+        out.write(f"{c(BOLD, e.path)}: error: {e.message}\n")
     for warning in report.warnings:
-        out.write(f"{c(_BOLD, 'warning')}: {warning}\n")
+        out.write(f"{c(BOLD, 'warning')}: {warning}\n")
     if not quiet:
         for note in report.notes:
-            out.write(c(_DIM, f"note: {note}") + "\n")
+            out.write(c(DIM, f"note: {note}") + "\n")
     out.write(("\n" if report.findings or report.errors else "")
-              + c(_BOLD, summary(report)) + "\n")
+              + c(BOLD, summary(report)) + "\n")
 
 
 def summary(report: Report) -> str:

@@ -7,13 +7,13 @@ requires authorization to invalidate, so its absence is not a finding (the field
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from cachelint.consistency import Integration
 from cachelint.linking.apigateway import (
-    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
-    resource_paths,
+    DeclaredAuthorizer, MethodSpec, api_key, body_methods, link_api, method_path_parts,
+    merge_sam_events, method_resource_path, openapi_specs, resource_node, resource_paths,
+    sam_authorizer, sam_authorizers, sam_preflight,
 )
 from cachelint.loaders.cloudformation.definitions import definition
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
@@ -33,14 +33,10 @@ IMPLICIT_REST_API = "ServerlessRestApi"
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
 
 
-def map_resources(resources: list[CfnResource], notes: list | None = None,
-                  errors: list | None = None, directives: list | None = None
+def map_resources(resources: list[CfnResource], notes: list, errors: list, directives: list
                   ) -> list[Resource]:
     """``notes`` and ``errors`` receive what could not be read of OpenAPI definitions,
     ``directives`` the suppression comments of definition files."""
-    notes = notes if notes is not None else []
-    errors = errors if errors is not None else []
-    directives = directives if directives is not None else []
     stages: list[ApiStage] = []
     settings: list[ApiMethodSettings] = []
     for r in of_type(resources, "AWS::ApiGateway::Stage"):
@@ -58,12 +54,8 @@ def map_resources(resources: list[CfnResource], notes: list | None = None,
     complete: set[str] = set()
     methods = _methods(resources)
     for r in of_type(resources, "AWS::ApiGateway::RestApi"):
-        doc = definition(r, "Body", "BodyS3Location", notes, errors)
-        if doc is not None:
-            directives.extend(d for d in doc.directives if d not in directives)
-            methods += openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build())
-        if doc is None or doc.complete:
-            complete.add(r.logical_id)
+        methods += body_methods(definition(r, "Body", "BodyS3Location", notes, errors),
+                                r.logical_id, CfnSourceBuilder(r).build(), complete, directives)
     sam_stages, sam_settings, sam_methods, sam_complete = _sam(resources, notes, errors,
                                                                directives)
     stages += sam_stages
@@ -123,16 +115,14 @@ def _stage_wide(r: CfnResource, stage: ApiStage, desc: dict) -> list[ApiMethodSe
     return [_entry(r, stage, desc, f"{stage.source.address}.*/*", "*/*", "*")]
 
 
+_ROOT = "RootResourceId"  # the attribute of a RestApi that names its root resource
+
+
 def _resource_paths(resources: list[CfnResource]) -> dict[str, Any]:
     """API resource logical id -> full path ("/users/{id}")."""
-    return resource_paths({r.logical_id: (_parent(r.get("ParentId")), r.get("PathPart"))
+    return resource_paths({r.logical_id: (resource_node(r.get("ParentId"), _ROOT),
+                                          r.get("PathPart"))
                            for r in of_type(resources, "AWS::ApiGateway::Resource")})
-
-
-def _parent(value: Any) -> Any:
-    if isinstance(value, Symbol):
-        return ROOT if value.attribute == "RootResourceId" else value.address
-    return UNKNOWN
 
 
 def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
@@ -140,18 +130,11 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
     authorizers = {r.logical_id: r for r in of_type(resources, "AWS::ApiGateway::Authorizer")}
     out = []
     for r in of_type(resources, "AWS::ApiGateway::Method"):
-        rid = r.get("ResourceId")
-        if isinstance(rid, Symbol):
-            rpath = "/" if rid.attribute == "RootResourceId" else paths.get(rid.address, UNKNOWN)
-        else:
-            rpath = UNKNOWN
+        rpath = method_resource_path(resource_node(r.get("ResourceId"), _ROOT), paths)
         verb = as_str(r.get("HttpMethod"))
         auth = as_str(r.get("AuthorizationType"))  # unset: linking says NONE
         az_ref = r.get("AuthorizerId")
         az = authorizers.get(az_ref.address) if isinstance(az_ref, Symbol) else None
-        identity = identity_sources(auth, az.get("Type") if az else None,
-                                    az.get("IdentitySource") if az else None,
-                                    has_authorizer=az is not None)
         integ = r.props.get("Integration")
         src = CfnSourceBuilder(r)
         src.mark("authorization", r.props, "AuthorizationType")
@@ -170,7 +153,9 @@ def _methods(resources: list[CfnResource]) -> list[MethodSpec]:
         out.append(MethodSpec(source=src.build(), api=api_key(r.get("RestApiId")),
                               http_method=verb.upper() if isinstance(verb, str) else verb,
                               resource_path=rpath, authorization=auth,
-                              identity_sources=identity, cache_key_parameters=keys,
+                              authorizer=DeclaredAuthorizer(az.get("Type"),
+                                                            az.get("IdentitySource"))
+                              if az else None, cache_key_parameters=keys,
                               integration_parameters=integ_params, integration=integration))
     return out
 
@@ -299,11 +284,11 @@ def _sam(resources: list[CfnResource], notes: list, errors: list, directives: li
             continue
         auth = auth_by_api.get(r.logical_id)
         auth = auth if isinstance(auth, dict) else {}
-        sam_authorizers = _sam_authorizers(auth)
-        specs = openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build(), sam_authorizers,
+        specs = openapi_specs(doc, r.logical_id, CfnSourceBuilder(r).build(),
+                              sam_authorizers(auth),
                               auth.get("DefaultAuthorizer"),
                               as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight")))
-        methods += _preflight(_merge_events(specs, events), cors.get(r.logical_id),
+        methods += _preflight(merge_sam_events(specs, events), cors.get(r.logical_id),
                               auth_by_api.get(r.logical_id))
         if doc.complete:
             complete.add(r.logical_id)
@@ -316,72 +301,11 @@ def _sam(resources: list[CfnResource], notes: list, errors: list, directives: li
 
 def _preflight(specs: list[MethodSpec], api: CfnResource | None, api_auth: Any
                ) -> list[MethodSpec]:
-    """With ``Cors``, SAM adds an OPTIONS method to every path that has none, with the default
-    authorizer unless ``AddDefaultAuthorizerToCorsPreflight`` is false."""
+    """SAM's CORS preflight methods for an API with ``Cors`` (``api``; None without)."""
     if api is None:
         return specs
-    have = {(s.resource_path, s.http_method) for s in specs}
-    name = api_auth.get("DefaultAuthorizer") if isinstance(api_auth, dict) else None
-    if isinstance(api_auth, dict) and as_bool(
-            api_auth.get("AddDefaultAuthorizerToCorsPreflight")) is False:
-        name = None
-    auth, identity = _sam_authorizer(name, api_auth)
-    out = list(specs)
-    for path in dict.fromkeys(s.resource_path for s in specs):
-        if (path, "OPTIONS") not in have and isinstance(path, str):
-            src = CfnSourceBuilder(api, f"{api.logical_id}.Cors.{path}.OPTIONS").build()
-            out.append(MethodSpec(source=src, api=specs[0].api, http_method="OPTIONS",
-                                  resource_path=path, authorization=auth,
-                                  identity_sources=identity))
-    return out
-
-
-def _merge_events(specs: list[MethodSpec], events: list[MethodSpec]) -> list[MethodSpec]:
-    """SAM adds each function event to the API's OpenAPI document: a path and method written
-    in both is one method, with the event's cache key parameters added to the document's."""
-    by_route = {(str(s.resource_path).rstrip("/"), s.http_method): i
-                for i, s in enumerate(specs)}
-    out = list(specs)
-    for ev in events:
-        i = by_route.get((str(ev.resource_path).rstrip("/"), ev.http_method))
-        if i is None:
-            out.append(ev)
-            continue
-        own, added = out[i].cache_key_parameters, ev.cache_key_parameters
-        if isinstance(own, tuple) and isinstance(added, tuple):
-            out[i] = replace(out[i], cache_key_parameters=own + tuple(
-                k for k in added if k not in own))
-    return out
-
-
-def _sam_authorizer(name: Any, api_auth: Any) -> tuple[Any, tuple]:
-    """A SAM authorizer by name (``Auth.Authorizers``, or AWS_IAM/NONE) -> (authorization,
-    identity sources)."""
-    if name is UNKNOWN:
-        return UNKNOWN, ()
-    if name in (None, "NONE"):
-        return "NONE", ()
-    if name == "AWS_IAM":
-        return "AWS_IAM", ()
-    defs = api_auth.get("Authorizers") if isinstance(api_auth, dict) else None
-    definition = defs.get(name) if isinstance(defs, dict) else None
-    if not isinstance(definition, dict):
-        return UNKNOWN, ()
-    auth = "COGNITO_USER_POOLS" if definition.get("UserPoolArn") is not None else "CUSTOM"
-    identity = definition.get("Identity") if isinstance(definition.get("Identity"), dict) \
-        else {}
-    if auth == "CUSTOM" and definition.get("FunctionPayloadType") == "REQUEST":
-        sources = [f"method.request.header.{h}" for h in identity.get("Headers") or []] + \
-            [f"method.request.querystring.{q}" for q in identity.get("QueryStrings") or []]
-        return auth, tuple(s for s in sources if "UNKNOWN" not in s)
-    header = identity.get("Header", "Authorization")
-    return auth, (f"method.request.header.{header}",) if isinstance(header, str) else ()
-
-
-def _sam_authorizers(api_auth: dict) -> dict[str, tuple[Any, tuple]]:
-    defs = api_auth.get("Authorizers")
-    names = list(defs) if isinstance(defs, dict) else []
-    return {name: _sam_authorizer(name, api_auth) for name in [*names, "AWS_IAM", "NONE"]}
+    return sam_preflight(specs, api_auth, lambda path: CfnSourceBuilder(
+        api, f"{api.logical_id}.Cors.{path}.OPTIONS").build())
 
 
 def _api_events(f: CfnResource) -> list[tuple[str, dict]]:
@@ -405,7 +329,7 @@ def _sam_method(f: CfnResource, name: str, ev: dict, api: str, api_auth: Any) ->
     ev_auth = ev.get("Auth")
     if isinstance(ev_auth, dict) and ev_auth.get("Authorizer") is not None:
         authorizer_name = ev_auth.get("Authorizer")
-    auth, identity = _sam_authorizer(authorizer_name, api_auth)
+    auth, identity = sam_authorizer(authorizer_name, api_auth)
     keys: list[str] = []
     for item in ev.get("RequestParameters") or []:
         if isinstance(item, dict):

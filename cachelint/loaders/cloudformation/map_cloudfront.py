@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.cloudfront import (
-    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_policy, origin_kind,
+    cache_behavior, cache_policy, edge_functions, key_set, legacy_cache_key, origin_kind,
     origin_request_policy,
 )
 from cachelint.loaders.cloudformation.mapping import (
@@ -54,11 +54,8 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
 
 def _keyset(config: Any, behavior_key: str, items_key: str) -> KeySet:
     if not isinstance(config, dict):
-        return KeySet()
-    behavior = as_str(config.get(behavior_key))
-    items = as_str_tuple(config.get(items_key))
-    return KeySet(behavior if behavior is not None else "none",
-                  items if items is not UNKNOWN else ())
+        return key_set(None, ())
+    return key_set(as_str(config.get(behavior_key)), as_str_tuple(config.get(items_key)))
 
 
 def _policy(r: CfnResource) -> CachePolicy:
@@ -119,24 +116,13 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigi
     text = raw.get("DomainName") if isinstance(raw, dict) else None
     sub = text.get("Fn::Sub") if isinstance(text, dict) else None
     sub = sub[0] if isinstance(sub, list) and sub else sub
-    kind: str
-    targets = [by_id[r].type for r in refs]
-    if o.get("S3OriginConfig") is not None or (
-            isinstance(domain, Symbol) and by_id.get(domain.address) is not None
-            and by_id[domain.address].type == "AWS::S3::Bucket"
-            and "Website" not in domain.attribute):
-        kind = "s3"
-    elif any(t.startswith(("AWS::ApiGateway", "AWS::Serverless::Api",
-                           "AWS::Serverless::HttpApi")) for t in targets) or (
-            isinstance(sub, str) and ".execute-api." in sub):
-        kind = "apigateway"
-    elif any(t == "AWS::Lambda::Url" for t in targets) or sam_urls:
-        kind = "lambda-url"
-    elif any(t == "AWS::ElasticLoadBalancingV2::LoadBalancer" for t in targets):
-        kind = "elb"
-    else:
-        kind = origin_kind(domain, False, o.get("CustomOriginConfig") is not None,
-                           o.get("OriginAccessControlId"))
+    # Each resource the domain names, with the attribute where the domain is one (GetAtt).
+    named = domain.address if isinstance(domain, Symbol) else None
+    targets = tuple((by_id[r].type, domain.attribute if r == named else "") for r in refs)
+    targets += tuple(("AWS::Lambda::Url", "") for _ in sam_urls)
+    kind = origin_kind(domain, o.get("S3OriginConfig") is not None,
+                       o.get("CustomOriginConfig") is not None, o.get("OriginAccessControlId"),
+                       targets, sub)
     return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs)
 
 
@@ -149,7 +135,7 @@ def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies:
                        ("origin_request_policy_id", "OriginRequestPolicyId")):
         src.mark(field, b, key)
     fv = b.get("ForwardedValues")
-    legacy = (KeySet(), KeySet(), KeySet())
+    legacy = None
     if isinstance(fv, dict):
         src.mark("forwarded_values", b, "ForwardedValues")
         src.mark("headers", fv, "Headers")
@@ -157,32 +143,21 @@ def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies:
         cookies = fv.get("Cookies") if isinstance(fv.get("Cookies"), dict) else {}
         if cookies:
             src.mark("cookies", cookies, "Forward")
-        names = as_str_tuple(cookies.get("WhitelistedNames"))
         legacy = legacy_cache_key(as_str_tuple(fv.get("Headers")), as_str(cookies.get("Forward")),
-                                  names if names is not UNKNOWN else (),
+                                  as_str_tuple(cookies.get("WhitelistedNames")),
                                   as_bool(fv.get("QueryString")),
                                   as_str_tuple(fv.get("QueryStringCacheKeys")))
     source = src.build()
-    policy_id = b.get("CachePolicyId")
-    has_policy: Any = UNKNOWN if policy_id is UNKNOWN else policy_id not in (None, "")
-    policy: Any = None
-    if has_policy is True:
-        if isinstance(policy_id, Symbol) and policy_id.address in policies:
-            policy = policies[policy_id.address]
-        else:
-            policy_src = source.__class__(source.address, source.type,
-                                          source.locate("cache_policy_id"), {},
-                                          source.annotations, source.root)
-            policy = managed_policy(policy_id, policy_src) or UNKNOWN
     target = b.get("TargetOriginId")
     written = [k for k in ("MinTTL", "DefaultTTL", "MaxTTL") if b.get(k) is not None]
     return cache_behavior(
         source=source, distribution=dist.logical_id,
-        path_pattern=as_str(b.get("PathPattern", "*")),
+        path_pattern=as_str(b.get("PathPattern")),
         allowed_methods=None if b.get("AllowedMethods") is None
         else as_str_tuple(b.get("AllowedMethods")),
         origin=origins.get(target) if isinstance(target, str) else None,
-        has_policy=has_policy, policy=policy, has_forwarded_values=isinstance(fv, dict),
+        policy_id=b.get("CachePolicyId"), policies=policies,
+        has_forwarded_values=isinstance(fv, dict),
         legacy_key=legacy, min_ttl=as_int(b.get("MinTTL")), default_ttl=as_int(b.get("DefaultTTL")),
         max_ttl=as_int(b.get("MaxTTL")), ttls_written=bool(written),
         functions=edge_functions(*_associations(b)),

@@ -7,8 +7,9 @@ import os
 from typing import Any
 
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
-from cachelint.model import Function, Resource
-from cachelint.values import UNKNOWN, pairs, text_or
+from cachelint.linking.compute import task_containers
+from cachelint.model import Function, Resource, Source
+from cachelint.values import UNKNOWN, text_or
 
 TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ECS::TaskDefinition"}
 
@@ -62,18 +63,10 @@ def _function(r: CfnResource) -> Function:
 
 
 def _containers(r: CfnResource) -> list[Function]:
-    defs = r.props.get("ContainerDefinitions")
-    if not isinstance(defs, list):
-        return []
-    out = []
-    for i, container in enumerate(defs):
-        if not isinstance(container, dict):
-            continue
-        env = pairs(container.get("Environment"), "Name", "Value")
+    def source(container: dict) -> Source:
         src = CfnSourceBuilder(r)
         src.mark("environment", container, "Environment")
-        name = container.get("Name")
-        out.append(Function(source=src.build(),
-                            name=name if isinstance(name, str) else f"{r.logical_id}[{i}]",
-                            environment=env))
-    return out
+        return src.build()
+    return task_containers(r.props.get("ContainerDefinitions"),
+                           ("Name", "Environment", "Name", "Value"), source,
+                           lambda i: f"{r.logical_id}[{i}]")

@@ -7,12 +7,14 @@ from typing import Any
 
 from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
-    DeclaredTable, link_datastores, strings_in,
+    DAX_FIELDS, DeclaredTable, declared_fields, link_datastores, strings_in,
 )
 from cachelint.loaders.cloudformation.mapping import (
     CfnResource, CfnSourceBuilder, logical_refs, of_type,
 )
-from cachelint.model import CacheParameterGroup, DaxParameterGroup, Resource, labels_of
+from cachelint.model import (
+    DAX_TTL_PARAMETERS, CacheParameterGroup, DaxParameterGroup, Resource, labels_of,
+)
 from cachelint.values import Symbol, as_bool, as_int, as_str, text_or
 
 # What this reader reads (the registry derives from it).
@@ -22,10 +24,28 @@ TYPES = {"AWS::ElastiCache::ParameterGroup", "AWS::ElastiCache::ReplicationGroup
          "AWS::DAX::Cluster", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
          "AWS::IAM::RolePolicy"}
 
-_DAX_TTLS = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
 _DEPLOYMENT = {"AWS::ElastiCache::ReplicationGroup": REPLICATION_GROUP,
                "AWS::ElastiCache::CacheCluster": CLUSTER,
                "AWS::ElastiCache::ServerlessCache": SERVERLESS}
+# Each type's property for a field of DeclaredCache (linking/datastores.py CACHE_FIELDS).
+_CACHE = {"engine": "Engine", "engine_version": "EngineVersion",
+          "num_cache_clusters": "NumCacheClusters", "num_node_groups": "NumNodeGroups",
+          "replicas_per_node_group": "ReplicasPerNodeGroup", "num_cache_nodes": "NumCacheNodes",
+          "automatic_failover": "AutomaticFailoverEnabled",
+          "at_rest_encryption": "AtRestEncryptionEnabled",
+          "transit_encryption": "TransitEncryptionEnabled",
+          "parameter_group": "CacheParameterGroupName",
+          "global_datastore": "GlobalReplicationGroupId"}
+_CACHE_NAMES = {
+    "AWS::ElastiCache::ReplicationGroup": _CACHE,
+    "AWS::ElastiCache::CacheCluster": {k: v for k, v in _CACHE.items()
+                                       if k != "at_rest_encryption"},
+    "AWS::ElastiCache::ServerlessCache": {**_CACHE, "engine_version": "MajorEngineVersion"},
+}
+
+_DAX = {"replication_factor": "ReplicationFactor",
+        "endpoint_encryption": "ClusterEndpointEncryptionType",
+        "parameter_group": "ParameterGroupName"}
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
@@ -68,12 +88,10 @@ def _tags(r: CfnResource) -> dict:
 def _cache(r: CfnResource) -> DeclaredCache:
     p = r.props
     src = CfnSourceBuilder(r)
-    for field, key in (("at_rest_encryption", "AtRestEncryptionEnabled"),
-                       ("transit_encryption", "TransitEncryptionEnabled"),
-                       ("automatic_failover", "AutomaticFailoverEnabled"),
-                       ("node_count", "NumCacheClusters"), ("engine", "Engine"),
-                       ("parameter_group", "CacheParameterGroupName")):
-        src.mark(field, p, key)
+    for field in ("at_rest_encryption", "transit_encryption", "automatic_failover", "engine",
+                  "parameter_group"):
+        src.mark(field, p, _CACHE[field])
+    src.mark("node_count", p, "NumCacheClusters")
     if r.type == "AWS::ElastiCache::CacheCluster":
         src.mark("node_count", p, "NumCacheNodes")
     name = {"AWS::ElastiCache::ServerlessCache": as_str(r.get("ServerlessCacheName")),
@@ -83,18 +101,7 @@ def _cache(r: CfnResource) -> DeclaredCache:
     serverless = r.type == "AWS::ElastiCache::ServerlessCache"
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=name,
-        engine=as_str(r.get("Engine")),
-        engine_version=as_str(r.get("MajorEngineVersion" if serverless else "EngineVersion")),
-        num_cache_clusters=as_int(r.get("NumCacheClusters")),
-        num_node_groups=as_int(r.get("NumNodeGroups")),
-        replicas_per_node_group=as_int(r.get("ReplicasPerNodeGroup")),
-        num_cache_nodes=as_int(r.get("NumCacheNodes")),
-        automatic_failover=as_bool(r.get("AutomaticFailoverEnabled")),
-        at_rest_encryption=None if r.type == "AWS::ElastiCache::CacheCluster" else as_bool(
-            r.get("AtRestEncryptionEnabled")),
-        transit_encryption=as_bool(r.get("TransitEncryptionEnabled")),
-        parameter_group=r.get("CacheParameterGroupName"),
-        global_datastore=r.get("GlobalReplicationGroupId"),
+        **declared_fields(r.get, _CACHE_NAMES[r.type]),
         labels=() if serverless else labels_of(
             as_str(r.get("ReplicationGroupDescription")), as_str(r.get("Description")),
             _tags(r), *(text for _, text in r.comments)))
@@ -105,7 +112,7 @@ def _dax_params(r: CfnResource) -> DaxParameterGroup:
     values = {}
     params = r.props.get("ParameterNameValues")
     if isinstance(params, dict):
-        for name, field in _DAX_TTLS.items():
+        for field, name in DAX_TTL_PARAMETERS.items():
             if params.get(name) is not None:
                 values[field] = as_int(params.get(name))
                 src.mark(field, params, name)
@@ -148,15 +155,10 @@ def _dax(r: CfnResource, resources: list[CfnResource], tables: set[str]) -> Decl
     sse = p.get("SSESpecification")
     if isinstance(sse, dict):
         src.mark("sse_enabled", sse, "SSEEnabled")
-    src.mark("endpoint_encryption", p, "ClusterEndpointEncryptionType")
-    src.mark("replication_factor", p, "ReplicationFactor")
-    src.mark("parameter_group", p, "ParameterGroupName")
-    src.mark("tables", p, "IAMRoleARN")
+    for field, key in {**_DAX, "tables": "IAMRoleARN"}.items():
+        src.mark(field, p, key)
     refs, names = _dax_tables(r, resources, tables)
     return DeclaredDax(source=src.build(), name=text_or(p.get("ClusterName"), r.logical_id),
-                       replication_factor=as_int(p.get("ReplicationFactor")),
                        sse_enabled=as_bool(sse.get("SSEEnabled")) if isinstance(sse, dict)
-                       else None,
-                       endpoint_encryption=as_str(p.get("ClusterEndpointEncryptionType")),
-                       parameter_group=p.get("ParameterGroupName"), table_refs=refs,
-                       table_names=names)
+                       else None, table_refs=refs, table_names=names,
+                       **declared_fields(p.get, _DAX, DAX_FIELDS))

@@ -79,7 +79,7 @@ def parse_expression(text: str) -> Expr:
     body = tree.children[0]
     for child in body.children:
         if isinstance(child, Tree) and child.data == "attribute":
-            return _expr(child.children[-1])
+            return expression(child.children[-1])
     return Opaque(text)
 
 
@@ -91,7 +91,7 @@ def _body(tree: Tree, comments: list[Comment]) -> Body:
             continue
         if child.data == "attribute":
             name = _name(child.children[0])
-            attributes[name] = Attribute(name, _expr(child.children[-1]), child.meta.line,
+            attributes[name] = Attribute(name, expression(child.children[-1]), child.meta.line,
                                          _last_line(child))
             _collect_comments(child, comments)
         elif child.data == "block":
@@ -180,7 +180,7 @@ def _string(tree: Tree) -> Expr:
             else:
                 parts.append(_unescape(inner.value))
         elif inner.data == "interpolation":
-            parts.append(_expr(inner.children[1]))
+            parts.append(expression(inner.children[1]))
         else:
             return Opaque("%{...}")  # template directives are not evaluated
     if all(isinstance(p, str) for p in parts):
@@ -207,7 +207,7 @@ def _number(text: str):
     return int(value) if whole else value
 
 
-def _expr(node) -> Expr:
+def expression(node) -> Expr:
     if isinstance(node, Token):
         return Opaque(node.value)
     kind = node.data
@@ -216,7 +216,7 @@ def _expr(node) -> Expr:
     if kind == "expr_term":
         sig = [c for c in ch if isinstance(c, Tree)]
         if len(sig) == 1:
-            return _expr(sig[0])
+            return expression(sig[0])
         return Opaque("()")
     if kind == "int_lit" or kind == "float_lit":
         return Lit(_number(ch[0].value))
@@ -233,7 +233,7 @@ def _expr(node) -> Expr:
     if kind == "heredoc_template_trim":
         return _heredoc(ch[0], trim=True)
     if kind == "tuple":
-        return TupleExpr(tuple(_expr(c) for c in ch if isinstance(c, Tree)))
+        return TupleExpr(tuple(expression(c) for c in ch if isinstance(c, Tree)))
     if kind == "object":
         items = []
         for elem in ch:
@@ -241,14 +241,14 @@ def _expr(node) -> Expr:
                 key_tree, value_tree = elem.children[0], elem.children[-1]
                 key_node = key_tree.children[0]
                 key = _object_key(key_node)
-                items.append((key, _expr(value_tree)))
+                items.append((key, expression(value_tree)))
         return ObjectExpr(tuple(items))
     if kind == "get_attr_expr_term":
         obj, attr = ch
-        return GetAttr(_expr(obj), _name(attr.children[-1]))
+        return GetAttr(expression(obj), _name(attr.children[-1]))
     if kind == "index_expr_term":
         obj, idx = ch
-        return Index(_expr(obj), _index_key(idx))
+        return Index(expression(obj), _index_key(idx))
     if kind in ("attr_splat_expr_term", "full_splat_expr_term"):
         obj, splat = ch
         steps = []
@@ -258,7 +258,7 @@ def _expr(node) -> Expr:
                     steps.append(("attr", _name(step.children[-1])))
                 else:
                     steps.append(("index", _index_key(step)))
-        return Splat(_expr(obj), tuple(steps))
+        return Splat(expression(obj), tuple(steps))
     if kind == "function_call":
         idents = [c for c in ch if isinstance(c, Tree) and c.data == "identifier"]
         name = "::".join(_name(i) for i in idents)
@@ -266,22 +266,22 @@ def _expr(node) -> Expr:
         args: tuple = ()
         expand = False
         if args_tree is not None:
-            args = tuple(_expr(a) for a in args_tree.children
+            args = tuple(expression(a) for a in args_tree.children
                          if isinstance(a, Tree) and a.data != "new_line_or_comment")
             expand = any(isinstance(a, Token) and a.type == "ELLIPSIS" for a in args_tree.children)
         return Call(name, args, expand)
     if kind == "binary_op":
-        left = _expr(ch[0])
+        left = expression(ch[0])
         term = ch[1]
         parts = [c for c in term.children
                  if not (isinstance(c, Tree) and c.data == "new_line_or_comment")]
         op = parts[0].children[0].value
-        return BinOp(op, left, _expr(parts[1]))
+        return BinOp(op, left, expression(parts[1]))
     if kind == "unary_op":
-        return UnOp(ch[0].value, _expr(ch[1]))
+        return UnOp(ch[0].value, expression(ch[1]))
     if kind == "conditional":
         exprs = [c for c in ch if isinstance(c, Tree)]
-        return Cond(_expr(exprs[0]), _expr(exprs[1]), _expr(exprs[2]))
+        return Cond(expression(exprs[0]), expression(exprs[1]), expression(exprs[2]))
     if kind in ("for_tuple_expr", "for_object_expr"):
         return _for(ch, kind == "for_object_expr")
     return Opaque(kind)
@@ -290,7 +290,7 @@ def _expr(node) -> Expr:
 def _object_key(node) -> Expr:
     if isinstance(node, Tree) and node.data == "keyword":
         return Lit(node.children[0].value)
-    expr = _expr(node)
+    expr = expression(node)
     # A bare identifier as an object key is a literal string (``{ a = 1 }``).
     if isinstance(expr, Name):
         return Lit(expr.name)
@@ -302,7 +302,7 @@ def _index_key(idx: Tree) -> Expr:
         return Lit(int(idx.children[-1].value))
     exprs = [c for c in idx.children
              if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-    return _expr(exprs[0])
+    return expression(exprs[0])
 
 
 def _for(ch: list, is_object: bool) -> ForExpr:
@@ -311,17 +311,17 @@ def _for(ch: list, is_object: bool) -> ForExpr:
     intro_parts = [c for c in intro.children if isinstance(c, Tree)
                    and c.data != "new_line_or_comment"]
     idents = [_name(c) for c in intro_parts if c.data == "identifier"]
-    collection = _expr(intro_parts[-1])
+    collection = expression(intro_parts[-1])
     key_var, value_var = (idents[0], idents[1]) if len(idents) == 2 else (None, idents[0])
     rest = trees[1:]
     cond = None
     if rest and rest[-1].data == "for_cond":
         cond_parts = [c for c in rest[-1].children
                       if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-        cond = _expr(cond_parts[0])
+        cond = expression(cond_parts[0])
         rest = rest[:-1]
     grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in ch)
     if is_object:
-        return ForExpr(key_var, value_var, collection, _expr(rest[0]), _expr(rest[1]), cond,
-                       grouping)
-    return ForExpr(key_var, value_var, collection, None, _expr(rest[0]), cond)
+        return ForExpr(key_var, value_var, collection, expression(rest[0]), expression(rest[1]),
+                       cond, grouping)
+    return ForExpr(key_var, value_var, collection, None, expression(rest[0]), cond)

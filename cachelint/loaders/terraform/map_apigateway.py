@@ -8,8 +8,8 @@ from typing import Any
 
 from cachelint.errors import FileError
 from cachelint.linking.apigateway import (
-    ROOT, MethodSpec, api_key, identity_sources, link_api, method_path_parts, openapi_specs,
-    resource_paths,
+    DeclaredAuthorizer, MethodSpec, api_key, body_methods, link_api, method_path_parts,
+    method_resource_path, resource_node, resource_paths,
 )
 from cachelint.loaders import openapi
 from cachelint.consistency import Integration
@@ -27,26 +27,18 @@ TYPES = {"aws_api_gateway_rest_api", "aws_api_gateway_resource", "aws_api_gatewa
          "aws_api_gateway_method_settings", "aws_apigatewayv2_api", "aws_apigatewayv2_route"}
 
 
-def map_resources(resources: list[TfResource], notes: list | None = None,
-                  errors: list | None = None, directives: list | None = None
+def map_resources(resources: list[TfResource], notes: list, errors: list, directives: list
                   ) -> list[Resource]:
     """``notes`` and ``errors`` receive what could not be read of OpenAPI bodies,
     ``directives`` the suppression comments of definition files."""
-    notes = notes if notes is not None else []
-    errors = errors if errors is not None else []
-    directives = directives if directives is not None else []
     paths = _resource_paths(resources)
     stages = [_stage(r) for r in by_type(resources, "aws_api_gateway_stage")]
     settings = [_settings(r) for r in by_type(resources, "aws_api_gateway_method_settings")]
     methods = _methods(resources, paths)
     complete: set[str] = set()
     for r in by_type(resources, "aws_api_gateway_rest_api"):
-        doc = _openapi_body(r, notes, errors)
-        if doc is not None:
-            directives.extend(d for d in doc.directives if d not in directives)
-            methods += openapi_specs(doc, r.address, SourceBuilder(r).build())
-        if doc is None or doc.complete:
-            complete.add(r.address)
+        methods += body_methods(_openapi_body(r, notes, errors), r.address,
+                                SourceBuilder(r).build(), complete, directives)
     linked = link_api(stages, settings, methods, complete)
     return [*linked, *_http_apis(resources)]
 
@@ -225,25 +217,18 @@ def _settings(res: TfResource) -> ApiMethodSettings:
                              http_method=http_method, **values)
 
 
+_ROOT = "root_resource_id"  # the attribute of a REST API that names its root resource
+
+
 def _resource_paths(resources: list[TfResource]) -> dict[str, Any]:
-    """API resource address -> full path ("/users/{id}"); root resources map to "/"."""
-    return resource_paths({r.address: (_parent(r.body.get("parent_id")),
+    """API resource address -> full path ("/users/{id}")."""
+    return resource_paths({r.address: (resource_node(r.body.get("parent_id"), _ROOT),
                                        r.body.get("path_part"))
                            for r in by_type(resources, "aws_api_gateway_resource")})
 
 
-def _parent(value: Any) -> Any:
-    if isinstance(value, Symbol):
-        return ROOT if value.attribute == "root_resource_id" else value.address
-    return UNKNOWN
-
-
 def _path_for(resource_id: Any, paths: dict[str, Any]) -> Any:
-    if isinstance(resource_id, Symbol):
-        if resource_id.attribute == "root_resource_id":
-            return "/"
-        return paths.get(resource_id.address, UNKNOWN)
-    return UNKNOWN
+    return method_resource_path(resource_node(resource_id, _ROOT), paths)
 
 
 def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodSpec]:
@@ -264,9 +249,6 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
         auth = as_str(b.get("authorization"))
         authorizer_id = b.get("authorizer_id")
         az = authorizers.get(authorizer_id.address) if isinstance(authorizer_id, Symbol) else None
-        identity = identity_sources(auth, az.body.get("type") if az else None,
-                                    az.body.get("identity_source") if az else None,
-                                    has_authorizer=az is not None)
         src = SourceBuilder(r)
         src.mark("authorization", b, "authorization")
         integ = integrations.get((api, rpath, verb))
@@ -281,7 +263,9 @@ def _methods(resources: list[TfResource], paths: dict[str, Any]) -> list[MethodS
                 "request_templates" if integ.body.has("request_templates") else "uri"))
         out.append(MethodSpec(source=src.build(), api=api, http_method=verb,
                               resource_path=rpath, authorization=auth,
-                              identity_sources=identity, cache_key_parameters=key_params,
+                              authorizer=DeclaredAuthorizer(az.body.get("type"),
+                                                            az.body.get("identity_source"))
+                              if az else None, cache_key_parameters=key_params,
                               integration_parameters=integ_params,
                               integration=_integration(integ) if integ is not None else None))
     return out

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from cachelint.linking.cloudfront import (
-    cache_behavior, cache_policy, edge_functions, legacy_cache_key, managed_origin_request_policy,
-    managed_policy, origin_kind, origin_request_policy,
+    cache_behavior, cache_policy, edge_functions, key_set, legacy_cache_key,
+    managed_origin_request_policy, origin_kind, origin_request_policy,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
 from cachelint.model import (
-    CacheBehavior, CachePolicy, CloudFrontOrigin, KeySet, OriginRequestPolicy, Resource, Source,
+    CacheBehavior, CachePolicy, CloudFrontOrigin, OriginRequestPolicy, Resource, Source,
     SourceKind,
 )
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, as_str_tuple
@@ -22,14 +22,17 @@ TYPES = {"aws_cloudfront_distribution", "aws_cloudfront_cache_policy",
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
-    policies = {r.address: _policy(r) for r in resources
-                if r.type == "aws_cloudfront_cache_policy" and r.mode == "managed"}
-    data_policies = {r.address: r for r in resources
-                     if r.type == "aws_cloudfront_cache_policy" and r.mode == "data"}
+    custom = {r.address: _policy(r) for r in resources
+              if r.type == "aws_cloudfront_cache_policy" and r.mode == "managed"}
+    # A data source names a managed policy by name or id: linking looks it up.
+    policies: dict[str, Any] = {r.address: r.body.get("name") or r.body.get("id")
+                                for r in resources
+                                if r.type == "aws_cloudfront_cache_policy" and r.mode == "data"}
+    policies.update(custom)
     requests = {r.address: _origin_request(r) if r.mode == "managed" else
                 managed_origin_request_policy(r.body.get("name") or r.body.get("id")) or UNKNOWN
                 for r in resources if r.type == "aws_cloudfront_origin_request_policy"}
-    out: list[Resource] = list(policies.values())
+    out: list[Resource] = list(custom.values())
     for dist in by_type(resources, "aws_cloudfront_distribution"):
         if dist.mode != "managed":
             continue
@@ -43,15 +46,8 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
         behaviours += [(f"{dist.address}.ordered_cache_behavior[{i}]", b)
                        for i, b in enumerate(dist.body.all("ordered_cache_behavior"))]
         for address, body in behaviours:
-            out.append(_behavior(dist, address, body, origins, policies, data_policies,
-                                 requests))
+            out.append(_behavior(dist, address, body, origins, policies, requests))
     return out
-
-
-def _keyset(behavior: Any, items: Any) -> KeySet:
-    names = as_str_tuple(items)
-    return KeySet(as_str(behavior) if behavior is not None else "none",
-                  names if names is not UNKNOWN else ())
 
 
 def _items(block: EvalBody | None, list_block: str) -> Any:
@@ -67,19 +63,20 @@ def _policy(res: TfResource) -> CachePolicy:
     for field in ("min_ttl", "default_ttl", "max_ttl"):
         src.mark(field, b, field)
     params = b.block("parameters_in_cache_key_and_forwarded_to_origin")
-    headers = cookies = queries = KeySet()
+    headers = cookies = queries = key_set(None, ())
     if params is not None:
         h = params.block("headers_config")
         c = params.block("cookies_config")
         q = params.block("query_strings_config")
         if h is not None:
-            headers = _keyset(h.get("header_behavior", "none"), _items(h, "headers"))
+            headers = key_set(as_str(h.get("header_behavior")), as_str_tuple(_items(h, "headers")))
             src.mark("headers", h, "header_behavior")
         if c is not None:
-            cookies = _keyset(c.get("cookie_behavior"), _items(c, "cookies"))
+            cookies = key_set(as_str(c.get("cookie_behavior")), as_str_tuple(_items(c, "cookies")))
             src.mark("cookies", c, "cookie_behavior")
         if q is not None:
-            queries = _keyset(q.get("query_string_behavior"), _items(q, "query_strings"))
+            queries = key_set(as_str(q.get("query_string_behavior")),
+                              as_str_tuple(_items(q, "query_strings")))
             src.mark("query_strings", q, "query_string_behavior")
     return cache_policy(source=src.build(), name=as_str(b.get("name")),
                         min_ttl=as_int(b.get("min_ttl")), default_ttl=as_int(b.get("default_ttl")),
@@ -90,8 +87,8 @@ def _policy(res: TfResource) -> CachePolicy:
 def _origin_request(res: TfResource) -> OriginRequestPolicy:
     b = res.body
     c = b.block("cookies_config")
-    cookies = _keyset(c.get("cookie_behavior"), _items(c, "cookies")) if c is not None \
-        else KeySet()
+    cookies = key_set(as_str(c.get("cookie_behavior")), as_str_tuple(_items(c, "cookies"))) \
+        if c is not None else key_set(None, ())
     return OriginRequestPolicy(name=as_str(b.get("name")), managed=False, cookies=cookies)
 
 
@@ -108,19 +105,6 @@ def _associations(b: EvalBody) -> Any:
             [(as_str(a.get("event_type")), a.get("function_arn")) for a in functions])
 
 
-def _resolve_policy(value: Any, source: Source, policies: dict, data_policies: dict) -> Any:
-    if isinstance(value, str):
-        return managed_policy(value, source) or UNKNOWN
-    if isinstance(value, Symbol):
-        if value.address in policies:
-            return policies[value.address]
-        data = data_policies.get(value.address)
-        if data is not None:
-            return managed_policy(data.body.get("name") or data.body.get("id"), source) \
-                or UNKNOWN
-    return UNKNOWN
-
-
 def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
     domain = o.get("domain_name")
     prefix = f"{module}." if module else ""
@@ -128,42 +112,36 @@ def _origin(o: EvalBody, module: str) -> CloudFrontOrigin:
                          if len(r) >= 2 and r[0].startswith("aws_")}))
     if not isinstance(domain, (str, Symbol)) and refs:
         domain = Symbol(refs[0], "domain")
-    oac = o.get("origin_access_control_id")
-    if isinstance(domain, Symbol):
-        rtype = next((p for p in domain.address.split(".") if p.startswith("aws_")), "")
-        kind = "custom"
-        if o.block("s3_origin_config") is not None or (
-                rtype.startswith("aws_s3_bucket") and "website" not in domain.attribute):
-            kind = "s3"
-        elif rtype.startswith(("aws_api_gateway", "aws_apigatewayv2")):
-            kind = "apigateway"
-        elif rtype == "aws_lambda_function_url":
-            kind = "lambda-url"
-        elif rtype in ("aws_lb", "aws_alb", "aws_elb"):
-            kind = "elb"
-    else:
-        kind = origin_kind(domain, o.block("s3_origin_config") is not None,
-                           o.block("custom_origin_config") is not None, oac)
+    targets = ((_type_of(domain.address), domain.attribute),) \
+        if isinstance(domain, Symbol) else ()
+    kind = origin_kind(domain, o.block("s3_origin_config") is not None,
+                       o.block("custom_origin_config") is not None,
+                       o.get("origin_access_control_id"), targets)
     return CloudFrontOrigin(id=o.get("origin_id"), domain=domain, kind=kind, references=refs)
+
+
+def _type_of(address: str) -> str:
+    """The resource type in an address (``module.x.aws_s3_bucket.b`` -> ``aws_s3_bucket``)."""
+    return next((p for p in address.split(".") if p.startswith("aws_")), "")
 
 
 def _methods(value: Any) -> Any:
     return None if value is None else as_str_tuple(value)
 
 
-def _legacy_key(fv: EvalBody | None) -> tuple[KeySet, KeySet, KeySet]:
+def _legacy_key(fv: EvalBody | None) -> Any:
     if fv is None:
-        return KeySet(), KeySet(), KeySet()
+        return None
     cookies = fv.block("cookies")
-    names = as_str_tuple(cookies.get("whitelisted_names")) if cookies else ()
     return legacy_cache_key(
         as_str_tuple(fv.get("headers")), as_str(cookies.get("forward")) if cookies else None,
-        names if names is not UNKNOWN else (), as_bool(fv.get("query_string")),
+        as_str_tuple(cookies.get("whitelisted_names")) if cookies else (),
+        as_bool(fv.get("query_string")),
         as_str_tuple(fv.get("query_string_cache_keys")))
 
 
 def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
-              policies: dict, data_policies: dict, requests: dict) -> CacheBehavior:
+              policies: dict, requests: dict) -> CacheBehavior:
     src = SourceBuilder(dist)
     src.fields["behavior"] = location(b.span)
     for field in ("min_ttl", "default_ttl", "max_ttl", "cache_policy_id", "path_pattern",
@@ -178,28 +156,19 @@ def _behavior(dist: TfResource, address: str, b: EvalBody, origins: dict,
         if cookies is not None:
             src.mark("cookies", cookies, "forward")
     source = src.build()
-    pattern = as_str(b.get("path_pattern", "*"))
+    pattern = as_str(b.get("path_pattern"))
     source = Source(address, dist.type, location(b.span), source.fields, source.annotations,
                     dist.root, kind=SourceKind.TERRAFORM)
     target = b.get("target_origin_id")
     origin = origins.get(target) if isinstance(target, str) else None
-    policy_id = b.get("cache_policy_id")
-    has_policy: Any = policy_id not in (None, "")
     has_fv: Any = fv is not None
-    if policy_id is UNKNOWN:
-        has_policy = UNKNOWN
     if fv is not None and fv.conditional:
         has_fv = UNKNOWN
     written = [f for f in ("min_ttl", "default_ttl", "max_ttl") if b.has(f)]
-    policy: Any = None
-    if has_policy is True:
-        policy_source = Source(source.address, source.type, source.locate("cache_policy_id"),
-                               {}, source.annotations, source.root, kind=SourceKind.TERRAFORM)
-        policy = _resolve_policy(policy_id, policy_source, policies, data_policies)
     return cache_behavior(
         source=source, distribution=dist.address, path_pattern=pattern,
         allowed_methods=_methods(b.get("allowed_methods")), origin=origin,
-        has_policy=has_policy, policy=policy, has_forwarded_values=has_fv,
+        policy_id=b.get("cache_policy_id"), policies=policies, has_forwarded_values=has_fv,
         legacy_key=_legacy_key(fv), min_ttl=as_int(b.get("min_ttl")),
         default_ttl=as_int(b.get("default_ttl")), max_ttl=as_int(b.get("max_ttl")),
         ttls_written=bool(written), functions=edge_functions(*_associations(b)),

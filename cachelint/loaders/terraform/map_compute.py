@@ -11,8 +11,9 @@ from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call
+from cachelint.linking.compute import task_containers
 from cachelint.model import Function, Resource
-from cachelint.values import UNKNOWN, Symbol, as_str, pairs
+from cachelint.values import UNKNOWN, Symbol, as_str
 
 TYPES = {"aws_lambda_function", "aws_ecs_task_definition", "archive_file"}
 
@@ -73,16 +74,8 @@ def _containers(r: TfResource) -> list[Function]:
             raw = json.loads(raw)
         except ValueError:
             raw = None
-    if not isinstance(raw, list):
-        return []
-    out = []
-    for i, container in enumerate(raw):
-        if not isinstance(container, dict):
-            continue
-        env = pairs(container.get("environment"), "name", "value")
-        src = SourceBuilder(r)
-        src.mark("environment", r.body, "container_definitions")
-        name = container.get("name")
-        out.append(Function(source=src.build(), name=name if isinstance(name, str)
-                            else f"{r.address} container {i}", environment=env))
-    return out
+    src = SourceBuilder(r)
+    src.mark("environment", r.body, "container_definitions")
+    source = src.build()
+    return task_containers(raw, ("name", "environment", "name", "value"), lambda _: source,
+                           lambda i: f"{r.address} container {i}")

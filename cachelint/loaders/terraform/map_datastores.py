@@ -7,12 +7,14 @@ from typing import Any
 
 from cachelint.linking.datastores import (
     CLUSTER, REPLICATION_GROUP, SERVERLESS, TABLE_ARN, Declared, DeclaredCache, DeclaredDax,
-    DeclaredTable, DeclaredTableReplica, link_datastores, strings_in,
+    DAX_FIELDS, DeclaredTable, DeclaredTableReplica, declared_fields, link_datastores, strings_in,
 )
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type, location
 from cachelint.loaders.terraform.module import EvalBody, TfResource
 from cachelint.loaders.terraform.syntax import references
-from cachelint.model import CacheParameterGroup, DaxParameterGroup, Resource, labels_of
+from cachelint.model import (
+    DAX_TTL_PARAMETERS, CacheParameterGroup, DaxParameterGroup, Resource, labels_of,
+)
 from cachelint.values import UNKNOWN, Symbol, as_bool, as_int, as_str, ref_key
 
 # What this reader reads (the registry and the prefilter derive from it).
@@ -28,6 +30,26 @@ _DEPLOYMENT = {"aws_elasticache_replication_group": REPLICATION_GROUP,
                "aws_elasticache_serverless_cache": SERVERLESS}
 _NAME = {"aws_elasticache_replication_group": "replication_group_id",
          "aws_elasticache_cluster": "cluster_id", "aws_elasticache_serverless_cache": "name"}
+# Each type's attribute for a field of DeclaredCache (linking/datastores.py CACHE_FIELDS).
+_CACHE = {"engine": "engine", "engine_version": "engine_version",
+          "num_cache_clusters": "num_cache_clusters", "num_node_groups": "num_node_groups",
+          "replicas_per_node_group": "replicas_per_node_group",
+          "num_cache_nodes": "num_cache_nodes",
+          "automatic_failover": "automatic_failover_enabled",
+          "at_rest_encryption": "at_rest_encryption_enabled",
+          "transit_encryption": "transit_encryption_enabled",
+          "parameter_group": "parameter_group_name",
+          "global_datastore": "global_replication_group_id"}
+_CACHE_NAMES = {
+    "aws_elasticache_replication_group": _CACHE,
+    "aws_elasticache_cluster": {**{k: v for k, v in _CACHE.items() if k != "at_rest_encryption"},
+                                "replication_group": "replication_group_id"},
+    "aws_elasticache_serverless_cache": {**_CACHE, "engine_version": "major_engine_version"},
+}
+
+_DAX = {"replication_factor": "replication_factor",
+        "endpoint_encryption": "cluster_endpoint_encryption_type",
+        "parameter_group": "parameter_group_name"}
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -69,13 +91,12 @@ def _comments(r: TfResource) -> list[str]:
 
 def _cache(r: TfResource) -> DeclaredCache:
     b = r.body
+    names = _CACHE_NAMES[r.type]
     src = SourceBuilder(r)
-    for field, attr in (("at_rest_encryption", "at_rest_encryption_enabled"),
-                        ("transit_encryption", "transit_encryption_enabled"),
-                        ("automatic_failover", "automatic_failover_enabled"),
-                        ("node_count", "num_cache_clusters"), ("engine", "engine"),
-                        ("parameter_group", "parameter_group_name")):
-        src.mark(field, b, attr)
+    for field in ("at_rest_encryption", "transit_encryption", "automatic_failover", "engine",
+                  "parameter_group"):
+        src.mark(field, b, _CACHE[field])
+    src.mark("node_count", b, "num_cache_clusters")
     if r.type == "aws_elasticache_cluster":
         src.mark("node_count", b, "num_cache_nodes")
     elif b.get("num_node_groups") is not None or b.get("replicas_per_node_group") is not None:
@@ -83,20 +104,7 @@ def _cache(r: TfResource) -> DeclaredCache:
     serverless = r.type == "aws_elasticache_serverless_cache"
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
-        engine=as_str(b.get("engine")),
-        engine_version=as_str(b.get("major_engine_version" if serverless else "engine_version")),
-        num_cache_clusters=as_int(b.get("num_cache_clusters")),
-        num_node_groups=as_int(b.get("num_node_groups")),
-        replicas_per_node_group=as_int(b.get("replicas_per_node_group")),
-        num_cache_nodes=as_int(b.get("num_cache_nodes")),
-        automatic_failover=as_bool(b.get("automatic_failover_enabled")),
-        at_rest_encryption=None if r.type == "aws_elasticache_cluster" else as_bool(
-            b.get("at_rest_encryption_enabled")),
-        transit_encryption=as_bool(b.get("transit_encryption_enabled")),
-        parameter_group=b.get("parameter_group_name"),
-        replication_group=b.get("replication_group_id") if r.type == "aws_elasticache_cluster"
-        else None,
-        global_datastore=b.get("global_replication_group_id"),
+        **declared_fields(b.get, names),
         labels=() if serverless else labels_of(as_str(b.get("description")), b.get("tags"),
                                                *_comments(r)))
 
@@ -106,8 +114,7 @@ def _dax_params(r: TfResource) -> DaxParameterGroup:
     values: dict[str, Any] = {}
     for p in r.body.all("parameters"):
         name = p.get("name")
-        fields = {"record-ttl-millis": "record_ttl_millis", "query-ttl-millis": "query_ttl_millis"}
-        field = fields.get(name) if isinstance(name, str) else None
+        field = next((f for f, n in DAX_TTL_PARAMETERS.items() if n == name), None)
         if field:
             values[field] = as_int(p.get("value"))
             src.mark(field, p, "value")
@@ -210,14 +217,10 @@ def _dax(r: TfResource, resources: list[TfResource], tables: list[str]) -> Decla
     sse = b.block("server_side_encryption")
     if sse is not None:
         src.mark("sse_enabled", sse, "enabled")
-    src.mark("endpoint_encryption", b, "cluster_endpoint_encryption_type")
-    src.mark("replication_factor", b, "replication_factor")
-    src.mark("parameter_group", b, "parameter_group_name")
-    src.mark("tables", b, "iam_role_arn")
+    for field, attr in {**_DAX, "tables": "iam_role_arn"}.items():
+        src.mark(field, b, attr)
     refs, names = _dax_tables(r, resources, tables)
     return DeclaredDax(source=src.build(), name=as_str(b.get("cluster_name")),
-                       replication_factor=as_int(b.get("replication_factor")),
                        sse_enabled=as_bool(sse.get("enabled")) if sse is not None else None,
-                       endpoint_encryption=as_str(b.get("cluster_endpoint_encryption_type")),
-                       parameter_group=b.get("parameter_group_name"), table_refs=refs,
-                       table_names=names)
+                       table_refs=refs, table_names=names,
+                       **declared_fields(b.get, _DAX, DAX_FIELDS))

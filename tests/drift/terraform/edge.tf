@@ -38,6 +38,21 @@ resource "aws_api_gateway_integration" "products" {
   cache_key_parameters    = ["method.request.querystring.page"]
 }
 
+# A method on the root resource, with no authorizer.
+resource "aws_api_gateway_method" "root" {
+  rest_api_id   = aws_api_gateway_rest_api.shop.id
+  resource_id   = aws_api_gateway_rest_api.shop.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "root" {
+  rest_api_id = aws_api_gateway_rest_api.shop.id
+  resource_id = aws_api_gateway_rest_api.shop.root_resource_id
+  http_method = aws_api_gateway_method.root.http_method
+  type        = "MOCK"
+}
+
 resource "aws_api_gateway_deployment" "shop" {
   rest_api_id = aws_api_gateway_rest_api.shop.id
   depends_on  = [aws_api_gateway_integration.products]
@@ -85,8 +100,17 @@ resource "aws_cloudfront_cache_policy" "pages" {
   }
 }
 
+resource "aws_s3_bucket" "media" {
+  bucket = "media"
+}
+
 resource "aws_cloudfront_distribution" "shop" {
   enabled = true
+
+  origin {
+    origin_id   = "media"
+    domain_name = aws_s3_bucket.media.bucket_regional_domain_name
+  }
 
   origin {
     origin_id   = "assets"
@@ -128,6 +152,29 @@ resource "aws_cloudfront_distribution" "shop" {
     forwarded_values {
       query_string = true
       headers      = ["Authorization"]
+      cookies {
+        forward = "none"
+      }
+    }
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/media/*"
+    target_origin_id       = "media"
+    viewer_protocol_policy = "https-only"
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/legacy/*"
+    target_origin_id       = "api"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+
+    forwarded_values {
+      query_string = false
       cookies {
         forward = "none"
       }
