@@ -7,23 +7,22 @@ from collections.abc import Iterator
 
 from cachelint.engine import Context, Hit
 from cachelint.model import (
-    DAX_DEFAULT_TTL_MILLIS, DaxCluster, DaxParameterGroup, DynamoTable, Evidence, Resource,
+    DAX_DEFAULT_TTL_MILLIS, DAX_TTL_PARAMETERS, DaxCluster, DaxParameterGroup, DynamoTable,
+    Evidence, Resource,
 )
 from cachelint.values import UNKNOWN
 
-_TTL_PARAMS = {
-    "record_ttl_millis": ("record-ttl-millis",
-                          "items never expire by time and change only through writes made via "
+_TTL_EFFECTS = {
+    "record_ttl_millis": ("items never expire by time and change only through writes made via "
                           "DAX, so writes that bypass DAX leave stale items forever"),
-    "query_ttl_millis": ("query-ttl-millis",
-                         "query and scan results are never cached, so the query cache is off"),
+    "query_ttl_millis": ("query and scan results are never cached, so the query cache is off"),
 }
 
 
 def dax_ttl_zero(group: DaxParameterGroup, ctx: Context) -> Iterator[Hit]:
-    for field, (parameter, effect) in _TTL_PARAMS.items():
+    for field, effect in _TTL_EFFECTS.items():
         if getattr(group, field) == 0:
-            yield Hit(group, field, {"parameter": parameter, "effect": effect})
+            yield Hit(group, field, {"parameter": DAX_TTL_PARAMETERS[field], "effect": effect})
 
 
 def _beside(a: Resource, b: Resource) -> bool:
@@ -68,7 +67,7 @@ def dax_ttl_implicit(cluster: DaxCluster, ctx: Context) -> Iterator[Hit]:
         return
     if not isinstance(cluster.parameter_group, DaxParameterGroup):
         return  # unknown group: cannot say
-    missing = [name for field, (name, _) in _TTL_PARAMS.items()
+    missing = [name for field, name in DAX_TTL_PARAMETERS.items()
                if getattr(cluster.parameter_group, field) is None]
     if missing:
         yield Hit(cluster, "parameter_group",

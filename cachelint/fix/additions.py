@@ -283,17 +283,13 @@ def _sam_event(doc, line: int, header: str, change: Change) -> None:
 
 _TF_GROUP = '''resource "aws_dax_parameter_group" "{name}" {{
   name = "{group}"
-
+{parameters}}}
+'''
+_TF_PARAMETER = '''
   parameters {{
-    name  = "record-ttl-millis"
+    name  = "{parameter}"
     value = "{ttl}"
   }}
-
-  parameters {{
-    name  = "query-ttl-millis"
-    value = "{ttl}"
-  }}
-}}
 '''
 
 
@@ -333,7 +329,9 @@ def add_dax_parameter_group(cluster: DaxCluster, ctx: FixContext, change: Change
         label = cluster.name if isinstance(cluster.name, str) and \
             re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,200}", cluster.name) else \
             gname.replace("_", "-")
-        text = _TF_GROUP.format(name=gname, group=f"{label}-ttl", ttl=ttl).replace("\n", nl)
+        parameters = "".join(_TF_PARAMETER.format(parameter=p, ttl=ttl) for p in _PARAMS.values())
+        text = _TF_GROUP.format(name=gname, group=f"{label}-ttl",
+                                parameters=parameters).replace("\n", nl)
         start = t.starts[_above_comments(t, block.line) - 1]
         change.add(doc.path, [Edit(start, start, text + nl)],
                    f"added aws_dax_parameter_group.{gname} ({os.path.basename(doc.path)})")
