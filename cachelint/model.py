@@ -96,6 +96,10 @@ class Source:
     # messages speak the user's language.
     names: dict[str, str] = field(default_factory=dict, compare=False)
     kind: SourceKind = SourceKind.FILE
+    # The assumption the resource was read under, said in every message about it: a
+    # CloudFormation resource whose Condition is false at the parameters' defaults is read with
+    # parameter values that create it ("when condition X holds: P = v"); "" when none.
+    assumes: str = ""
 
     def locate(self, pointer: str | None) -> Location:
         if pointer and pointer in self.fields:
@@ -592,10 +596,16 @@ class CacheCluster(Resource):
     @property
     def transit_upgrade(self) -> str:
         """For messages: that the engine must be upgraded before TLS can be turned on."""
-        if self.transit_encryption_supported is not False:
+        if self.transit_encryption_supported is True:
             return ""
         minimum = {"memcached": "Memcached 1.6.12", "redis": "Redis OSS 4.0.10"}.get(
             self.engine if isinstance(self.engine, str) else "", "a newer engine version")
+        if self.transit_encryption_supported is not False:
+            if self.engine in ("memcached", "redis"):
+                # The defect is known (no TLS); only the way to fix it depends on the version.
+                return (f"; if its engine version (not known here) predates {minimum}, the "
+                        "engine must first be upgraded")
+            return ""
         return (f"; engine version {self.engine_version} cannot encrypt in transit, so the "
                 f"engine must first be upgraded to {minimum} or later")
 

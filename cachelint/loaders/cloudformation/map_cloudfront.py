@@ -32,14 +32,20 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
             continue
         raw_config = dist.raw.get("Properties", {}).get("DistributionConfig", {})
         raw_origins = raw_config.get("Origins") if isinstance(raw_config, dict) else None
-        origins = {}
-        for i, o in enumerate(config.get("Origins") or []):
+        origins: dict = {}
+        listed = config.get("Origins") if isinstance(config.get("Origins"), list) else []
+        for i, o in enumerate(listed):
             if isinstance(o, dict):
                 raw = raw_origins[i] if isinstance(raw_origins, list) and i < len(raw_origins) \
                     else {}
                 origin = _origin(o, raw, by_id)
                 if isinstance(origin.id, str):
                     origins[origin.id] = origin
+                if len(listed) == 1:
+                    # The only origin is every behaviour's target (CloudFront rejects a
+                    # TargetOriginId that names no origin), even where the Id is written with
+                    # a pseudo parameter (!Sub "S3-${AWS::StackName}") that cannot be read.
+                    origins[ONLY_ORIGIN] = origin
         behaviours = []
         if isinstance(config.get("DefaultCacheBehavior"), dict):
             behaviours.append((f"{dist.logical_id}.DefaultCacheBehavior",
@@ -50,6 +56,9 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
         for address, b in behaviours:
             out.append(_behavior(dist, address, b, origins, policies, requests))
     return out
+
+
+ONLY_ORIGIN = object()  # the key of a distribution's one origin in ``origins``
 
 
 def _keyset(config: Any, behavior_key: str, items_key: str) -> KeySet:
@@ -181,7 +190,7 @@ def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies:
         path_pattern=as_str(b.get("PathPattern", "*")),
         allowed_methods=None if b.get("AllowedMethods") is None
         else as_str_tuple(b.get("AllowedMethods")),
-        origin=origins.get(target) if isinstance(target, str) else None,
+        origin=origins.get(target) if isinstance(target, str) else origins.get(ONLY_ORIGIN),
         has_policy=has_policy, policy=policy, has_forwarded_values=isinstance(fv, dict),
         legacy_key=legacy, min_ttl=as_int(b.get("MinTTL")), default_ttl=as_int(b.get("DefaultTTL")),
         max_ttl=as_int(b.get("MaxTTL")), ttls_written=bool(written),

@@ -67,6 +67,10 @@ def _comments(r: TfResource) -> list[str]:
     return [c.text for c in r.comments]
 
 
+def _unset_if_empty(value: Any) -> Any:
+    return None if isinstance(value, str) and value == "" else value
+
+
 def _cache(r: TfResource) -> DeclaredCache:
     b = r.body
     src = SourceBuilder(r)
@@ -84,7 +88,9 @@ def _cache(r: TfResource) -> DeclaredCache:
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
         engine=as_str(b.get("engine")),
-        engine_version=as_str(b.get("major_engine_version" if serverless else "engine_version")),
+        # "" is unset to the provider (it sends only a non-empty version): AWS picks the latest.
+        engine_version=_unset_if_empty(
+            as_str(b.get("major_engine_version" if serverless else "engine_version"))),
         num_cache_clusters=as_int(b.get("num_cache_clusters")),
         num_node_groups=as_int(b.get("num_node_groups")),
         replicas_per_node_group=as_int(b.get("replicas_per_node_group")),
