@@ -574,6 +574,9 @@ class CacheCluster(Resource):
     engine_version: Any = None
     node_count: Any = 1
     automatic_failover: Any = None
+    # Failover was asked for on a group of one node, which AWS refuses to create (failover
+    # needs a replica): ``automatic_failover`` is then False, and messages say why.
+    failover_refused: bool = False
     at_rest_encryption: Any = None  # effective, engine-aware; None where the engine cannot
     transit_encryption: Any = None
     transit_encryption_supported: Any = True
@@ -592,6 +595,13 @@ class CacheCluster(Resource):
         if self.engine is UNKNOWN:
             return UNKNOWN
         return self.engine in ("redis", "valkey")
+
+    @property
+    def failover_note(self) -> str:
+        if not self.failover_refused:
+            return ""
+        return (" (automatic failover is turned on, but with one node AWS refuses to create the "
+                "group: failover needs at least one replica)")
 
     @property
     def transit_upgrade(self) -> str:

@@ -305,8 +305,15 @@ class Template:
                 parts.append(f"{param} = {value}")
         return f"when condition {name} holds: {', '.join(parts)}"
 
-    def satisfying(self, name: str) -> dict[str, str] | None:
-        """Parameter values, other than the defaults, under which condition ``name`` holds:
+    def can_change(self, name: Any) -> bool:
+        """Whether condition ``name``, known at the defaults, flips under other parameter
+        values a deployer may choose: a value chosen by it depends on the deployment."""
+        now = self.condition(name)
+        return isinstance(now, bool) and self.satisfying(name, want=not now) is not None
+
+    def satisfying(self, name: str, want: bool = True) -> dict[str, str] | None:
+        """Parameter values, other than the defaults, under which condition ``name`` holds
+        (or, with ``want`` False, does not):
         the fewest changed parameters, each taking one of its ``AllowedValues`` or a literal
         the condition compares it with. None when no such values are found (a parameter given
         on the command line is never changed)."""
@@ -338,7 +345,7 @@ class Template:
                         return None
                     assignment = {param: v for (param, _), v in zip(combo, picked)}
                     other = Template(self.data, {**self.overrides, **assignment})
-                    if other.condition(name) is True:
+                    if other.condition(name) is want:
                         return assignment
         return None
 

@@ -38,7 +38,7 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
             if isinstance(o, dict):
                 raw = raw_origins[i] if isinstance(raw_origins, list) and i < len(raw_origins) \
                     else {}
-                origin = _origin(o, raw, by_id)
+                origin = _origin(o, raw, by_id, dist.template)
                 if isinstance(origin.id, str):
                     origins[origin.id] = origin
                 if len(listed) == 1:
@@ -117,7 +117,21 @@ def _associations(b: dict) -> tuple[Any, Any]:
     return out[0], out[1]
 
 
-def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigin:
+def _chosen_by_parameters(raw: Any, template: Any) -> bool:
+    """Whether an origin's domain or its S3/custom configuration is an ``Fn::If`` whose
+    condition the deployer's parameter values can flip."""
+    if not isinstance(raw, dict) or template is None:
+        return False
+    for key in ("DomainName", "S3OriginConfig", "CustomOriginConfig"):
+        value = raw.get(key)
+        cond = value.get("Fn::If") if isinstance(value, dict) and len(value) == 1 else None
+        if isinstance(cond, list) and cond and template.can_change(cond[0]):
+            return True
+    return False
+
+
+def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource],
+            dist_template: Any = None) -> CloudFrontOrigin:
     domain = o.get("DomainName")
     raw_refs = logical_refs(raw.get("DomainName") if isinstance(raw, dict) else None)
     refs = tuple(sorted(r for r in raw_refs if r in by_id))
@@ -146,6 +160,10 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigi
     else:
         kind = origin_kind(domain, False, o.get("CustomOriginConfig") is not None,
                            o.get("OriginAccessControlId"))
+    if _chosen_by_parameters(raw, dist_template):
+        # S3 at the defaults, a web server under another value: a claim about the origin's
+        # kind would hold for one deployment only.
+        kind = "unknown"
     return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs)
 
 
