@@ -223,8 +223,11 @@ def _cache(c: DeclaredCache, declared: list[DeclaredCache], groups: dict) -> Cac
     nodes = _node_count(c)
     failover = False if c.automatic_failover is None else c.automatic_failover
     # AWS refuses failover on a group of one node (docs/aws-facts.md, 15): it has none.
+    # (Member clusters declared apart from the group add nodes this count does not hold.)
     refused = failover is True and nodes == 1 and c.num_node_groups is None \
-        and c.replicas_per_node_group is None
+        and c.replicas_per_node_group is None and not any(
+            m.deployment == CLUSTER and m.replication_group is not None
+            and _names(m.replication_group, c) for m in declared)
     return CacheCluster(
         **common, engine=engine, engine_version=c.engine_version, node_count=nodes,
         automatic_failover=False if refused else failover, failover_refused=refused,

@@ -85,6 +85,16 @@ def _cache(r: TfResource) -> DeclaredCache:
     elif b.get("num_node_groups") is not None or b.get("replicas_per_node_group") is not None:
         src.mark("node_count", b, "replicas_per_node_group")
     serverless = r.type == "aws_elasticache_serverless_cache"
+    # Provider versions before 4.0 write shards in a cluster_mode block.
+    legacy = b.all("cluster_mode") if hasattr(b, "all") else []
+    shards = legacy[0] if legacy else None
+
+    def sharding(attr: str) -> Any:
+        value = b.get(attr)
+        if value is None and shards is not None:
+            value = shards.get(attr)
+        return as_int(value)
+
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
         engine=as_str(b.get("engine")),
@@ -92,8 +102,8 @@ def _cache(r: TfResource) -> DeclaredCache:
         engine_version=_unset_if_empty(
             as_str(b.get("major_engine_version" if serverless else "engine_version"))),
         num_cache_clusters=as_int(b.get("num_cache_clusters")),
-        num_node_groups=as_int(b.get("num_node_groups")),
-        replicas_per_node_group=as_int(b.get("replicas_per_node_group")),
+        num_node_groups=sharding("num_node_groups"),
+        replicas_per_node_group=sharding("replicas_per_node_group"),
         num_cache_nodes=as_int(b.get("num_cache_nodes")),
         automatic_failover=as_bool(b.get("automatic_failover_enabled")),
         at_rest_encryption=None if r.type == "aws_elasticache_cluster" else as_bool(
