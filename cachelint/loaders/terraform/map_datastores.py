@@ -67,6 +67,10 @@ def _comments(r: TfResource) -> list[str]:
     return [c.text for c in r.comments]
 
 
+# Provider versions before 4.0 name num_cache_clusters number_cache_clusters.
+_LEGACY_NODES = "number_cache_clusters"
+
+
 def _unset_if_empty(value: Any) -> Any:
     return None if isinstance(value, str) and value == "" else value
 
@@ -82,6 +86,8 @@ def _cache(r: TfResource) -> DeclaredCache:
         src.mark(field, b, attr)
     if r.type == "aws_elasticache_cluster":
         src.mark("node_count", b, "num_cache_nodes")
+    elif b.get("num_cache_clusters") is None and b.get(_LEGACY_NODES) is not None:
+        src.mark("node_count", b, _LEGACY_NODES)
     elif b.get("num_node_groups") is not None or b.get("replicas_per_node_group") is not None:
         src.mark("node_count", b, "replicas_per_node_group")
     serverless = r.type == "aws_elasticache_serverless_cache"
@@ -101,7 +107,8 @@ def _cache(r: TfResource) -> DeclaredCache:
         # "" is unset to the provider (it sends only a non-empty version): AWS picks the latest.
         engine_version=_unset_if_empty(
             as_str(b.get("major_engine_version" if serverless else "engine_version"))),
-        num_cache_clusters=as_int(b.get("num_cache_clusters")),
+        num_cache_clusters=as_int(b.get("num_cache_clusters") if b.get("num_cache_clusters")
+                                  is not None else b.get(_LEGACY_NODES)),
         num_node_groups=sharding("num_node_groups"),
         replicas_per_node_group=sharding("replicas_per_node_group"),
         num_cache_nodes=as_int(b.get("num_cache_nodes")),
