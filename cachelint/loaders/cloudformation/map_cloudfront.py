@@ -41,10 +41,10 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
                 origin = _origin(o, raw, by_id, dist.template)
                 if isinstance(origin.id, str):
                     origins[origin.id] = origin
-                if len(listed) == 1:
-                    # The only origin is every behaviour's target (CloudFront rejects a
-                    # TargetOriginId that names no origin), even where the Id is written with
-                    # a pseudo parameter (!Sub "S3-${AWS::StackName}") that cannot be read.
+                if len(listed) == 1 and not config.get("OriginGroups"):
+                    # The only origin (and no origin group) is every behaviour's target
+                    # (docs/aws-facts.md, 6c), even where the Id is written with a
+                    # pseudo parameter (!Sub "S3-${AWS::StackName}") that cannot be read.
                     origins[ONLY_ORIGIN] = origin
         behaviours = []
         if isinstance(config.get("DefaultCacheBehavior"), dict):

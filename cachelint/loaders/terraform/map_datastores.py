@@ -67,7 +67,7 @@ def _comments(r: TfResource) -> list[str]:
     return [c.text for c in r.comments]
 
 
-# Provider versions before 4.0 name num_cache_clusters number_cache_clusters.
+# Provider versions before 4.0 name num_cache_clusters number_cache_clusters (aws-facts T4).
 _LEGACY_NODES = "number_cache_clusters"
 
 
@@ -104,7 +104,7 @@ def _cache(r: TfResource) -> DeclaredCache:
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
         engine=as_str(b.get("engine")),
-        # "" is unset to the provider (it sends only a non-empty version): AWS picks the latest.
+        # "" is unset to the provider (docs/aws-facts.md, T4): AWS picks the latest.
         engine_version=_unset_if_empty(
             as_str(b.get("major_engine_version" if serverless else "engine_version"))),
         num_cache_clusters=as_int(b.get("num_cache_clusters") if b.get("num_cache_clusters")
