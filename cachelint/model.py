@@ -279,6 +279,9 @@ class CloudFrontOrigin:
     domain: Any
     kind: str  # one of ORIGIN_KINDS, or "unknown"
     references: tuple = ()  # addresses of the resources its domain name is taken from
+    # The kind at the template's parameter defaults where the deployer's parameters choose it
+    # (``kind`` is then "unknown"); "" otherwise.
+    kind_at_defaults: str = ""
 
 
 ORIGIN_KINDS = frozenset({"s3", "apigateway", "lambda-url", "elb", "custom"})
@@ -418,6 +421,11 @@ class CacheBehavior(Resource):
         if function is not True:
             return function
         static = self.serves_static
+        if static is not True and self.origin is not None \
+                and self.origin.kind_at_defaults == "s3":
+            # A parameter chooses the origin: the function lets requests through to S3 in the
+            # default deployment, so it is a gate, whichever origin another deployment uses.
+            static = True
         if static is True:
             return False
         return True if static is False else UNKNOWN

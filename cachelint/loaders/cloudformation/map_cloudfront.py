@@ -160,11 +160,13 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource],
     else:
         kind = origin_kind(domain, False, o.get("CustomOriginConfig") is not None,
                            o.get("OriginAccessControlId"))
+    at_defaults = ""
     if _chosen_by_parameters(raw, dist_template):
         # S3 at the defaults, a web server under another value: a claim about the origin's
         # kind would hold for one deployment only.
-        kind = "unknown"
-    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs)
+        kind, at_defaults = "unknown", kind
+    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs,
+                            kind_at_defaults=at_defaults)
 
 
 def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies: dict,
