@@ -121,8 +121,12 @@ def run(rules: Iterable[Rule], inventory: Inventory, config: Config,
             if pointer is None and rule.condition is not None:
                 pointer = conditions.last_field(rule.condition)
             src = hit.resource.source
+            message = render(rule, hit.resource, hit.details)
+            if src.assumes:
+                message = f"{message[:-1]} ({src.assumes})." if message.endswith(".") \
+                    else f"{message} ({src.assumes})"
             findings.append(Finding(
-                rule=rule, message=render(rule, hit.resource, hit.details), address=src.address,
+                rule=rule, message=message, address=src.address,
                 resource_type=src.type, location=src.locate(pointer), pointer=pointer,
                 root=src.root, resource_location=src.location,
                 context=hit.resource.context(), source_kind=src.kind,

@@ -99,6 +99,10 @@ class Source:
     # messages speak the user's language.
     names: dict[str, str] = field(default_factory=dict, compare=False)
     kind: SourceKind = SourceKind.FILE
+    # The assumption the resource was read under, said in every message about it: a
+    # CloudFormation resource whose Condition is false at the parameters' defaults is read with
+    # parameter values that create it ("when condition X holds: P = v"); "" when none.
+    assumes: str = ""
 
     def locate(self, pointer: str | None) -> Location:
         if pointer and pointer in self.fields:
@@ -278,6 +282,9 @@ class CloudFrontOrigin:
     domain: Any
     kind: str  # one of ORIGIN_KINDS, or "unknown"
     references: tuple = ()  # addresses of the resources its domain name is taken from
+    # The kind at the template's parameter defaults where the deployer's parameters choose it
+    # (``kind`` is then "unknown"); "" otherwise.
+    kind_at_defaults: str = ""
 
 
 ORIGIN_KINDS = frozenset({"s3", "apigateway", "lambda-url", "elb", "custom"})
@@ -417,6 +424,11 @@ class CacheBehavior(Resource):
         if function is not True:
             return function
         static = self.serves_static
+        if static is not True and self.origin is not None \
+                and self.origin.kind_at_defaults == "s3":
+            # A parameter chooses the origin: the function lets requests through to S3 in the
+            # default deployment, so it is a gate, whichever origin another deployment uses.
+            static = True
         if static is True:
             return False
         return True if static is False else UNKNOWN
@@ -573,6 +585,9 @@ class CacheCluster(Resource):
     engine_version: Any = None
     node_count: Any = 1
     automatic_failover: Any = None
+    # Failover was asked for on a group of one node, which AWS refuses to create (failover
+    # needs a replica): ``automatic_failover`` is then False, and messages say why.
+    failover_refused: bool = False
     at_rest_encryption: Any = None  # effective, engine-aware; None where the engine cannot
     transit_encryption: Any = None
     transit_encryption_supported: Any = True
@@ -593,12 +608,25 @@ class CacheCluster(Resource):
         return self.engine in ("redis", "valkey")
 
     @property
+    def failover_note(self) -> str:
+        if not self.failover_refused:
+            return ""
+        return (" (automatic failover is turned on, but with one node AWS refuses to create the "
+                "group: failover needs at least one replica)")
+
+    @property
     def transit_upgrade(self) -> str:
         """For messages: that the engine must be upgraded before TLS can be turned on."""
-        if self.transit_encryption_supported is not False:
+        if self.transit_encryption_supported is True:
             return ""
         minimum = {"memcached": "Memcached 1.6.12", "redis": "Redis OSS 4.0.10"}.get(
             self.engine if isinstance(self.engine, str) else "", "a newer engine version")
+        if self.transit_encryption_supported is not False:
+            if self.engine in ("memcached", "redis"):
+                # The defect is known (no TLS); only the way to fix it depends on the version.
+                return (f"; if its engine version (not known here) predates {minimum}, the "
+                        "engine must first be upgraded")
+            return ""
         return (f"; engine version {self.engine_version} cannot encrypt in transit, so the "
                 f"engine must first be upgraded to {minimum} or later")
 

@@ -97,20 +97,42 @@ def test_unknown_condition_with_disagreeing_branches_is_unknown(tmp_path):
     assert cluster.name == "reads"
 
 
-def test_resources_whose_condition_is_false_do_not_exist(tmp_path):
-    inv = load(tmp_path, """
-        Parameters:
-          Env: {Type: String, Default: dev}
-        Conditions:
-          IsProd: !Equals [!Ref Env, prod]
-        Resources:
-          Reads:
-            Type: AWS::DAX::Cluster
-            Condition: IsProd
-            Properties:
-              ReplicationFactor: 1
-    """)
+CONDITIONAL = """
+    Parameters:
+      Env: {Type: String, Default: dev}
+      Tier: {Type: String, Default: small, AllowedValues: [small, medium]}
+    Conditions:
+      IsProd: !Equals [!Ref Env, prod]
+      IsLarge: !Equals [!Ref Tier, large]
+    Resources:
+      Reads:
+        Type: AWS::DAX::Cluster
+        Condition: IsProd
+        Properties:
+          ReplicationFactor: !If [IsProd, 3, 1]
+      Never:
+        Type: AWS::DAX::Cluster
+        Condition: IsLarge
+        Properties:
+          ReplicationFactor: 1
+"""
+
+
+def test_resources_whose_condition_is_false_at_defaults_are_read_where_it_holds(tmp_path):
+    # Created only when Env = prod: read under that value, and every message says so. A
+    # condition no allowed value satisfies (Tier is never "large") creates nothing.
+    inv = load(tmp_path, CONDITIONAL)
+    reads = only(inv, DaxCluster)
+    assert reads.source.address == "Reads"
+    assert reads.replication_factor == 3
+    assert reads.source.assumes == "when condition IsProd holds: Env = prod"
+
+
+def test_a_parameter_given_on_the_command_line_is_never_changed(tmp_path):
+    inv = load(tmp_path, CONDITIONAL, overrides={"Env": "dev"})
     assert inv.of(DaxCluster) == []
+    inv = load(tmp_path, CONDITIONAL, overrides={"Env": "prod"})
+    assert only(inv, DaxCluster).source.assumes == ""
 
 
 def test_lines_of_resources_and_properties(tmp_path):
@@ -314,3 +336,20 @@ def test_alias_bomb_and_self_reference_are_refused_in_sam_templates_too(tmp_path
         parse_template_text("\n".join(lines))
     with pytest.raises(TemplateError, match="refers to itself"):
         parse_template_text("Transform: AWS::Serverless-2016-10-31\nx: &x [*x]\nResources: {}\n")
+
+
+def test_messages_say_the_condition_and_the_unknown_engine_version():
+    from pathlib import Path
+
+    from cachelint.config import load_config
+    from cachelint.scan import ScanOptions, run_scan
+    case = Path(__file__).parent / "rules" / "CL305" / "cloudformation" / "fail"
+    report = run_scan(ScanOptions(paths=(str(case / "conditions.yaml"),),
+                                  config=load_config(None, str(case))))
+    messages = {f.address: f.message for f in report.findings if f.rule.id == "CL305"}
+    assert messages["Memcached"].endswith(
+        "engine version 1.4.24 cannot encrypt in transit, so the engine must first be upgraded "
+        "to Memcached 1.6.12 or later (when condition IsMemcached holds: EngineType = "
+        "memcached14).")
+    assert "if its engine version (not known here) predates Memcached 1.6.12" \
+        in messages["Sessions"]

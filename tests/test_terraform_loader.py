@@ -310,3 +310,19 @@ def test_duplicate_resources_are_an_error_and_the_first_is_scanned(tf, inventory
     assert only(inv, ApiMethodSettings).ttl == 0
     assert [(e.path, e.message.split(";")[0]) for e in inv.errors] == [
         ("b.tf", 'line 2: duplicate resource "aws_api_gateway_method_settings" "all"')]
+
+
+def test_an_empty_engine_version_is_unset(tmp_path):
+    # The provider sends only a non-empty version: "" lets AWS pick the latest (TLS capable).
+    from cachelint.model import CacheCluster
+    (tmp_path / "main.tf").write_text('''
+resource "aws_elasticache_cluster" "c" {
+  engine          = "memcached"
+  engine_version  = ""
+  num_cache_nodes = 2
+}
+''')
+    from cachelint.loaders.terraform import load_terraform
+    cache = only(load_terraform([str(tmp_path)]), CacheCluster)
+    assert cache.engine_version is None
+    assert cache.transit_encryption_supported is True

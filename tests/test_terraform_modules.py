@@ -216,3 +216,35 @@ def test_a_yaml_alias_bomb_in_a_decoded_file_is_unknown_not_a_hang(tf, inventory
     assert not inv.errors
     (only,) = inv.of(ApiMethodSettings)
     assert only.ttl is UNKNOWN
+
+
+SWITCHED = """
+variable "engine" {
+  type    = string
+  default = "redis"
+}
+
+resource "aws_elasticache_cluster" "memcached" {
+  count           = local.memcached ? 1 : 0
+  engine          = "memcached"
+  num_cache_nodes = 2
+}
+
+locals {
+  memcached = var.engine == "memcached"
+}
+"""
+
+
+def test_a_resource_a_variable_switches_off_is_read_where_it_is_on(tf, inventory):
+    # Created only when var.engine = "memcached" (through a local): read under that value.
+    caches = inventory(tf({"main.tf": SWITCHED})).of(CacheCluster)
+    assert [(c.source.address, c.engine, c.source.assumes) for c in caches] == [
+        ("aws_elasticache_cluster.memcached[0]", "memcached", 'when var.engine = "memcached"')]
+
+
+def test_a_variable_the_user_sets_is_never_changed(tf, inventory):
+    path = tf({"main.tf": SWITCHED, "terraform.tfvars": 'engine = "redis"\n'})
+    assert inventory(path).of(CacheCluster) == []
+    assert inventory(path, variables={"engine": "memcached"}).of(CacheCluster)[0] \
+        .source.assumes == ""

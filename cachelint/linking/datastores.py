@@ -245,9 +245,17 @@ def _cache(c: DeclaredCache, declared: list[DeclaredCache], groups: dict) -> Cac
     if at_rest is None:
         at_rest = UNSET_DEFAULTS.get(("at_rest_encryption", c.source.kind, engine), UNKNOWN) \
             if isinstance(engine, str) else UNKNOWN
+    nodes = _node_count(c)
+    failover = False if c.automatic_failover is None else c.automatic_failover
+    # AWS refuses failover on a group of one node (docs/aws-facts.md, 15): it has none.
+    # (Member clusters declared apart from the group add nodes this count does not hold.)
+    refused = failover is True and nodes == 1 and c.num_node_groups is None \
+        and c.replicas_per_node_group is None and not any(
+            m.deployment == CLUSTER and m.replication_group is not None
+            and _names(m.replication_group, c) for m in declared)
     return CacheCluster(
-        **common, engine=engine, engine_version=c.engine_version, node_count=_node_count(c),
-        automatic_failover=False if c.automatic_failover is None else c.automatic_failover,
+        **common, engine=engine, engine_version=c.engine_version, node_count=nodes,
+        automatic_failover=False if refused else failover, failover_refused=refused,
         at_rest_encryption=at_rest,
         transit_encryption=False if c.transit_encryption is None else c.transit_encryption,
         transit_encryption_supported=transit_encryption_supported(engine, c.engine_version),

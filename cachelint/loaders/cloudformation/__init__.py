@@ -126,9 +126,18 @@ def _resources(data: CfnDict, display: str, overrides: dict[str, str],
     for logical, raw in template.resources.items():
         if not isinstance(raw, dict) or not isinstance(raw.get("Type"), str):
             continue
+        owner, assumes = template, ""
         if template.resource_exists(raw) is False:
-            continue  # its Condition is false: the resource is not created
-        props = template.value(raw.get("Properties") or CfnDict())
+            # Its Condition is false at the parameters' defaults: the resource is created only
+            # under other values, so it is read under values that create it, and every message
+            # says so. One that no allowed values create is not read.
+            assignment = template.satisfying(raw.get("Condition"))
+            if assignment is None:
+                continue
+            owner = Template(data, {**overrides, **assignment})
+            owner.file = path
+            assumes = template.describe(assignment, raw["Condition"])
+        props = owner.value(raw.get("Properties") or CfnDict())
         if not isinstance(props, dict):
             props = CfnDict()
         resources = template.resources
@@ -136,6 +145,6 @@ def _resources(data: CfnDict, display: str, overrides: dict[str, str],
             getattr(raw, "line", 1), getattr(raw, "end_line", 1))
         out.append(CfnResource(
             logical_id=str(logical), type=raw["Type"], props=props, raw=raw, path=display,
-            template=template, comments=[c for c in comments if start <= c[0] <= end],
-            line=start, end_line=end))
+            template=owner, comments=[c for c in comments if start <= c[0] <= end],
+            line=start, end_line=end, assumes=assumes))
     return out

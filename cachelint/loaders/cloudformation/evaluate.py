@@ -7,6 +7,7 @@ is known only if both branches agree. Everything else is UNKNOWN: rules never fi
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -21,6 +22,9 @@ class _NoValue:
 
 NO_VALUE: Any = _NoValue()
 MAX_DEPTH = 64
+# A value of a parameter without AllowedValues that equals none of the literals its conditions
+# compare it with (a condition that holds when the parameter is "not ''").
+OTHER_VALUE = "(another value)"
 _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
@@ -248,6 +252,102 @@ class Template:
                 return decisive
             return (not decisive) if all(isinstance(v, bool) for v in values) else UNKNOWN
         return UNKNOWN
+
+    def _condition_parameters(self, expr: Any, seen: set[str], depth: int = 0) -> dict:
+        """Parameters a condition expression reads, each with the literals it is compared
+        with (``Fn::Equals`` of its ``Ref`` and a string)."""
+        found: dict[str, set[str]] = {}
+        if depth > MAX_DEPTH:
+            return found
+        if isinstance(expr, dict):
+            for key, arg in expr.items():
+                if key == "Condition" and isinstance(arg, str) and arg not in seen \
+                        and arg in self.conditions:
+                    seen.add(arg)
+                    sub = self._condition_parameters(self.conditions[arg], seen, depth + 1)
+                    for name, lits in sub.items():
+                        found.setdefault(name, set()).update(lits)
+                elif key == "Ref" and isinstance(arg, str) and arg in self.parameters:
+                    found.setdefault(arg, set())
+                elif key == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+                    for a, b in (arg, arg[::-1]):
+                        if isinstance(a, dict) and set(a) == {"Ref"} \
+                                and a["Ref"] in self.parameters \
+                                and isinstance(b, (str, int, float)) \
+                                and not isinstance(b, bool):
+                            found.setdefault(a["Ref"], set()).add(str(b))
+                    for part in arg:
+                        for name, lits in self._condition_parameters(part, seen,
+                                                                     depth + 1).items():
+                            found.setdefault(name, set()).update(lits)
+                else:
+                    for name, lits in self._condition_parameters(arg, seen, depth + 1).items():
+                        found.setdefault(name, set()).update(lits)
+        elif isinstance(expr, list):
+            for item in expr:
+                for name, lits in self._condition_parameters(item, seen, depth + 1).items():
+                    found.setdefault(name, set()).update(lits)
+        return found
+
+    def describe(self, assignment: dict[str, str], name: str) -> str:
+        """``when condition X holds: P = v, Q other than ''`` for messages."""
+        literals = self._condition_parameters(self.conditions.get(name), {name})
+        parts = []
+        for param, value in sorted(assignment.items()):
+            if value == OTHER_VALUE:
+                spec = self.parameters.get(param)
+                default = spec.get("Default") if isinstance(spec, dict) else None
+                avoid = sorted(set(literals.get(param, ())) | (
+                    {str(default)} if default is not None else set()))
+                parts.append(f"{param} other than " + " or ".join(repr(v) for v in avoid)
+                             if avoid else f"{param} set")
+            else:
+                parts.append(f"{param} = {value}")
+        return f"when condition {name} holds: {', '.join(parts)}"
+
+    def can_change(self, name: Any) -> bool:
+        """Whether condition ``name``, known at the defaults, flips under other parameter
+        values a deployer may choose: a value chosen by it depends on the deployment."""
+        now = self.condition(name)
+        return isinstance(now, bool) and self.satisfying(name, want=not now) is not None
+
+    def satisfying(self, name: str, want: bool = True) -> dict[str, str] | None:
+        """Parameter values, other than the defaults, under which condition ``name`` holds
+        (or, with ``want`` False, does not):
+        the fewest changed parameters, each taking one of its ``AllowedValues`` or a literal
+        the condition compares it with. None when no such values are found (a parameter given
+        on the command line is never changed)."""
+        if not isinstance(name, str) or name not in self.conditions:
+            return None
+        params = self._condition_parameters(self.conditions[name], {name})
+        choices: list[tuple[str, list[str]]] = []
+        for param, literals in sorted(params.items()):
+            if param in self.overrides:
+                continue
+            spec = self.parameters.get(param)
+            allowed = spec.get("AllowedValues") if isinstance(spec, dict) else None
+            values = [str(v) for v in allowed] if isinstance(allowed, list) else []
+            values += sorted(v for v in literals if v not in values)
+            default = spec.get("Default") if isinstance(spec, dict) else None
+            if isinstance(allowed, list):  # a literal outside AllowedValues cannot be chosen
+                values = [v for v in values if v in {str(a) for a in allowed}]
+            values = [v for v in values if default is None or v != str(default)]
+            if not isinstance(allowed, list):
+                values.append(OTHER_VALUE)  # a free parameter can differ from every literal
+            if values:
+                choices.append((param, values[:16]))
+        tried = 0
+        for size in range(1, min(len(choices), 3) + 1):
+            for combo in itertools.combinations(choices, size):
+                for picked in itertools.product(*(vals for _, vals in combo)):
+                    tried += 1
+                    if tried > 512:
+                        return None
+                    assignment = {param: v for (param, _), v in zip(combo, picked)}
+                    other = Template(self.data, {**self.overrides, **assignment})
+                    if other.condition(name) is want:
+                        return assignment
+        return None
 
     def resource_exists(self, resource: dict) -> Any:
         cond = resource.get("Condition")

@@ -32,14 +32,20 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
             continue
         raw_config = dist.raw.get("Properties", {}).get("DistributionConfig", {})
         raw_origins = raw_config.get("Origins") if isinstance(raw_config, dict) else None
-        origins = {}
-        for i, o in enumerate(config.get("Origins") or []):
+        origins: dict = {}
+        listed = config.get("Origins") if isinstance(config.get("Origins"), list) else []
+        for i, o in enumerate(listed):
             if isinstance(o, dict):
                 raw = raw_origins[i] if isinstance(raw_origins, list) and i < len(raw_origins) \
                     else {}
-                origin = _origin(o, raw, by_id)
+                origin = _origin(o, raw, by_id, dist.template)
                 if isinstance(origin.id, str):
                     origins[origin.id] = origin
+                if len(listed) == 1 and not config.get("OriginGroups"):
+                    # The only origin (and no origin group) is every behaviour's target
+                    # (docs/aws-facts.md, 6c), even where the Id is written with a
+                    # pseudo parameter (!Sub "S3-${AWS::StackName}") that cannot be read.
+                    origins[ONLY_ORIGIN] = origin
         behaviours = []
         if isinstance(config.get("DefaultCacheBehavior"), dict):
             behaviours.append((f"{dist.logical_id}.DefaultCacheBehavior",
@@ -50,6 +56,9 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
         for address, b in behaviours:
             out.append(_behavior(dist, address, b, origins, policies, requests))
     return out
+
+
+ONLY_ORIGIN = object()  # the key of a distribution's one origin in ``origins``
 
 
 def _keyset(config: Any, behavior_key: str, items_key: str) -> KeySet:
@@ -105,7 +114,21 @@ def _associations(b: dict) -> tuple[Any, Any]:
     return out[0], out[1]
 
 
-def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigin:
+def _chosen_by_parameters(raw: Any, template: Any) -> bool:
+    """Whether an origin's domain or its S3/custom configuration is an ``Fn::If`` whose
+    condition the deployer's parameter values can flip."""
+    if not isinstance(raw, dict) or template is None:
+        return False
+    for key in ("DomainName", "S3OriginConfig", "CustomOriginConfig"):
+        value = raw.get(key)
+        cond = value.get("Fn::If") if isinstance(value, dict) and len(value) == 1 else None
+        if isinstance(cond, list) and cond and template.can_change(cond[0]):
+            return True
+    return False
+
+
+def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource],
+            dist_template: Any = None) -> CloudFrontOrigin:
     domain = o.get("DomainName")
     raw_refs = logical_refs(raw.get("DomainName") if isinstance(raw, dict) else None)
     refs = tuple(sorted(r for r in raw_refs if r in by_id))
@@ -123,7 +146,13 @@ def _origin(o: dict, raw: Any, by_id: dict[str, CfnResource]) -> CloudFrontOrigi
     kind = origin_kind(domain, o.get("S3OriginConfig") is not None,
                        o.get("CustomOriginConfig") is not None, o.get("OriginAccessControlId"),
                        targets, sub)
-    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs)
+    at_defaults = ""
+    if _chosen_by_parameters(raw, dist_template):
+        # S3 at the defaults, a web server under another value: a claim about the origin's
+        # kind would hold for one deployment only.
+        kind, at_defaults = "unknown", kind
+    return CloudFrontOrigin(id=o.get("Id"), domain=domain, kind=kind, references=refs,
+                            kind_at_defaults=at_defaults)
 
 
 def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies: dict,
@@ -155,7 +184,7 @@ def _behavior(dist: CfnResource, address: str, b: dict, origins: dict, policies:
         path_pattern=as_str(b.get("PathPattern")),
         allowed_methods=None if b.get("AllowedMethods") is None
         else as_str_tuple(b.get("AllowedMethods")),
-        origin=origins.get(target) if isinstance(target, str) else None,
+        origin=origins.get(target) if isinstance(target, str) else origins.get(ONLY_ORIGIN),
         policy_id=b.get("CachePolicyId"), policies=policies,
         has_forwarded_values=isinstance(fv, dict),
         legacy_key=legacy, min_ttl=as_int(b.get("MinTTL")), default_ttl=as_int(b.get("DefaultTTL")),

@@ -28,6 +28,7 @@ class CfnResource:
     comments: list = field(default_factory=list)  # (line, text) inside the resource
     line: int = 1  # the logical id's line
     end_line: int = 1
+    assumes: str = ""  # the condition it was read under (Source.assumes), "" for none
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.props.get(key)
@@ -67,7 +68,7 @@ class CfnSourceBuilder:
     def build(self) -> Source:
         return Source(self.address, self.res.type, self.location, dict(self.fields),
                       annotations(self.res), self.res.path, dict(self.names),
-                      SourceKind.CLOUDFORMATION)
+                      SourceKind.CLOUDFORMATION, assumes=self.res.assumes)
 
 
 def annotations(res: CfnResource) -> frozenset[str]:

@@ -89,6 +89,14 @@ def _comments(r: TfResource) -> list[str]:
     return [c.text for c in r.comments]
 
 
+# Provider versions before 4.0 name num_cache_clusters number_cache_clusters (aws-facts T4).
+_LEGACY_NODES = "number_cache_clusters"
+
+
+def _unset_if_empty(value: Any) -> Any:
+    return None if isinstance(value, str) and value == "" else value
+
+
 def _cache(r: TfResource) -> DeclaredCache:
     b = r.body
     names = _CACHE_NAMES[r.type]
@@ -99,12 +107,30 @@ def _cache(r: TfResource) -> DeclaredCache:
     src.mark("node_count", b, "num_cache_clusters")
     if r.type == "aws_elasticache_cluster":
         src.mark("node_count", b, "num_cache_nodes")
+    elif b.get("num_cache_clusters") is None and b.get(_LEGACY_NODES) is not None:
+        src.mark("node_count", b, _LEGACY_NODES)
     elif b.get("num_node_groups") is not None or b.get("replicas_per_node_group") is not None:
         src.mark("node_count", b, "replicas_per_node_group")
     serverless = r.type == "aws_elasticache_serverless_cache"
+    # Provider versions before 4.0 write shards in a cluster_mode block.
+    legacy = b.all("cluster_mode") if hasattr(b, "all") else []
+    shards = legacy[0] if legacy else None
+
+    def read(attr: str) -> Any:
+        value = b.get(attr)
+        if value is None and attr == "num_cache_clusters":
+            value = b.get(_LEGACY_NODES)
+        if value is None and shards is not None and attr in ("num_node_groups",
+                                                             "replicas_per_node_group"):
+            value = shards.get(attr)
+        if attr in ("engine_version", "major_engine_version"):
+            # "" is unset to the provider (docs/aws-facts.md, T4): AWS picks the latest.
+            value = _unset_if_empty(value)
+        return value
+
     return DeclaredCache(
         source=src.build(), deployment=_DEPLOYMENT[r.type], name=as_str(b.get(_NAME[r.type])),
-        **declared_fields(b.get, names),
+        **declared_fields(read, names),
         labels=() if serverless else labels_of(as_str(b.get("description")), b.get("tags"),
                                                *_comments(r)))
 

@@ -37,7 +37,7 @@ class SourceBuilder:
     def build(self) -> Source:
         return Source(self.res.address, self.res.type, location(self.res.body.span),
                       dict(self.fields), annotations(self.res), self.res.root,
-                      dict(self.names), SourceKind.TERRAFORM)
+                      dict(self.names), SourceKind.TERRAFORM, assumes=self.res.assumes)
 
 
 def annotations(res: TfResource) -> frozenset[str]:

@@ -76,6 +76,10 @@ class TfResource:
     body: EvalBody
     comments: tuple = ()
     root: str = ""  # the root module directory this instance was evaluated from
+    # The assumption it was read under (Source.assumes): a resource no instance of which
+    # exists at the variables' defaults, read where a variable takes a value the module
+    # compares it with ('when var.engine = "memcached"'); "" for none.
+    assumes: str = ""
 
 
 class ModuleInstance:

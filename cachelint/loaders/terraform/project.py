@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from collections.abc import Iterable
 from typing import Any
@@ -318,6 +319,7 @@ class TerraformProject:
             root = ModuleInstance(self, d, self.files_of(d), "", inputs, origins, 0)
             try:
                 self._collect(root)
+                self._collect_switched_off(root, inputs)
             except Exception as exc:  # noqa: BLE001 - one module must not stop the scan
                 self.result.errors.append(FileError(self.display(d), internal_error(exc)))
         # Files the prefilter skipped were read (as text) and count as scanned.
@@ -396,6 +398,54 @@ class TerraformProject:
                                             parent.depth + 1, parent.root_dir)))
         return out
 
+    def _collect_switched_off(self, root: ModuleInstance, inputs: dict[str, Any]) -> None:
+        """Resources of a root (a module checked with its own defaults) that no instance of
+        exists at the defaults, because a variable selects them (``count = var.engine ==
+        "memcached" ? 1 : 0``): each is read once more where one variable the module compares
+        with a string takes that string, and its messages say so. A variable a tfvars file or
+        ``--var`` sets is the user's choice and is never changed."""
+        off = [(key, block, f) for key, (block, f) in root.resources.items()
+               if key[0] == "managed" and key[1] in self.relevant
+               and root.instances(block) == []]
+        if not off:
+            return
+        choices: list[tuple[str, str]] = []
+        for f in root.files:
+            try:  # a module folder's files are in that folder (f.path is as displayed)
+                text = read_text(os.path.join(root.directory, os.path.basename(f.path)))
+            except (OSError, ValueError):
+                continue
+            for m in _COMPARED.finditer(text):
+                name, literal = (m.group(1), m.group(2)) if m.group(1) else (m.group(4),
+                                                                             m.group(3))
+                if name in root.variables and name not in inputs \
+                        and (name, literal) not in choices:
+                    choices.append((name, literal))
+        done: set[tuple] = set()
+        for name, literal in choices[:16]:
+            if root.variable(name) == literal:
+                continue
+            other = ModuleInstance(self, root.directory, root.files, "", {name: literal}, {}, 0)
+            for key, block, f in off:
+                if key in done:
+                    continue
+                instances = other.instances(block)
+                if not instances:
+                    continue
+                done.add(key)
+                base = f"{key[1]}.{key[2]}"
+                comments_by_path = {g.path: g.comments for g in root.files}
+                for ikey, scope in instances:
+                    suffix = "" if ikey is None else (f"[{ikey}]" if isinstance(ikey, int)
+                                                      else f'["{ikey}"]')
+                    body = evaluate_body(block.body, scope, other, f.path, block.line,
+                                         block.end_line)
+                    self.result.resources.append(TfResource(
+                        base + suffix, "managed", key[1], key[2], "", body,
+                        _comments_of(comments_by_path.get(f.path, ()), block),
+                        self.display(root.directory),
+                        assumes=f'when var.{name} = "{literal}"'))
+
     def _collect(self, module: ModuleInstance, root: str = "") -> None:
         root = root or module.directory
         comments_by_path = {f.path: f.comments for f in module.loader.files_of(module.directory)}
@@ -418,6 +468,10 @@ class TerraformProject:
                     self.display(root)))
         for child in module.child_instances(self.needed):
             self._collect(child, root)
+
+
+# A variable compared with a string literal: var.engine == "memcached" (either side).
+_COMPARED = re.compile(r'var\.(\w+)\s*==\s*"([^"$%{}]+)"|"([^"$%{}]+)"\s*==\s*var\.(\w+)')
 
 
 def _comments_of(comments: tuple, block) -> tuple:

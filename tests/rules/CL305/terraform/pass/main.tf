@@ -34,3 +34,13 @@ resource "aws_elasticache_replication_group" "old" {
   at_rest_encryption_enabled = true
   transit_encryption_enabled = true
 }
+
+# An empty engine_version is unset to the provider: AWS picks the latest, which has TLS.
+resource "aws_elasticache_cluster" "latest" {
+  cluster_id                 = "latest"
+  engine                     = "memcached"
+  engine_version             = ""
+  node_type                  = "cache.t4g.small"
+  num_cache_nodes            = 2
+  transit_encryption_enabled = true
+}
