@@ -62,6 +62,9 @@ class Call:
     kwargs: tuple = ()  # ((name, Value), ...), Python keyword arguments
     scope: int = 0  # the line of the enclosing function (0: module level)
     guarded: bool = False  # inside a try body (or, in JavaScript, a promise with .catch)
+    # The lines (first, last) of the innermost block holding the call, a try body excepted
+    # (the block around the try): a write in that range is reached after this read.
+    block: tuple = ()
 
     def kwarg(self, name: str) -> Value | None:
         return next((v for k, v in self.kwargs if k == name), None)

@@ -49,7 +49,7 @@ def read_patterns(root, language: str) -> tuple[tuple, tuple, tuple]:
             scope = node.start_point[0] + 1
         if t in _TRY:
             body = node.child_by_field_name("body")
-            if body is not None:
+            if body is not None and not _fails_anyway(node):
                 guarded.append((body.start_point[0] + 1, body.end_point[0] + 1))
         elif t == "decorated_definition" and language == "python":
             _python_memo(node, memos)
@@ -65,6 +65,22 @@ def read_patterns(root, language: str) -> tuple[tuple, tuple, tuple]:
                     memos.append(Memo(node.start_point[0] + 1, name, scope, "module-dict"))
         stack.extend((c, scope) for c in reversed(node.children))
     return tuple(guarded), tuple(memos), tuple(loads)
+
+
+# A handler that re-raises, or answers with a server error, fails the request all the same.
+_FAILING_HANDLER = re.compile(r"\b(raise|throw)\b|\b5\d\d\b|\babort\s*\(|"
+                              r"INTERNAL_SERVER_ERROR|InternalServerError|\b(sys|process)\.exit")
+_HANDLERS = {"except_clause", "catch_clause"}
+
+
+def _fails_anyway(try_node) -> bool:
+    """Whether every handler of a try re-raises or returns a server error (a handler-wide
+    try that turns any failure into a 500 is no fallback); no handler (try/finally): True."""
+    handlers = [c for c in try_node.children if c.type in _HANDLERS]
+    if not handlers:
+        handler = try_node.child_by_field_name("handler")
+        handlers = [handler] if handler is not None else []
+    return all(_FAILING_HANDLER.search(_text(h)) for h in handlers)
 
 
 def _text(node) -> str:
