@@ -151,9 +151,9 @@ def test_clients_are_recognised_by_construction_not_by_name(tmp_path):
 
         def handler(event, context):
             if redis.get(event["id"]) is None:
-                redis.set(event["id"], 1)
+                redis.set(event["id"], str(event))
             if anything.get(event["id"]) is None:
-                anything.set(event["id"], 1)
+                anything.set(event["id"], str(event))
     ''')
     found = [f.location.start_line for f in _scan(case).findings if f.rule.id == "CL601"]
     assert found == [13]
@@ -301,8 +301,8 @@ def test_memjs_without_expires_takes_the_client_default_so_is_not_reported(tmp_p
         exports.handler = async (event) => {
           const { value } = await mc.get(event.id);
           if (!value) {
-            await mc.set(event.id, "x");
-            await mc.set(event.id, "x", { expires: 0 });
+            await mc.set(event.id, JSON.stringify(event));
+            await mc.set(event.id, JSON.stringify(event), { expires: 0 });
           }
           return value;
         };

@@ -90,10 +90,10 @@ def read_through(file: CodeFile, call: Call, kind: str) -> Call | None:
     args = _plain_args(call)
     if not args:
         return None
-    # set(key, value, ...); hset(key, field, value) or hset(key, mapping=...)
-    written = args[1] if call.method in ("set", "Set") and len(args) > 1 else (
-        args[-1] if len(args) > 1 else (call.kwargs[-1][1] if call.kwargs else None))
-    if written is not None and written.kind in ("str", "num", "bool", "none"):
+    skip = len(call.args) - len(args)  # a Go context
+    # set(key, value, ...); hset(key, field, value): the value is a literal of the call
+    written = 1 if call.method in ("set", "Set") else len(args) - 1
+    if written > 0 and written + skip in call.literals:
         return None  # a constant written: a flag or a connectivity check, not a loaded value
     shape = _key_shape(args[0])
     for other in file.calls:

@@ -11,7 +11,7 @@ from typing import Any
 
 from cachelint.code import clients
 from cachelint.code.model import Binding, Call, CodeFile, Value
-from cachelint.code.patterns import read_patterns
+from cachelint.code.patterns import go_propagated, read_patterns
 
 EXTENSIONS = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
               ".jsx": "javascript", ".ts": "typescript", ".tsx": "tsx", ".java": "java",
@@ -74,8 +74,13 @@ def extract(text: str, path: str, language: str) -> CodeFile:
     reader.imports(root)
     reader.walk(root, 0)
     guarded, memos, loads = read_patterns(root, family)
-    calls = tuple(replace(c, guarded=True) if any(a <= c.line <= b for a, b in guarded) else c
-                  for c in reader.calls)
+    if family == "go":  # errors are values: guarded unless the error is handed back
+        failing = go_propagated(root)
+        calls = tuple(c if c.line in failing else replace(c, guarded=True)
+                      for c in reader.calls)
+    else:
+        calls = tuple(replace(c, guarded=True) if any(a <= c.line <= b for a, b in guarded)
+                      else c for c in reader.calls)
     return CodeFile(path=path, language=family, imports=tuple(sorted(set(reader.modules))),
                     bindings=tuple(reader.bindings), calls=calls,
                     env=tuple(sorted(reader.env)), memos=memos, loads=loads)
@@ -91,6 +96,10 @@ _FUNCTIONS = {"function_definition", "function_declaration", "method_declaration
               "method_definition", "arrow_function", "function_expression", "func_literal",
               "constructor_declaration", "lambda_expression", "generator_function_declaration"}
 _BLOCKS = {"block", "statement_block"}
+# Node types of a literal written in the call itself (not a name that holds one).
+_LITERAL = re.compile(r"^(string|string_literal|interpreted_string_literal|raw_string_literal|"
+                      r"integer|float|number|int_literal|true|false|none|null|nil|null_literal|"
+                      r"decimal_integer_literal|decimal_floating_point_literal|template_string)$")
 _TRY = {"try_statement", "try_with_resources_statement"}
 # ``promisify(client.get)`` (Node util, bluebird, es6-promisify): the result calls client.get.
 _PROMISIFY = re.compile(r"(util|bluebird|es6-promisify)\.promisify|es6-promisify|pify|promisify")
@@ -563,7 +572,7 @@ class _Reader:
         self._record(node, receiver, method, scope, block)
 
     def _record(self, node, receiver: str, method: str, scope: int, block: tuple) -> None:
-        args, kwargs = [], []
+        args, kwargs, literals = [], [], []
         for a in _args(node):
             if a.type == "keyword_argument":
                 kwargs.append((_text(a.child_by_field_name("name")),
@@ -571,9 +580,11 @@ class _Reader:
             elif a.type in ("list_splat", "dictionary_splat", "spread_element"):
                 args.append(Value("other", _text(a)))
             else:
+                if _LITERAL.search(_unwrap(a).type):
+                    literals.append(len(args))
                 args.append(self.value(_unwrap(a)))
         self.calls.append(Call(node.start_point[0] + 1, receiver, method, tuple(args),
-                               tuple(kwargs), scope, block=block))
+                               tuple(kwargs), scope, block=block, literals=tuple(literals)))
 
     def _env_read(self, node) -> None:
         value = self._env_value(node)

@@ -144,3 +144,53 @@ def _call(node, scope: int, language: str, guarded: list, loads: list, module_ma
     line = node.start_point[0] + 1
     if method in LOAD_METHODS or _HTTP_FUNCTIONS.match(callee):
         loads.append(Load(line, scope, (callee or method)[:60]))
+
+
+# Go: errors are values. A cache read fails the request where its error is handed back (a
+# return of the error, http.Error, a 5xx status, panic) in the branch that tests it.
+_GO_FAILS = r"\breturn\b[^\n]*\b{err}\b|http\.Error\(|\bpanic\(|log\.Fatal|" \
+            r"StatusInternalServerError|WriteHeader\(\s*5\d\d|AbortWithError|\b5\d\d\b"
+
+
+def go_propagated(root) -> frozenset:
+    """Lines of Go statements ``v, err := ...`` whose ``err`` is handed back when not nil
+    (``if err != nil { return ..., err }``, also in an ``else if`` after ``err == redis.Nil``).
+    A read whose error is ignored or turned into a miss is not listed."""
+    out = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type not in ("short_var_declaration", "assignment_statement"):
+            continue
+        left = node.child_by_field_name("left")
+        names = [c for c in (left.named_children if left is not None else ())
+                 if c.type == "identifier"]
+        if len(names) < 2:
+            continue
+        err = _text(names[-1])
+        if err == "_":
+            continue
+        followers = []
+        if node.parent is not None and node.parent.type == "if_statement":
+            followers.append(node.parent)  # if v, err := f(); err != nil {...}
+        sib = node.next_named_sibling
+        while sib is not None and len(followers) < 3:
+            followers.append(sib)
+            sib = sib.next_named_sibling
+        fails = re.compile(_GO_FAILS.format(err=re.escape(err)))
+        tests = re.compile(rf"\b{re.escape(err)}\s*!=\s*nil")
+        for f in followers:
+            if f is not node.parent and f.type == "if_statement" and \
+                    f.child_by_field_name("initializer") is not None:
+                continue  # if v, err := g(); err != nil: another err
+            branch = f
+            while branch is not None and branch.type == "if_statement":
+                cond = _text(branch.child_by_field_name("condition"))
+                if tests.search(cond) and fails.search(
+                        _text(branch.child_by_field_name("consequence"))):
+                    out.add(node.start_point[0] + 1)
+                alt = branch.child_by_field_name("alternative")
+                branch = alt if alt is not None and alt.type == "if_statement" else None
+    return frozenset(out)
+
