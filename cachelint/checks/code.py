@@ -149,7 +149,8 @@ def missing_ttl(ctx: Context) -> Iterator[Hit]:
             continue
         if _expired_later(file, call):
             continue  # an EXPIRE on the same key (a pipeline's set then expire)
-        if read_through(file, call, binding.client) is None:
+        read = read_through(file, call, binding.client)
+        if read is None:
             continue  # no read-through: a store, not a cache (issue 19)
         link = lk.resolve(file, binding.endpoint, CacheCluster)
         severity, why = _eviction(link.resource if link else None, binding.client)
@@ -157,7 +158,7 @@ def missing_ttl(ctx: Context) -> Iterator[Hit]:
                  if link else "")
         yield Hit(CodeSite.at(file, call), severity=severity, details={
             "call": f"{call.receiver}.{call.method}", "library": binding.library,
-            "linked": where})
+            "get": read.line, "linked": where})
 
 
 def _eviction(cache: CacheCluster | None, kind: str) -> tuple[Severity | None, str]:
