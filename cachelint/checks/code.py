@@ -36,7 +36,7 @@ def _calls(ctx: Context, *kinds: str) -> Iterator[tuple[CodeFile, Call, object]]
 
 # --- CL601: a key written without expiry -----------------------------------------------------
 
-_EXPIRY_WORDS = {"ex", "px", "exat", "pxat", "keepttl", "expiration", "expire", "ttl"}
+_EXPIRY_WORDS = {"ex", "px", "exat", "pxat", "keepttl", "expiration", "expire", "expiry", "ttl"}
 _EXPIRES = {"expire", "pexpire", "expireat", "pexpireat", "Expire", "PExpire", "ExpireAt",
             "PExpireAt", "expireAt", "pexpireAt", "touch"}
 _HASH_WRITES = {"hset", "hmset", "hSet", "hmSet", "HSet", "HMSet"}
