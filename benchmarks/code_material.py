@@ -6,6 +6,10 @@ environment, and the resources the message names). No opinion: reviewers write t
 
     python benchmarks/realworld.py --src SRC --code-corpus --select CL6 --dump code.jsonl
     python benchmarks/code_material.py --src SRC --dump code.jsonl --out material-code/
+
+``--unlabelled`` keeps the findings no label of labels.yaml matches (a new round); every
+repository of the code corpus gets a file, with the client usages the scan recognised, so that
+reviewers can list the defects no finding names.
 """
 
 from __future__ import annotations
@@ -93,7 +97,36 @@ def _infrastructure(root: str, rel_path: str, message: str, inventory) -> list[s
     return out
 
 
-def write_material(records: list[dict], src: str, out_dir: str) -> list[str]:
+def client_usages(inventory, root: str, limit: int = 200) -> list[str]:
+    """Markdown list of every cache, DAX and DynamoDB client the scan recognised in the
+    repository's code (where it is made) and every call on one, so that reviewers can look for
+    defects no finding names. Code the scan does not recognise (a client passed in as a
+    parameter, built in another file) is not listed: reviewers read the code for it."""
+    out = []
+    for file in sorted(inventory.code, key=lambda f: f.path):
+        rel = realworld._strip_root(os.path.relpath(file.path, root)
+                                    if os.path.isabs(file.path) else file.path, root)
+        for b in file.bindings:
+            out.append(f"- `{rel}:{b.line}` client `{b.name}` = {b.library} ({b.client})")
+        for c in file.calls:
+            b = file.binding(c.receiver)
+            if b is None:
+                continue
+            handled = ", inside an exception handler" if c.guarded else ""
+            out.append(f"- `{rel}:{c.line}` `{c.receiver}.{c.method}(...)` on {b.library} "
+                       f"({b.client}){handled}")
+    if not out:
+        return ["None recognised (no client made from a known library in the code of this "
+                "repository)."]
+    if len(out) > limit:
+        out = out[:limit] + [f"- ... and {len(out) - limit} more"]
+    return out
+
+
+def write_material(records: list[dict], src: str, out_dir: str,
+                   repos: list[str] = ()) -> list[str]:
+    """One file per repository of ``records`` and of ``repos`` (those with no finding still
+    get their client usages list)."""
     from cachelint.config import Config
     from cachelint.scan import ScanOptions, build_inventory
 
@@ -101,13 +134,20 @@ def write_material(records: list[dict], src: str, out_dir: str) -> list[str]:
     by_repo: dict[str, list[dict]] = defaultdict(list)
     for rec in records:
         by_repo[rec["repo"]].append(rec)
+    for repo in repos:
+        by_repo.setdefault(repo, [])
     written = []
     for repo, recs in sorted(by_repo.items()):
         root = os.path.join(src, repo.replace("/", "+"))
+        if not os.path.isdir(root):
+            continue
         inventory = build_inventory(ScanOptions(paths=(root,), config=Config(),
                                                 cache_dir=None)).inventory
-        lines = [f"# {repo}: {len(recs)} code finding(s)", "",
-                 LABEL_HELP.format(repo=repo), ""]
+        lines = [f"# {repo}: {len(recs)} code finding(s) to label", "",
+                 LABEL_HELP.format(repo=repo), "",
+                 "Defects in this repository's code that no finding below names go to the same "
+                 "file's `missed:` list (repo, path, line, rule or category, reason); the "
+                 "client usages at the end list what the scan recognised.", ""]
         for i, rec in enumerate(sorted(recs, key=realworld.record_key), 1):
             path = os.path.join(root, rec["path"])
             lines += [f"## {i}. {rec['rule']} {rec['rule_name']} [{rec['severity']}, "
@@ -117,6 +157,8 @@ def write_material(records: list[dict], src: str, out_dir: str) -> list[str]:
                       f"> {rec['message']}", "", f"```{_fence(path)}",
                       _excerpt(path, rec["line"]), "```", "", "Linked infrastructure:", "",
                       *_infrastructure(root, rec["path"], rec["message"], inventory), ""]
+        lines += ["## Cache, DAX and DynamoDB client usages the scan recognised", "",
+                  *client_usages(inventory, root), ""]
         target = os.path.join(out_dir, repo.replace("/", "+") + ".md")
         Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(target)
@@ -172,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--src", help="folder of checkouts (owner+name)")
     ap.add_argument("--dump", help="the JSON lines of a realworld.py run")
     ap.add_argument("--out", help="folder for the markdown files")
+    ap.add_argument("--unlabelled", action="store_true",
+                    help="only the findings no label of --into matches (a new labelling round)")
     args = ap.parse_args(argv)
     if args.merge_labels:
         try:
@@ -185,14 +229,21 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--src, --dump and --out are required (or --merge-labels)")
     with open(args.dump, encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    written = write_material(records, args.src, args.out)
+    if args.unlabelled:
+        labels = realworld.load_labels(args.into)
+        paired, _ = realworld.match(records, labels.findings)
+        records = [r for i, r in enumerate(records) if i not in paired]
+    corpus = [r.name for r in realworld.load_repos() if r.in_code_corpus]
+    written = write_material(records, args.src, args.out, corpus)
     counts = defaultdict(int)
     for rec in records:
         counts[rec["repo"]] += 1
     index = ["# Code corpus: findings per repository", "",
              "Every repository of the code corpus (benchmarks/realworld/repos.yaml, kind app-code "
-             "or code: true) was scanned; those with no finding have no file here. A real defect "
-             "cachelint did not report goes to the labels' `missed:` list.", "",
+             "or code: true) was scanned with every code rule (CL6); each has a file with its "
+             "findings to label (with --unlabelled: those no label matches yet) and the client "
+             "usages the scan recognised. A real defect cachelint did not report goes to the "
+             "labels' `missed:` list.", "",
              "| repository | commit | findings |", "|---|---|---|"]
     for repo in realworld.load_repos():
         if repo.in_code_corpus:

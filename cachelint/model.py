@@ -701,6 +701,10 @@ class Function(Resource):
     # where the variables cannot be read.
     environment: Any = field(default_factory=dict, compare=False)
     code_paths: tuple = ()  # absolute folders or files holding its source (CodeUri, source_dir)
+    # ECS: the largest desired_count of the services that run the task definition (an int),
+    # None where no service of the scan runs it or for a Lambda function, UNKNOWN where a
+    # service's count is not known.
+    replicas: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

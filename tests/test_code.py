@@ -151,9 +151,9 @@ def test_clients_are_recognised_by_construction_not_by_name(tmp_path):
 
         def handler(event, context):
             if redis.get(event["id"]) is None:
-                redis.set(event["id"], 1)
+                redis.set(event["id"], str(event))
             if anything.get(event["id"]) is None:
-                anything.set(event["id"], 1)
+                anything.set(event["id"], str(event))
     ''')
     found = [f.location.start_line for f in _scan(case).findings if f.rule.id == "CL601"]
     assert found == [13]
@@ -301,8 +301,8 @@ def test_memjs_without_expires_takes_the_client_default_so_is_not_reported(tmp_p
         exports.handler = async (event) => {
           const { value } = await mc.get(event.id);
           if (!value) {
-            await mc.set(event.id, "x");
-            await mc.set(event.id, "x", { expires: 0 });
+            await mc.set(event.id, JSON.stringify(event));
+            await mc.set(event.id, JSON.stringify(event), { expires: 0 });
           }
           return value;
         };
@@ -363,3 +363,61 @@ def test_a_function_name_cloudformation_cannot_resolve_stays_unknown_not_a_crash
     report = _scan(tmp_path)
     assert report.errors == []
     assert [f.rule.id for f in report.findings if f.rule.id == "CL001"] == []
+
+
+def test_valkey_glide_clients_are_recognised_in_python_javascript_and_java(tmp_path):
+    case = _case(tmp_path, "CL601", "python", "pass")
+    src = case / "src"
+    (src / "app.py").write_text(textwrap.dedent('''
+        from glide import ExpirySet, ExpiryType, GlideClient
+
+
+        async def product(config, key):
+            client = await GlideClient.create(config)
+            value = await client.get(key)
+            if value is None:
+                value = await load(key)
+                await client.set(key, value)
+                await client.set(key, value, expiry=ExpirySet(ExpiryType.SEC, 300))
+            return value
+    ''').lstrip())
+    (src / "index.js").write_text(textwrap.dedent('''
+        const { GlideClient } = require("@valkey/valkey-glide");
+
+        exports.product = async (config, key, load) => {
+          const client = await GlideClient.createClient(config);
+          let value = await client.get(key);
+          if (value === null) {
+            value = await load(key);
+            await client.set(key, value);
+          }
+          return value;
+        };
+    ''').lstrip())
+    java = src / "main" / "java" / "shop"
+    java.mkdir(parents=True)
+    (java / "Products.java").write_text(textwrap.dedent('''
+        package shop;
+
+        import glide.api.GlideClient;
+        import glide.api.models.configuration.GlideClientConfiguration;
+
+        public class Products {
+            public String product(GlideClientConfiguration config, String key) throws Exception {
+                GlideClient client = GlideClient.createClient(config).get();
+                String value = client.get(key).get();
+                if (value == null) {
+                    value = load(key);
+                    client.set(key, value).get();
+                }
+                return value;
+            }
+
+            private String load(String key) {
+                return key;
+            }
+        }
+    ''').lstrip())
+    found = sorted((Path(f.location.path).name, f.location.start_line)
+                   for f in _scan(case).findings if f.rule.id == "CL601")
+    assert found == [("Products.java", 12), ("app.py", 9), ("index.js", 8)]

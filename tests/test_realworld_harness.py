@@ -294,3 +294,31 @@ def test_merge_labels_replaces_re_judged_findings_and_skips_a_bad_file(tmp_path,
     assert [(lb.repo, lb.verdict, lb.reason) for lb in merged.findings] == [
         ("o/a", "tp", "new"), ("o/b", "fp", "why")]
     assert [(m.repo, m.line) for m in merged.missed] == [("o/a", 9), ("o/b", 7)]
+
+
+# --- code_material: a labelling round's material --------------------------------------------
+
+def test_code_material_lists_the_recognised_client_usages_of_a_repository_with_no_finding(
+        tmp_path):
+    import code_material
+
+    repo = tmp_path / "src" / "o+app"
+    repo.mkdir(parents=True)
+    write(repo, "app.py", '''
+        import redis
+
+        r = redis.Redis(host="cache.internal")
+
+
+        def handler(event, context):
+            try:
+                return r.get(event["id"])
+            except redis.RedisError:
+                return None
+    ''')
+    [written] = code_material.write_material([], str(tmp_path / "src"), str(tmp_path / "out"),
+                                             ["o/app", "o/absent"])
+    text = Path(written).read_text()
+    assert "# o/app: 0 code finding(s) to label" in text
+    assert "- `app.py:4` client `r` = redis-py (redis)" in text
+    assert "- `app.py:9` `r.get(...)` on redis-py (redis), inside an exception handler" in text

@@ -119,8 +119,6 @@ def cache_outage(ctx: Context) -> Iterator[Hit]:
     for file in ctx.inventory.code:
         routes = sorted({behind[f.source.address] for f in lk.functions_of(file)
                          if f.source.address in behind})
-        if file.language == "go":
-            continue  # errors are values in Go: whether a read falls back is in the err branch
         for g in file.calls:
             kind = _client(file, g)
             if kind not in ("redis", "memcached") or g.method not in clients.CACHE_READS:
@@ -150,7 +148,8 @@ def local_memo(ctx: Context) -> Iterator[Hit]:
     for file in ctx.inventory.code:
         if not file.memos:
             continue
-        lambdas = [f for f in lk.functions_of(file) if f.source.type in _LAMBDA_TYPES]
+        lambdas = [f for f in lk.functions_of(file) if f.source.type in _LAMBDA_TYPES] or \
+            _replicated_tasks(lk, file)
         if not lambdas:
             continue  # one process, or a service whose task count is not read: unknown
         for memo in file.memos:
@@ -160,6 +159,22 @@ def local_memo(ctx: Context) -> Iterator[Hit]:
             site = Call(memo.line, memo.name, memo.how, scope=memo.scope)
             yield Hit(CodeSite.at(file, site), details={
                 "what": (f"@{memo.how} on {memo.name}()" if memo.how in ("lru_cache", "cache")
+                         else f"the static map {memo.name}" if memo.how == "static-map"
                          else f"the module-level {memo.name}"),
                 "load": load,
-                "function": ", ".join(f.source.address for f in lambdas)})
+                "function": ", ".join(
+                    f.source.address if f.replicas is None
+                    else f"{f.source.address} ({f.replicas} tasks)" for f in lambdas)})
+
+
+def _replicated_tasks(lk, file: CodeFile) -> list:
+    """The ECS containers that run ``file``, where each runs in more than one task: those whose
+    code path holds it, else those that set an environment variable the file reads, if every
+    container setting one of them is known to run in a service of more than one task."""
+    owners = [f for f in lk.functions_of(file) if f.source.type not in _LAMBDA_TYPES]
+    if not owners and file.env:
+        owners = [f for f in lk.functions if f.source.type not in _LAMBDA_TYPES and
+                  isinstance(f.environment, dict) and any(n in f.environment for n in file.env)]
+    if owners and all(isinstance(f.replicas, int) and f.replicas > 1 for f in owners):
+        return owners
+    return []

@@ -3,6 +3,7 @@ on the code line (a CodeSite), naming the resource the line is linked to."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from cachelint.catalogue import Severity
@@ -35,7 +36,7 @@ def _calls(ctx: Context, *kinds: str) -> Iterator[tuple[CodeFile, Call, object]]
 
 # --- CL601: a key written without expiry -----------------------------------------------------
 
-_EXPIRY_WORDS = {"ex", "px", "exat", "pxat", "keepttl", "expiration", "expire", "ttl"}
+_EXPIRY_WORDS = {"ex", "px", "exat", "pxat", "keepttl", "expiration", "expire", "expiry", "ttl"}
 _EXPIRES = {"expire", "pexpire", "expireat", "pexpireat", "Expire", "PExpire", "ExpireAt",
             "PExpireAt", "expireAt", "pexpireAt", "touch"}
 _HASH_WRITES = {"hset", "hmset", "hSet", "hmSet", "HSet", "HMSet"}
@@ -77,18 +78,55 @@ def no_expiry(file: CodeFile, call: Call, library: str) -> bool:
     return False
 
 
-def _reads_in_scope(file: CodeFile, call: Call, kind: str) -> bool:
-    """A cache read in the same function: the read-through (cache-aside) pattern, which says
-    the client is used as a cache, not as a store. Module-level code (a loading script) is
-    no such pattern."""
+def read_through(file: CodeFile, call: Call, kind: str) -> Call | None:
+    """The cache read that makes ``call`` (a write) the refill of a read-through (cache-aside)
+    flow, or None: a read of the same key, or a key of the same shape (``f"user:{id}"`` and
+    ``"user:" + uid``), earlier in a block that holds the write (the write is reached after
+    the read, on its miss path or after it), in a function, with a computed value written (not
+    a constant). A write with no such read uses the client as a store (a queue, a counter, a
+    session, a connectivity check), which decides its own lifetime."""
     if call.scope == 0:
-        return False
+        return None
+    args = _plain_args(call)
+    if not args:
+        return None
+    skip = len(call.args) - len(args)  # a Go context
+    # set(key, value, ...); hset(key, field, value): the value is a literal of the call
+    written = 1 if call.method in ("set", "Set") else len(args) - 1
+    if written > 0 and written + skip in call.literals:
+        return None  # a constant written: a flag or a connectivity check, not a loaded value
+    shape = _key_shape(args[0])
     for other in file.calls:
-        if other.scope == call.scope and other.method in clients.CACHE_READS:
-            b = file.binding(other.receiver)
-            if b is not None and b.client == kind:
-                return True
-    return False
+        if other.method not in clients.CACHE_READS or not other.scope or not other.block or \
+                not other.line < call.line or not other.block[0] <= call.line <= other.block[1]:
+            continue
+        b = file.binding(other.receiver)
+        if b is None or b.client != kind:
+            continue
+        read = _plain_args(other)
+        if read and shape is not None and _key_shape(read[0]) == shape:
+            return other
+    return None
+
+
+def _plain_args(call: Call) -> tuple:
+    """The arguments after a Go context."""
+    args = call.args
+    return args[1:] if args and args[0].text in ("ctx", "context") else args
+
+
+_KEY_PREFIX = re.compile(r"""^[fFrRbB]*[`"']([^`"'{}$%]+)""")
+
+
+def _key_shape(value: Value) -> tuple | None:
+    """A key as written (a literal, a variable) or, for an expression that builds it, its
+    literal prefix (``product:`` of ``f"product:{id}"`` and ``"product:" + id``)."""
+    if value.kind in ("str", "name"):
+        return value.kind, value.text
+    if value.kind in ("other", "call"):
+        m = _KEY_PREFIX.match(value.text)
+        return ("prefix", m.group(1)) if m else ("other", value.text)
+    return None
 
 
 def _expired_later(file: CodeFile, call: Call) -> bool:
@@ -112,15 +150,16 @@ def missing_ttl(ctx: Context) -> Iterator[Hit]:
             continue
         if _expired_later(file, call):
             continue  # an EXPIRE on the same key (a pipeline's set then expire)
-        if not _reads_in_scope(file, call, binding.client):
-            continue
+        read = read_through(file, call, binding.client)
+        if read is None:
+            continue  # no read-through: a store, not a cache (issue 19)
         link = lk.resolve(file, binding.endpoint, CacheCluster)
         severity, why = _eviction(link.resource if link else None, binding.client)
         where = (f"; it writes to {link.resource.source.address} ({link.how}), {why}"
                  if link else "")
         yield Hit(CodeSite.at(file, call), severity=severity, details={
             "call": f"{call.receiver}.{call.method}", "library": binding.library,
-            "linked": where})
+            "get": read.line, "linked": where})
 
 
 def _eviction(cache: CacheCluster | None, kind: str) -> tuple[Severity | None, str]:

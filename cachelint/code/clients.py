@@ -14,6 +14,8 @@ CONSTRUCTORS: dict[str, tuple[tuple[str, str, str], ...]] = {
                               r"RedisCluster)(\.from_url)?|redis(\.asyncio)?\.from_url"),
         ("valkey-py", "redis", r"valkey(\.asyncio|\.cluster|\.client)?\.(Valkey|StrictValkey|"
                                r"ValkeyCluster)(\.from_url)?|valkey(\.asyncio)?\.from_url"),
+        ("valkey-glide", "redis", r"glide(_sync)?(\.glide_client)?\.(GlideClient|GlideClusterClient)"
+                                  r"\.create"),
         ("pymemcache", "memcached", r"pymemcache(\.client)?(\.base|\.hash)?\.(Client|HashClient|"
                                     r"PooledClient|RetryingClient)"),
         ("pylibmc", "memcached", r"pylibmc\.Client"),
@@ -23,6 +25,8 @@ CONSTRUCTORS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "javascript": (
         ("ioredis", "redis", r"i(o|ov)(redis|valkey)(\.default)?(\.Redis|\.Cluster)?"),
         ("node-redis", "redis", r"(redis|@redis/client)\.(createClient|createCluster)"),
+        ("valkey-glide", "redis", r"@valkey/valkey-glide\.(GlideClient|GlideClusterClient)"
+                                  r"\.createClient"),
         ("memjs", "memcached", r"memjs\.Client\.create"),
         ("amazon-dax-client", "dax", r"amazon-dax-client(\.default)?"),
         ("@amazon-dax-sdk/lib-dax", "dax",
@@ -37,6 +41,7 @@ CONSTRUCTORS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "java": (
         ("Jedis", "redis", r"redis\.clients\.jedis\.(Jedis|JedisPool|JedisPooled|JedisCluster|"
                            r"UnifiedJedis|JedisSentinelPool)"),
+        ("valkey-glide", "redis", r"glide\.api\.(GlideClient|GlideClusterClient)\.createClient"),
         ("Lettuce", "redis", r"io\.lettuce\.core\.(cluster\.RedisClusterClient|RedisClient)"),
         ("spymemcached", "memcached", r"net\.spy\.memcached\.MemcachedClient"),
         ("DAX Java client", "dax", r"com\.amazon\.dax\.client\.dynamodbv2\.(AmazonDaxClientBuilder|"

@@ -11,7 +11,7 @@ from typing import Any
 
 from cachelint.code import clients
 from cachelint.code.model import Binding, Call, CodeFile, Value
-from cachelint.code.patterns import read_patterns
+from cachelint.code.patterns import go_propagated, read_patterns
 
 EXTENSIONS = {".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
               ".jsx": "javascript", ".ts": "typescript", ".tsx": "tsx", ".java": "java",
@@ -74,8 +74,13 @@ def extract(text: str, path: str, language: str) -> CodeFile:
     reader.imports(root)
     reader.walk(root, 0)
     guarded, memos, loads = read_patterns(root, family)
-    calls = tuple(replace(c, guarded=True) if any(a <= c.line <= b for a, b in guarded) else c
-                  for c in reader.calls)
+    if family == "go":  # errors are values: guarded unless the error is handed back
+        failing = go_propagated(root)
+        calls = tuple(c if c.line in failing else replace(c, guarded=True)
+                      for c in reader.calls)
+    else:
+        calls = tuple(replace(c, guarded=True) if any(a <= c.line <= b for a, b in guarded)
+                      else c for c in reader.calls)
     return CodeFile(path=path, language=family, imports=tuple(sorted(set(reader.modules))),
                     bindings=tuple(reader.bindings), calls=calls,
                     env=tuple(sorted(reader.env)), memos=memos, loads=loads)
@@ -90,6 +95,14 @@ _STRING = {"string", "string_literal", "interpreted_string_literal", "raw_string
 _FUNCTIONS = {"function_definition", "function_declaration", "method_declaration",
               "method_definition", "arrow_function", "function_expression", "func_literal",
               "constructor_declaration", "lambda_expression", "generator_function_declaration"}
+_BLOCKS = {"block", "statement_block"}
+# Node types of a literal written in the call itself (not a name that holds one).
+_LITERAL = re.compile(r"^(string|string_literal|interpreted_string_literal|raw_string_literal|"
+                      r"integer|float|number|int_literal|true|false|none|null|nil|null_literal|"
+                      r"decimal_integer_literal|decimal_floating_point_literal|template_string)$")
+_TRY = {"try_statement", "try_with_resources_statement"}
+# ``promisify(client.get)`` (Node util, bluebird, es6-promisify): the result calls client.get.
+_PROMISIFY = re.compile(r"(util|bluebird|es6-promisify)\.promisify|es6-promisify|pify|promisify")
 
 
 def _string(node) -> str | None:
@@ -118,6 +131,10 @@ class _Reader:
         self.calls: list[Call] = []
         self.env: set[str] = set()
         self.constants: dict[str, Value] = {}  # name -> Value (env reads and literals)
+        # getAsync = promisify(client.get).bind(client): name -> (receiver, method)
+        self.aliases: dict[str, tuple[str, str]] = {}
+        # functions of this file that return a client: name -> the return expression's node
+        self.factories: dict[str, Any] = {}
 
     # --- imports -------------------------------------------------------------------------
     def imports(self, root) -> None:
@@ -237,18 +254,21 @@ class _Reader:
 
     # --- the walk ------------------------------------------------------------------------
     def walk(self, root, scope: int) -> None:
-        stack = [(root, scope)]
+        self._factories(root)
+        stack = [(root, scope, ())]
         while stack:
-            node, scope = stack.pop()
+            node, scope, block = stack.pop()
             t = node.type
             if t in _FUNCTIONS:
                 scope = node.start_point[0] + 1
+            if t in _BLOCKS and (node.parent is None or node.parent.type not in _TRY):
+                block = (node.start_point[0] + 1, node.end_point[0] + 1)
             if t in ("assignment", "variable_declarator", "assignment_expression",
                      "short_var_declaration", "var_spec", "const_spec", "assignment_statement",
                      "resource"):
                 self._assignment(node)
             elif t in ("call", "call_expression", "method_invocation"):
-                self._call(node, scope)
+                self._call(node, scope, block)
             elif t == "object_pattern" and node.parent is not None and \
                     node.parent.type == "variable_declarator" and \
                     _text(node.parent.child_by_field_name("value")) == "process.env":
@@ -256,7 +276,7 @@ class _Reader:
                     if p.type == "shorthand_property_identifier_pattern":
                         self.env.add(_text(p))
                         self.constants[_text(p)] = Value("env", _text(p))
-            stack.extend((c, scope) for c in reversed(node.children))
+            stack.extend((c, scope, block) for c in reversed(node.children))
 
     def _targets(self, node) -> list[tuple[Any, Any]]:
         t = node.type
@@ -283,6 +303,10 @@ class _Reader:
                 continue
             name = re.sub(r"^(self|this)\.", "this.", name)
             right = _unwrap(right)
+            alias = self._promisified(right)
+            if alias is not None:
+                self.aliases[name] = alias
+                continue
             client = self._client(right)
             if client is not None:
                 self.bindings.append(client(name, node.start_point[0] + 1))
@@ -290,6 +314,68 @@ class _Reader:
             value = self.value(right)
             if value.kind in ("env", "str") or (value.kind == "list" and value.fields):
                 self.constants[name] = value
+
+    def _promisified(self, node) -> tuple[str, str] | None:
+        """``promisify(client.get)``, ``promisify(client.get).bind(client)``,
+        ``promisify(client.get.bind(client))`` on a bound client -> (receiver, method)."""
+        if self.language != "javascript" or node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type == "member_expression" and \
+                _text(fn.child_by_field_name("property")) == "bind":
+            return self._promisified(_unwrap(fn.child_by_field_name("object")))
+        if fn is None or not _PROMISIFY.fullmatch(self.qualify(_text(fn))):
+            return None
+        args = _args(node)
+        target = _unwrap(args[0]) if args else None
+        if target is not None and target.type == "call_expression":  # client.get.bind(client)
+            inner = target.child_by_field_name("function")
+            if inner is not None and inner.type == "member_expression" and \
+                    _text(inner.child_by_field_name("property")) == "bind":
+                target = _unwrap(inner.child_by_field_name("object"))
+        if target is None or target.type != "member_expression":
+            return None
+        receiver = re.sub(r"^(self|this)\.", "this.", _text(target.child_by_field_name("object")))
+        if self._bound(receiver) is None:
+            return None
+        return receiver, _text(target.child_by_field_name("property"))
+
+    def _factories(self, root) -> None:
+        """Functions of the file that return a client they construct (``def get_redis(): return
+        redis.Redis(...)``, ``const client = () => createClient()``): a call of one makes the
+        same client. Only returns of a constructing expression are kept."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            if node.type not in _FUNCTIONS:
+                continue
+            name = node.child_by_field_name("name")
+            if name is None and node.parent is not None and \
+                    node.parent.type == "variable_declarator":
+                name = node.parent.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            if name is None or body is None:
+                continue
+            returns = [body] if body.type not in _BLOCKS else []
+            inner = list(body.children) if body.type in _BLOCKS else []
+            while inner:  # return statements of this function, not of nested ones
+                n = inner.pop()
+                if n.type == "return_statement":
+                    kids = [c for c in n.named_children if c.type != "comment"]
+                    if kids:
+                        k = kids[0]
+                        if k.type == "expression_list" and k.named_children:
+                            k = k.named_children[0]
+                        returns.append(k)
+                elif n.type not in _FUNCTIONS:
+                    inner.extend(n.children)
+            for r in returns:
+                r = _unwrap(r)
+                if self._client(r) is not None or r.type in ("identifier", "attribute",
+                                                             "member_expression"):
+                    self.factories[_text(name)] = r  # a name: the client bound to it at use
+                    break
 
     def _client(self, node):
         """A factory of the Binding a constructing expression makes, or None."""
@@ -308,6 +394,15 @@ class _Reader:
             base = _text(root)
             if not re.fullmatch(r"[\w$.]+", base):
                 return None
+            factory = base if direct is not None and not chain else (
+                chain[0][0] if base in ("self", "this") and len(chain) == 1 else "")
+            if factory in self.factories:  # r = get_redis(), self.client()
+                made = self.factories[factory]
+                if made.type not in ("identifier", "attribute", "member_expression"):
+                    return self._client(made)
+                bound = self._bound(_text(made))
+                return None if bound is None else (
+                    lambda name, line: replace(bound, name=name, line=line))
             derived = self._derived(base, chain)
             if derived is not None:
                 return derived
@@ -439,7 +534,7 @@ class _Reader:
         return node, chain, None
 
     # --- calls on clients ------------------------------------------------------------------
-    def _call(self, node, scope: int) -> None:
+    def _call(self, node, scope: int, block: tuple = ()) -> None:
         self._env_read(node)
         if node.type == "method_invocation":
             obj = node.child_by_field_name("object")
@@ -449,6 +544,10 @@ class _Reader:
             if fn is None:
                 return
             fn = _unwrap(fn)
+            if fn.type == "identifier" and _text(fn) in self.aliases:
+                receiver, method = self.aliases[_text(fn)]  # getAsync(key): client.get(key)
+                self._record(node, receiver, method, scope, block)
+                return
             if fn.type not in ("attribute", "member_expression", "selector_expression"):
                 return
             obj = fn.child_by_field_name("object") or fn.child_by_field_name("operand")
@@ -468,7 +567,12 @@ class _Reader:
             if made is None:
                 return
             self.bindings.append(made(receiver, obj.start_point[0] + 1))
-        args, kwargs = [], []
+        if method.endswith("Async") and method[:-5] in clients.USES:
+            method = method[:-5]  # bluebird promisifyAll: client.getAsync(key)
+        self._record(node, receiver, method, scope, block)
+
+    def _record(self, node, receiver: str, method: str, scope: int, block: tuple) -> None:
+        args, kwargs, literals = [], [], []
         for a in _args(node):
             if a.type == "keyword_argument":
                 kwargs.append((_text(a.child_by_field_name("name")),
@@ -476,9 +580,11 @@ class _Reader:
             elif a.type in ("list_splat", "dictionary_splat", "spread_element"):
                 args.append(Value("other", _text(a)))
             else:
+                if _LITERAL.search(_unwrap(a).type):
+                    literals.append(len(args))
                 args.append(self.value(_unwrap(a)))
         self.calls.append(Call(node.start_point[0] + 1, receiver, method, tuple(args),
-                               tuple(kwargs), scope))
+                               tuple(kwargs), scope, block=block, literals=tuple(literals)))
 
     def _env_read(self, node) -> None:
         value = self._env_value(node)

@@ -58,7 +58,8 @@ def source_files(found: Walk, roots: list[str] = ()) -> list[str]:
 
 # Every client the extractor knows is imported by a name holding one of these words: a file
 # without any cannot construct one, and is not parsed (as the Terraform prefilter skips files).
-MARKERS = ("redis", "valkey", "memcache", "memjs", "pylibmc", "dax", "dynamo", "boto3", "aws-sdk")
+MARKERS = ("redis", "valkey", "glide", "memcache", "memjs", "pylibmc", "dax", "dynamo", "boto3",
+           "aws-sdk")
 
 
 class Skipped(Exception):

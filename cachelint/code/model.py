@@ -61,7 +61,13 @@ class Call:
     args: tuple = ()  # Values, positional
     kwargs: tuple = ()  # ((name, Value), ...), Python keyword arguments
     scope: int = 0  # the line of the enclosing function (0: module level)
-    guarded: bool = False  # inside a try body (or, in JavaScript, a promise with .catch)
+    # inside a try body whose handler does not fail anyway (JavaScript: a promise with .catch;
+    # Go: a read whose error is not handed back)
+    guarded: bool = False
+    # The lines (first, last) of the innermost block holding the call, a try body excepted
+    # (the block around the try): a write in that range is reached after this read.
+    block: tuple = ()
+    literals: tuple = ()  # positions of the arguments written as literals in the call
 
     def kwarg(self, name: str) -> Value | None:
         return next((v for k, v in self.kwargs if k == name), None)

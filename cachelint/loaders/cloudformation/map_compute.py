@@ -4,23 +4,43 @@ and where their source is (read only when the scan holds application code)."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
 from cachelint.linking.compute import task_containers
 from cachelint.model import Function, Resource, Source
-from cachelint.values import UNKNOWN, text_or
+from cachelint.values import UNKNOWN, Symbol, as_int, text_or
 
-TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ECS::TaskDefinition"}
+TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ECS::TaskDefinition",
+         "AWS::ECS::Service"}
 
 
 def map_resources(resources: list[CfnResource]) -> list[Resource]:
     out: list[Resource] = []
     for r in of_type(resources, "AWS::Lambda::Function", "AWS::Serverless::Function"):
         out.append(_function(r))
+    services = of_type(resources, "AWS::ECS::Service")
     for r in of_type(resources, "AWS::ECS::TaskDefinition"):
-        out.extend(_containers(r))
+        replicas = _replicas(r, services)
+        out.extend(replace(c, replicas=replicas) for c in _containers(r))
     return out
+
+
+def _replicas(task: CfnResource, services: list[CfnResource]) -> Any:
+    """The largest DesiredCount of the services of the template whose TaskDefinition is
+    ``!Ref`` the task; None where none is (see model.Function.replicas)."""
+    counts = []
+    for s in services:
+        ref = s.props.get("TaskDefinition")
+        if isinstance(ref, Symbol) and ref.address == task.logical_id and \
+                s.template is task.template:
+            counts.append(as_int(s.props.get("DesiredCount")))
+    if not counts:
+        return None
+    if any(not isinstance(c, int) for c in counts):
+        return UNKNOWN
+    return max(counts)
 
 
 def _variables(env: Any) -> Any:

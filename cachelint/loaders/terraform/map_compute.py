@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from typing import Any
 
 from cachelint.loaders.terraform.evaluate import evaluate
@@ -13,9 +14,9 @@ from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call
 from cachelint.linking.compute import task_containers
 from cachelint.model import Function, Resource
-from cachelint.values import UNKNOWN, Symbol, as_str
+from cachelint.values import UNKNOWN, Symbol, as_int, as_str
 
-TYPES = {"aws_lambda_function", "aws_ecs_task_definition", "archive_file"}
+TYPES = {"aws_lambda_function", "aws_ecs_task_definition", "aws_ecs_service", "archive_file"}
 
 
 def map_resources(resources: list[TfResource]) -> list[Resource]:
@@ -23,9 +24,27 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
     out: list[Resource] = []
     for r in by_type(resources, "aws_lambda_function"):
         out.append(_lambda(r, archives))
+    services = by_type(resources, "aws_ecs_service")
     for r in by_type(resources, "aws_ecs_task_definition"):
-        out.extend(_containers(r))
+        replicas = _replicas(r, services)
+        out.extend(replace(c, replicas=replicas) for c in _containers(r))
     return out
+
+
+def _replicas(task: TfResource, services: list[TfResource]) -> Any:
+    """The largest desired_count of the services (of the scan, same module) whose
+    task_definition references ``task``; None where none does."""
+    prefix = task.address[: task.address.rfind("aws_ecs_task_definition.")]
+    counts = []
+    for s in services:
+        ref = s.body.get("task_definition")
+        if isinstance(ref, Symbol) and prefix + ref.address == task.address:
+            counts.append(as_int(s.body.get("desired_count")))
+    if not counts:
+        return None
+    if any(not isinstance(c, int) for c in counts):
+        return UNKNOWN
+    return max(counts)
 
 
 def _lambda(r: TfResource, archives: dict[str, TfResource]) -> Function:

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+type entry struct {
+	out *dynamodb.GetItemOutput
+	at  time.Time
+}
+
+var table = os.Getenv("TABLE_NAME")
+var prices = map[string]entry{}
+
+func price(ctx context.Context, id string) (*dynamodb.GetItemOutput, error) {
+	if found, ok := prices[id]; ok && time.Since(found.at) < time.Minute {
+		return found.out, nil
+	}
+	cfg, _ := config.LoadDefaultConfig(ctx)
+	ddb := dynamodb.NewFromConfig(cfg)
+	key := map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}}
+	out, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: key})
+	if err != nil {
+		return nil, err
+	}
+	prices[id] = entry{out: out, at: time.Now()} // each entry carries its time
+	return out, nil
+}
