@@ -17,7 +17,7 @@ per_caller:                # responses that depend on the caller: keyed per call
   - "GET /me"
 freshness:                 # how stale a path may be (s): bounds recommended TTLs
   "GET /products/*": 300
-non_production:            # sandbox paths: availability/cost findings there are info
+non_production:            # sandbox paths: availability/cost/stampede findings: info
   - "**/sandbox/**"        # (default: dev, test, staging, sandbox, examples, samples, demo,
                            #  snippets folders)
 baseline: .cachelint-baseline.json   # scan reports only findings not in it (cachelint init)

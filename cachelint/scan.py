@@ -156,13 +156,14 @@ def build_inventory(options: ScanOptions) -> Loaded:
     return Loaded(inventory, plans, collected)
 
 
-# A sandbox cache need not survive a node failure nor pay for itself: these harms are
-# production's. Encryption, consistency and cache-key findings stay at full severity anywhere.
-DEMOTED_CATEGORIES = {"availability", "cost"}
+# A sandbox cache need not survive a node failure, pay for itself nor shield its backend from a
+# burst of misses: these harms are production's. Encryption, consistency and cache-key findings
+# stay at full severity anywhere.
+DEMOTED_CATEGORIES = {"availability", "cost", "stampede"}
 
 
 def demote_non_production(findings: list[Finding], options: ScanOptions) -> list[Finding]:
-    """Availability and cost findings in non-production code (``non_production`` globs,
+    """Availability, cost and stampede findings in non-production code (``non_production`` globs,
     matched relative to each scanned folder) are info: the file they point at matches, or
     every root module that produces them does. A finding any production root produces keeps
     its severity."""
@@ -215,10 +216,13 @@ def demote_non_production(findings: list[Finding], options: ScanOptions) -> list
 SANDBOX_WORDS = ("sample", "samples", "demo", "sandbox", "snippet")
 # A root module folder named for production is never demoted by what its modules say.
 PRODUCTION_WORDS = {"prod", "production", "prd", "live"}
-_SANDBOX_ENV = re.compile(
-    r"""^\s*["']?(?:environment|env|stage)["']?\s*[=:]\s*["']?"""
-    r"""(dev|development|test|testing|staging|sandbox|demo)["']?\s*(?:#.*)?$""",
-    re.IGNORECASE | re.MULTILINE)
+_ENV_SETTING = (r"""^\s*["']?(environment|env|stage|stage_name|StageName)["']?\s*[=:]\s*["']?"""
+                r"""({})["']?\s*(?:#.*)?$""")
+_SANDBOX_ENV = re.compile(_ENV_SETTING.format("dev|development|test|testing|staging|sandbox|demo"),
+                          re.IGNORECASE | re.MULTILINE)
+# A file that also names a production environment or stage declares both: it says nothing.
+_PRODUCTION_ENV = re.compile(_ENV_SETTING.format("|".join(sorted(PRODUCTION_WORDS))),
+                             re.IGNORECASE | re.MULTILINE)
 _TEMPLATE_DESCRIPTION = re.compile(r"""^(?:Description\s*:|\s*"Description"\s*:)(.*)$""",
                                    re.MULTILINE)
 
@@ -245,9 +249,9 @@ def declared_sandbox(f: Finding, texts: dict[str, str]) -> str | None:
             texts[path] = ""
     text = texts[path]
     m = _SANDBOX_ENV.search(text)
-    if m:
+    if m and not _PRODUCTION_ENV.search(text):
         line = text.count("\n", 0, m.start()) + 1
-        return f"{_display(path)}:{line} sets its environment to {m.group(1)!r}"
+        return f"{_display(path)}:{line} sets {m.group(1)} to {m.group(2)!r}"
     if path.endswith((".yaml", ".yml", ".json", ".template")):
         m = _TEMPLATE_DESCRIPTION.search(text)
         if m:

@@ -1,4 +1,4 @@
-"""Non-production paths: availability and cost findings in sandbox code are info, with the
+"""Non-production paths: availability, cost and stampede findings in sandbox code are info, with the
 reason in the message; production, and every other category, keep their severity."""
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ Resources:
         ("a", "CL303"): "info", ("b", "CL303"): "info", ("c", "CL303"): "medium",
         ("d", "CL303"): "medium", ("e", "CL405"): "info", ("f", "CL405"): "medium"}
     assert "its name 'demo_cache' says 'demo'" in got[("a", "CL303")].message
-    assert "sets its environment to 'development'" in got[("b", "CL303")].message
+    assert "sets Environment to 'development'" in got[("b", "CL303")].message
     assert "Description calls it a sample" in got[("e", "CL405")].message
     # Encryption is never demoted, whatever the code says.
     assert {f.severity.label for f in report.findings if f.rule.id == "CL305"} == {"medium"}
@@ -180,3 +180,25 @@ def test_what_a_module_says_never_demotes_a_production_root(tf, scan, monkeypatc
     # The module's resource is named demo, but a prod root builds it; "example" is the name
     # Terraform's documentation gives every resource, not a sandbox.
     assert got == {("modules/cache", "medium"), ("docs", "medium")}
+
+
+def test_a_stage_named_for_a_sandbox_demotes_stampede_unless_the_file_names_production(
+        tf, scan, monkeypatch):
+    """A stage named dev says where the API runs; a file that also names a prod stage says
+    both, so it says nothing. Stampede (a burst of misses reaching the backend) is production's
+    harm, like availability."""
+    fixture = os.path.join(os.path.dirname(__file__), "rules", "CL105", "terraform", "fail",
+                           "main.tf")
+    with open(fixture, encoding="utf-8") as fh:
+        prod = fh.read()
+    dev = prod.replace('stage_name    = "prod"', 'stage_name    = "dev"')
+    both = dev + ('resource "aws_api_gateway_stage" "other" {\n'
+                  '  rest_api_id   = aws_api_gateway_rest_api.shop.id\n'
+                  '  deployment_id = aws_api_gateway_deployment.shop.id\n'
+                  '  stage_name    = "prod"\n}\n')
+    path = tf({"a/main.tf": dev, "b/main.tf": both, "c/main.tf": prod})
+    monkeypatch.chdir(path)
+    got = {(os.path.dirname(os.path.relpath(f.location.path)), f.severity.label): f
+           for f in scan(path).findings if f.rule.id == "CL105"}
+    assert sorted(got) == [("a", "info"), ("b", "high"), ("c", "high")]
+    assert "a/main.tf:34 sets stage_name to 'dev'" in got[("a", "info")].message
