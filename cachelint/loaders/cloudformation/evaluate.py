@@ -343,7 +343,7 @@ class Template:
                     tried += 1
                     if tried > 512:
                         return None
-                    assignment = {param: v for (param, _), v in zip(combo, picked)}
+                    assignment = {param: v for (param, _), v in zip(combo, picked, strict=True)}
                     other = Template(self.data, {**self.overrides, **assignment})
                     if other.condition(name) is want:
                         return assignment
