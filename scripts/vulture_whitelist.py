@@ -46,6 +46,7 @@ transit_encryption  # elasticache.yaml
 kind_name  # elasticache.yaml
 key_value_engine  # elasticache.yaml
 transit_upgrade  # elasticache.yaml
+failover_note  # elasticache.yaml
 record_ttl_millis  # dax.yaml
 query_ttl_millis  # dax.yaml
 endpoint_encryption  # dax.yaml

@@ -14,8 +14,8 @@ CONSTRUCTORS: dict[str, tuple[tuple[str, str, str], ...]] = {
                               r"RedisCluster)(\.from_url)?|redis(\.asyncio)?\.from_url"),
         ("valkey-py", "redis", r"valkey(\.asyncio|\.cluster|\.client)?\.(Valkey|StrictValkey|"
                                r"ValkeyCluster)(\.from_url)?|valkey(\.asyncio)?\.from_url"),
-        ("valkey-glide", "redis", r"glide(_sync)?(\.glide_client)?\.(GlideClient|GlideClusterClient)"
-                                  r"\.create"),
+        ("valkey-glide", "redis", r"glide(_sync)?(\.glide_client)?\."
+                                  r"(GlideClient|GlideClusterClient)\.create"),
         ("pymemcache", "memcached", r"pymemcache(\.client)?(\.base|\.hash)?\.(Client|HashClient|"
                                     r"PooledClient|RetryingClient)"),
         ("pylibmc", "memcached", r"pylibmc\.Client"),

@@ -27,8 +27,9 @@ LOAD_METHODS = frozenset({
 _HTTP_FUNCTIONS = re.compile(r"^(requests|httpx|axios|got|urllib\.request|http)\.(get|post|request|"
                              r"urlopen|Get|Do)$|^fetch$")
 # A memo entry stored with its time is one that is checked for age: it has an expiry.
-_TIMESTAMP = re.compile(r"Date\.now|time\.(time|monotonic|now)\b|datetime\.(now|utcnow)|Instant\.now|"
-                        r"currentTimeMillis|performance\.now|\bexpir|\bttl\b", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"Date\.now|time\.(time|monotonic|now)\b|datetime\.(now|utcnow)|"
+                        r"Instant\.now|currentTimeMillis|performance\.now|\bexpir|\bttl\b",
+                        re.IGNORECASE)
 # ``m[key] = value`` per language: (assignment node, subscript node, its container's field).
 _ITEM_STORE = {"python": ("assignment", "subscript", "value"),
                "javascript": ("assignment_expression", "subscript_expression", "object"),
