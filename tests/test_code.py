@@ -213,7 +213,7 @@ def test_json_report_carries_the_code_line_and_language(tmp_path):
     case = _case(tmp_path, "CL602", "python", "fail")
     out = tmp_path / "r.json"
     subprocess.run([sys.executable, "-m", "cachelint", "scan", str(case), "--format", "json",
-                    "-o", str(out), "--exit-zero"], cwd=REPO, check=True)
+                    "--select", "CL602", "-o", str(out), "--exit-zero"], cwd=REPO, check=True)
     [f] = [f for f in json.loads(out.read_text())["findings"] if f["rule_id"] == "CL602"]
     assert f["location"]["path"].endswith("src/app.py") and f["location"]["start_line"] == 12
     assert f["resource"]["source"] == "python" and "from amazondax" in f["fix_hint"]
