@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cachelint.model import Function, Source
-from cachelint.values import pairs
+from cachelint.values import UNKNOWN, pairs
 
 
 def task_containers(definitions: Any, keys: tuple[str, str, str, str],
@@ -27,3 +27,14 @@ def task_containers(definitions: Any, keys: tuple[str, str, str, str],
                             name=name if isinstance(name, str) else fallback(i),
                             environment=pairs(container.get(env_key), entry_name, entry_value)))
     return out
+
+
+def replicas(desired_counts: list[Any]) -> Any:
+    """How many copies of a task run at once (model.Function.replicas), from the desired counts
+    of the services that run it: the largest; UNKNOWN where one is unknown; None where no
+    service of the scan runs the task."""
+    if not desired_counts:
+        return None
+    if any(not isinstance(c, int) for c in desired_counts):
+        return UNKNOWN
+    return max(desired_counts)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from cachelint.loaders.cloudformation.mapping import CfnResource, CfnSourceBuilder, of_type
-from cachelint.linking.compute import task_containers
+from cachelint.linking.compute import replicas, task_containers
 from cachelint.model import Function, Resource, Source
 from cachelint.values import UNKNOWN, Symbol, as_int, text_or
 
@@ -22,25 +22,21 @@ def map_resources(resources: list[CfnResource]) -> list[Resource]:
         out.append(_function(r))
     services = of_type(resources, "AWS::ECS::Service")
     for r in of_type(resources, "AWS::ECS::TaskDefinition"):
-        replicas = _replicas(r, services)
-        out.extend(replace(c, replicas=replicas) for c in _containers(r))
+        count = replicas(_desired_counts(r, services))
+        out.extend(replace(c, replicas=count) for c in _containers(r))
     return out
 
 
-def _replicas(task: CfnResource, services: list[CfnResource]) -> Any:
-    """The largest DesiredCount of the services of the template whose TaskDefinition is
-    ``!Ref`` the task; None where none is (see model.Function.replicas)."""
+def _desired_counts(task: CfnResource, services: list[CfnResource]) -> list[Any]:
+    """The DesiredCount of each service of the template whose TaskDefinition is ``!Ref`` the
+    task (linking.compute.replicas reads them)."""
     counts = []
     for s in services:
         ref = s.props.get("TaskDefinition")
         if isinstance(ref, Symbol) and ref.address == task.logical_id and \
                 s.template is task.template:
             counts.append(as_int(s.props.get("DesiredCount")))
-    if not counts:
-        return None
-    if any(not isinstance(c, int) for c in counts):
-        return UNKNOWN
-    return max(counts)
+    return counts
 
 
 def _variables(env: Any) -> Any:

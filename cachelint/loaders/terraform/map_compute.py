@@ -12,7 +12,7 @@ from cachelint.loaders.terraform.evaluate import evaluate
 from cachelint.loaders.terraform.mapping import SourceBuilder, by_type
 from cachelint.loaders.terraform.module import TfResource
 from cachelint.loaders.terraform.syntax import Call
-from cachelint.linking.compute import task_containers
+from cachelint.linking.compute import replicas, task_containers
 from cachelint.model import Function, Resource
 from cachelint.values import UNKNOWN, Symbol, as_int, as_str
 
@@ -26,25 +26,21 @@ def map_resources(resources: list[TfResource]) -> list[Resource]:
         out.append(_lambda(r, archives))
     services = by_type(resources, "aws_ecs_service")
     for r in by_type(resources, "aws_ecs_task_definition"):
-        replicas = _replicas(r, services)
-        out.extend(replace(c, replicas=replicas) for c in _containers(r))
+        count = replicas(_desired_counts(r, services))
+        out.extend(replace(c, replicas=count) for c in _containers(r))
     return out
 
 
-def _replicas(task: TfResource, services: list[TfResource]) -> Any:
-    """The largest desired_count of the services (of the scan, same module) whose
-    task_definition references ``task``; None where none does."""
+def _desired_counts(task: TfResource, services: list[TfResource]) -> list[Any]:
+    """The desired_count of each service (of the scan, same module) whose task_definition
+    references ``task`` (linking.compute.replicas reads them)."""
     prefix = task.address[: task.address.rfind("aws_ecs_task_definition.")]
     counts = []
     for s in services:
         ref = s.body.get("task_definition")
         if isinstance(ref, Symbol) and prefix + ref.address == task.address:
             counts.append(as_int(s.body.get("desired_count")))
-    if not counts:
-        return None
-    if any(not isinstance(c, int) for c in counts):
-        return UNKNOWN
-    return max(counts)
+    return counts
 
 
 def _lambda(r: TfResource, archives: dict[str, TfResource]) -> Function:
