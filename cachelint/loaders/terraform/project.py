@@ -422,6 +422,7 @@ class TerraformProject:
                         and (name, literal) not in choices:
                     choices.append((name, literal))
         done: set[tuple] = set()
+        comments_by_path = {g.path: g.comments for g in root.files}
         for name, literal in choices[:16]:
             if root.variable(name) == literal:
                 continue
@@ -433,18 +434,24 @@ class TerraformProject:
                 if not instances:
                     continue
                 done.add(key)
-                base = f"{key[1]}.{key[2]}"
-                comments_by_path = {g.path: g.comments for g in root.files}
-                for ikey, scope in instances:
-                    suffix = "" if ikey is None else (f"[{ikey}]" if isinstance(ikey, int)
-                                                      else f'["{ikey}"]')
-                    body = evaluate_body(block.body, scope, other, f.path, block.line,
-                                         block.end_line)
-                    self.result.resources.append(TfResource(
-                        base + suffix, "managed", key[1], key[2], "", body,
-                        _comments_of(comments_by_path.get(f.path, ()), block),
-                        self.display(root.directory),
-                        assumes=f'when var.{name} = "{literal}"'))
+                self._add_instances(other, key, block, f, instances,
+                                    _comments_of(comments_by_path.get(f.path, ()), block),
+                                    root.directory, assumes=f'when var.{name} = "{literal}"')
+
+    def _add_instances(self, module: ModuleInstance, key: tuple[str, str, str], block,
+                       f, instances: list, comments: tuple, root: str,
+                       assumes: str = "") -> None:
+        """One TfResource per instance (``count``/``for_each`` key, and its scope) of a
+        resource or data block of ``module``, evaluated in that module."""
+        mode, rtype, rname = key
+        base = f"{module.prefix}{'data.' if mode == 'data' else ''}{rtype}.{rname}"
+        for ikey, scope in instances:
+            suffix = "" if ikey is None else (f"[{ikey}]" if isinstance(ikey, int)
+                                              else f'["{ikey}"]')
+            body = evaluate_body(block.body, scope, module, f.path, block.line, block.end_line)
+            self.result.resources.append(TfResource(
+                base + suffix, mode, rtype, rname, module.prefix.rstrip("."), body, comments,
+                self.display(root), assumes=assumes))
 
     def _collect(self, module: ModuleInstance, root: str = "") -> None:
         root = root or module.directory
@@ -456,16 +463,8 @@ class TerraformProject:
             instances = module.instances(block)
             if instances is None:
                 instances = [(None, module)]
-            base = f"{module.prefix}{'data.' if mode == 'data' else ''}{rtype}.{rname}"
-            for key, scope in instances:
-                suffix = "" if key is None else (f"[{key}]" if isinstance(key, int)
-                                                 else f'["{key}"]')
-                body = evaluate_body(block.body, scope, module, f.path, block.line,
-                                     block.end_line)
-                comments = _comments_of(comments_by_path.get(f.path, ()), block)
-                self.result.resources.append(TfResource(
-                    base + suffix, mode, rtype, rname, module.prefix.rstrip("."), body, comments,
-                    self.display(root)))
+            self._add_instances(module, (mode, rtype, rname), block, f, instances,
+                                _comments_of(comments_by_path.get(f.path, ()), block), root)
         for child in module.child_instances(self.needed):
             self._collect(child, root)
 
