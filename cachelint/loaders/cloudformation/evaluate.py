@@ -259,14 +259,17 @@ class Template:
         found: dict[str, set[str]] = {}
         if depth > MAX_DEPTH:
             return found
+
+        def merge(part: Any) -> None:
+            for name, lits in self._condition_parameters(part, seen, depth + 1).items():
+                found.setdefault(name, set()).update(lits)
+
         if isinstance(expr, dict):
             for key, arg in expr.items():
                 if key == "Condition" and isinstance(arg, str) and arg not in seen \
                         and arg in self.conditions:
                     seen.add(arg)
-                    sub = self._condition_parameters(self.conditions[arg], seen, depth + 1)
-                    for name, lits in sub.items():
-                        found.setdefault(name, set()).update(lits)
+                    merge(self.conditions[arg])
                 elif key == "Ref" and isinstance(arg, str) and arg in self.parameters:
                     found.setdefault(arg, set())
                 elif key == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
@@ -277,16 +280,12 @@ class Template:
                                 and not isinstance(b, bool):
                             found.setdefault(a["Ref"], set()).add(str(b))
                     for part in arg:
-                        for name, lits in self._condition_parameters(part, seen,
-                                                                     depth + 1).items():
-                            found.setdefault(name, set()).update(lits)
+                        merge(part)
                 else:
-                    for name, lits in self._condition_parameters(arg, seen, depth + 1).items():
-                        found.setdefault(name, set()).update(lits)
+                    merge(arg)
         elif isinstance(expr, list):
             for item in expr:
-                for name, lits in self._condition_parameters(item, seen, depth + 1).items():
-                    found.setdefault(name, set()).update(lits)
+                merge(item)
         return found
 
     def describe(self, assignment: dict[str, str], name: str) -> str:
@@ -326,11 +325,9 @@ class Template:
                 continue
             spec = self.parameters.get(param)
             allowed = spec.get("AllowedValues") if isinstance(spec, dict) else None
-            values = [str(v) for v in allowed] if isinstance(allowed, list) else []
-            values += sorted(v for v in literals if v not in values)
+            # A literal outside AllowedValues cannot be chosen.
+            values = [str(v) for v in allowed] if isinstance(allowed, list) else sorted(literals)
             default = spec.get("Default") if isinstance(spec, dict) else None
-            if isinstance(allowed, list):  # a literal outside AllowedValues cannot be chosen
-                values = [v for v in values if v in {str(a) for a in allowed}]
             values = [v for v in values if default is None or v != str(default)]
             if not isinstance(allowed, list):
                 values.append(OTHER_VALUE)  # a free parameter can differ from every literal
