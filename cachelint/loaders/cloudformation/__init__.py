@@ -123,6 +123,9 @@ def _resources(data: CfnDict, display: str, overrides: dict[str, str],
     comments = [(i, m.group(1)) for i, line in enumerate(text.splitlines(), start=1)
                 for m in [_COMMENT.search(line)] if m]
     out = []
+    # Per condition false at the defaults: the template under parameter values that make it
+    # hold, and how messages say so (None where no allowed values do); shared by its resources.
+    under: dict[str, tuple[Template, str] | None] = {}
     for logical, raw in template.resources.items():
         if not isinstance(raw, dict) or not isinstance(raw.get("Type"), str):
             continue
@@ -131,12 +134,19 @@ def _resources(data: CfnDict, display: str, overrides: dict[str, str],
             # Its Condition is false at the parameters' defaults: the resource is created only
             # under other values, so it is read under values that create it, and every message
             # says so. One that no allowed values create is not read.
-            assignment = template.satisfying(raw.get("Condition"))
-            if assignment is None:
+            cond = raw.get("Condition")
+            if not isinstance(cond, str):
+                continue  # no condition names it: no values are known to create it
+            if cond not in under:
+                assignment = template.satisfying(cond)
+                under[cond] = None
+                if assignment is not None:
+                    other = Template(data, {**overrides, **assignment})
+                    other.file = path
+                    under[cond] = (other, template.describe(assignment, cond))
+            if under[cond] is None:
                 continue
-            owner = Template(data, {**overrides, **assignment})
-            owner.file = path
-            assumes = template.describe(assignment, raw["Condition"])
+            owner, assumes = under[cond]
         props = owner.value(raw.get("Properties") or CfnDict())
         if not isinstance(props, dict):
             props = CfnDict()
