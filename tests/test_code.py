@@ -421,3 +421,18 @@ def test_valkey_glide_clients_are_recognised_in_python_javascript_and_java(tmp_p
     found = sorted((Path(f.location.path).name, f.location.start_line)
                    for f in _scan(case).findings if f.rule.id == "CL601")
     assert found == [("Products.java", 12), ("app.py", 9), ("index.js", 8)]
+
+
+def test_an_ecs_service_under_a_condition_still_counts_the_tasks_it_runs(tmp_path):
+    """A service read under assumed parameter values (its Condition is false at the defaults)
+    runs a task definition of the same template: its DesiredCount counts."""
+    case = _case(tmp_path, "CL607", "javascript-ecs", "fail")
+    template = case / "template.yaml"
+    text = template.read_text()
+    text = text.replace("Resources:\n", "Parameters:\n  Scale:\n    Type: String\n"
+                        "    Default: single\n    AllowedValues: [single, many]\n"
+                        "Conditions:\n  Many: !Equals [!Ref Scale, many]\nResources:\n", 1)
+    text = text.replace("    Type: AWS::ECS::Service\n",
+                        "    Type: AWS::ECS::Service\n    Condition: Many\n", 1)
+    template.write_text(text)
+    assert [f.rule.id for f in _scan(case).findings if f.rule.id == "CL607"] == ["CL607"]

@@ -33,8 +33,10 @@ def _desired_counts(task: CfnResource, services: list[CfnResource]) -> list[Any]
     counts = []
     for s in services:
         ref = s.props.get("TaskDefinition")
+        # The same document: a resource read under assumed parameter values has a template
+        # of its own, over the same data.
         if isinstance(ref, Symbol) and ref.address == task.logical_id and \
-                s.template is task.template:
+                s.template.data is task.template.data:
             counts.append(as_int(s.props.get("DesiredCount")))
     return counts
 
