@@ -136,7 +136,7 @@ def _expired_later(file: CodeFile, call: Call) -> bool:
 
 def key_argument(call: Call) -> tuple[str, str] | None:
     """The key a cache call names: its first argument (after a Go `ctx`), as (kind, text)."""
-    args = call.args[1:] if call.args and call.args[0].text in ("ctx", "context") else call.args
+    args = _plain_args(call)
     return (args[0].kind, args[0].text) if args else None
 
 
